@@ -1,0 +1,133 @@
+"""The plan as a document: what the readers and writers of cxdesk/io exchange with the services.
+
+The io layer never touches the database. A service turns a stored plan into a :class:`PlanDoc`
+and hands it to a writer (docx, xlsx, pdf, package); a reader turns a file into a ``PlanDoc``
+(plus warnings) and a service stores it. Everything here is plain data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Column keys a layout may use, in the order the official table prints them.
+COLUMN_KEYS = (
+    "number",
+    "title",
+    "start",
+    "deadline",
+    "responsible",
+    "result",
+    "document",
+    "materials",
+    "note",
+    "status",
+    "fact",
+)
+
+#: Headings that the official templates print for each column key.
+DEFAULT_HEADINGS = {
+    "number": "№ п/п",
+    "title": "Мероприятие",
+    "start": "Дата начала",
+    "deadline": "Срок реализации",
+    "responsible": "Ответственный",
+    "result": "Результат",
+    "document": "Вид документа",
+    "materials": "Дополнительные материалы",
+    "note": "Примечание",
+    "status": "Статус",
+    "fact": "Отметка о выполнении",
+}
+
+#: Russian names of the stored statuses (and of the derived ``overdue``).
+STATUS_TITLES = {
+    "not_started": "Не начато",
+    "in_progress": "В работе",
+    "done": "Выполнено",
+    "excluded": "Исключено",
+    "overdue": "Просрочено",
+}
+
+
+@dataclass
+class Column:
+    """One column of the printed table: its key (see COLUMN_KEYS) and its heading as printed."""
+
+    key: str
+    heading: str
+
+
+@dataclass
+class AttachmentInfo:
+    """An attached proof document, as a document lists it (and a package carries it)."""
+
+    name: str
+    size: int = 0
+    sha256: str = ""
+    added: str = ""  # ISO date-time
+
+
+@dataclass
+class Row:
+    """One row of the plan's table: a block, a section or an item.
+
+    Multi-line cells (several responsible people, several documents) keep their lines joined
+    with ``\\n``. ``uid`` is the stable identity of the row in cxdesk (empty for foreign files);
+    ``ref`` is the typical template reference such as ``agency:3.1.4`` (empty when none).
+    """
+
+    kind: str  # "block" | "section" | "item"
+    number: str
+    title: str
+    start: str = ""
+    deadline: str = ""
+    responsible: str = ""
+    result: str = ""
+    document: str = ""
+    materials: str = ""
+    note: str = ""
+    status: str = ""  # stored status key (not_started, in_progress, done, excluded) or ""
+    basis: str = ""  # basis of an exclusion
+    done_date: str = ""  # dd.mm.yyyy when known
+    ref: str = ""
+    uid: str = ""
+    attachments: list[AttachmentInfo] = field(default_factory=list)
+
+
+@dataclass
+class PlanDoc:
+    """A whole plan as a document: the approval block, the title, the columns and the rows."""
+
+    title: str
+    org: str = ""
+    template_id: str = ""
+    template_version: str = ""
+    approver_position: str = ""
+    approver_name: str = ""
+    approval_date: str = ""  # free text as printed, e.g. "15.03.2024" or ""
+    columns: list[Column] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    uid: str = ""  # the plan's identity in cxdesk (empty for foreign files)
+    answers: dict[str, bool] = field(default_factory=dict)
+    as_of: str = ""  # for the report layout: the date the report speaks of (dd.mm.yyyy)
+
+
+@dataclass
+class ExportOptions:
+    """How a document is laid out. Margins follow ГОСТ Р 7.0.97-2016 by default."""
+
+    layout: str = "official"  # official | dates | report
+    font_size: float = 12.0
+    font_family: str = "Times New Roman"
+    margin_left_mm: float = 20.0
+    margin_right_mm: float = 10.0
+    margin_top_mm: float = 20.0
+    margin_bottom_mm: float = 20.0
+
+
+@dataclass
+class ReadResult:
+    """What a reader returns: the plan it found and what it had to guess, skip or could not read."""
+
+    plan: PlanDoc
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,1 @@
+"""The Qt widgets of cxdesk: main window, wizard, dialogs, item models."""
