@@ -1,0 +1,158 @@
+"""The command line of cxdesk (../shared/spec/cli.md is its contract).
+
+``cxdesk`` with no command opens the window. Every command calls the same services as the
+window. Errors: exit 2 for bad input, 1 for anything else, one line ``cxdesk: error: …`` on
+stderr, never a traceback; unexpected errors are written to the log in the data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from cxdesk import __version__
+
+#: Modules that add commands: each has ``register(subparsers)``. Keep them cheap to import.
+COMMAND_MODULES = (
+    "cxdesk.commands.plans",
+    "cxdesk.commands.tracking",
+    "cxdesk.commands.exchange",
+    "cxdesk.commands.safety",
+    "cxdesk.commands.beyond",
+)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with the contract's one-line error and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"cxdesk: error: {message} (справка: cxdesk --help)\n")
+        raise SystemExit(2)
+
+
+def emit(args: argparse.Namespace, payload: Any, text: str | Callable[[], str]) -> None:
+    """Prints either the JSON document (``--json``) or the text for people."""
+    if getattr(args, "json", False):
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n")
+    else:
+        out = text() if callable(text) else text
+        if out:
+            sys.stdout.write(out.rstrip("\n") + "\n")
+
+
+def add_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="напечатать результат как JSON")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="cxdesk",
+        description="cxdesk — планы мероприятий по внедрению Стандартов клиентоцентричности.",
+    )
+    parser.add_argument("--version", action="version", version=f"cxdesk {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="папка данных (база, вложения, резервные копии); или переменная CXDESK_DATA_DIR",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    from cxdesk.paths import default_data_dir
+
+    return Path(args.data_dir) if args.data_dir else default_data_dir()
+
+
+def open_store(args: argparse.Namespace) -> Any:
+    from cxdesk.storage.db import Store
+
+    return Store(data_dir(args))
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"cxdesk: error: {message}\n")
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    first = _first_positional(argv)
+    if first is None or (first.lower().endswith(".cxplan") and os.path.exists(first)):
+        if any(a in ("-h", "--help", "--version") for a in argv):
+            parser.parse_args(argv)
+            return 0
+        return _run_gui(parser, argv)
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    from cxdesk.errors import UserError
+
+    try:
+        return handler(args)
+    except UserError as exc:
+        return _fail(exc.message, exc.exit_code)
+    except KeyboardInterrupt:
+        return _fail("прервано пользователем; данные не изменены.", 1)
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the contract: never a traceback
+        from cxdesk.logs import write_exception
+
+        try:
+            where = write_exception(data_dir(args), exc, " ".join(argv))
+        except Exception:  # noqa: BLE001
+            return _fail(f"непредвиденная ошибка: {exc!r}", 1)
+        return _fail(
+            f"непредвиденная ошибка ({type(exc).__name__}); подробности записаны в {where}. "
+            "Данные не изменены.",
+            1,
+        )
+
+
+def _first_positional(argv: list[str]) -> str | None:
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--data-dir":
+            skip = True
+        elif not a.startswith("-"):
+            return a
+    return None
+
+
+def _run_gui(parser: Parser, argv: list[str]) -> int:
+    args, rest = parser.parse_known_args(argv)
+    if args.data_dir:
+        os.environ["CXDESK_DATA_DIR"] = str(args.data_dir)
+    try:
+        from ui.app import main as gui_main
+    except ImportError as exc:
+        return _fail(f"оконная часть недоступна ({exc}); используйте команды: cxdesk --help", 1)
+    return int(gui_main(rest))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

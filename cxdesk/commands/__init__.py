@@ -1,0 +1,1 @@
+"""Commands of the command line, grouped by feature; each module has register(subparsers)."""

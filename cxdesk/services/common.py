@@ -1,0 +1,127 @@
+"""What every service shares: the result of a change, the clock and user, history records,
+and finding a plan or an item from what the user typed."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cxdesk.errors import NotFound
+from cxdesk.storage.models import History, Plan, Row
+
+STATUSES = ("not_started", "in_progress", "done", "excluded")
+UPCOMING_DAYS = 14
+
+
+@dataclass
+class Changes:
+    """What a service changed, so that each view redraws only what it must.
+
+    ``structure`` means rows were added, removed or reordered (the tree must be rebuilt);
+    ``row_ids`` are rows whose fields changed; ``history`` means new history entries.
+    """
+
+    plan_ids: set[int] = field(default_factory=set)
+    row_ids: set[int] = field(default_factory=set)
+    structure: bool = False
+    history: bool = False
+    plans_list: bool = False
+
+    def merge(self, other: Changes) -> Changes:
+        self.plan_ids |= other.plan_ids
+        self.row_ids |= other.row_ids
+        self.structure |= other.structure
+        self.history |= other.history
+        self.plans_list |= other.plans_list
+        return self
+
+
+def now() -> str:
+    """The current local moment, ISO, to the second."""
+    return datetime.now().replace(microsecond=0).isoformat()
+
+
+def today() -> date:
+    override = os.environ.get("CXDESK_TODAY")  # lets tests and demos fix the date
+    if override:
+        return date.fromisoformat(override)
+    return date.today()
+
+
+def os_user() -> str:
+    """The operating-system user who makes a change."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on some systems; history still records
+        return ""
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+def record(
+    s: Session,
+    plan_id: int,
+    row_id: int | None,
+    field_name: str,
+    old: str,
+    new: str,
+    note: str = "",
+) -> None:
+    """Adds one history entry."""
+    s.add(
+        History(
+            plan_id=plan_id,
+            row_id=row_id,
+            at=now(),
+            user=os_user(),
+            field=field_name,
+            old=old or "",
+            new=new or "",
+            note=note or "",
+        )
+    )
+
+
+def find_plan(s: Session, token: str | int) -> Plan:
+    """A plan by its id (as shown by ``plans``) or its uid."""
+    text = str(token).strip()
+    plan = None
+    if text.isdigit():
+        plan = s.get(Plan, int(text))
+    if plan is None and text:
+        plan = s.scalars(select(Plan).where(Plan.uid == text)).first()
+    if plan is None:
+        raise NotFound(f"Нет плана «{text}». Список планов: cxdesk plans.")
+    return plan
+
+
+def find_row(s: Session, plan: Plan, token: str | int) -> Row:
+    """A row of the plan by its shown number («1.1», «1.1.») or, failing that, its row id."""
+    text = str(token).strip()
+    want = text.rstrip(".")
+    if want:
+        matches = list(
+            s.scalars(select(Row).where(Row.plan_id == plan.id, Row.number.in_([want, want + "."])))
+        )
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            ids = ", ".join(str(r.id) for r in matches)
+            raise NotFound(
+                f"В плане {plan.id} несколько строк с номером «{text}» (id: {ids}); укажите id."
+            )
+    if text.lstrip("#").isdigit():
+        row = s.get(Row, int(text.lstrip("#")))
+        if row is not None and row.plan_id == plan.id:
+            return row
+    raise NotFound(
+        f"В плане {plan.id} нет пункта «{text}». Номера и id пунктов: cxdesk show {plan.id}."
+    )

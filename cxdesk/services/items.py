@@ -1,0 +1,115 @@
+"""Services on one item: edit its fields and status (each change kept in its history)."""
+
+from __future__ import annotations
+
+from cxdesk.domain.deadlines import PERIOD, UNREADABLE, format_date, parse_deadline, parse_user_date
+from cxdesk.errors import UserError
+from cxdesk.services.common import STATUSES, Changes, find_plan, find_row, now, record, today
+from cxdesk.services.plans import due_iso
+from cxdesk.services.views import HistoryEntry, RowView, row_history, row_view
+from cxdesk.storage.db import Store
+
+#: Fields of an item that ``set`` and the item panel edit.
+ITEM_FIELDS = (
+    "title", "start", "deadline", "responsible", "result", "document", "materials", "note",
+    "status", "basis", "done_date",
+)  # fmt: skip
+
+STATUS_HINT = "not_started, in_progress, done, excluded"
+
+
+def validate(field_name: str, value: str) -> str:
+    """Checks one field's new value; returns it cleaned or raises a clear UserError."""
+    value = value.replace("\r\n", "\n").strip()
+    if field_name == "status":
+        if value not in STATUSES:
+            raise UserError(f"Неизвестный статус «{value}». Допустимо: {STATUS_HINT}.")
+    elif field_name in ("start", "done_date") and value:
+        d = parse_user_date(value)
+        if d is None:
+            raise UserError(
+                f"«{value}» — не дата. Введите дату в виде ДД.ММ.ГГГГ, например 31.12.2024."
+            )
+        value = format_date(d)
+    elif field_name == "deadline" and value:
+        parsed = parse_deadline(value)
+        if parsed.state == UNREADABLE:
+            raise UserError(
+                f"Срок «{value}» не распознан. Введите дату (ДД.ММ.ГГГГ) или срок вида "
+                "«I квартал 2024 года», «до 01.07.2024», «на протяжении всего периода»."
+            )
+    elif field_name == "title" and not value:
+        raise UserError("Название мероприятия не может быть пустым.")
+    return value
+
+
+def update_item(
+    store: Store,
+    plan_token: str | int,
+    item_token: str | int,
+    values: dict[str, str],
+    note: str = "",
+) -> Changes:
+    """Sets fields of one item; every changed field goes into the history with ``note``.
+
+    Marking an item done sets its completion date to today if none is given; excluding one
+    needs a basis (``note`` serves as the basis when none is given).
+    """
+    for name in values:
+        if name not in ITEM_FIELDS:
+            raise UserError(f"У пункта нет поля «{name}». Поля: {', '.join(ITEM_FIELDS)}.")
+    clean = {k: validate(k, v) for k, v in values.items()}
+    with store.session() as s:
+        plan = find_plan(s, plan_token)
+        row = find_row(s, plan, item_token)
+        if row.kind != "item" and set(clean) - {"title"}:
+            raise UserError(
+                f"Строка «{row.number}» — заголовок: у неё можно менять только название."
+            )
+        status = clean.get("status")
+        if status == "done" and not clean.get("done_date") and not row.done_date:
+            clean["done_date"] = format_date(today())
+        if status and status != "done" and "done_date" not in clean and row.done_date:
+            clean["done_date"] = ""
+        if status == "excluded" and not clean.get("basis") and not row.basis:
+            clean["basis"] = note.strip() or "исключено вручную"
+        if status and status != "excluded" and "basis" not in clean and row.basis:
+            clean["basis"] = ""
+        changed = False
+        for name, value in clean.items():
+            old = getattr(row, name)
+            if old == value:
+                continue
+            record(s, plan.id, row.id, name, old, value, note)
+            setattr(row, name, value)
+            changed = True
+            if name == "deadline":
+                row.due_date = due_iso(value)
+        if changed:
+            plan.updated_at = now()
+        return Changes({plan.id}, {row.id}, history=changed, plans_list=changed)
+
+
+def item_view(store: Store, plan_token: str | int, item_token: str | int) -> RowView:
+    with store.session() as s:
+        plan = find_plan(s, plan_token)
+        row = find_row(s, plan, item_token)
+        return row_view(row, [], today())
+
+
+def item_history(store: Store, plan_token: str | int, item_token: str | int) -> list[HistoryEntry]:
+    """The item's change history, oldest first."""
+    with store.session() as s:
+        plan = find_plan(s, plan_token)
+        row = find_row(s, plan, item_token)
+        return row_history(s, row.id)
+
+
+def deadline_hint(text: str) -> str:
+    """A short Russian reading of a deadline text, for the item panel."""
+    d = parse_deadline(text)
+    if d.state == UNREADABLE:
+        return "срок не распознан — исправьте"
+    if d.state == PERIOD:
+        return "период без даты"
+    return f"до {format_date(d.due)}" if d.due else ""

@@ -1,0 +1,106 @@
+"""SQLAlchemy 2 models of the store: plans, their rows, the history of every change, attachments.
+
+The schema is created and changed only by the Alembic migrations in db/; these classes describe
+it for the services. Dates are ISO text (``YYYY-MM-DD``), moments ISO date-times in local time.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """The declarative base of the store."""
+
+
+class Plan(Base):
+    """A plan of activities of one body, built from a typical template or imported."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    template_id: Mapped[str] = mapped_column(String(40), default="")
+    template_version: Mapped[str] = mapped_column(String(20), default="")
+    org: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    approver_position: Mapped[str] = mapped_column(Text, default="")
+    approver_name: Mapped[str] = mapped_column(Text, default="")
+    approval_date: Mapped[str] = mapped_column(Text, default="")
+    answers: Mapped[str] = mapped_column(Text, default="{}")  # JSON: question id → bool
+    done_refs: Mapped[str] = mapped_column(Text, default="[]")  # JSON: refs done before approval
+    auto_number: Mapped[bool] = mapped_column(default=True)
+    numbering: Mapped[str] = mapped_column(String(10), default="dotted")
+    source: Mapped[str] = mapped_column(Text, default="")  # how it came: «шаблон», a file name
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+    rows: Mapped[list[Row]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="Row.position"
+    )
+
+
+class Row(Base):
+    """A block, section or item of a plan, in document order by ``position``."""
+
+    __tablename__ = "rows"
+    __table_args__ = (Index("ix_rows_plan_position", "plan_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(10))  # block | section | item
+    ref: Mapped[str] = mapped_column(String(60), default="")  # «agency:3.1.4»
+    number: Mapped[str] = mapped_column(String(40), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    start: Mapped[str] = mapped_column(Text, default="")
+    deadline: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    responsible: Mapped[str] = mapped_column(Text, default="")  # one person per line
+    result: Mapped[str] = mapped_column(Text, default="")
+    document: Mapped[str] = mapped_column(Text, default="")
+    materials: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    basis: Mapped[str] = mapped_column(Text, default="")
+    done_date: Mapped[str] = mapped_column(String(10), default="")
+
+    plan: Mapped[Plan] = relationship(back_populates="rows")
+
+
+class History(Base):
+    """One change of one field of a row: who, when, old and new value, and a note."""
+
+    __tablename__ = "history"
+    __table_args__ = (Index("ix_history_row", "row_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    row_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rows.id", ondelete="CASCADE"), nullable=True
+    )
+    at: Mapped[str] = mapped_column(String(32))
+    user: Mapped[str] = mapped_column(Text, default="")
+    field: Mapped[str] = mapped_column(String(40))
+    old: Mapped[str] = mapped_column(Text, default="")
+    new: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Attachment(Base):
+    """A proof document linked to a row; the file itself lives once in the store by sha256."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index("ix_attachments_row", "row_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)
+    row_id: Mapped[int] = mapped_column(ForeignKey("rows.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[str] = mapped_column(String(32))
+    removed_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
