@@ -222,3 +222,41 @@ def holds_data(s: Session, row: Row) -> bool:
         select(func.count()).select_from(Attachment).where(Attachment.row_id == row.id)
     )
     return bool(edits) or bool(files)
+
+
+#: The tracking views: key → Russian title.
+TRACKING_VIEWS = {
+    "all": "Все пункты",
+    "overdue": "Просроченные",
+    "upcoming": "Ближайшие сроки",
+    "no_proof": "Выполнено без документа",
+}
+
+
+def people(plan: PlanView) -> list[str]:
+    """Everyone named responsible in the plan (one person per line of the cell), sorted."""
+    names = {
+        line.strip() for r in plan.items() for line in r.responsible.splitlines() if line.strip()
+    }
+    return sorted(names, key=str.casefold)
+
+
+def tracking_rows(plan: PlanView, view: str = "all", responsible: str = "") -> list[RowView]:
+    """Items of one tracking view, optionally only those of one responsible person."""
+    if view not in TRACKING_VIEWS:
+        from cxdesk.errors import UserError
+
+        raise UserError(f"Нет вида «{view}». Есть: {', '.join(TRACKING_VIEWS)}.")
+    tests = {
+        "all": lambda r: True,
+        "overdue": lambda r: r.overdue,
+        "upcoming": lambda r: r.upcoming,
+        "no_proof": lambda r: r.status == "done" and not r.attachments,
+    }
+    want = responsible.strip().casefold()
+    return [
+        r
+        for r in plan.items()
+        if tests[view](r)
+        and (not want or want in (x.strip().casefold() for x in r.responsible.splitlines()))
+    ]

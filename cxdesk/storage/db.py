@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cxdesk.errors import EnvironmentProblem, UserError
+from cxdesk.storage.blobs import BlobStore
 from cxdesk.paths import DB_NAME, default_data_dir, migrations_dir
 
 #: The newest migration in db/versions; kept in step with it (a test checks).
@@ -90,6 +91,7 @@ class Store:
                 "Укажите другую папку (--data-dir) или проверьте права доступа."
             ) from exc
         self.db_path = self.data_dir / DB_NAME
+        self.blobs = BlobStore(self.data_dir)
         self._ensure_schema()
         self.engine: Engine = create_engine(f"sqlite:///{self.db_path}")
         event.listen(self.engine, "connect", _on_connect)

@@ -1,0 +1,156 @@
+"""Tracking: attachments in the store by sha256, the data check, the tracking views."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cxdesk.domain.building import PlanRequest
+from cxdesk.errors import NotFound, UserError
+from cxdesk.services.attachments import (
+    attach_files,
+    list_attachments,
+    remove_attachment,
+    restore_attachment,
+    save_copy,
+)
+from cxdesk.services.check import check_data
+from cxdesk.services.items import item_history, update_item
+from cxdesk.services.plans import create_plan
+from cxdesk.services.views import get_plan, people, tracking_rows
+from cxdesk.storage.db import Store
+
+from .helpers import run, run_json
+
+
+def pilot(store: Store) -> int:
+    return create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+
+
+def test_attach_names_in_any_script(store: Store, tmp_path: Path) -> None:
+    pid = pilot(store)
+    f = tmp_path / "Приказ № 12 от 05.03.2024 (итог).pdf"
+    f.write_bytes(b"%PDF-1.4 proof")
+    got = attach_files(store, pid, "1", [f])
+    assert got[0].name == f.name and got[0].size == 14
+    assert got[0].sha256 == hashlib.sha256(b"%PDF-1.4 proof").hexdigest()
+    stored = store.blobs.path(got[0].sha256)
+    assert stored.read_bytes() == b"%PDF-1.4 proof"
+    assert not list((store.blobs.root / "tmp").iterdir())
+    copy = save_copy(store, got[0].id, tmp_path / "копия.pdf")
+    assert copy.read_bytes() == b"%PDF-1.4 proof"
+    # the same content twice is stored once
+    g = tmp_path / "второй.pdf"
+    g.write_bytes(b"%PDF-1.4 proof")
+    attach_files(store, pid, "2", [g])
+    assert len(list(stored.parent.iterdir())) == 1
+
+
+def test_remove_is_kept_in_history_and_undoable(store: Store, tmp_path: Path) -> None:
+    pid = pilot(store)
+    f = tmp_path / "отчёт.docx"
+    f.write_bytes(b"x")
+    (a,) = attach_files(store, pid, "3", [f])
+    remove_attachment(store, a.id)
+    assert list_attachments(store, pid, "3") == []
+    fields = [(h.field, h.old, h.new) for h in item_history(store, pid, "3")]
+    assert ("attachment", "", "отчёт.docx") in fields
+    assert ("attachment", "отчёт.docx", "") in fields
+    restore_attachment(store, a.id)
+    assert [x.name for x in list_attachments(store, pid, "3")] == ["отчёт.docx"]
+
+
+def test_missing_file_changes_nothing(store: Store, tmp_path: Path) -> None:
+    pid = pilot(store)
+    with pytest.raises(NotFound):
+        attach_files(store, pid, "1", [tmp_path / "нет такого.pdf"])
+    with pytest.raises(UserError):
+        attach_files(store, pid, "1", [])
+    assert list_attachments(store, pid, "1") == []
+
+
+def test_check_reports_altered_and_missing(store: Store, tmp_path: Path) -> None:
+    pid = pilot(store)
+    f1, f2 = tmp_path / "а.txt", tmp_path / "б.txt"
+    f1.write_text("первый")
+    f2.write_text("второй")
+    a1, a2 = attach_files(store, pid, "4", [f1, f2])
+    assert check_data(store).ok
+    store.blobs.path(a1.sha256).write_text("подмена")
+    store.blobs.path(a2.sha256).unlink()
+    report = check_data(store)
+    assert not report.ok
+    kinds = {(p.kind, p.name, p.item) for p in report.problems}
+    assert kinds == {("altered", "а.txt", "4"), ("missing", "б.txt", "4")}
+    assert all("резервной копии" in p.fix for p in report.problems)
+
+
+def test_check_cli_exit_and_json(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    run_json(capsys, "new", "szn_pilot", "--org", "ЦЗН")
+    f = data_dir.parent / "file.txt"
+    f.write_text("proof")
+    (att,) = run_json(capsys, "attach", "1", "5", str(f))
+    assert run_json(capsys, "check") == {"ok": True, "problems": []}
+    (data_dir / "store" / att["sha256"][:2] / att["sha256"]).write_text("tampered")
+    code, out, _ = run(capsys, "check", "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["problems"][0]["kind"] == "altered" and report["problems"][0]["item"] == "5"
+
+
+def test_views_and_people(store: Store, tmp_path: Path) -> None:
+    pid = create_plan(
+        store,
+        PlanRequest(
+            "region",
+            "Регион",
+            answers={q: False for q in ("hr_centralized", "hr_independent", "it_centralized",
+                                        "accounting_centralized", "admin_centralized")},
+        ),
+    )  # fmt: skip
+    update_item(store, pid, "1.1", {"responsible": "Иванов И.И.\nПетров П.П.", "status": "done"})
+    update_item(store, pid, "1.2", {"deadline": "01.12.2026", "responsible": "Петров П.П."})
+    plan = get_plan(store, pid)
+    assert people(plan) == ["Иванов И.И.", "Петров П.П."]
+    assert [r.number for r in tracking_rows(plan, "no_proof")] == ["1.1."]
+    assert [r.number for r in tracking_rows(plan, "upcoming")] == ["1.2."]
+    overdue = tracking_rows(plan, "overdue")
+    assert "1.4." in [r.number for r in overdue]  # «Не позднее I квартала 2024 года»
+    assert [r.number for r in tracking_rows(plan, "all", "петров п.п.")] == ["1.1.", "1.2."]
+
+
+@pytest.mark.slow
+def test_300_mb_attachment_flat_memory(tmp_path: Path) -> None:
+    big = tmp_path / "большой архив.bin"
+    with big.open("wb") as f:
+        for i in range(300):
+            f.write(bytes([i % 256]) * (1024 * 1024))
+    want = hashlib.sha256()
+    with big.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            want.update(chunk)
+    data = tmp_path / "data"
+    code = (
+        "import resource, sys, json; from cxdesk.cli import main; "
+        "main(['new', 'szn_pilot', '--org', 'ЦЗН']); "
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+        "rc = main(['attach', '1', '1', sys.argv[1], '--json']); "
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; "
+        "sys.stderr.write(json.dumps({'rc': rc, 'grew_kb': peak - base}))"
+    )
+    env = {**os.environ, "CXDESK_DATA_DIR": str(data)}
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(big)], capture_output=True, text=True, env=env
+    )
+    stats = json.loads(res.stderr.strip().splitlines()[-1])
+    assert stats["rc"] == 0
+    assert stats["grew_kb"] < 64 * 1024, stats  # far below the file's 300 MB
+    attached = json.loads(res.stdout[res.stdout.index("[") :])  # after «Создан план …»
+    assert attached[0]["sha256"] == want.hexdigest()
+    assert attached[0]["size"] == 300 * 1024 * 1024
