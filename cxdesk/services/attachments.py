@@ -58,7 +58,11 @@ def attach_files(
     for f in files:
         progress.set_status(f"Копирование «{f.name}»")
         base = done_before
-        sha, size = store.blobs.put(f, lambda n, b=base: progress.set_value((b + n) / total))
+
+        def on_bytes(n: int, b: int = base) -> None:
+            progress.set_value((b + n) / total)
+
+        sha, size = store.blobs.put(f, on_bytes)
         done_before += size
         stored.append((f, sha, size))
         progress.check()

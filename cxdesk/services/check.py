@@ -84,9 +84,11 @@ def check_data(store: Store, progress: Progress = NO_PROGRESS) -> CheckReport:
         progress.set_status(f"Проверка файла «{name}»")
         if sha not in verdicts:
             base = seen
-            verdicts[sha] = store.blobs.verify(
-                sha, lambda n, b=base: progress.set_value(min(1.0, (b + n) / total))
-            )
+
+            def on_bytes(n: int, b: int = base) -> None:
+                progress.set_value(min(1.0, (b + n) / total))
+
+            verdicts[sha] = store.blobs.verify(sha, on_bytes)
         seen += size
         progress.set_value(min(1.0, seen / total))
         progress.check()

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cxdesk.errors import EnvironmentProblem, UserError
-from cxdesk.storage.blobs import BlobStore
 from cxdesk.paths import DB_NAME, default_data_dir, migrations_dir
+from cxdesk.storage.blobs import BlobStore
 
 #: The newest migration in db/versions; kept in step with it (a test checks).
 SCHEMA_REVISION = "0001"
