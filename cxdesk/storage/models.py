@@ -33,6 +33,8 @@ class Plan(Base):
     auto_number: Mapped[bool] = mapped_column(default=True)
     numbering: Mapped[str] = mapped_column(String(10), default="dotted")
     source: Mapped[str] = mapped_column(Text, default="")  # how it came: «шаблон», a file name
+    columns: Mapped[str] = mapped_column(Text, default="")  # JSON [[key, heading]]; "" = template's
+    synced_at: Mapped[str | None] = mapped_column(String(32), nullable=True)  # last exchange
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
 

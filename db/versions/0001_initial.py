@@ -30,6 +30,8 @@ def upgrade() -> None:
         sa.Column("auto_number", sa.Boolean, nullable=False, server_default=sa.true()),
         sa.Column("numbering", sa.String(10), nullable=False, server_default="dotted"),
         sa.Column("source", sa.Text, nullable=False, server_default=""),
+        sa.Column("columns", sa.Text, nullable=False, server_default=""),
+        sa.Column("synced_at", sa.String(32), nullable=True),
         sa.Column("created_at", sa.String(32), nullable=False),
         sa.Column("updated_at", sa.String(32), nullable=False),
     )

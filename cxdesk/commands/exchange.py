@@ -1,0 +1,135 @@
+"""Commands of exchange: export, import (new plan or merge), pack, mail."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from cxdesk.cli import add_json, emit, open_store
+from cxdesk.commands.tracking import ConsoleProgress
+from cxdesk.errors import UserError
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from cxdesk.io.model import ExportOptions
+    from cxdesk.services.documents import export_plan
+
+    opts = ExportOptions(layout=args.layout)
+    if args.font_size:
+        if not 10 <= args.font_size <= 16:
+            raise UserError("Размер шрифта — от 10 до 16 пт (по ГОСТ обычно 12–14).")
+        opts.font_size = args.font_size
+    progress = ConsoleProgress(not args.json)
+    try:
+        path, rows = export_plan(
+            open_store(args), args.plan, Path(args.output), args.format, opts, progress
+        )
+    finally:
+        progress.finish()
+    emit(args, {"path": str(path), "rows": rows}, f"Записан {path} ({rows} строк).")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    progress = ConsoleProgress(not args.json)
+    try:
+        if args.into:
+            from cxdesk.services.merge import apply_merge, preview_merge
+
+            if args.dry_run:
+                preview = preview_merge(store, args.into, Path(args.file), progress)
+            else:
+                preview, _ = apply_merge(store, args.into, Path(args.file), None, progress)
+            data = {
+                "plan": preview.plan_id,
+                "items": sum(1 for d in preview.differences if d.kind == "added"),
+                "warnings": preview.warnings,
+                "changes": [d.as_json() for d in preview.differences],
+            }
+
+            def text() -> str:
+                head = "Будет изменено" if args.dry_run else "Перенесено"
+                lines = [f"{head} в плане {preview.plan_id}: {len(preview.differences)} изменений."]
+                for d in preview.differences:
+                    mark = "  [КОНФЛИКТ]" if d.conflict else ""
+                    lines.append(f"  {d.item} {d.field}: «{d.old}» → «{d.new}»{mark}")
+                lines += [f"Предупреждение: {w}" for w in preview.warnings]
+                return "\n".join(lines)
+
+            emit(args, data, text)
+            return 0
+        from cxdesk.services.importing import import_file
+
+        outcome = import_file(store, Path(args.file), progress, args.dry_run)
+    finally:
+        progress.finish()
+    data = {
+        "plan": outcome.plan_id,
+        "items": outcome.items,
+        "warnings": outcome.warnings,
+        "changes": [],
+    }
+    emit(args, data, lambda: "\n".join(
+        [f"Загружен план {outcome.plan_id}: {outcome.items} пунктов." if outcome.plan_id
+         else f"Проверка: в файле {outcome.items} пунктов; ничего не изменено."]
+        + [f"Предупреждение: {w}" for w in outcome.warnings]
+    ))  # fmt: skip
+    return 0
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from cxdesk.services.packing import pack_plan
+
+    progress = ConsoleProgress(not args.json)
+    try:
+        path, items, files = pack_plan(open_store(args), args.plan, Path(args.output), progress)
+    finally:
+        progress.finish()
+    emit(args, {"path": str(path), "items": items, "attachments": files},
+         f"Пакет {path}: {items} пунктов, {files} вложений.")  # fmt: skip
+    return 0
+
+
+def cmd_mail(args: argparse.Namespace) -> int:
+    from cxdesk.services.outbox import mail_plan
+
+    result = mail_plan(open_store(args), args.plan, args.format, args.to or "",
+                       Path(args.eml) if args.eml else None)  # fmt: skip
+    emit(args, {"attachment": str(result.attachment), "method": result.method},
+         f"Письмо подготовлено ({result.method}): вложение {result.attachment}")  # fmt: skip
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Adds this module's commands."""
+    p = sub.add_parser("export", help="выгрузить план в docx, xlsx или pdf")
+    p.add_argument("plan")
+    p.add_argument("-o", "--output", required=True, metavar="OUT")
+    p.add_argument("--format", choices=["docx", "xlsx", "pdf"])
+    p.add_argument("--layout", default="official", choices=["official", "dates", "report"])
+    p.add_argument("--font-size", type=float, help="размер шрифта, пт (12–14)")
+    add_json(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", help="загрузить план из docx, xlsx или .cxplan")
+    p.add_argument("file")
+    p.add_argument("--into", metavar="PLAN", help="объединить с этим планом")
+    p.add_argument("--dry-run", action="store_true", help="только показать, ничего не менять")
+    add_json(p)
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("pack", help="собрать пакет .cxplan с вложениями")
+    p.add_argument("plan")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.cxplan")
+    add_json(p)
+    p.set_defaults(handler=cmd_pack)
+
+    p = sub.add_parser("mail", help="отправить план по почте")
+    p.add_argument("plan")
+    p.add_argument("--to", metavar="ADDR")
+    p.add_argument("--format", default="cxplan", choices=["cxplan", "docx", "xlsx", "pdf"])
+    p.add_argument("--eml", metavar="OUT.eml", help="записать черновик письма в файл")
+    add_json(p)
+    p.set_defaults(handler=cmd_mail)

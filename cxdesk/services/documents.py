@@ -1,0 +1,159 @@
+"""From the store to a document and back: export a plan in the official table format, and the
+conversion between a stored plan and :class:`~cxdesk.io.model.PlanDoc`."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cxdesk.domain.deadlines import format_date
+from cxdesk.domain.templates import get_template
+from cxdesk.errors import NotFound, UserError
+from cxdesk.io.model import (
+    DEFAULT_HEADINGS,
+    AttachmentInfo,
+    Column,
+    ExportOptions,
+    PlanDoc,
+    Row,
+)
+from cxdesk.progress import NO_PROGRESS, Progress
+from cxdesk.services.common import find_plan, today
+from cxdesk.storage.db import Store
+from cxdesk.storage.models import Attachment, Plan
+from cxdesk.storage.models import Row as StoredRow
+
+FORMATS = ("docx", "xlsx", "pdf")
+LAYOUTS = ("official", "dates", "report")
+OFFICIAL_COLUMNS = ["number", "title", "deadline", "responsible", "result", "document"]
+
+
+def plan_columns(plan: Plan) -> list[Column]:
+    """The plan's own column set: stored for imported plans, else its template's."""
+    if plan.columns:
+        return [Column(k, h) for k, h in json.loads(plan.columns)]
+    if plan.template_id:
+        try:
+            return [Column(k, h) for k, h in get_template(plan.template_id).columns]
+        except NotFound:
+            pass
+    return [Column(k, DEFAULT_HEADINGS[k]) for k in OFFICIAL_COLUMNS]
+
+
+def plan_doc_in(s: Session, plan: Plan, as_of: date | None = None) -> PlanDoc:
+    """The stored plan as a document, inside an open session."""
+    files: dict[int, list[AttachmentInfo]] = {}
+    q = (
+        select(Attachment)
+        .join(StoredRow, StoredRow.id == Attachment.row_id)
+        .where(StoredRow.plan_id == plan.id, Attachment.removed_at.is_(None))
+        .order_by(Attachment.id)
+    )
+    for a in s.scalars(q):
+        files.setdefault(a.row_id, []).append(AttachmentInfo(a.name, a.size, a.sha256, a.added_at))
+    rows = s.scalars(
+        select(StoredRow).where(StoredRow.plan_id == plan.id).order_by(StoredRow.position)
+    )
+    return PlanDoc(
+        title=plan.title,
+        org=plan.org,
+        template_id=plan.template_id,
+        template_version=plan.template_version,
+        approver_position=plan.approver_position,
+        approver_name=plan.approver_name,
+        approval_date=plan.approval_date,
+        columns=plan_columns(plan),
+        uid=plan.uid,
+        answers=json.loads(plan.answers or "{}"),
+        as_of=format_date(as_of or today()),
+        rows=[
+            Row(
+                kind=r.kind,
+                number=r.number,
+                title=r.title,
+                start=r.start,
+                deadline=r.deadline,
+                responsible=r.responsible,
+                result=r.result,
+                document=r.document,
+                materials=r.materials,
+                note=r.note,
+                status=r.status,
+                basis=r.basis,
+                done_date=r.done_date,
+                ref=r.ref,
+                uid=r.uid,
+                attachments=files.get(r.id, []),
+            )
+            for r in rows
+        ],
+    )
+
+
+def plan_doc(store: Store, plan_token: str | int, as_of: date | None = None) -> PlanDoc:
+    """The plan as a document (every row, its attachments' names and hashes)."""
+    with store.session() as s:
+        return plan_doc_in(s, find_plan(s, plan_token), as_of)
+
+
+def format_of(path: Path, fmt: str | None) -> str:
+    """The export format: given, else from the file's extension."""
+    f = (fmt or path.suffix).lower().lstrip(".")
+    if f not in FORMATS:
+        raise UserError(
+            f"Неизвестный формат «{f or path.name}». Укажите файл .docx, .xlsx или .pdf "
+            "(или --format docx|xlsx|pdf)."
+        )
+    return f
+
+
+def suggest_file_name(org: str, fmt: str, on: date | None = None) -> str:
+    """A file name proposed from the organisation and the date: «Минтруд — план 23.11.2026.docx»."""
+    base = re.sub(r'[\\/:*?"<>|\r\n\t]+', " ", org).strip(" .") or "План"
+    base = re.sub(r"\s+", " ", base)[:80]
+    return f"{base} — план мероприятий {format_date(on or today())}.{fmt}"
+
+
+def export_plan(
+    store: Store,
+    plan_token: str | int,
+    out: Path,
+    fmt: str | None = None,
+    options: ExportOptions | None = None,
+    progress: Progress = NO_PROGRESS,
+    as_of: date | None = None,
+) -> tuple[Path, int]:
+    """Writes the plan to ``out`` in docx, xlsx or pdf; returns (path, rows written)."""
+    out = Path(out)
+    f = format_of(out, fmt)
+    opts = options or ExportOptions()
+    if opts.layout not in LAYOUTS:
+        raise UserError(f"Неизвестный макет «{opts.layout}». Есть: {', '.join(LAYOUTS)}.")
+    if not out.parent.exists():
+        raise NotFound(f"Папки {out.parent} нет. Укажите существующую папку для файла.")
+    doc = plan_doc(store, plan_token, as_of)
+    progress.set_status("Запись файла")
+    if f == "docx":
+        from cxdesk.io.docx_writer import write_docx as writer
+    elif f == "xlsx":
+        from cxdesk.io.xlsx_writer import write_xlsx as writer
+    else:
+        from cxdesk.io.pdf_render import write_pdf as writer
+    try:
+        rows = writer(doc, out, opts, progress)
+    except PermissionError as exc:
+        raise UserError(
+            f"Не удаётся записать {out}: файл открыт в другой программе или папка защищена от "
+            "записи. Закройте файл или выберите другое место."
+        ) from exc
+    except OSError as exc:
+        raise UserError(
+            f"Не удалось записать {out}: {exc.strerror or exc}. Проверьте место на диске и права."
+        ) from exc
+    progress.set_value(1.0)
+    return out, rows

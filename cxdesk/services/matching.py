@@ -1,0 +1,93 @@
+"""Matching imported rows to the typical template they come from (by number and wording, fuzzy).
+
+Rows of a foreign file carry no template refs. For each template the rows are compared with its
+items; the template with the most confident matches wins, and each row gets the ref of its best
+item (each template item used once). Rows that match none are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cxdesk.domain.templates import Template, all_templates
+from cxdesk.io.model import PlanDoc
+
+#: A row's wording must be at least this similar (0–100) to count as the template's item.
+THRESHOLD = 82.0
+#: A same number adds this much to the score.
+NUMBER_BONUS = 8.0
+
+
+def normalize(text: str) -> str:
+    """Lower case, «ё» as «е», punctuation and quotes dropped, spaces folded."""
+    t = text.lower().replace("ё", "е")
+    t = re.sub(r"[^\w\s%]", " ", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def _number(text: str) -> str:
+    return text.strip().rstrip(".")
+
+
+@dataclass
+class Match:
+    """The outcome: the template (or ""), the ref of each matched row by index, the unmatched."""
+
+    template_id: str = ""
+    refs: dict[int, str] = field(default_factory=dict)
+    scores: dict[int, float] = field(default_factory=dict)
+    unmatched: list[int] = field(default_factory=list)
+
+
+def _score_template(doc: PlanDoc, template: Template) -> Match:
+    from rapidfuzz import fuzz, process
+
+    nodes = list(template.walk())
+    pools: dict[bool, tuple[list[int], list[str]]] = {}
+    for want_item in (True, False):
+        idx = [j for j, n in enumerate(nodes) if (n.kind == "item") == want_item]
+        pools[want_item] = (idx, [normalize(nodes[j].title) for j in idx])
+    candidates: list[tuple[float, int, int]] = []
+    for i, row in enumerate(doc.rows):
+        mine = normalize(row.title)
+        if not mine:
+            continue
+        idx, names = pools[row.kind == "item"]
+        found = process.extract(
+            mine, names, scorer=fuzz.token_sort_ratio,
+            score_cutoff=THRESHOLD - NUMBER_BONUS, limit=6,
+        )  # fmt: skip
+        for _name, score, k in found:
+            j = idx[k]
+            total = float(score)
+            if _number(row.number) and _number(row.number) == _number(nodes[j].number):
+                total += NUMBER_BONUS
+            if total >= THRESHOLD:
+                candidates.append((total, i, j))
+    candidates.sort(reverse=True)
+    match = Match(template.id)
+    used: set[int] = set()
+    for score, i, j in candidates:
+        if i in match.refs or j in used:
+            continue
+        used.add(j)
+        match.refs[i] = f"{template.id}:{nodes[j].ref}"
+        match.scores[i] = min(score, 100.0)
+    return match
+
+
+def match_template(doc: PlanDoc, templates: list[Template] | None = None) -> Match:
+    """Finds the template the document's rows come from and each row's ref."""
+    items = [i for i, r in enumerate(doc.rows) if r.kind == "item"]
+    best = Match()
+    best_items = 0
+    for template in templates or all_templates():
+        m = _score_template(doc, template)
+        matched_items = sum(1 for i in m.refs if doc.rows[i].kind == "item")
+        if matched_items > best_items:
+            best, best_items = m, matched_items
+    if best_items < max(2, len(items) // 5):
+        best = Match()
+    best.unmatched = [i for i in items if i not in best.refs]
+    return best
