@@ -83,9 +83,13 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 
 def open_store(args: argparse.Namespace) -> Any:
+    """Opens the data folder's store (migrating it if older) and makes the day's backup."""
+    from cxdesk.services.backup import daily_backup
     from cxdesk.storage.db import Store
 
-    return Store(data_dir(args))
+    store = Store(data_dir(args))
+    daily_backup(store.data_dir)
+    return store
 
 
 def _fail(message: str, code: int) -> int:

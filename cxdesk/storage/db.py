@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cxdesk.errors import EnvironmentProblem, UserError
@@ -25,6 +26,33 @@ from cxdesk.storage.blobs import BlobStore
 
 #: The newest migration in db/versions; kept in step with it (a test checks).
 SCHEMA_REVISION = "0001"
+
+
+def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem | None:
+    """A plain message for a fault of the database file, or None for anything else."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return EnvironmentProblem(
+            f"База данных {path} повреждена. Восстановите её из резервной копии: список копий — "
+            "cxdesk backups, восстановление — cxdesk restore ФАЙЛ (или в окне: Файл → "
+            "Восстановить из копии)."
+        )
+    if "locked" in text or "busy" in text:
+        return EnvironmentProblem(
+            "База данных занята другой программой дольше обычного. Повторите через минуту; "
+            "если не помогает — закройте другие окна cxdesk."
+        )
+    if "readonly" in text or "read-only" in text:
+        return EnvironmentProblem(
+            f"Папка данных {path.parent} доступна только для чтения. Проверьте права или укажите "
+            "другую папку (--data-dir)."
+        )
+    if "disk is full" in text or "disk i/o" in text:
+        return EnvironmentProblem(
+            "Не хватает места на диске (или ошибка диска). Освободите место и повторите; "
+            "прежние данные не изменены."
+        )
+    return None
 
 
 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -113,9 +141,30 @@ class Store:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
-        with self._sessions() as s, s.begin():
-            yield s
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        Faults of the database file itself (damaged, locked, read-only, disk full) come out as
+        :class:`EnvironmentProblem` with what to do.
+        """
+        try:
+            with self._sessions() as s, s.begin():
+                yield s
+        except DBAPIError as exc:
+            problem = explain_database_error(exc, self.db_path)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    def quick_check(self) -> bool:
+        """True when SQLite finds the database whole (a fast check for the start of the app)."""
+        try:
+            con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
+            try:
+                return bool(con.execute("PRAGMA quick_check").fetchone()[0] == "ok")
+            finally:
+                con.close()
+        except sqlite3.DatabaseError:
+            return False
 
     def close(self) -> None:
         self.engine.dispose()
