@@ -1,0 +1,5 @@
+"""``python -m cxdesk``: the command line (with no command, the window)."""
+
+from cxdesk.cli import main
+
+raise SystemExit(main())
