@@ -92,6 +92,7 @@ class Row:
     ref: str = ""
     uid: str = ""
     attachments: list[AttachmentInfo] = field(default_factory=list)
+    fact: str = ""  # the «Отметка о выполнении» cell as printed (report layout), when read
 
 
 @dataclass

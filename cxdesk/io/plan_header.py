@@ -1,0 +1,245 @@
+"""What stands above the plan's table, and the hidden identity of cxdesk's own exports.
+
+:func:`parse_preamble` reads the approval block («УТВЕРЖДАЮ», the position, the name, the date
+line) and the title from the lines above the table. :func:`apply_identity` lays the hidden
+payload of a file that cxdesk itself exported over what was read, so that our own files come
+back exactly (identities, template references, statuses, attachments).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxdesk.io.model import AttachmentInfo, ReadResult, Row
+
+log = logging.getLogger(__name__)
+
+_APPROVE_RE = re.compile(r"^\s*(утверждаю|утвержден[аоы]?|утверждён[аоы]?)\b\s*:?\s*", re.I)
+_INITIALS = r"(?:[А-ЯЁ]\.\s?){1,2}"
+_SURNAME = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+_NAME_RE = re.compile(rf"(?:^|[\s_])({_INITIALS}\s?{_SURNAME}|{_SURNAME}\s+{_INITIALS})\s*$")
+_NAME_ONLY_RE = re.compile(rf"^[_\s.]*(?:подпись\s*)?({_INITIALS}\s?{_SURNAME}|{_SURNAME}\s+"
+                           rf"{_INITIALS})\s*$")
+_MONTHS_RE = re.compile(
+    r"январ[яь]|феврал[яь]|марта?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|августа?|сентябр[яь]|"
+    r"октябр[яь]|ноябр[яь]|декабр[яь]|\bг(ода|\.)?(?=\s|$)",
+    re.I,
+)
+_MP_RE = re.compile(r"^\(?м\.?\s?п\.?\)?$", re.I)
+_TITLE_START_RE = re.compile(
+    r"^(план|программа|дорожная карта|«дорожная карта»|перечень мероприятий|мероприятия по)",
+    re.I,
+)
+_NOISE_RE = re.compile(
+    r"^(приложение( №)?\s*\d*|к (приказу|распоряжению|постановлению|решению)\b.*|от .*№.*)$", re.I
+)
+_ORG_NOUNS = {
+    "министерстве": "министерство", "комитете": "комитет", "департаменте": "департамент",
+    "управлении": "управление", "агентстве": "агентство", "инспекции": "инспекция",
+    "службе": "служба", "аппарате": "аппарат", "администрации": "администрация",
+    "правительстве": "правительство", "центре": "центр",
+}
+_ORG_RE = re.compile(r"\bво?\s+(" + "|".join(_ORG_NOUNS) + r")\s+(.+)$", re.I)
+
+
+@dataclass
+class Preamble:
+    """The approval block and the title, as read from the lines above the table."""
+
+    title: str = ""
+    org: str = ""
+    approver_position: str = ""
+    approver_name: str = ""
+    approval_date: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _is_date_line(line: str) -> bool:
+    """Whether a line is the date of approval, filled or not («___» ______ 20__ г., 15.03.2024)."""
+    rest = _MONTHS_RE.sub("", line)
+    return not re.search(r"[A-Za-zА-ЯЁа-яё]", rest) and bool(re.search(r"[\d_]", line))
+
+
+def _blank_date(text: str) -> bool:
+    """Whether a date line is an unfilled form («___» ______ 20__ г.)."""
+    return not re.search(r"\d", re.sub(r"20_+", "", text))
+
+
+def parse_preamble(lines: list[str]) -> Preamble:
+    """Reads the approval block and the title from the lines above the table."""
+    out = Preamble()
+    lines = [line.strip() for line in lines if line.strip()]
+    start = next((i for i, line in enumerate(lines) if _APPROVE_RE.match(line)), None)
+    rest = lines
+    if start is not None:
+        rest = _read_approval(lines[start:], out)
+        rest = lines[:start] + rest
+    rest = [line for line in rest if not _NOISE_RE.match(line)]
+    begin = next((i for i, line in enumerate(rest) if _TITLE_START_RE.match(line)), None)
+    if begin is not None:
+        rest = rest[begin:]
+    out.title = " ".join(rest).strip()
+    out.org = org_from_title(out.title)
+    return out
+
+
+def _read_approval(lines: list[str], out: Preamble) -> list[str]:
+    """Fills the approval fields from the block that starts at ``lines[0]``; returns the rest."""
+    position: list[str] = []
+    first = _APPROVE_RE.sub("", lines[0], count=1).strip()
+    if first:
+        position.append(first)
+    index = 1
+    while index < len(lines) and len(position) < 6:
+        line = lines[index]
+        if _TITLE_START_RE.match(line):
+            break
+        only = _NAME_ONLY_RE.match(line)
+        if only:
+            out.approver_name = only.group(1).strip()
+            index += 1
+            break
+        if _is_date_line(line):
+            break
+        ending = _NAME_RE.search(line)
+        if ending and not _TITLE_START_RE.match(line):
+            out.approver_name = ending.group(1).strip()
+            head = line[: ending.start(1)].strip(" _")
+            if head:
+                position.append(head)
+            index += 1
+            break
+        position.append(line)
+        index += 1
+    while index < len(lines) and _MP_RE.match(lines[index]):
+        index += 1
+    if index < len(lines) and not _TITLE_START_RE.match(lines[index]):
+        line = lines[index]
+        if _is_date_line(line):
+            out.approval_date = "" if _blank_date(line) else line.strip(" _")
+            index += 1
+    if not out.approval_date:
+        dated = re.search(r"\bот\s+(\d{1,2}\.\d{1,2}\.\d{4})", " ".join(position))
+        if dated:
+            out.approval_date = dated.group(1)
+    out.approver_position = " ".join(position).strip(" ,")
+    if not out.approver_name and position:
+        out.warnings.append(
+            "В грифе «УТВЕРЖДАЮ» не найдена фамилия с инициалами: поле «ФИО утверждающего» "
+            "оставлено пустым."
+        )
+    return lines[index:]
+
+
+def org_from_title(title: str) -> str:
+    """The body named in a title («… в министерстве экономического развития Тульской области»
+    → «министерство экономического развития Тульской области»); empty for a region or a
+    generic body."""
+    match = _ORG_RE.search(title)
+    if match is None:
+        return ""
+    noun = _ORG_NOUNS[match.group(1).lower()]
+    return f"{noun} {match.group(2)}".strip(" .,;")
+
+
+# -- cxdesk's own exports ------------------------------------------------------------------------
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
+    """Lays the hidden identity of a cxdesk export over the rows read from its table.
+
+    Rows are matched in order by their number; a row that the payload does not know (added by
+    hand after the export) stays a foreign row and is named in a warning.
+    """
+    if payload.get("format") != 1:
+        result.warnings.append(
+            "Файл выгружен более новой версией cxdesk: скрытые сведения о плане не учтены, "
+            "таблица прочитана как обычный документ."
+        )
+        return
+    plan, meta = result.plan, payload.get("plan") or {}
+    plan.uid = str(meta.get("uid") or "")
+    plan.template_id = str(meta.get("template_id") or "")
+    plan.template_version = str(meta.get("template_version") or "")
+    answers = meta.get("answers") or {}
+    plan.answers = {str(k): bool(v) for k, v in answers.items()}
+    for name in ("org", "title", "approver_position", "approver_name", "approval_date"):
+        stored, read = str(meta.get(name) or ""), getattr(plan, name)
+        if not read or _same(stored, read):
+            setattr(plan, name, stored)
+    keys = {column.key for column in plan.columns}
+    stored_rows = list(payload.get("rows") or [])
+    at = 0
+    unmatched: list[str] = []
+    for row in plan.rows:
+        found = next(
+            (j for j in range(at, min(at + 50, len(stored_rows)))
+             if str(stored_rows[j].get("number", "")) == row.number),
+            None,
+        )
+        if found is None:
+            unmatched.append(row.number or row.title[:30])
+            continue
+        _apply_row(row, stored_rows[found], keys)
+        at = found + 1
+    if unmatched:
+        result.warnings.append(
+            "Строки, которых не было в выгрузке cxdesk (добавлены позже): "
+            + ", ".join(unmatched[:20]) + ("…" if len(unmatched) > 20 else "") + "."
+        )
+
+
+def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
+    row.uid = str(stored.get("uid") or "")
+    row.ref = str(stored.get("ref") or "")
+    if stored.get("kind") in ("block", "section", "item"):
+        row.kind = str(stored["kind"])
+    if "status" not in keys or not row.status:
+        row.status = str(stored.get("status") or row.status)
+    row.basis = str(stored.get("basis") or row.basis)
+    row.done_date = str(stored.get("done_date") or row.done_date)
+    for name in ("start", "deadline"):
+        if name not in keys:
+            setattr(row, name, str(stored.get(name) or ""))
+    attachments = []
+    for item in stored.get("attachments") or []:
+        if isinstance(item, Mapping):
+            attachments.append(AttachmentInfo(
+                name=str(item.get("name", "")), size=int(item.get("size") or 0),
+                sha256=str(item.get("sha256", "")), added=str(item.get("added", "")),
+            ))
+        else:
+            attachments.append(AttachmentInfo(name=str(item)))
+    row.attachments = attachments
+
+
+def load_identity(reader_name: str, source: Any, result: ReadResult) -> None:
+    """Applies the identity payload if ``cxdesk.io.identity`` is present and finds one.
+
+    ``reader_name`` is ``read_docx`` or ``read_xlsx``; a missing module or a payload that cannot
+    be read leaves the result as a foreign file's, with a warning in the second case.
+    """
+    try:
+        identity = importlib.import_module("cxdesk.io.identity")
+    except ImportError:
+        return
+    reader = getattr(identity, reader_name, None)
+    if reader is None:
+        return
+    try:
+        payload = reader(source)
+    except Exception:  # a damaged payload must not stop the import of the visible table
+        log.exception("hidden identity payload could not be read")
+        result.warnings.append(
+            "Скрытые сведения cxdesk в файле повреждены: таблица прочитана как обычный документ."
+        )
+        return
+    if isinstance(payload, Mapping):
+        apply_identity(result, payload)

@@ -1,0 +1,294 @@
+"""The rows of the plan's table below its header: blocks, sections and items.
+
+Rules, in the order they apply:
+
+- empty rows, header rows repeated on later pages and the row of column numbers are skipped;
+- a row with one cell across the table, or with nothing but a number and a heading, is a heading:
+  «3.» (one level) is a block; «3.1.» is a section when items numbered three deep (3.1.1 …) follow
+  it, otherwise an item; a heading without a number gets the number of the block or section that
+  the items under it imply;
+- a row without a number (or with «-» in the number column) continues the row above, as a row
+  broken across a page does, unless it carries its own dates or is a capitalised heading;
+- a vertically merged cell (one responsible for a run of items) gives its text to every row of
+  the run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from cxdesk.io.grid import GridRow
+from cxdesk.io.model import STATUS_TITLES, Row
+from cxdesk.io.table_layout import Layout, is_header_tail, is_number_row, is_repeat_header
+from cxdesk.io.table_text import (
+    is_dash,
+    number_depth,
+    number_parts,
+    parse_number,
+    split_heading_number,
+)
+from cxdesk.progress import Progress
+
+TEXT_FIELDS = ("title", "start", "deadline", "responsible", "result", "document", "materials",
+               "note", "fact")
+_STATUS_WORDS = {title.lower(): key for key, title in STATUS_TITLES.items() if key != "overdue"}
+_STATUS_WORDS.update({
+    "выполнен": "done", "выполнена": "done", "исполнено": "done", "завершено": "done",
+    "в процессе": "in_progress", "в процессе исполнения": "in_progress",
+    "исполняется": "in_progress",
+    "не выполнено": "not_started", "не начат": "not_started", "исключен": "excluded",
+    "исключён": "excluded", "исключено": "excluded",
+})
+_TERMINAL = (".", ";", ":", "!", "?")
+_LIST_MARKS = ("-", "–", "—", "•", "·")
+
+
+@dataclass
+class _Entry:
+    """A row being read: the Row so far plus what the later passes need to know about it."""
+
+    row: Row
+    line: int
+    heading: bool = False
+    merged: bool = False
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Raw:
+    """The fields of one grid row, before rows are joined and kinds decided."""
+
+    line: int
+    number_text: str
+    fields: dict[str, str]
+    copied: set[str]
+    merged: bool
+    unmapped: bool
+
+
+def _extract(row: GridRow, layout: Layout) -> _Raw:
+    fields: dict[str, str] = {}
+    copied: set[str] = set()
+    merged = unmapped = False
+    filled = [cell for cell in row.cells if cell.text]
+    for cell in filled:
+        span = range(cell.col, cell.col + cell.span)
+        covered = [layout.keys[c] for c in span if c in layout.keys]
+        if not covered:
+            unmapped = True
+            continue
+        if "title" in covered:
+            key = "title"
+        elif {"start", "deadline"} <= set(covered):
+            key = "deadline"
+        else:
+            key = covered[0]
+        if len(filled) == 1 and len(covered) >= 2 and {"number", "title"} & set(covered):
+            merged, key = True, "title"
+        fields[key] = _join(fields[key], cell.text) if key in fields else cell.text
+        if cell.copied:
+            copied.add(key)
+    number_text = fields.pop("number", "")
+    if (
+        number_text
+        and "number" not in copied
+        and parse_number(number_text) is None
+        and not is_dash(number_text)
+        and not fields.get("title")
+    ):
+        # «2. Мероприятия …» typed in the number column, or a heading overflowing into it
+        fields["title"] = number_text
+        number_text = ""
+        merged = merged or len(fields) == 1
+    if merged or ("number" not in layout.keys.values() and "title" in fields):
+        head_number, title = split_heading_number(fields.get("title", ""))
+        if head_number:
+            number_text, fields["title"] = head_number, title
+    return _Raw(row.line, number_text, fields, copied, merged, unmapped)
+
+
+def _join(before: str, after: str) -> str:
+    """Joins text continued from the row above: a broken sentence with a space, else a new line."""
+    if not before:
+        return after
+    if not after:
+        return before
+    if before.endswith(_TERMINAL) or after.startswith(_LIST_MARKS):
+        return f"{before}\n{after}"
+    return f"{before} {after}"
+
+
+def _has_dates(raw: _Raw) -> bool:
+    return any(
+        any(ch.isdigit() for ch in raw.fields.get(key, "")) and key not in raw.copied
+        for key in ("start", "deadline")
+    )
+
+
+def read_rows(
+    rows: list[GridRow], layout: Layout, progress: Progress
+) -> tuple[list[Row], list[str]]:
+    """The plan's rows from the grid rows below the header, with warnings."""
+    warnings: list[str] = []
+    raws: list[_Raw] = []
+    after_header = False
+    for index, grid_row in enumerate(rows):
+        if index % 500 == 0:
+            progress.check()
+            progress.set_value(0.5 + 0.4 * index / max(len(rows), 1))
+        if not any(cell.text for cell in grid_row.cells) or is_number_row(grid_row):
+            after_header = False
+            continue
+        if is_repeat_header(grid_row, layout):
+            after_header = True
+            continue
+        if after_header and is_header_tail(grid_row, layout):
+            after_header = False
+            continue
+        after_header = False
+        raw = _extract(grid_row, layout)
+        if not raw.fields and not raw.number_text:
+            if raw.unmapped:
+                warnings.append(
+                    f"Строка {raw.line}: текст есть только в нераспознанных столбцах, "
+                    "строка пропущена."
+                )
+            continue
+        raws.append(raw)
+    numbered = any(parse_number(raw.number_text) for raw in raws)
+    entries = _assemble(raws, numbered, warnings)
+    _decide_kinds(entries, warnings)
+    _check_numbers(entries, warnings)
+    return [entry.row for entry in entries], warnings
+
+
+def _new_entry(raw: _Raw, number: str) -> _Entry:
+    fields = {k: v for k, v in raw.fields.items() if v}
+    heading = bool(fields.get("title")) and set(fields) == {"title"}
+    row = Row(kind="item" if not heading else "", number=number, title=fields.get("title", ""))
+    entry = _Entry(row=row, line=raw.line, heading=heading, merged=raw.merged, fields=fields)
+    _fill(entry)
+    return entry
+
+
+def _fill(entry: _Entry) -> None:
+    row, fields = entry.row, entry.fields
+    for key in TEXT_FIELDS:
+        setattr(row, key, fields.get(key, ""))
+    status = fields.get("status", "")
+    row.status = _STATUS_WORDS.get(status.lower().strip(" ."), "")
+
+
+def _assemble(raws: list[_Raw], numbered: bool, warnings: list[str]) -> list[_Entry]:
+    entries: list[_Entry] = []
+    for raw in raws:
+        number = raw.number_text if not is_dash(raw.number_text) else ""
+        previous = entries[-1] if entries else None
+        if number or raw.merged or not numbered:
+            if number and parse_number(number) is None:
+                warnings.append(
+                    f"Строка {raw.line}: «{number}» в столбце номера не похоже на номер пункта; "
+                    "оставлено как есть."
+                )
+            entries.append(_new_entry(raw, number))
+            continue
+        own = {k: v for k, v in raw.fields.items() if v and k not in raw.copied}
+        if not own:
+            continue
+        title = own.get("title", "")
+        is_heading = set(own) == {"title"} and title[:1].isupper()
+        if previous is not None and (is_dash(raw.number_text) or (
+            not is_heading and not (_has_dates(raw) and _has_dates_entry(previous))
+        )):
+            for key, value in own.items():
+                previous.fields[key] = _join(previous.fields.get(key, ""), value)
+            previous.heading = previous.heading and set(previous.fields) == {"title"}
+            _fill(previous)
+            target = f"пункту {previous.row.number}" if previous.row.number else "строке выше"
+            end = "" if target.endswith(".") else "."
+            warnings.append(f"Строка {raw.line}: нет номера, текст присоединён к {target}{end}")
+            continue
+        if not is_heading:
+            warnings.append(f"Строка {raw.line}: пункт без номера.")
+        entries.append(_new_entry(raw, ""))
+    return entries
+
+
+def _has_dates_entry(entry: _Entry) -> bool:
+    return any(any(ch.isdigit() for ch in entry.fields.get(k, "")) for k in ("start", "deadline"))
+
+
+def _decide_kinds(entries: list[_Entry], warnings: list[str]) -> None:
+    numbered = [e for e in entries if parse_number(e.row.number)]
+    deep = any(number_depth(e.row.number) >= 2 for e in numbered)
+    for index, entry in enumerate(entries):
+        row = entry.row
+        if not entry.heading and not entry.merged:
+            row.kind = "item"
+            continue
+        if row.number and parse_number(row.number):
+            depth = number_depth(row.number)
+            if depth == 1:
+                row.kind = "block" if deep or entry.merged else "item"
+            elif depth == 2:
+                row.kind = "section" if _has_children(entries, index) else "item"
+            else:
+                row.kind = "item"
+            continue
+        if row.number:
+            row.kind = "item"
+            continue
+        _unnumbered_heading(entries, index, warnings)
+
+
+def _has_children(entries: list[_Entry], index: int) -> bool:
+    parts = number_parts(entries[index].row.number)
+    for entry in entries[index + 1 :]:
+        number = entry.row.number
+        if not parse_number(number):
+            continue
+        if number_depth(number) <= 2:
+            return False
+        return number_parts(number)[:2] == parts
+    return False
+
+
+def _unnumbered_heading(entries: list[_Entry], index: int, warnings: list[str]) -> None:
+    entry = entries[index]
+    row = entry.row
+    following = next(
+        (e.row.number for e in entries[index + 1 :] if parse_number(e.row.number)), ""
+    )
+    depth = number_depth(following)
+    if depth < 2:
+        row.kind = "block"
+        return
+    parts = number_parts(following)[: min(depth - 1, 2)]
+    row.kind = "block" if len(parts) == 1 else "section"
+    row.number = ".".join(parts) + ("." if following.endswith(".") else "")
+    name = "блока" if row.kind == "block" else "раздела"
+    short = row.title if len(row.title) <= 60 else row.title[:57] + "…"
+    warnings.append(
+        f"Строка {entry.line}: у {name} «{short}» нет номера; присвоен номер {row.number} "
+        "по номерам пунктов под ним."
+    )
+
+
+def _check_numbers(entries: list[_Entry], warnings: list[str]) -> None:
+    lines: dict[str, list[int]] = defaultdict(list)
+    for entry in entries:
+        if entry.row.number:
+            lines[entry.row.number].append(entry.line)
+        if entry.row.kind == "item" and not entry.row.title:
+            warnings.append(
+                f"Строка {entry.line}: у пункта {entry.row.number or 'без номера'} нет текста "
+                "мероприятия."
+            )
+        status = entry.fields.get("status", "")
+        if status and not entry.row.status:
+            warnings.append(f"Строка {entry.line}: статус «{status}» не распознан.")
+    for number, found in lines.items():
+        if len(found) > 1:
+            where = ", ".join(str(n) for n in found)
+            warnings.append(f"Номер {number} встречается несколько раз (строки {where}).")
