@@ -1,0 +1,256 @@
+"""Benchmarks of cxdesk, run on demand: ``python -m tests.benchmarks.bench [NAME ...]``.
+
+Each benchmark prints its figure, the floor measured in the same run on the same machine, the
+ratio, and the target ratio (or absolute bound) from the «Speed» issue. Absolute times vary from
+machine to machine; the ratios are what the targets speak of. ``--list`` names the benchmarks.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("CXDESK_TODAY", "2026-11-23")
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+BENCHES: dict[str, Callable[[Path], None]] = {}
+
+
+def bench(name: str) -> Callable[[Callable[[Path], None]], Callable[[Path], None]]:
+    def wrap(fn: Callable[[Path], None]) -> Callable[[Path], None]:
+        BENCHES[name] = fn
+        return fn
+
+    return wrap
+
+
+def best(fn: Callable[[], object], runs: int = 5) -> float:
+    """The best wall time of ``runs`` calls (the least disturbed by the machine)."""
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def median(fn: Callable[[], object], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def report(name: str, figure: float, floor: float | None, target: str) -> None:
+    if floor:
+        print(f"{name:<34} {figure * 1000:9.1f} ms  floor {floor * 1000:8.1f} ms  "
+              f"ratio {figure / floor:5.2f}×  target {target}")  # fmt: skip
+    else:
+        print(f"{name:<34} {figure * 1000:9.1f} ms  {'':24}  target {target}")
+
+
+def _all_yes() -> list[str]:
+    from tests.core.helpers import all_answers, answer_args
+
+    return answer_args(all_answers("agency", True))
+
+
+def _run_cli(data: Path, *argv: str) -> None:
+    env = {**os.environ, "CXDESK_DATA_DIR": str(data)}
+    subprocess.run([sys.executable, "-m", "cxdesk", *argv], env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+def _store_with_plan(work: Path, items: int = 76) -> tuple[object, int]:
+    from cxdesk.domain.building import PlanRequest
+    from cxdesk.services.plans import create_plan
+    from cxdesk.storage.db import Store
+    from tests.core.helpers import all_answers
+
+    store = Store(work / f"data-{items}")
+    pid = create_plan(
+        store, PlanRequest("agency", "Министерство", answers=all_answers("agency", True))
+    )
+    if items > 76:
+        big_plan(store, pid, items)
+    return store, pid
+
+
+def big_plan(store: object, pid: int, items: int) -> None:
+    """Grows a plan to ``items`` items by copying its rows (for the 5,000-item figures)."""
+    con = sqlite3.connect(store.db_path)  # type: ignore[attr-defined]
+    rows = con.execute(
+        "select depth, kind, ref, number, title, deadline, due_date, document from rows "
+        "where plan_id=? order by position", (pid,)
+    ).fetchall()  # fmt: skip
+    n = con.execute("select count(*) from rows where plan_id=?", (pid,)).fetchone()[0]
+    copy = 1
+    have = sum(1 for r in rows if r[1] == "item")
+    while have < items:
+        for depth, kind, ref, number, title, deadline, due, doc in rows:
+            if have >= items:
+                break
+            con.execute(
+                "insert into rows(uid, plan_id, position, depth, kind, ref, number, title, start, "
+                "deadline, due_date, responsible, result, document, materials, note, status, basis,"
+                " done_date) values (hex(randomblob(16)), ?, ?, ?, ?, ?, ?, ?, '', ?, ?, "
+                "'Отдел организационной работы', '', ?, '', '', 'not_started', '', '')",
+                (pid, n, depth, kind, ref, f"{copy}-{number}", title, deadline, due, doc),
+            )
+            n += 1
+            have += kind == "item"
+        copy += 1
+    con.commit()
+    con.close()
+
+
+@bench("cli_show_json")
+def cli_show(work: Path) -> None:
+    data = work / "cli"
+    _run_cli(data, "new", "agency", "--org", "Министерство", *_all_yes())
+    floor = best(
+        lambda: subprocess.run([sys.executable, "-c", "import sqlalchemy.orm"], check=True)
+    )
+    fig = best(lambda: _run_cli(data, "show", "1", "--json"))
+    report("cxdesk show --json (process)", fig, floor, "≤ 2.0× python -c 'import sqlalchemy.orm'")
+
+
+@bench("create_plan_76")
+def create_76(work: Path) -> None:
+    from cxdesk.domain.building import PlanRequest
+    from cxdesk.services.plans import create_plan
+    from cxdesk.storage.db import Store
+    from tests.core.helpers import all_answers
+
+    store = Store(work / "create")
+    req = PlanRequest("agency", "Министерство", answers=all_answers("agency", True))
+    create_plan(store, req)
+    fig = median(lambda: create_plan(store, req))
+
+    def floor_fn() -> None:
+        con = sqlite3.connect(work / "floor.sqlite3")
+        con.execute("pragma journal_mode=wal")
+        con.execute("pragma synchronous=full")
+        con.execute("create table if not exists r(a, b, c, d, e)")
+        with con:
+            con.executemany(
+                "insert into r values (?,?,?,?,?)", [(i, "x" * 80, "y", "z", i) for i in range(92)]
+            )
+        con.close()
+
+    report("create a 76-item plan", fig, median(floor_fn), "≤ 50 ms absolute")
+
+
+def _export(fmt: str, items: int) -> Callable[[Path], None]:
+    def run(work: Path) -> None:
+        from cxdesk.services.documents import export_plan
+
+        store, pid = _store_with_plan(work, items)
+        out = work / f"plan-{items}.{fmt}"
+        export_plan(store, pid, out)  # type: ignore[arg-type]
+        fig = best(lambda: export_plan(store, pid, out), 3)  # type: ignore[arg-type]
+        floor = None
+        target = {("docx", 76): "≤ 100 ms", ("docx", 5000): "≤ 500 ms",
+                  ("pdf", 76): "≤ 350 ms"}.get((fmt, items), "")  # fmt: skip
+        if fmt == "xlsx":
+            floor = best(lambda: _openpyxl_floor(work, items), 3)
+            target = "≤ 1.2× openpyxl writing the same cells and styles"
+        report(f"export {fmt}, {items} items", fig, floor, target)
+
+    return run
+
+
+def _openpyxl_floor(work: Path, items: int) -> None:
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font = Font(name="Times New Roman", size=12)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r in range(items + 20):
+        for c in range(1, 7):
+            cell = ws.cell(row=r + 1, column=c, value="Сформирован перечень точек взаимодействия")
+            cell.border, cell.font, cell.alignment = border, font, wrap
+    wb.save(work / "floor.xlsx")
+
+
+for _fmt, _n in (("docx", 76), ("docx", 5000), ("xlsx", 76), ("xlsx", 5000), ("pdf", 76)):
+    BENCHES[f"export_{_fmt}_{_n}"] = _export(_fmt, _n)
+
+
+@bench("export_pdf_vs_soffice")
+def pdf_vs_soffice(work: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    data = work / "pdf"
+    _run_cli(data, "new", "agency", "--org", "Министерство", *_all_yes())
+    _run_cli(data, "export", "1", "-o", str(work / "p.docx"))
+    fig = best(lambda: _run_cli(data, "export", "1", "-o", str(work / "p.pdf")), 3)
+    if not soffice:
+        report("cxdesk export -o plan.pdf", fig, None, "≥ 3× faster than soffice (absent)")
+        return
+    conv = lambda: subprocess.run(  # noqa: E731
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(work / "so"), str(work / "p.docx")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    conv()
+    floor = best(conv, 3)
+    report("cxdesk export pdf vs soffice", fig, floor, "ratio ≤ 0.33 (3× faster)")
+
+
+def _import(fmt: str, items: int) -> Callable[[Path], None]:
+    def run(work: Path) -> None:
+        from cxdesk.services.documents import export_plan
+        from cxdesk.services.importing import import_file
+
+        store, pid = _store_with_plan(work, items)
+        src = work / f"src-{items}.{fmt}"
+        export_plan(store, pid, src)  # type: ignore[arg-type]
+        fig = best(lambda: import_file(store, src, dry_run=True), 3)  # type: ignore[arg-type]
+        target = "≤ 150 ms" if items <= 76 else "≤ 1.5 s"
+        report(f"import {fmt}, {items} rows (read)", fig, None, target)
+
+    return run
+
+
+for _fmt, _n in (("docx", 76), ("xlsx", 76), ("docx", 5000), ("xlsx", 5000)):
+    BENCHES[f"import_{_fmt}_{_n}"] = _import(_fmt, _n)
+
+
+def main(argv: list[str]) -> int:
+    if "--list" in argv:
+        from tests.benchmarks import gui_bench
+
+        gui_bench.register(BENCHES, report, best)
+        print("\n".join(BENCHES))
+        return 0
+    from tests.benchmarks import gui_bench
+
+    gui_bench.register(BENCHES, report, best)
+    names = [a for a in argv if not a.startswith("-")] or list(BENCHES)
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix="cxbench-") as tmp:
+            try:
+                BENCHES[name](Path(tmp))
+            except Exception as exc:  # noqa: BLE001 - a benchmark that fails says so and goes on
+                print(f"{name:<34} FAILED: {type(exc).__name__}: {exc}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
