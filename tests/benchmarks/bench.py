@@ -56,8 +56,10 @@ def median(fn: Callable[[], object], runs: int = 7) -> float:
 
 def report(name: str, figure: float, floor: float | None, target: str) -> None:
     if floor:
-        print(f"{name:<34} {figure * 1000:9.1f} ms  floor {floor * 1000:8.1f} ms  "
-              f"ratio {figure / floor:5.2f}×  target {target}")  # fmt: skip
+        print(
+            f"{name:<34} {figure * 1000:9.1f} ms  floor {floor * 1000:8.1f} ms  "
+            f"ratio {figure / floor:5.2f}×  target {target}"
+        )
     else:
         print(f"{name:<34} {figure * 1000:9.1f} ms  {'':24}  target {target}")
 
@@ -70,8 +72,9 @@ def _all_yes() -> list[str]:
 
 def _run_cli(data: Path, *argv: str) -> None:
     env = {**os.environ, "CXDESK_DATA_DIR": str(data)}
-    subprocess.run([sys.executable, "-m", "cxdesk", *argv], env=env, check=True,
-                   stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "cxdesk", *argv], env=env, check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def _store_with_plan(work: Path, items: int = 76) -> tuple[object, int]:
@@ -94,8 +97,9 @@ def big_plan(store: object, pid: int, items: int) -> None:
     con = sqlite3.connect(store.db_path)  # type: ignore[attr-defined]
     rows = con.execute(
         "select depth, kind, ref, number, title, deadline, due_date, document from rows "
-        "where plan_id=? order by position", (pid,)
-    ).fetchall()  # fmt: skip
+        "where plan_id=? order by position",
+        (pid,),
+    ).fetchall()
     n = con.execute("select count(*) from rows where plan_id=?", (pid,)).fetchone()[0]
     copy = 1
     have = sum(1 for r in rows if r[1] == "item")
@@ -163,8 +167,11 @@ def _export(fmt: str, items: int) -> Callable[[Path], None]:
         export_plan(store, pid, out)  # type: ignore[arg-type]
         fig = best(lambda: export_plan(store, pid, out), 3)  # type: ignore[arg-type]
         floor = None
-        target = {("docx", 76): "≤ 100 ms", ("docx", 5000): "≤ 500 ms",
-                  ("pdf", 76): "≤ 350 ms"}.get((fmt, items), "")  # fmt: skip
+        target = {
+            ("docx", 76): "≤ 100 ms",
+            ("docx", 5000): "≤ 500 ms",
+            ("pdf", 76): "≤ 350 ms",
+        }.get((fmt, items), "")
         if fmt == "xlsx":
             floor = best(lambda: _openpyxl_floor(work, items), 3)
             target = "≤ 1.2× openpyxl writing the same cells and styles"
@@ -205,9 +212,18 @@ def pdf_vs_soffice(work: Path) -> None:
         report("cxdesk export -o plan.pdf", fig, None, "≥ 3× faster than soffice (absent)")
         return
     conv = lambda: subprocess.run(  # noqa: E731
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(work / "so"), str(work / "p.docx")],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            soffice,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work / "so"),
+            str(work / "p.docx"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     conv()
     floor = best(conv, 3)
     report("cxdesk export pdf vs soffice", fig, floor, "ratio ≤ 0.33 (3× faster)")
