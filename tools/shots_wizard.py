@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from cxdesk.services.plans import create_plan  # noqa: E402
 from cxdesk.storage.db import Store  # noqa: E402
 
-from ui.wizard import AnswersDialog, PageId, PlanWizard  # noqa: E402
+from ui.wizard import AnswersDialog, PlanWizard  # noqa: E402
 
 ORG = "Министерство труда и социальной защиты Тульской области"
 ANSWERS = {
@@ -47,16 +47,15 @@ def _save(widget: QWidget, out_dir: Path, name: str, saved: list[Path]) -> None:
 
 
 def _fill_and_shoot(wizard: PlanWizard, out_dir: Path, saved: list[Path]) -> None:
-    pages = wizard.pages
     _save(wizard, out_dir, "wizard_01_template_empty", saved)
-    pages[PageId.TEMPLATE].select("agency")
+    wizard.template_page.select("agency")
     _save(wizard, out_dir, "wizard_01_template", saved)
     wizard.next()
     _save(wizard, out_dir, "wizard_02_org_empty", saved)
-    pages[PageId.ORG].org_edit.setText(ORG)
+    wizard.org_page.org_edit.setText(ORG)
     _save(wizard, out_dir, "wizard_02_org", saved)
     wizard.next()
-    form = pages[PageId.QUESTIONS].form
+    form = wizard.questions_page.form
     assert form is not None
     for qid in list(ANSWERS)[:3]:
         row = form.rows[qid]
@@ -68,11 +67,11 @@ def _fill_and_shoot(wizard: PlanWizard, out_dir: Path, saved: list[Path]) -> Non
     form.verticalScrollBar().setValue(form.verticalScrollBar().maximum())
     _save(wizard, out_dir, "wizard_03_questions_answered", saved)
     wizard.next()
-    pages[PageId.DONE].tree.set_checked("1.1", True)
-    pages[PageId.DONE].tree.setCurrentItem(pages[PageId.DONE].tree.item_for("1.1"))
+    wizard.done_page.tree.set_checked("1.1", True)
+    wizard.done_page.tree.setCurrentItem(wizard.done_page.tree.item_for("1.1"))
     _save(wizard, out_dir, "wizard_04_done", saved)
     wizard.next()
-    exclude = pages[PageId.EXCLUDE]
+    exclude = wizard.exclude_page
     exclude.tree.set_checked("1.7", True)
     exclude.tree.set_checked("3.3.6", True)
     exclude.tree.setCurrentItem(exclude.tree.item_for("1.7"))
@@ -82,12 +81,12 @@ def _fill_and_shoot(wizard: PlanWizard, out_dir: Path, saved: list[Path]) -> Non
     exclude.set_basis("3.3.6", BASIS)
     _save(wizard, out_dir, "wizard_05_exclude", saved)
     wizard.next()
-    defaults = pages[PageId.DEFAULTS]
+    defaults = wizard.defaults_page
     defaults.responsible_edit.setText("Отдел организационной работы и кадров")
     defaults.deadline_edit.setText("31.12.2026")
     _save(wizard, out_dir, "wizard_06_defaults", saved)
     wizard.next()
-    approval = pages[PageId.APPROVAL]
+    approval = wizard.approval_page
     approval.position_edit.setPlainText("Министр труда и социальной защиты\nТульской области")
     approval.name_edit.setText("А.А. Филиппов")
     approval.date_check.setChecked(True)

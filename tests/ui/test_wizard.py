@@ -88,7 +88,7 @@ def go_back(qtbot: QtBot, wizard: PlanWizard) -> None:
 
 
 def choose_template(qtbot: QtBot, wizard: PlanWizard, template_id: str) -> None:
-    page = wizard.page_of(PageId.TEMPLATE)
+    page = wizard.template_page
     for i in range(page.list.count()):
         item = page.list.item(i)
         if item.data(Qt.ItemDataRole.UserRole) == template_id:
@@ -123,7 +123,7 @@ def wizard(qtbot: QtBot, store: Store) -> PlanWizard:
 def to_questions(qtbot: QtBot, wizard: PlanWizard, template_id: str = "agency") -> None:
     choose_template(qtbot, wizard, template_id)
     go_next(qtbot, wizard)
-    type_text(wizard.page_of(PageId.ORG).org_edit, ORG)
+    type_text(wizard.org_page.org_edit, ORG)
     go_next(qtbot, wizard)
 
 
@@ -163,17 +163,17 @@ def test_end_to_end_matches_the_command_line(
     go_next(qtbot, wizard)
 
     answer(qtbot, wizard, ANSWERS)
-    count = wizard.page_of(PageId.QUESTIONS).count_label.text()
+    count = wizard.questions_page.count_label.text()
     assert count.startswith("В плане будет 53 пункта")
     go_next(qtbot, wizard)
 
-    done = wizard.page_of(PageId.DONE)
+    done = wizard.done_page
     toggle_by_keyboard(qtbot, done.tree, "1.1")
     assert done.tree.checked_refs() == {"1.1"}
     assert "52 пункта" in done.count_label.text()
     go_next(qtbot, wizard)
 
-    exclude = wizard.page_of(PageId.EXCLUDE)
+    exclude = wizard.exclude_page
     assert "1.1" not in exclude.tree.refs()  # done items are not offered
     toggle_by_keyboard(qtbot, exclude.tree, "1.7")
     assert not next_button(wizard).isEnabled()  # no basis yet
@@ -181,10 +181,10 @@ def test_end_to_end_matches_the_command_line(
     assert exclude.exclusions() == {"1.7": BASIS}
     go_next(qtbot, wizard)
 
-    type_text(wizard.page_of(PageId.DEFAULTS).responsible_edit, RESPONSIBLE)
+    type_text(wizard.defaults_page.responsible_edit, RESPONSIBLE)
     go_next(qtbot, wizard)
 
-    approval = wizard.page_of(PageId.APPROVAL)
+    approval = wizard.approval_page
     approval.position_edit.setFocus()
     type_text(approval.position_edit, POSITION)
     type_text(approval.name_edit, APPROVER)
@@ -192,7 +192,7 @@ def test_end_to_end_matches_the_command_line(
     approval.date_edit.setDate(QDate(2025, 3, 14))
     go_next(qtbot, wizard)
 
-    summary = wizard.page_of(PageId.SUMMARY)
+    summary = wizard.summary_page
     request = wizard.request()
     expected = [
         (r.number, r.title, r.deadline, r.responsible, f"исключён: {r.basis}" if r.basis else "")
@@ -228,23 +228,23 @@ def test_back_and_next_keep_every_answer(qtbot: QtBot, wizard: PlanWizard) -> No
     to_questions(qtbot, wizard)
     answer(qtbot, wizard, ANSWERS)
     go_next(qtbot, wizard)
-    toggle_by_keyboard(qtbot, wizard.page_of(PageId.DONE).tree, "2.1")
+    toggle_by_keyboard(qtbot, wizard.done_page.tree, "2.1")
     go_back(qtbot, wizard)
     assert wizard.currentId() == PageId.QUESTIONS
-    assert wizard.page_of(PageId.QUESTIONS).form.answers() == ANSWERS
+    assert wizard.questions_page.form.answers() == ANSWERS
     go_back(qtbot, wizard)
-    assert wizard.page_of(PageId.ORG).org_edit.text() == ORG
+    assert wizard.org_page.org_edit.text() == ORG
     go_back(qtbot, wizard)
     assert wizard.currentId() == PageId.TEMPLATE
     go_next(qtbot, wizard)  # the same template: nothing is reset
     go_next(qtbot, wizard)
-    assert wizard.page_of(PageId.QUESTIONS).form.answers() == ANSWERS
+    assert wizard.questions_page.form.answers() == ANSWERS
     go_next(qtbot, wizard)
-    assert wizard.page_of(PageId.DONE).tree.checked_refs() == {"2.1"}
+    assert wizard.done_page.tree.checked_refs() == {"2.1"}
 
     for _ in range(3):
         go_back(qtbot, wizard)
-    template_page = wizard.page_of(PageId.TEMPLATE)
+    template_page = wizard.template_page
     choose_template(qtbot, wizard, "region")
     warning = template_page.warning.text()
     assert template_page.warning.isVisible() and "будут сброшены" in warning
@@ -253,9 +253,9 @@ def test_back_and_next_keep_every_answer(qtbot: QtBot, wizard: PlanWizard) -> No
     assert not template_page.warning.isVisible()
     choose_template(qtbot, wizard, "region")
     go_next(qtbot, wizard)
-    assert wizard.page_of(PageId.ORG).org_edit.text() == ORG  # the organisation stays
+    assert wizard.org_page.org_edit.text() == ORG  # the organisation stays
     go_next(qtbot, wizard)
-    form = wizard.page_of(PageId.QUESTIONS).form
+    form = wizard.questions_page.form
     assert form.template.id == "region" and form.answers() == {}
     assert wizard.draft.done == set() and wizard.draft.answers == {}
 
@@ -264,7 +264,7 @@ def test_next_waits_for_required_answers(qtbot: QtBot, wizard: PlanWizard) -> No
     assert not next_button(wizard).isEnabled()  # no template chosen
     choose_template(qtbot, wizard, "agency")
     go_next(qtbot, wizard)
-    org = wizard.page_of(PageId.ORG)
+    org = wizard.org_page
     assert not next_button(wizard).isEnabled()
     assert org.org_hint.isVisible() and "организацию" in org.org_hint.text()
     type_text(org.org_edit, "   ")
@@ -274,7 +274,7 @@ def test_next_waits_for_required_answers(qtbot: QtBot, wizard: PlanWizard) -> No
     qtbot.keyClick(org.org_edit, Qt.Key.Key_Return)  # Enter = «Далее»
     assert wizard.currentId() == PageId.QUESTIONS
 
-    page = wizard.page_of(PageId.QUESTIONS)
+    page = wizard.questions_page
     assert not any(b.isChecked() for b in page.findChildren(QRadioButton))  # none preselected
     answers = dict(ANSWERS)
     last = answers.pop("admin_economic")
@@ -286,7 +286,7 @@ def test_next_waits_for_required_answers(qtbot: QtBot, wizard: PlanWizard) -> No
     go_next(qtbot, wizard)
     go_next(qtbot, wizard)
 
-    exclude = wizard.page_of(PageId.EXCLUDE)
+    exclude = wizard.exclude_page
     toggle_by_keyboard(qtbot, exclude.tree, "3.4.1")
     assert not next_button(wizard).isEnabled()
     assert "3.4.1" in exclude.hint.text()
@@ -294,13 +294,20 @@ def test_next_waits_for_required_answers(qtbot: QtBot, wizard: PlanWizard) -> No
     assert next_button(wizard).isEnabled()
 
 
-def test_questions_by_keyboard(qtbot: QtBot, wizard: PlanWizard) -> None:
-    to_questions(qtbot, wizard)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-    qtbot.waitUntil(
-        lambda: QApplication.focusWidget().objectName() == "answer_has_subordinates_yes"
-    )
+def test_the_keyboard_is_enough(qtbot: QtBot, wizard: PlanWizard) -> None:
     focus = QApplication.focusWidget
+    qtbot.waitUntil(lambda: focus() is wizard.template_page.list)
+    qtbot.keyClick(focus(), Qt.Key.Key_Down)
+    assert wizard.template_page.selected_id() == "region"  # the first one
+    qtbot.keyClick(focus(), Qt.Key.Key_Down)
+    assert wizard.template_page.selected_id() == "agency"
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)
+    assert wizard.currentId() == PageId.ORG
+    qtbot.waitUntil(lambda: focus() is wizard.org_page.org_edit)
+    type_text(focus(), ORG)
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)
+    assert wizard.currentId() == PageId.QUESTIONS
+    qtbot.waitUntil(lambda: focus().objectName() == "answer_has_subordinates_yes")
     qtbot.keyClick(focus(), Qt.Key.Key_Down)
     assert focus().objectName() == "answer_has_subordinates_no"
     qtbot.keyClick(focus(), Qt.Key.Key_Space)
@@ -309,8 +316,18 @@ def test_questions_by_keyboard(qtbot: QtBot, wizard: PlanWizard) -> None:
     qtbot.keyClick(focus(), Qt.Key.Key_Space)
     qtbot.keyClick(wizard, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
     assert focus().objectName() == "answer_region_unified_feedback_yes"
-    form = wizard.page_of(PageId.QUESTIONS).form
+    form = wizard.questions_page.form
     assert form.answers() == {"has_subordinates": False, "provides_services": True}
+    answer(qtbot, wizard, ANSWERS)
+    qtbot.keyClick(focus(), Qt.Key.Key_Return)  # Enter on a radio button = «Далее»
+    assert wizard.currentId() == PageId.DONE
+    done = wizard.done_page.tree
+    qtbot.waitUntil(lambda: focus() is done)
+    qtbot.keyClick(done, Qt.Key.Key_Down)
+    qtbot.keyClick(done, Qt.Key.Key_Space)
+    assert done.checked_refs() == {"1.1"}
+    qtbot.keyClick(done, Qt.Key.Key_Return)
+    assert wizard.currentId() == PageId.EXCLUDE
 
 
 def test_cancel_writes_nothing(qtbot: QtBot, wizard: PlanWizard, store: Store) -> None:
@@ -345,12 +362,12 @@ def test_pilot_has_no_questions(
     qtbot: QtBot, wizard: PlanWizard, store: Store, capsys: pytest.CaptureFixture[str]
 ) -> None:
     choose_template(qtbot, wizard, "szn_pilot")
-    assert "шаг 3 пропускается" in wizard.page_of(PageId.TEMPLATE).details.toPlainText()
+    assert "шаг 3 пропускается" in wizard.template_page.details.toPlainText()
     go_next(qtbot, wizard)
-    type_text(wizard.page_of(PageId.ORG).org_edit, ORG)
+    type_text(wizard.org_page.org_edit, ORG)
     go_next(qtbot, wizard)
     assert wizard.currentId() == PageId.DONE  # step 3 skipped
-    assert "12 пунктов" in wizard.page_of(PageId.DONE).count_label.text()
+    assert "12 пунктов" in wizard.done_page.count_label.text()
     go_back(qtbot, wizard)
     assert wizard.currentId() == PageId.ORG
     while wizard.currentId() != PageId.SUMMARY:

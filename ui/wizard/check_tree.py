@@ -46,7 +46,7 @@ class WrapDelegate(QStyledItemDelegate):
             while parent.isValid():
                 depth, parent = depth + 1, parent.parent()
             width -= self.view.indentation() * (depth + 1)
-        opt.rect = QRect(0, 0, max(width, 40), 10)
+        opt.rect = QRect(0, 0, max(width, 40), 10)  # type: ignore[attr-defined]
         size = super().sizeHint(opt, index)
         return QSize(size.width(), size.height() + 4)
 
@@ -122,8 +122,9 @@ class CheckTree(QTreeWidget):
             self._items[row.ref] = item
         self.expandAll()
         self._filling = False
-        if self.topLevelItemCount():
-            self.setCurrentItem(self.topLevelItem(0))
+        first = self.topLevelItem(0)
+        if first is not None:
+            self.setCurrentItem(first)
 
     def refs(self) -> list[str]:
         """Item refs in document order (headings left out)."""

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, Qt, QTimer, QTranslator
 from PySide6.QtGui import QPalette
@@ -153,7 +154,7 @@ class PlanPage(QWizardPage):
 
     # The request the wizard is filling.
     def draft(self) -> PlanRequest:
-        return self.wizard().draft
+        return cast(PlanRequest, cast(Any, self.wizard()).draft)
 
     def template(self) -> Template:
         return get_template(self.draft().template_id)

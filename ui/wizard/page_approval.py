@@ -45,7 +45,7 @@ class ApprovalPage(PlanPage):
             "например,\nМинистр труда и социальной защиты\nТульской области"
         )
         self.position_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 14)
-        position_label = QLabel("&Должность:")
+        position_label = QLabel("Дол&жность:")
         position_label.setBuddy(self.position_edit)
 
         self.name_edit = QLineEdit()
@@ -63,7 +63,8 @@ class ApprovalPage(PlanPage):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.calendarWidget().setLocale(self.date_edit.locale())
         self.date_edit.calendarWidget().setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.date_edit.setDate(QDate(today()))
+        now = today()
+        self.date_edit.setDate(QDate(now.year, now.month, now.day))
         self.date_edit.setEnabled(False)
         date_row = QHBoxLayout()
         date_row.addWidget(self.date_check)

@@ -123,7 +123,9 @@ class SummaryPage(PlanPage):
         """What the tree shows, row by row in document order (for checks and tests)."""
         out = []
 
-        def walk(item: QTreeWidgetItem) -> None:
+        def walk(item: QTreeWidgetItem | None) -> None:
+            if item is None:
+                return
             out.append(tuple(item.text(c) for c in range(len(COLUMNS))))
             for i in range(item.childCount()):
                 walk(item.child(i))

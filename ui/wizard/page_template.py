@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -50,6 +51,18 @@ def template_html(t: Template) -> str:
     )
 
 
+class TemplateList(QListWidget):
+    """The list of templates; with nothing chosen yet, the first arrow key chooses the first
+    template (Qt would skip it: the list's current row starts on it unselected)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        arrows = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Home, Qt.Key.Key_PageDown)
+        if not self.selectedItems() and self.count() and event.key() in arrows:
+            self.setCurrentRow(0)
+            return
+        super().keyPressEvent(event)
+
+
 class TemplatePage(PlanPage):
     """Lists the built-in templates; choosing another one than before resets the answers."""
 
@@ -62,7 +75,7 @@ class TemplatePage(PlanPage):
 
     def __init__(self) -> None:
         super().__init__()
-        self.list = QListWidget()
+        self.list = TemplateList()
         self.list.setObjectName("template_list")
         self.list.setWordWrap(True)
         self.list.setSpacing(3)
@@ -150,8 +163,7 @@ class TemplatePage(PlanPage):
         self.completeChanged.emit()
 
     def _reset_text(self, chosen: str) -> str:
-        wiz = self.wizard()
-        request = wiz.draft if wiz is not None else None
+        request = self.draft() if self.wizard() is not None else None
         if request is None or not request.template_id or chosen in ("", request.template_id):
             return ""
         parts = []

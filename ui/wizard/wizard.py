@@ -9,6 +9,7 @@ leaves the database as it was.
 from __future__ import annotations
 
 import copy
+from typing import cast
 
 from PySide6.QtWidgets import QDialog, QWidget, QWizard
 
@@ -66,6 +67,15 @@ class PlanWizard(QWizard):
             page = page_class(known_orgs(store)) if page_class is OrgPage else page_class()
             self.pages[page.page_id] = page
             self.setPage(int(page.page_id), page)
+        # The pages by name, typed (tests and the screenshot tool reach widgets through them).
+        self.template_page = cast(TemplatePage, self.pages[PageId.TEMPLATE])
+        self.org_page = cast(OrgPage, self.pages[PageId.ORG])
+        self.questions_page = cast(QuestionsPage, self.pages[PageId.QUESTIONS])
+        self.done_page = cast(DonePage, self.pages[PageId.DONE])
+        self.exclude_page = cast(ExcludePage, self.pages[PageId.EXCLUDE])
+        self.defaults_page = cast(DefaultsPage, self.pages[PageId.DEFAULTS])
+        self.approval_page = cast(ApprovalPage, self.pages[PageId.APPROVAL])
+        self.summary_page = cast(SummaryPage, self.pages[PageId.SUMMARY])
         self.setStartId(int(PageId.TEMPLATE))
         self.setWindowTitle("Новый план мероприятий")
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
