@@ -330,6 +330,28 @@ def test_the_keyboard_is_enough(qtbot: QtBot, wizard: PlanWizard) -> None:
     assert wizard.currentId() == PageId.EXCLUDE
 
 
+def test_defaults_fill_only_what_the_template_leaves_empty(
+    qtbot: QtBot, wizard: PlanWizard
+) -> None:
+    to_questions(qtbot, wizard)
+    answer(qtbot, wizard, ANSWERS)
+    while wizard.currentId() != PageId.DEFAULTS:
+        go_next(qtbot, wizard)
+    page = wizard.defaults_page
+    assert "сохраняются" in page.kept_note.text()
+    type_text(page.deadline_edit, "31.12.2026")
+    assert "31.12.2026" in page.reading.text()
+    type_text(page.responsible_edit, RESPONSIBLE)
+    go_next(qtbot, wizard)
+    template = get_template("agency")
+    rows = [r for r in build_rows(template, wizard.request()) if r.kind == "item"]
+    for row in rows:
+        node = template.node(row.ref)
+        assert row.deadline == (node.deadline or "31.12.2026")
+        assert row.responsible == (node.responsible or RESPONSIBLE)
+    assert any(template.node(r.ref).deadline for r in rows)  # some keep the template's own
+
+
 def test_cancel_writes_nothing(qtbot: QtBot, wizard: PlanWizard, store: Store) -> None:
     to_questions(qtbot, wizard)
     answer(qtbot, wizard, ANSWERS)

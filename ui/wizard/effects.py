@@ -51,7 +51,9 @@ def subtree_items(node: Node) -> int:
 
 def describe_node(node: Node) -> str:
     """«раздел 3.2 «Процессы предоставления мер государственной поддержки» (7 пунктов)»."""
-    text = f"{KIND_NAMES.get(node.kind, 'пункт')} {number_of(node)} «{short(node.title)}»"
+    # Headings are kept whole: 3.7, 3.8 and 3.9 differ only in their last words.
+    title = short(node.title) if node.kind == "item" else " ".join(node.title.split())
+    text = f"{KIND_NAMES.get(node.kind, 'пункт')} {number_of(node)} «{title}»"
     if node.kind != "item":
         text += f" ({items_text(subtree_items(node))})"
     return text

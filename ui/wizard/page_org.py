@@ -69,10 +69,7 @@ class OrgPage(PlanPage):
         self.reset_button = QPushButton("&Вернуть предложенный")
         self.reset_button.setObjectName("title_reset")
         self.reset_button.setAutoDefault(False)
-        self.title_note = note(
-            "Заголовок печатается над таблицей плана. Он составлен из названия организации; "
-            "его можно изменить — тогда он перестанет следовать за названием."
-        )
+        self.title_note = note("", "title_note")
 
         under = QHBoxLayout()
         under.addWidget(self.title_note, 1)
@@ -116,6 +113,14 @@ class OrgPage(PlanPage):
         self._setting = False
         title = request.title.strip()
         self._auto = not title or title == self.proposed()
+        follows = default_title(self.template(), "…") != default_title(self.template(), "")
+        self.title_note.setText(
+            "Заголовок печатается над таблицей плана. Он составлен из названия организации; "
+            "его можно изменить — тогда он перестанет следовать за названием."
+            if follows
+            else "Заголовок печатается над таблицей плана. Предложено название программы; "
+            "его можно изменить."
+        )
         self._set_title(self.proposed() if self._auto else title)
         self._on_org()
 

@@ -49,7 +49,7 @@ class SummaryPage(PlanPage):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((NUMBER, 100), (DEADLINE, 105), (RESPONSIBLE, 140), (MARK, 150)):
+        for column, width in ((NUMBER, 100), (DEADLINE, 125), (RESPONSIBLE, 140), (MARK, 150)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.tree.setColumnWidth(column, width)
         label = QLabel("&План:")
@@ -113,6 +113,7 @@ class SummaryPage(PlanPage):
             if row.kind != "item":
                 parents.append(item)
         self.tree.expandAll()
+        self.tree.setColumnHidden(MARK, not any(r.status == "excluded" for r in rows))
         self.count_label.setText(count_sentence(plan_counts(template, request)))
 
     @staticmethod
