@@ -301,15 +301,16 @@ class SafeZip:
     def parse_xml(self, name: str) -> Any:
         """Parses one XML member safely and returns its root element."""
         parser = safe_parser()
+        first = True
         try:
             for block in self.iter_chunks(name):
+                if first and _declares_dtd(block):
+                    raise self._dtd_error(name)
+                first = False
                 parser.feed(block)
             root = parser.close()
         except etree.XMLSyntaxError as exc:
-            raise self._fail(
-                f"часть «{name}» не является правильным XML ({exc.msg}). Откройте файл в Word "
-                "или Excel и сохраните заново"
-            ) from exc
+            raise self._xml_error(name, exc) from exc
         if root.getroottree().docinfo.internalDTD is not None:
             raise self._dtd_error(name)
         return root
@@ -325,6 +326,8 @@ class SafeZip:
             )
             try:
                 for block in self.iter_chunks(name):
+                    if _declares_dtd(block):
+                        raise self._dtd_error(name)
                     parser.feed(block)
                     found = next(iter(parser.read_events()), None)
                     if found is not None:
@@ -332,10 +335,14 @@ class SafeZip:
                             raise self._dtd_error(name)
                         break
             except etree.XMLSyntaxError as exc:
-                raise self._fail(
-                    f"часть «{name}» не является правильным XML ({exc.msg}). Откройте файл в "
-                    "Word или Excel и сохраните заново"
-                ) from exc
+                raise self._xml_error(name, exc) from exc
+
+    def _xml_error(self, name: str, exc: Any) -> BadFile:
+        where = f", строка {exc.lineno}" if getattr(exc, "lineno", None) else ""
+        return self._fail(
+            f"часть «{name}» не является правильным XML{where}. Откройте файл в Word или Excel "
+            "и сохраните заново"
+        )
 
     def _dtd_error(self, name: str) -> BadFile:
         return self._fail(
@@ -384,6 +391,14 @@ class SafeZip:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+_DOCTYPE_MARKS = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
+
+
+def _declares_dtd(block: bytes) -> bool:
+    """Whether a chunk holds a DOCTYPE declaration (text cannot: «<» is escaped in XML text)."""
+    return any(mark in block for mark in _DOCTYPE_MARKS)
 
 
 def resolve_target(folder: str, target: str) -> str:
