@@ -473,3 +473,12 @@ def test_shots_script_saves_every_page(tmp_path: Path, qapp: QApplication) -> No
     spec.loader.exec_module(module)
     saved = module.save_wizard_shots(tmp_path)
     assert len(saved) >= 10 and all(p.stat().st_size > 1000 for p in saved)
+
+
+def test_answers_of_a_plan_without_questions(qtbot: QtBot, store: Store) -> None:
+    from cxdesk.domain.building import PlanRequest
+
+    plan_id = create_plan(store, PlanRequest("szn_pilot", ORG))
+    with msgbox.capture() as shown:
+        assert run_answers_dialog(None, store, plan_id) is None
+    assert len(shown) == 1 and "нет вопросов" in shown[0].text

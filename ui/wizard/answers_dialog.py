@@ -164,7 +164,9 @@ class AnswersDialog(QDialog):
         elif changed:
             self.diff_label.setText("Состав плана не изменится; сохранятся только новые ответы.")
         else:
-            self.diff_label.setText("Ответы не изменены.")
+            self.diff_label.setText(
+                "Ответы не изменены. Измените ответ — здесь появится, что добавится или удалится."
+            )
         self.apply_button.setEnabled(changed and not self.form.unanswered())
 
     def _describe(self, ref: str, attr: str) -> list[str]:
@@ -190,6 +192,15 @@ def run_answers_dialog(parent: QWidget | None, store: Store, plan_id: int) -> An
         dialog = AnswersDialog(parent, store, plan_id)
     except UserError as exc:
         msgbox.information(parent, exc.message, title="Изменить ответы")
+        return None
+    if not dialog.template.questions:
+        msgbox.information(
+            parent,
+            f"У типового плана «{dialog.template.short_title}» нет вопросов о составе: "
+            "все его пункты входят в план, менять нечего.",
+            title="Изменить ответы",
+        )
+        dialog.deleteLater()
         return None
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
