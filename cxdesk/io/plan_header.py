@@ -30,6 +30,8 @@ _MONTHS_RE = re.compile(
     r"октябр[яь]|ноябр[яь]|декабр[яь]|\bг(ода|\.)?(?=\s|$)",
     re.I,
 )
+_REPORT_RE = re.compile(r"^отч[её]т о выполнении(?: по состоянию на (.+))?$", re.I)
+_FORM_BLANK_RE = re.compile(r"^[_\s]+$")
 _MP_RE = re.compile(r"^\(?м\.?\s?п\.?\)?$", re.I)
 _TITLE_START_RE = re.compile(
     r"^(план|программа|дорожная карта|«дорожная карта»|перечень мероприятий|мероприятия по)",
@@ -56,6 +58,7 @@ class Preamble:
     approver_position: str = ""
     approver_name: str = ""
     approval_date: str = ""
+    as_of: str = ""
     warnings: list[str] = field(default_factory=list)
 
 
@@ -83,6 +86,10 @@ def parse_preamble(lines: list[str]) -> Preamble:
     begin = next((i for i, line in enumerate(rest) if _TITLE_START_RE.match(line)), None)
     if begin is not None:
         rest = rest[begin:]
+    report = _REPORT_RE.match(rest[-1]) if rest else None
+    if report is not None:
+        out.as_of = (report.group(1) or "").strip()
+        rest = rest[:-1]
     out.title = " ".join(rest).strip()
     out.org = org_from_title(out.title)
     return out
@@ -99,6 +106,9 @@ def _read_approval(lines: list[str], out: Preamble) -> list[str]:
         line = lines[index]
         if _TITLE_START_RE.match(line):
             break
+        if _FORM_BLANK_RE.match(line):  # a blank to be filled in by hand
+            index += 1
+            continue
         only = _NAME_ONLY_RE.match(line)
         if only:
             out.approver_name = only.group(1).strip()
@@ -118,6 +128,8 @@ def _read_approval(lines: list[str], out: Preamble) -> list[str]:
         index += 1
     while index < len(lines) and _MP_RE.match(lines[index]):
         index += 1
+    while index < len(lines) and _FORM_BLANK_RE.match(lines[index]):
+        index += 1
     if index < len(lines) and not _TITLE_START_RE.match(lines[index]):
         line = lines[index]
         if _is_date_line(line):
@@ -128,7 +140,7 @@ def _read_approval(lines: list[str], out: Preamble) -> list[str]:
         if dated:
             out.approval_date = dated.group(1)
     out.approver_position = " ".join(position).strip(" ,")
-    if not out.approver_name and position:
+    if not out.approver_name and position and lines[0].lower().startswith("утверждаю"):
         out.warnings.append(
             "В грифе «УТВЕРЖДАЮ» не найдена фамилия с инициалами: поле «ФИО утверждающего» "
             "оставлено пустым."
@@ -196,6 +208,15 @@ def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
         )
 
 
+def _without_exclusion(text: str, basis: str) -> str:
+    """The cell text without the «Исключено: …» line the export added to it."""
+    note = f"Исключено: {' '.join(basis.split())}" if basis.strip() else "Исключено"
+    lines = text.split("\n")
+    if lines and " ".join(lines[-1].split()) == note:
+        lines = lines[:-1]
+    return "\n".join(lines)
+
+
 def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
     row.uid = str(stored.get("uid") or "")
     row.ref = str(stored.get("ref") or "")
@@ -204,6 +225,10 @@ def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
     if "status" not in keys or not row.status:
         row.status = str(stored.get("status") or row.status)
     row.basis = str(stored.get("basis") or row.basis)
+    if row.status == "excluded":
+        for name in ("result", "note", "title"):
+            setattr(row, name, _without_exclusion(getattr(row, name), row.basis))
+    row.fact = ""  # printed from the status, the done date and the attachments
     row.done_date = str(stored.get("done_date") or row.done_date)
     for name in ("start", "deadline"):
         if name not in keys:

@@ -66,6 +66,7 @@ def build_plan(
         approver_position=header.approver_position,
         approver_name=header.approver_name,
         approval_date=header.approval_date,
+        as_of=header.as_of,
         columns=layout.columns(),
         rows=plan_rows,
     )

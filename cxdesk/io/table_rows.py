@@ -15,6 +15,7 @@ Rules, in the order they apply:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -40,6 +41,8 @@ _STATUS_WORDS.update({
     "не выполнено": "not_started", "не начат": "not_started", "исключен": "excluded",
     "исключён": "excluded", "исключено": "excluded",
 })
+_DATE_NUMBER_RE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
+_DONE_RE = re.compile(r"(?:^|\n)Выполнено\s+(\d{2}\.\d{2}\.\d{4})")
 _TERMINAL = (".", ";", ":", "!", "?")
 _LIST_MARKS = ("-", "–", "—", "•", "·")
 
@@ -67,7 +70,7 @@ class _Raw:
     unmapped: bool
 
 
-def _extract(row: GridRow, layout: Layout) -> _Raw:
+def _extract(row: GridRow, layout: Layout, notes: list[str]) -> _Raw:
     fields: dict[str, str] = {}
     copied: set[str] = set()
     merged = unmapped = False
@@ -90,6 +93,14 @@ def _extract(row: GridRow, layout: Layout) -> _Raw:
         if cell.copied:
             copied.add(key)
     number_text = fields.pop("number", "")
+    as_date = _DATE_NUMBER_RE.match(number_text)
+    if as_date is not None:
+        # Excel turns «1.1» typed in a cell into the date 01.01.<year>
+        number_text = f"{int(as_date.group(1))}.{int(as_date.group(2))}"
+        notes.append(
+            f"Строка {row.line}: номер «{as_date.group(0)}» Excel превратил в дату; "
+            f"прочитан как {number_text}."
+        )
     if (
         number_text
         and "number" not in copied
@@ -147,7 +158,7 @@ def read_rows(
             after_header = False
             continue
         after_header = False
-        raw = _extract(grid_row, layout)
+        raw = _extract(grid_row, layout, warnings)
         if not raw.fields and not raw.number_text:
             if raw.unmapped:
                 warnings.append(
@@ -178,6 +189,10 @@ def _fill(entry: _Entry) -> None:
         setattr(row, key, fields.get(key, ""))
     status = fields.get("status", "")
     row.status = _STATUS_WORDS.get(status.lower().strip(" ."), "")
+    done = _DONE_RE.search(row.fact)
+    if done is not None:
+        row.done_date = done.group(1)
+        row.status = row.status or "done"
 
 
 def _assemble(raws: list[_Raw], numbered: bool, warnings: list[str]) -> list[_Entry]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-_NEWLINES_RE = re.compile("\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
+_NEWLINES_RE = re.compile("\r\n|[\r\u2028\u2029\x0b\x0c]")
 _TAG_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
 _BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "br", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4",
