@@ -1,0 +1,308 @@
+"""Reading plans from Word documents: the fixtures exactly, Word's own structures, odd content.
+
+The fixtures are built by tests/fixtures/make_fixtures.py from the seeds; their expected values
+are written by hand in tests/fixtures/expected/*.json.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from cxdesk.errors import BadFile
+from cxdesk.io.docx_numbering import Numbering, format_number
+from cxdesk.io.docx_reader import read_docx
+from cxdesk.io.model import PlanDoc, ReadResult, Row
+from cxdesk.io.plan_header import apply_identity
+from cxdesk.progress import Cancelled, Progress
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIELDS = ("title", "start", "deadline", "responsible", "result", "document", "materials", "note")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def expected(name: str) -> dict[str, Any]:
+    with (FIXTURES / "expected" / f"{name}.json").open(encoding="utf-8") as fh:
+        return dict(json.load(fh))
+
+
+def check_plan(result: ReadResult, want: dict[str, Any]) -> None:
+    """Compares a read plan with a hand-written expectation, field by field, row by row."""
+    plan = result.plan
+    for name in ("title", "org", "approver_position", "approver_name", "approval_date"):
+        assert getattr(plan, name) == want[name], name
+    assert [column.key for column in plan.columns] == want["columns"]
+    counts = Counter(row.kind for row in plan.rows)
+    assert {kind: counts.get(kind, 0) for kind in want["counts"]} == want["counts"]
+    assert len(plan.rows) == len(want["rows"])
+    for row, wanted in zip(plan.rows, want["rows"], strict=True):
+        label = f"{wanted['kind']} {wanted['number']}"
+        assert (row.kind, row.number) == (wanted["kind"], wanted["number"]), label
+        for name in FIELDS:
+            assert getattr(row, name) == wanted.get(name, ""), f"{label}: {name}"
+    joined = [w for w in result.warnings if "текст присоединён" in w]
+    assert len(joined) == want["joined_rows"], result.warnings
+
+
+@pytest.mark.parametrize("name", ["tula_plan", "szn_pilot", "agency_autonum"])
+def test_fixture_imports_exactly(name: str) -> None:
+    check_plan(read_docx(FIXTURES / f"{name}.docx"), expected(name))
+
+
+def test_tula_plan_warnings_say_what_was_guessed() -> None:
+    warnings = read_docx(FIXTURES / "tula_plan.docx").warnings
+    assert any("нет номера, текст присоединён к пункту 1.1." in w for w in warnings)
+    assert any("«Организационные мероприятия» нет номера; присвоен номер 1." in w for w in warnings)
+
+
+def test_word_numbering_levels_restarts_and_formats() -> None:
+    numbering = _xml(
+        '<w:numbering xmlns:w="{ns}">'
+        '<w:abstractNum w:abstractNumId="1">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
+        '<w:lvlText w:val="%1."/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:isLgl/>'
+        '<w:lvlText w:val="%1.%2."/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="russianLower"/>'
+        '<w:lvlRestart w:val="0"/><w:lvlText w:val="%3)"/></w:lvl>'
+        "</w:abstractNum>"
+        '<w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:start w:val="5"/>'
+        '<w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum>'
+        '<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="1"/>'
+        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="7"/></w:lvlOverride></w:num>'
+        '<w:num w:numId="3"><w:abstractNumId w:val="2"/></w:num>'
+        "</w:numbering>"
+    )
+    lists = Numbering(numbering)
+    shown = [lists.label(_para(num, lvl)) for num, lvl in [
+        (1, 0), (1, 1), (1, 1), (1, 2), (1, 2), (1, 0), (1, 1), (1, 2), (3, 0), (2, 0), (2, 1),
+        (1, 0), (0, 0),
+    ]]
+    assert shown == ["I.", "1.1.", "1.2.", "а)", "б)", "II.", "2.1.", "в)", "", "VII.", "7.1.",
+                     "VIII.", ""]
+    assert [format_number(n, "russianUpper") for n in (1, 28, 29)] == ["А", "Я", "АА"]
+    assert format_number(4, "lowerRoman") == "iv"
+    assert format_number(3, "decimalZero") == "03"
+
+
+def _xml(text: str) -> Any:
+    from lxml import etree
+
+    return etree.fromstring(text.format(ns=W_NS).encode())
+
+
+def _para(num: int, level: int) -> Any:
+    return _xml(
+        '<w:p xmlns:w="{ns}"><w:pPr><w:numPr>'
+        f'<w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr></w:pPr></w:p>'
+    )
+
+
+# -- hand-made Word XML ------------------------------------------------------------------------
+def make_docx(path: Path, body_xml: str) -> Path:
+    """A document whose body is ``body_xml`` (python-docx's package, our XML)."""
+    document = docx.Document()
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("sectPr"):
+            body.remove(child)
+    fragment = _xml(f'<w:body xmlns:w="{{ns}}">{body_xml}</w:body>')
+    for index, child in enumerate(fragment):
+        body.insert(index, child)
+    document.save(path)
+    return path
+
+
+def tc(text: str = "", props: str = "") -> str:
+    paragraphs = "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>'
+        for line in text.split("|")
+    )
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs or '<w:p/>'}</w:tc>"
+
+
+def tr(*cells: str, props: str = "") -> str:
+    return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
+
+
+HEADER = tr(tc("№ п/п"), tc("Наименование мероприятия"), tc("Срок"), tc("Ответственные"))
+
+
+def test_word_structures(tmp_path: Path) -> None:
+    rows = "".join([
+        HEADER,
+        tr(tc("1."), tc("Блок", '<w:gridSpan w:val="3"/>')),
+        # a deleted revision, an insertion, a field code, hidden text, a line break, a tab
+        "<w:tr>" + tc("1.1.") + (
+            "<w:tc><w:p><w:r><w:t>Утверждён </w:t></w:r><w:del><w:r><w:delText>старый "
+            "</w:delText></w:r></w:del><w:ins><w:r><w:t>новый</w:t></w:r></w:ins>"
+            "<w:r><w:rPr><w:vanish/></w:rPr><w:t>скрытый</w:t></w:r>"
+            '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText>'
+            '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t> порядок</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:br/><w:t>вторая</w:t>'
+            "<w:tab/><w:t>строка</w:t></w:r></w:p></w:tc>"
+        ) + tc("31.12.2024") + tc("Иванов И.И.", '<w:vMerge w:val="restart"/>') + "</w:tr>",
+        # a content control around a row, a vertically merged cell continued
+        "<w:sdt><w:sdtContent>" + tr(tc("1.2."), tc("Второй"), tc("2025"),
+                                      tc("", "<w:vMerge/>")) + "</w:sdtContent></w:sdt>",
+        # a row that starts one grid column later
+        tr(tc("Третий"), tc("2026"), tc("Петров П.П.|Сидоров С.С."),
+           props='<w:gridBefore w:val="1"/>'),
+    ])
+    path = make_docx(tmp_path / "structures.docx", f"<w:tbl>{rows}</w:tbl>")
+    result = read_docx(path)
+    plan = result.plan
+    assert [(r.kind, r.number) for r in plan.rows] == [
+        ("block", "1."), ("item", "1.1."), ("item", "1.2."), ("item", "")
+    ]
+    assert plan.rows[1].title == "Утверждён новый порядок\nвторая строка"
+    assert plan.rows[2].responsible == "Иванов И.И."
+    assert plan.rows[3].title == "Третий"
+    assert plan.rows[3].responsible == "Петров П.П.\nСидоров С.С."
+    assert any("пункт без номера" in w for w in result.warnings)
+
+
+def test_headings_worded_and_split_differently(tmp_path: Path) -> None:
+    rows = "".join([
+        tr(tc("No|п/п"), tc("Содержание мероприятия"), tc("Ответствен-|ный исполнитель"),
+           tc("Срок реализации мероприятия"), tc("Примечание 2"), tc("Результат")),
+        tr(*(tc(str(n)) for n in range(1, 7))),
+        tr(tc("1"), tc("Первое"), tc("Отдел"), tc("2024"), tc("x"), tc("Отчёт")),
+    ])
+    result = read_docx(make_docx(tmp_path / "headings.docx", f"<w:tbl>{rows}</w:tbl>"))
+    assert [c.key for c in result.plan.columns] == [
+        "number", "title", "responsible", "deadline", "result"
+    ]
+    assert "Столбец «Примечание 2» не распознан и пропущен." in result.warnings
+    row = result.plan.rows[0]
+    assert (row.number, row.title, row.responsible, row.deadline, row.result) == (
+        "1", "Первое", "Отдел", "2024", "Отчёт"
+    )
+
+
+def test_document_without_plan_table(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Служебная записка")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Фамилия"
+    table.cell(0, 1).text = "Телефон"
+    document.save(tmp_path / "memo.docx")
+    with pytest.raises(BadFile, match="не найдена таблица плана"):
+        read_docx(tmp_path / "memo.docx")
+    empty = docx.Document()
+    empty.add_paragraph("Текст без таблиц")
+    empty.save(tmp_path / "text.docx")
+    with pytest.raises(BadFile, match="нет ни одной таблицы"):
+        read_docx(tmp_path / "text.docx")
+
+
+def test_control_and_invisible_characters_are_stripped(tmp_path: Path) -> None:
+    odd = "\x7fУтвер\u00adждён\u200b\ufeff пор\x85ядок\u00a0\u00a0ведения\x9f &amp;nbsp;&lt;p&gt;"
+    rows = HEADER + tr(tc("1."), tc(odd), tc("2024"), tc("Отдел"))
+    result = read_docx(make_docx(tmp_path / "odd.docx", f"<w:tbl>{rows}</w:tbl>"))
+    assert result.plan.rows[0].title == "Утверждён порядок ведения"
+
+
+def test_ten_thousand_rows_read_in_reasonable_time(tmp_path: Path) -> None:
+    path = tmp_path / "long.docx"
+    make_docx(path, "<w:tbl>" + HEADER + "</w:tbl>")
+    row = (
+        "<w:tr><w:tc><w:p><w:r><w:t>{b}.{i}.</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>"
+        "Мероприятие номер {i} блока {b}</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>31.12.2024"
+        "</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Отдел {i}</w:t></w:r></w:p></w:tc></w:tr>"
+    )
+    rows = "".join(row.format(b=b, i=i) for b in range(1, 101) for i in range(1, 101))
+    _replace_part(path, "word/document.xml", lambda xml: xml.replace("</w:tbl>", rows + "</w:tbl>"))
+    started = time.perf_counter()
+    result = read_docx(path)
+    elapsed = time.perf_counter() - started
+    assert len(result.plan.rows) == 10_000
+    assert result.plan.rows[-1].number == "100.100."
+    assert elapsed < 10, elapsed
+
+
+def _replace_part(path: Path, name: str, change: Any) -> None:
+    with zipfile.ZipFile(path) as zin:
+        parts = {info.filename: zin.read(info) for info in zin.infolist()}
+    parts[name] = change(parts[name].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for part, data in parts.items():
+            zout.writestr(part, data)
+
+
+def test_cancel_stops_reading() -> None:
+    progress = Progress()
+    progress.request_cancel()
+    with pytest.raises(Cancelled):
+        read_docx(FIXTURES / "tula_plan.docx", progress)
+
+
+def test_identity_payload_is_laid_over_rows() -> None:
+    plan = PlanDoc(title="План", rows=[
+        Row("block", "1.", "Блок"),
+        Row("item", "1.1.", "Первое", result="Приказ\nИсключено: письмо"),
+        Row("item", "1.2.", "Добавлено вручную"),
+    ])
+    result = ReadResult(plan=plan)
+    apply_identity(result, {
+        "format": 1,
+        "plan": {"uid": "P", "template_id": "agency", "template_version": "2", "answers": {"a": 1},
+                 "title": "План", "org": "Министерство"},
+        "rows": [
+            {"uid": "b", "ref": "agency:1", "kind": "block", "number": "1."},
+            {"uid": "i", "ref": "agency:1.1", "kind": "item", "number": "1.1.",
+             "status": "excluded", "basis": "письмо", "start": "01.01.2024",
+             "attachments": [{"name": "приказ.pdf", "size": 10, "sha256": "ab", "added": ""}]},
+        ],
+    })
+    assert (plan.uid, plan.template_id, plan.org, plan.answers) == (
+        "P", "agency", "Министерство", {"a": True}
+    )
+    first, second, extra = plan.rows
+    assert (first.uid, first.ref, second.uid, second.status, second.basis) == (
+        "b", "agency:1", "i", "excluded", "письмо"
+    )
+    assert second.result == "Приказ"
+    assert second.start == "01.01.2024"
+    assert second.attachments[0].name == "приказ.pdf"
+    assert extra.uid == ""
+    assert any("1.2." in w for w in result.warnings)
+
+
+def test_own_export_round_trip(tmp_path: Path) -> None:
+    writer = pytest.importorskip("cxdesk.io.docx_writer")
+    pytest.importorskip("cxdesk.io.identity")
+    from cxdesk.io.model import AttachmentInfo, ExportOptions
+
+    rows = [
+        Row("block", "1.", "Организационные мероприятия", uid="b1", ref="agency:1"),
+        Row("item", "1.1.", "Назначен ответственный", deadline="31.03.2024",
+            responsible="Иванов И.И.\nПетров П.П.", document="Приказ", uid="i1",
+            ref="agency:1.1", status="done", done_date="01.03.2024",
+            attachments=[AttachmentInfo("приказ.pdf", 10, "ab" * 32, "2024-03-01T10:00:00")]),
+        Row("item", "1.2.", "Утверждена модель", deadline="I квартал 2024 года", uid="i2",
+            ref="agency:1.2", status="excluded", basis="письмо от 01.02.2024 № 5"),
+    ]
+    plan = PlanDoc(
+        title="План мероприятий", approver_position="Министр", approver_name="А.С. Иванова",
+        approval_date="15.03.2024", rows=rows, uid="P1", template_id="agency",
+    )
+    for layout in ("official", "dates", "report"):
+        path = tmp_path / f"{layout}.docx"
+        writer.write_docx(plan, path, ExportOptions(layout=layout))
+        back = read_docx(path).plan
+        assert (back.uid, back.title, back.approver_name, back.approval_date) == (
+            "P1", "План мероприятий", "А.С. Иванова", "15.03.2024"
+        )
+        for got, want in zip(back.rows, rows, strict=True):
+            for name in ("kind", "number", "title", "deadline", "responsible", "document",
+                         "status", "basis", "done_date", "uid", "ref", "attachments"):
+                assert getattr(got, name) == getattr(want, name), (layout, want.number, name)
