@@ -1,0 +1,181 @@
+"""Commands beyond the spreadsheet: audit, summary, calendar, guidance, report."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cxdesk.cli import add_json, emit, open_store
+from cxdesk.errors import UserError
+
+
+def _as_of(text: str | None) -> date | None:
+    if not text:
+        return None
+    from cxdesk.domain.deadlines import parse_user_date
+
+    d = parse_user_date(text)
+    if d is None:
+        raise UserError(
+            f"«{text}» — не дата. Укажите --as-of в виде ДД.ММ.ГГГГ, например 01.12.2026."
+        )
+    return d
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from cxdesk.services.audit import PROBLEMS, audit_plan, finding_rows
+    from cxdesk.services.views import get_plan
+
+    store = open_store(args)
+    plan = get_plan(store, args.plan)
+    findings = audit_plan(store, plan)
+    if args.output:
+        from cxdesk.io.findings_writer import write_findings
+
+        rows = [{**r, "problem_ru": PROBLEMS[r["problem"]]} for r in finding_rows(findings)]
+        title = f"Замечания к плану мероприятий: {plan.org or f'план {plan.id}'}"
+        path = write_findings(rows, title, Path(args.output))
+        emit(
+            args,
+            {"path": str(path), "findings": len(findings)},
+            f"Замечаний: {len(findings)}. Список записан: {path}",
+        )
+        return 0
+
+    def text() -> str:
+        if not findings:
+            return "Замечаний нет: план соответствует типовому плану."
+        lines = [f"Замечаний: {len(findings)}"]
+        lines += [f"{f.item:<14} {PROBLEMS[f.problem]}: {f.detail}" for f in findings]
+        return "\n".join(lines)
+
+    emit(args, finding_rows(findings), text)
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from cxdesk.services.summary import Counts, summarize, summary_json
+
+    summary = summarize(open_store(args), args.plans or None)
+    if args.output:
+        from cxdesk.io.summary_writer import write_summary
+
+        path = write_summary(summary, Path(args.output))
+        emit(args, {"path": str(path), "plans": len(summary.plans)}, f"Сводка записана: {path}")
+        return 0
+
+    def text() -> str:
+        if not summary.plans:
+            return "Планов нет: сводить нечего."
+        head = f"{'план':>5} {'пунктов':>7} {'выполн.':>7} {'в работе':>8} {'просроч.':>8}  орган"
+        lines = [head]
+        rows: list[tuple[str, Counts, str]] = [(str(p.plan), p, p.org) for p in summary.plans]
+        rows.append(("итого", summary.total, ""))
+        for label, c, org in rows:
+            lines.append(
+                f"{label:>5} {c.items:>7} {c.done:>7} {c.in_progress:>8} {c.overdue:>8}  {org}"
+            )
+        return "\n".join(lines)
+
+    emit(args, summary_json(summary), text)
+    return 0
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from cxdesk.services.calendar_export import write_calendar
+
+    path, events = write_calendar(open_store(args), args.plan, Path(args.output))
+    emit(
+        args,
+        {"path": str(path), "events": events},
+        f"Сроков в календаре: {events}. Файл: {path} (откройте его в Outlook или Thunderbird).",
+    )
+    return 0
+
+
+def cmd_guidance(args: argparse.Namespace) -> int:
+    from cxdesk.services.guidance import guidance_for_item
+
+    row, found = guidance_for_item(open_store(args), args.plan, args.item)
+    data: dict[str, Any] = {
+        "item": row.number,
+        "ref": row.ref,
+        "title": row.title,
+        "guidance": [
+            {
+                "id": g.id, "federal_item": g.federal_item, "title": g.title,
+                "subject": g.subject, "method": list(g.method), "result": g.result,
+                "forms": list(g.forms), "reason": g.reason, "same_as": g.same_as_item,
+            }
+            for g in found
+        ],
+    }  # fmt: skip
+
+    def text() -> str:
+        if not found:
+            return (
+                f"{row.number} {row.title}\nРекомендаций Аналитического центра к этому пункту нет."
+            )
+        parts = [f"{row.number} {row.title}"]
+        for g in found:
+            parts.append(
+                f"\nРекомендация к п. {g.federal_item} «{g.title}»\n"
+                f"Почему: {g.reason}\n{g.method_text()}\nРезультат: {g.result}"
+            )
+        return "\n".join(parts)
+
+    emit(args, data, text)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from cxdesk.io.report_writer import write_report
+    from cxdesk.services.progress_report import progress_report
+
+    data = progress_report(open_store(args), args.plan, _as_of(args.as_of))
+    path = write_report(data, Path(args.output))
+    emit(args, {"path": str(path)}, f"Отчёт на {data.as_of_text} записан: {path}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Adds this module's commands."""
+    p = sub.add_parser(
+        "audit",
+        help="проверить план по типовому плану",
+        description=(
+            "Проверяет план по типовому плану. Виды замечаний: missing, contradicts_answers, "
+            "wording_changed, done_without_proof, document_mismatch, deadline_unreadable."
+        ),
+    )
+    p.add_argument("plan")
+    p.add_argument("-o", "--output", help="записать список замечаний в файл .docx или .xlsx")
+    add_json(p)
+    p.set_defaults(handler=cmd_audit)
+
+    p = sub.add_parser("summary", help="сводка по нескольким планам (по умолчанию — по всем)")
+    p.add_argument("plans", nargs="*", metavar="PLAN")
+    p.add_argument("-o", "--output", help="записать сводку в файл .xlsx или .docx")
+    add_json(p)
+    p.set_defaults(handler=cmd_summary)
+
+    p = sub.add_parser("calendar", help="сроки плана как календарь (.ics) с напоминаниями")
+    p.add_argument("plan")
+    p.add_argument("-o", "--output", required=True, help="файл .ics")
+    add_json(p)
+    p.set_defaults(handler=cmd_calendar)
+
+    p = sub.add_parser("guidance", help="рекомендации Аналитического центра к пункту")
+    p.add_argument("plan")
+    p.add_argument("item")
+    add_json(p)
+    p.set_defaults(handler=cmd_guidance)
+
+    p = sub.add_parser("report", help="отчёт о ходе реализации плана (.docx или .pdf)")
+    p.add_argument("plan")
+    p.add_argument("-o", "--output", required=True, help="файл .docx или .pdf")
+    p.add_argument("--as-of", help="дата отчёта ДД.ММ.ГГГГ (по умолчанию сегодня)")
+    add_json(p)
+    p.set_defaults(handler=cmd_report)

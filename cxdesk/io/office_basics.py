@@ -1,0 +1,217 @@
+"""What the list, summary and report writers share: atomic saving, an A4 docx in Times New
+Roman with plain bordered tables, and the styles of an xlsx table.
+
+No database access here: the writers receive plain rows.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from cxdesk.errors import EnvironmentProblem, UserError
+
+FONT = "Times New Roman"
+
+
+def output_format(path: Path, fmt: str | None, allowed: Sequence[str]) -> str:
+    """The format to write: ``fmt`` when given, else the file's extension; checked."""
+    chosen = (fmt or path.suffix.lstrip(".")).lower()
+    if chosen not in allowed:
+        kinds = ", ".join(f".{a}" for a in allowed)
+        raise UserError(f"Формат файла «{path.name}» не поддерживается: укажите имя с {kinds}.")
+    return chosen
+
+
+def atomic_save(path: Path, write: Callable[[Path], object]) -> Path:
+    """Calls ``write`` on a temporary file beside ``path``, then puts it in place at once.
+
+    A failure leaves any earlier file at ``path`` as it was and no temporary file behind.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"Папка «{folder}» не существует. Укажите существующую папку.")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".cxdesk-", suffix=path.suffix)
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"Не удаётся записать в папку «{folder}»: {exc.strerror}. Проверьте права доступа "
+            "или выберите другую папку."
+        ) from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except PermissionError as exc:
+        tmp.unlink(missing_ok=True)
+        raise EnvironmentProblem(
+            f"Файл «{path}» недоступен для записи (возможно, открыт в другой программе). "
+            "Закройте его и повторите."
+        ) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --- docx ------------------------------------------------------------------------------------
+
+
+def new_docx(landscape: bool, size: float = 12) -> Any:
+    """An empty A4 document (portrait or landscape) in Times New Roman of ``size`` points."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (
+        (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    )
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(15)
+    for name in ("Normal", "Table Grid"):
+        style = doc.styles[name]
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        rpr = style.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(fonts)
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attr), FONT)
+    doc.styles["Normal"].paragraph_format.space_after = Pt(0)
+    return doc
+
+
+def text_width_mm(doc: Any) -> float:
+    """The width between the margins, in millimetres."""
+    section = doc.sections[0]
+    return float((section.page_width - section.left_margin - section.right_margin) / 36000)
+
+
+def paragraph(
+    doc: Any, text: str, bold: bool = False, center: bool = False, size: float | None = None
+) -> Any:
+    """Adds one paragraph of text."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    run = p.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.space_after = Pt(6)
+    return p
+
+
+def _cell_text(cell: Any, text: str, bold: bool, size: float | None) -> None:
+    from docx.shared import Pt
+
+    lines = str(text).split("\n")
+    p = cell.paragraphs[0]
+    for i, line in enumerate(lines):
+        run = p.add_run(line)
+        run.bold = bold
+        if size:
+            run.font.size = Pt(size)
+        if i < len(lines) - 1:
+            run.add_break()
+
+
+def table(
+    doc: Any,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths_mm: Sequence[float],
+    size: float | None = None,
+    bold_rows: Sequence[int] = (),
+) -> Any:
+    """A bordered table with a header row repeated on every page; ``bold_rows`` are indexes of
+    ``rows`` to set in bold (a totals row)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    t = doc.add_table(rows=1 + len(rows), cols=len(headers))
+    t.style = doc.styles["Table Grid"]
+    t.autofit = False
+    header = t.rows[0]
+    tr_pr = header._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    tr_pr.append(repeat)
+    for i, h in enumerate(headers):
+        _cell_text(header.cells[i], h, True, size)
+    bold = set(bold_rows)
+    for r, values in enumerate(rows):
+        cells = t.rows[r + 1].cells
+        for i, value in enumerate(values):
+            _cell_text(cells[i], "" if value is None else str(value), r in bold, size)
+    for i, w in enumerate(widths_mm):
+        for row in t.rows:
+            row.cells[i].width = Mm(w)
+    return t
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+
+def xlsx_table(
+    ws: Any,
+    top: int,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    bold_rows: Sequence[int] = (),
+) -> int:
+    """Writes a bordered table with a bold header at row ``top``; returns the next free row."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    fill = PatternFill("solid", fgColor="E7E6E6")
+    for i, h in enumerate(headers, start=1):
+        c = ws.cell(row=top, column=i, value=h)
+        c.font = Font(name=FONT, bold=True)
+        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        c.border = border
+        c.fill = fill
+    bold = set(bold_rows)
+    for r, values in enumerate(rows, start=1):
+        for i, value in enumerate(values, start=1):
+            c = ws.cell(row=top + r, column=i, value=value)
+            c.font = Font(name=FONT, bold=(r - 1) in bold)
+            c.alignment = wrap
+            c.border = border
+    return top + len(rows) + 1
+
+
+def xlsx_title(ws: Any, row: int, text: str, bold: bool = True, size: int = 12) -> None:
+    """One line of text in column A (a title or a caption)."""
+    from openpyxl.styles import Font
+
+    c = ws.cell(row=row, column=1, value=text)
+    c.font = Font(name=FONT, bold=bold, size=size)
+
+
+def xlsx_page(ws: Any, landscape: bool) -> None:
+    """A4, fit to the page width, the header row printed on each page left to the caller."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
