@@ -1,0 +1,333 @@
+"""Writes a plan as a Word document (docx) in the official table form.
+
+A4 landscape, margins from :class:`ExportOptions`, the approval block at the top right, the title
+centred in bold, then one bordered table: the headings and the row of column numbers repeat on
+every page, block and section rows span the whole width in bold, rows may break across pages.
+Page numbers stand at the top centre from the second page on.
+
+python-docx builds the page and the styles; the table itself is built with lxml from prepared
+row and cell elements that are copied and filled per row, because python-docx's cell API grows
+quadratically with the number of rows.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from lxml import etree
+
+from cxdesk.io.identity import build_payload, embed_docx
+from cxdesk.io.layout import (
+    APPROVAL_WIDTH_MM,
+    CENTRED_KEYS,
+    PAGE_HEIGHT_MM,
+    PAGE_WIDTH_MM,
+    Sheet,
+    atomic_target,
+    content_width_mm,
+    is_spanning,
+    prepare,
+    span_text,
+    tick,
+)
+from cxdesk.io.model import ExportOptions, PlanDoc
+from cxdesk.progress import Progress
+
+_RT_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+_CELL_MARGIN = 57  # twips, 1 mm
+_BORDER = {qn("w:val"): "single", qn("w:sz"): "4", qn("w:space"): "0", qn("w:color"): "000000"}
+
+
+def _twips(mm: float) -> int:
+    return round(mm * 1440 / 25.4)
+
+
+def _el(tag: str, parent: Any = None, **attrs: str) -> Any:
+    """A WordprocessingML element ``w:<tag>`` with ``w:``-qualified attributes."""
+    attrib = {qn(f"w:{name}"): value for name, value in attrs.items()}
+    if parent is None:
+        return etree.Element(qn(f"w:{tag}"), attrib)
+    return etree.SubElement(parent, qn(f"w:{tag}"), attrib)
+
+
+def _paragraph(align: str, bold: bool = False, keep_next: bool = False) -> Any:
+    """A paragraph template ``w:p`` with one run holding an empty ``w:t`` as its last child."""
+    p = _el("p")
+    ppr = _el("pPr", p)
+    if keep_next:
+        _el("keepNext", ppr)
+    _el("jc", ppr, val=align)
+    run = _el("r", p)
+    if bold:
+        rpr = _el("rPr", run)
+        _el("b", rpr)
+        _el("bCs", rpr)
+    t = _el("t", run)
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return p
+
+
+def _cell(width: int, span: int = 1, centre_vertically: bool = False) -> Any:
+    """A cell template ``w:tc`` with its width (and span), holding no paragraph yet."""
+    tc = _el("tc")
+    tcpr = _el("tcPr", tc)
+    _el("tcW", tcpr, w=str(width), type="dxa")
+    if span > 1:
+        _el("gridSpan", tcpr, val=str(span))
+    if centre_vertically:
+        _el("vAlign", tcpr, val="center")
+    return tc
+
+
+def _fill(tc: Any, template: Any, text: str) -> Any:
+    """Appends one paragraph per line of ``text`` (at least one) to the cell ``tc``."""
+    for line in text.split("\n"):
+        p = copy.deepcopy(template)
+        p[-1][-1].text = line
+        tc.append(p)
+    return tc
+
+
+class _TableBuilder:
+    """Builds the table element: one prepared row is copied and filled for every item row."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.widths = [_twips(mm) for mm in sheet.widths_mm]
+        self.total = sum(self.widths)
+        self.paragraphs = [
+            _paragraph("center" if key in CENTRED_KEYS else "left") for key in sheet.keys
+        ]
+        self.item = _el("tr")
+        for width, paragraph in zip(self.widths, self.paragraphs, strict=True):
+            self.item.append(_fill(_cell(width), paragraph, ""))
+        span = len(self.widths)
+        self.blocks = {
+            kind: _fill(_cell(self.total, span=span), _paragraph(align, True, True), "")
+            for kind, align in (("block", "center"), ("section", "left"))
+        }
+
+    def table(self) -> Any:
+        """The empty table: properties (borders, fixed layout, cell margins) and the grid."""
+        tbl = _el("tbl")
+        tblpr = _el("tblPr", tbl)
+        _el("tblW", tblpr, w=str(self.total), type="dxa")
+        _el("tblInd", tblpr, w="0", type="dxa")
+        borders = _el("tblBorders", tblpr)
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            etree.SubElement(borders, qn(f"w:{side}"), _BORDER)
+        _el("tblLayout", tblpr, type="fixed")
+        margins = _el("tblCellMar", tblpr)
+        _el("left", margins, w=str(_CELL_MARGIN), type="dxa")
+        _el("right", margins, w=str(_CELL_MARGIN), type="dxa")
+        _el("tblLook", tblpr, val="0000", noHBand="1", noVBand="1")
+        grid = _el("tblGrid", tbl)
+        for width in self.widths:
+            _el("gridCol", grid, w=str(width))
+        return tbl
+
+    def header_row(self, texts: Sequence[str], bold: bool) -> Any:
+        """A heading row, repeated at the top of every page."""
+        tr = _el("tr")
+        _el("tblHeader", _el("trPr", tr))
+        template = _paragraph("center", bold=bold)
+        for width, text in zip(self.widths, texts, strict=True):
+            tr.append(_fill(_cell(width, centre_vertically=True), template, text))
+        return tr
+
+    def item_row(self, texts: Sequence[str]) -> Any:
+        """An item row: a copy of the prepared row with its texts filled in."""
+        tr = copy.deepcopy(self.item)
+        for tc, paragraph, text in zip(tr, self.paragraphs, texts, strict=True):
+            _set_text(tc, paragraph, text)
+        return tr
+
+    def span_row(self, text: str, kind: str) -> Any:
+        """A block or section row: one bold cell across the whole width."""
+        tr = _el("tr")
+        tc = copy.deepcopy(self.blocks[kind])
+        _set_text(tc, tc[1], text)
+        tr.append(tc)
+        return tr
+
+
+def _set_text(tc: Any, paragraph: Any, text: str) -> None:
+    """Puts ``text`` into a prepared cell: its first line in the cell's paragraph, then one
+    more paragraph (a copy of ``paragraph``) per further line."""
+    first, *rest = text.split("\n")
+    tc[1][-1][-1].text = first
+    for line in rest:
+        p = copy.deepcopy(paragraph)
+        p[-1][-1].text = line
+        tc.append(p)
+
+
+def _setup_styles(document: Any, options: ExportOptions, hyphenate: bool) -> None:
+    """The default font, size, language and spacing of every paragraph of the document.
+
+    ``hyphenate`` turns on automatic hyphenation, for tables whose columns are too narrow for
+    their longest words.
+    """
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        styles.remove(defaults)
+    defaults = _el("docDefaults")
+    styles.insert(0, defaults)
+    rpr = _el("rPr", _el("rPrDefault", defaults))
+    family = options.font_family
+    _el("rFonts", rpr, ascii=family, hAnsi=family, cs=family, eastAsia=family)
+    half_points = str(round(options.font_size * 2))
+    _el("sz", rpr, val=half_points)
+    _el("szCs", rpr, val=half_points)
+    _el("lang", rpr, val="ru-RU", eastAsia="ru-RU", bidi="ar-SA")
+    ppr = _el("pPr", _el("pPrDefault", defaults))
+    _el("spacing", ppr, after="0", line="240", lineRule="auto")
+    settings = document.settings.element
+    for compat in settings.iter(qn("w:compatSetting")):
+        if compat.get(qn("w:name")) == "compatibilityMode":
+            compat.set(qn("w:val"), "15")
+    tab_stop = settings.find(qn("w:defaultTabStop"))
+    if hyphenate and tab_stop is not None:
+        tab_stop.addnext(_el("autoHyphenation"))
+
+
+def _setup_page(document: Any, options: ExportOptions) -> None:
+    """A4 landscape with the margins of the options; page numbers from the second page."""
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width = Mm(PAGE_WIDTH_MM)
+    section.page_height = Mm(PAGE_HEIGHT_MM)
+    section.left_margin = Mm(options.margin_left_mm)
+    section.right_margin = Mm(options.margin_right_mm)
+    section.top_margin = Mm(options.margin_top_mm)
+    section.bottom_margin = Mm(options.margin_bottom_mm)
+    section.header_distance = Mm(min(10.0, options.margin_top_mm / 2))
+    section.footer_distance = Mm(min(10.0, options.margin_bottom_mm / 2))
+    section.gutter = Mm(0)
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False
+    header = section.header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = paragraph._p
+    for kind in ("begin", None, "separate", "2", "end"):
+        run = _el("r", p)
+        if kind in ("begin", "separate", "end"):
+            _el("fldChar", run, fldCharType=kind)
+        elif kind is None:
+            instr = _el("instrText", run)
+            instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            instr.text = " PAGE "
+        else:
+            _el("t", run).text = kind
+
+
+def _setup_properties(document: Any, plan: PlanDoc) -> None:
+    """Document properties that speak of the plan, not of the tools."""
+    props = document.core_properties
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    props.title = plan.title[:255]
+    props.author = plan.org[:255]
+    props.last_modified_by = plan.org[:255]
+    props.comments = ""
+    props.subject = ""
+    props.keywords = ""
+    props.category = ""
+    props.language = "ru-RU"
+    props.revision = 1
+    props.created = now
+    props.modified = now
+    package_rels = document.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype == _RT_THUMBNAIL:
+            package_rels.pop(rel_id)
+
+
+def _text_paragraph(text: str, align: str, bold: bool, indent: int = 0, after: int = 0) -> Any:
+    """A body paragraph (approval block, title)."""
+    p = _el("p")
+    ppr = _el("pPr", p)
+    _el("suppressAutoHyphens", ppr)
+    if after:
+        _el("spacing", ppr, after=str(after))
+    if indent:
+        _el("ind", ppr, left=str(indent))
+    _el("jc", ppr, val=align)
+    run = _el("r", p)
+    if bold:
+        rpr = _el("rPr", run)
+        _el("b", rpr)
+        _el("bCs", rpr)
+    t = _el("t", run)
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    t.text = text
+    return p
+
+
+def build_document(plan: PlanDoc, options: ExportOptions, progress: Progress | None = None) -> Any:
+    """The python-docx ``Document`` of a plan, with its identity payload, not yet saved."""
+    sheet = prepare(plan, options)
+    document = Document()
+    _setup_styles(document, options, sheet.tight)
+    _setup_page(document, options)
+    _setup_properties(document, plan)
+    body = document.element.body
+    for old in list(body):
+        if old.tag != qn("w:sectPr"):
+            body.remove(old)
+    section_properties = body[-1]
+    content = _twips(content_width_mm(options))
+    indent = max(0, content - _twips(APPROVAL_WIDTH_MM))
+    parts = [_text_paragraph(line, "left", False, indent) for line in sheet.approval]
+    spacing = round(options.font_size * 20)
+    parts.append(_text_paragraph("", "left", False))
+    for index, line in enumerate(sheet.title):
+        after = spacing if index == len(sheet.title) - 1 else 0
+        parts.append(_text_paragraph(line, "center", True, after=after))
+    builder = _TableBuilder(sheet)
+    table = builder.table()
+    parts.extend([table, _el("p")])  # Word needs a paragraph after a table that ends the body
+    for part in parts:
+        section_properties.addprevious(part)
+    # Rows are appended one by one to the table once it is inside the document: moving a whole
+    # finished table into python-docx's document at once costs far more.
+    table.append(builder.header_row(sheet.headings, bold=True))
+    table.append(builder.header_row(sheet.numbers, bold=False))
+    total = len(plan.rows)
+    for index, row in enumerate(plan.rows):
+        if is_spanning(row):
+            table.append(builder.span_row(span_text(row), row.kind))
+        else:
+            table.append(builder.item_row(sheet.cells(row)))
+        tick(progress, index + 1, total)
+    embed_docx(document, build_payload(plan, sheet.layout, sheet.columns))
+    return document
+
+
+def write_docx(
+    plan: PlanDoc,
+    path: str | os.PathLike[str],
+    options: ExportOptions,
+    progress: Progress | None = None,
+) -> int:
+    """Writes ``plan`` to ``path`` as docx and returns the number of table rows written."""
+    if progress is not None:
+        progress.set_status("Формирование документа Word…")
+    document = build_document(plan, options, progress)
+    if progress is not None:
+        progress.set_status("Сохранение файла…")
+    with atomic_target(path) as tmp:
+        document.save(str(tmp))
+    if progress is not None:
+        progress.set_value(1.0)
+    return len(plan.rows)
