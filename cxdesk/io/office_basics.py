@@ -161,9 +161,13 @@ def table(
         cells = t.rows[r + 1].cells
         for i, value in enumerate(values):
             _cell_text(cells[i], "" if value is None else str(value), r in bold, size)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    t._tbl.tblPr.append(layout)
     for i, w in enumerate(widths_mm):
+        t.columns[i].width = Mm(w)  # the grid, which LibreOffice reads
         for row in t.rows:
-            row.cells[i].width = Mm(w)
+            row.cells[i].width = Mm(w)  # the cells, which Word reads
     return t
 
 
