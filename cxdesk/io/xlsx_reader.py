@@ -34,6 +34,12 @@ _MERGE_RE = re.compile(
     rb"([A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}\d{1,7})?)[\"']"
 )
 _MERGE_OVERLAP = 256
+#: Excel writes characters XML cannot hold as «_x0007_» («_x005F_» is the underscore itself).
+_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return chr(int(match.group(1), 16))
 #: Columns beyond this are never part of a plan table (guards against sheets «used» to XFD).
 MAX_COLUMNS = 60
 
@@ -44,7 +50,7 @@ def cell_text(value: Any, number_format: str = "General") -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return _ESCAPE_RE.sub(_unescape, value) if "_x" in value else value
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0, 0) and value.date() <= dt.date(1900, 1, 1):
             return value.strftime("%H:%M")
