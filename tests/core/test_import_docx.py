@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+import unicodedata
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -15,12 +16,15 @@ from typing import Any
 
 import docx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cxdesk.errors import BadFile
 from cxdesk.io.docx_numbering import Numbering, format_number
 from cxdesk.io.docx_reader import read_docx
 from cxdesk.io.model import PlanDoc, ReadResult, Row
 from cxdesk.io.plan_header import apply_identity
+from cxdesk.io.table_text import clean_text
 from cxdesk.progress import Cancelled, Progress
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -306,3 +310,34 @@ def test_own_export_round_trip(tmp_path: Path) -> None:
             for name in ("kind", "number", "title", "deadline", "responsible", "document",
                          "status", "basis", "done_date", "uid", "ref", "attachments"):
                 assert getattr(got, name) == getattr(want, name), (layout, want.number, name)
+
+
+def test_plan_split_into_tables_and_approval_in_a_borderless_table(tmp_path: Path) -> None:
+    approval = tr(tc(""), tc("УТВЕРЖДАЮ|Руководитель департамента|______ П.П. Петров|"
+                             "«01» февраля 2024 г."))
+    first = HEADER + tr(tc("1."), tc("Первое"), tc("2024"), tc("Отдел"))
+    second = HEADER + tr(tc("2."), tc("Второе"), tc("2025"), tc("Отдел"))
+    other = tr(tc("Должность"), tc("Подпись")) + tr(tc("Министр"), tc(""))
+    title = (
+        "<w:p><w:r><w:t>План мероприятий по внедрению Стандартов клиентоцентричности в "
+        "департаменте информатизации Тульской области</w:t></w:r></w:p>"
+    )
+    xml = (f"<w:tbl>{approval}</w:tbl>{title}<w:tbl>{first}</w:tbl><w:p/>"
+           f"<w:tbl>{second}</w:tbl><w:tbl>{other}</w:tbl>")
+    result = read_docx(make_docx(tmp_path / "split.docx", xml))
+    plan = result.plan
+    assert [r.number for r in plan.rows] == ["1.", "2."]
+    assert (plan.approver_position, plan.approver_name, plan.approval_date) == (
+        "Руководитель департамента", "П.П. Петров", "«01» февраля 2024 г."
+    )
+    assert plan.org == "департамент информатизации Тульской области"
+    assert any("продолжена отдельной таблицей" in w for w in result.warnings)
+
+
+@given(st.text(max_size=300))
+def test_clean_text_leaves_no_control_characters(text: str) -> None:
+    cleaned = clean_text(text)
+    assert clean_text(cleaned) == cleaned
+    for line in cleaned.split("\n") if cleaned else []:
+        assert line == line.strip() and line
+        assert not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in line)
