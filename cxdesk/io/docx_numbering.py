@@ -111,6 +111,8 @@ def _level(el: Any) -> Level:
 
 @dataclass
 class _Num:
+    """One list instance (``w:num``): its abstract list and the levels it overrides."""
+
     abstract: str
     starts: dict[int, int] = field(default_factory=dict)
     levels: dict[int, Level] = field(default_factory=dict)
