@@ -105,6 +105,9 @@ def open_zip(path: Path) -> zipfile.ZipFile:
             describe_foreign(head),
             "Проверьте, что выбран нужный файл, или попросите отправителя прислать пакет снова.",
         )
+    entries = _declared_entries(path, size)
+    if entries is not None and entries > LIMITS.members:
+        raise bad_package(name, f"в архиве {entries} файлов (предел {LIMITS.members})", _DANGER)
     try:
         return zipfile.ZipFile(path)
     except ZIP_READ_ERRORS:
@@ -113,6 +116,30 @@ def open_zip(path: Path) -> zipfile.ZipFile:
             "архив обрезан или повреждён (вероятно, не докачался из почты)",
             "Сохраните вложение из письма ещё раз или попросите отправителя прислать его снова.",
         ) from None
+
+
+def _declared_entries(path: Path, size: int) -> int | None:
+    """The number of members the archive's end record declares, read before :mod:`zipfile`
+    builds an object for each of them; None when the record cannot be found (zipfile decides)."""
+    tail_size = min(size, 22 + 65535)
+    try:
+        with path.open("rb") as f:
+            f.seek(size - tail_size)
+            tail = f.read(tail_size)
+            at = tail.rfind(b"PK\x05\x06")
+            if at < 0 or len(tail) < at + 22:
+                return None
+            entries = int(struct.unpack_from("<H", tail, at + 10)[0])
+            locator = at - 20
+            if entries != 0xFFFF or locator < 0 or tail[locator : locator + 4] != b"PK\x06\x07":
+                return entries
+            f.seek(int(struct.unpack_from("<Q", tail, locator + 8)[0]))
+            record = f.read(56)
+    except (OSError, ValueError, struct.error):
+        return None
+    if len(record) < 56 or not record.startswith(b"PK\x06\x06"):
+        return None
+    return int(struct.unpack_from("<Q", record, 32)[0])
 
 
 def _name_problem(info: zipfile.ZipInfo) -> str | None:

@@ -484,6 +484,13 @@ def test_total_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     )
 
 
+def test_too_many_members(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(package_zip.LIMITS, "members", 10)
+    files = {str(i): str(i).encode() for i in range(12)}
+    pkg = build(tmp_path / "p.cxplan", good_members(manifest_dict(files), files))
+    refused(pkg, tmp_path, "13 файлов", "предел 10")
+
+
 def test_manifest_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(package_zip.LIMITS, "manifest_bytes", 500)
     refused(
