@@ -33,4 +33,4 @@ def mail_plan(
 
         target, _ = export_plan(store, plan.id, target, fmt)
     subject = f"План мероприятий: {plan.org}" if plan.org else ""
-    return send_by_mail(target, to=to, subject=subject, eml_out=eml)
+    return send_by_mail(target, to=to, subject=subject, eml_out=eml, open_draft=eml is None)

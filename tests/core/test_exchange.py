@@ -1,0 +1,137 @@
+"""Round trips (export → import, package → import) and merging a colleague's file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cxdesk.domain.building import PlanRequest
+from cxdesk.io.model import ExportOptions
+from cxdesk.services.attachments import attach_files, list_attachments
+from cxdesk.services.documents import export_plan
+from cxdesk.services.importing import import_file
+from cxdesk.services.items import update_item
+from cxdesk.services.merge import apply_merge, preview_merge, undo_merge
+from cxdesk.services.packing import pack_plan
+from cxdesk.services.plans import create_plan, edit_plan, exclude_item
+from cxdesk.services.views import get_plan
+from cxdesk.storage.db import Store
+
+from .helpers import all_answers
+
+FIELDS = ("kind", "number", "ref", "title", "deadline", "responsible", "result", "document",
+          "materials", "status", "basis")  # fmt: skip
+
+
+def realistic(store: Store, tmp_path: Path) -> int:
+    pid = create_plan(
+        store,
+        PlanRequest(
+            "agency",
+            "Министерство труда и социальной защиты Тульской области",
+            answers=all_answers("agency", True),
+            approver_position="Министр труда и социальной защиты\nТульской области",
+            approver_name="А.Б. Васильев",
+            approval_date="15.03.2024",
+        ),
+    )
+    update_item(store, pid, "1.1", {"status": "done", "result": "=HYPERLINK(\"http://x\")",
+                                    "responsible": "Иванов И.И.\nПетрова А.А."})  # fmt: skip
+    update_item(store, pid, "1.2", {"status": "in_progress", "deadline": "II квартал 2026 г."})
+    exclude_item(store, pid, "1.7", "Письмо АЦ № 12-3 от 05.03.2024")
+    proof = tmp_path / "Приказ № 15 от 01.02.2024.pdf"
+    proof.write_bytes(b"%PDF-1.4 order")
+    attach_files(store, pid, "1.1", [proof])
+    return pid
+
+
+def rows_of(store: Store, pid: int) -> list[tuple[str, ...]]:
+    return [tuple(getattr(r, f) for f in FIELDS) for r in get_plan(store, pid).rows]
+
+
+@pytest.mark.parametrize(("fmt", "layout"), [("docx", "official"), ("docx", "report"),
+                                             ("xlsx", "official"), ("xlsx", "report")])  # fmt: skip
+def test_export_import_round_trip(store: Store, tmp_path: Path, fmt: str, layout: str) -> None:
+    pid = realistic(store, tmp_path)
+    out = tmp_path / f"план.{fmt}"
+    export_plan(store, pid, out, options=ExportOptions(layout=layout))
+    outcome = import_file(store, out)
+    assert outcome.plan_id is not None
+    assert rows_of(store, outcome.plan_id) == rows_of(store, pid)
+    a, b = get_plan(store, pid), get_plan(store, outcome.plan_id)
+    assert (b.org, b.title, b.approver_position, b.approver_name, b.approval_date) == (
+        a.org, a.title, a.approver_position, a.approver_name, a.approval_date,
+    )  # fmt: skip
+    assert b.template_id == "agency" and b.answers == a.answers
+
+
+def test_package_round_trip_with_history_and_files(store: Store, tmp_path: Path) -> None:
+    pid = realistic(store, tmp_path)
+    path, items, files = pack_plan(store, pid, tmp_path / "план")
+    assert path.suffix == ".cxplan" and items == 76 and files == 1
+    other = Store(tmp_path / "colleague")
+    outcome = import_file(other, path)
+    assert outcome.plan_id is not None
+    assert rows_of(other, outcome.plan_id) == rows_of(store, pid)
+    (att,) = list_attachments(other, outcome.plan_id, "1.1")
+    assert other.blobs.path(att.sha256).read_bytes() == b"%PDF-1.4 order"
+    from cxdesk.services.items import item_history
+
+    fields = [h.field for h in item_history(other, outcome.plan_id, "1.1")]
+    assert fields.count("status") == 1 and "attachment" in fields
+
+
+def test_merge_carries_status_and_attachment_and_shows_conflict(
+    store: Store, tmp_path: Path
+) -> None:
+    pid = realistic(store, tmp_path)
+    sent, _, _ = pack_plan(store, pid, tmp_path / "to-colleague.cxplan")
+    colleague = Store(tmp_path / "colleague")
+    their = import_file(colleague, sent).plan_id
+    assert their is not None
+    # the colleague works: a status, a new proof, and the same field we also change
+    update_item(colleague, their, "1.2", {"status": "done"})
+    report = tmp_path / "Отчет о формировании реестра.docx"
+    report.write_bytes(b"PK report")
+    attach_files(colleague, their, "1.4", [report])
+    update_item(colleague, their, "1.3", {"result": "их результат"})
+    update_item(store, pid, "1.3", {"result": "наш результат"})
+    back, _, _ = pack_plan(colleague, their, tmp_path / "from-colleague.cxplan")
+
+    preview = preview_merge(store, pid, back)
+    by = {(d.item, d.field): d for d in preview.differences}
+    assert by[("1.2.", "status")].new == "done" and not by[("1.2.", "status")].conflict
+    assert by[("1.4.", "attachment")].new == report.name
+    assert by[("1.3.", "result")].conflict
+    assert get_plan(store, pid).items()[1].status == "in_progress"  # nothing changed yet
+
+    accept = {d.index for d in preview.differences if not d.conflict}
+    _, undo = apply_merge(store, pid, back, accept)
+    plan = get_plan(store, pid)
+    assert plan.items()[1].status == "done"
+    assert next(r for r in plan.rows if r.number == "1.3.").result == "наш результат"
+    assert [a.name for a in list_attachments(store, pid, "1.4")] == [report.name]
+    from cxdesk.services.items import item_history
+
+    assert any("из файла" in h.note for h in item_history(store, pid, "1.2"))
+    undo_merge(store, undo)
+    assert get_plan(store, pid).items()[1].status == "in_progress"
+    assert list_attachments(store, pid, "1.4") == []
+
+
+def test_merge_of_word_file_from_colleague(store: Store, tmp_path: Path) -> None:
+    pid = realistic(store, tmp_path)
+    edit_plan(store, pid, approver_name="А.Б. Васильев")
+    out = tmp_path / "план.docx"
+    export_plan(store, pid, out, options=ExportOptions(layout="report"))
+    colleague = Store(tmp_path / "colleague")
+    theirs = import_file(colleague, out).plan_id
+    assert theirs is not None
+    update_item(colleague, theirs, "1.4", {"status": "done", "result": "Реестр сформирован"})
+    back = tmp_path / "от коллеги.docx"
+    export_plan(colleague, theirs, back, options=ExportOptions(layout="report"))
+    preview = preview_merge(store, pid, back)
+    changed = {(d.item, d.field, d.new) for d in preview.differences}
+    assert ("1.4.", "status", "done") in changed
+    assert ("1.4.", "result", "Реестр сформирован") in changed
