@@ -28,6 +28,7 @@ from lxml import etree
 from cxdesk.io.identity import build_payload, embed_docx
 from cxdesk.io.layout import (
     APPROVAL_WIDTH_MM,
+    CELL_PADDING_MM,
     CENTRED_KEYS,
     PAGE_HEIGHT_MM,
     PAGE_WIDTH_MM,
@@ -43,12 +44,14 @@ from cxdesk.io.model import ExportOptions, PlanDoc
 from cxdesk.progress import Progress
 
 _RT_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
-_CELL_MARGIN = 57  # twips, 1 mm
 _BORDER = {qn("w:val"): "single", qn("w:sz"): "4", qn("w:space"): "0", qn("w:color"): "000000"}
 
 
 def _twips(mm: float) -> int:
     return round(mm * 1440 / 25.4)
+
+
+_CELL_MARGIN = _twips(CELL_PADDING_MM)  # inner left and right margin of a cell
 
 
 def _el(tag: str, parent: Any = None, **attrs: str) -> Any:

@@ -49,7 +49,7 @@ PAGE_WIDTH_MM = 297.0
 PAGE_HEIGHT_MM = 210.0
 
 #: Inner horizontal padding of a table cell, in millimetres, on each side.
-CELL_PADDING_MM = 1.5
+CELL_PADDING_MM = 1.0
 
 #: Width of the approval block at the top right, in millimetres.
 APPROVAL_WIDTH_MM = 95.0
@@ -61,7 +61,7 @@ DEFAULT_TITLE = "План мероприятий («дорожная карта�
 CENTRED_KEYS = frozenset({"number", "start", "deadline", "status"})
 
 #: Columns as wide as their longest value, with the least number of characters they hold.
-_FIXED_CHARS = {"number": 4.0, "start": 10.0, "status": 10.0}
+_FIXED_CHARS = {"number": 5.5, "start": 10.0, "status": 10.0}
 
 #: Words longer than this (links, file names) may be broken anywhere.
 _LONGEST_WORD = 20.0

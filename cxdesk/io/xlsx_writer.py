@@ -49,6 +49,9 @@ SHEET_TITLE = "План"
 #: The longest text Excel keeps in one cell.
 MAX_CELL = 32767
 
+#: The tallest row Excel allows, in points.
+MAX_ROW_HEIGHT = 409.0
+
 _FORMULA_START = ("=", "+", "-", "@")
 _MM_PER_INCH = 25.4
 _PT_PER_MM = 72 / 25.4
@@ -167,8 +170,8 @@ def _put(sheet: Worksheet, row: int, column: int, text: str, style: Any) -> Cell
 
 def _height(lines: int, options: ExportOptions) -> float:
     """Row height in points for ``lines`` lines of text, as Excel spaces them (Times New Roman
-    12 pt: 15.75 pt a line)."""
-    return round(lines * options.font_size * 1.3125 + 1, 2)
+    12 pt: 15.75 pt a line), at most the 409 pt Excel allows."""
+    return min(MAX_ROW_HEIGHT, round(lines * options.font_size * 1.3125 + 1, 2))
 
 
 class _Writer:
