@@ -1,0 +1,378 @@
+"""The main window on a real store: welcome view, the plan's tree, editing with undo and redo,
+the filter, the remembered layout, and the actions that exist only with their features."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from cxdesk.services.items import item_history
+from cxdesk.services.views import get_plan, list_plans
+from cxdesk.storage.db import Store
+from tests.ui.helpers import AGENCY_ORG, agency_plan, region_plan, row_id
+
+from ui import msgbox
+from ui.mainwindow import MainWindow
+from ui.mainwindow.actions import Act, feature_available
+from ui.mainwindow.plan_dialog import PlanPropertiesDialog
+from ui.mainwindow.plan_model import ROW_ROLE
+from ui.settings import Settings
+from ui.tasks import Tasks
+
+#: The offscreen platform says this whenever a main window is shown; it is not our warning.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+Make = Callable[..., MainWindow]
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def boxes() -> Iterator[list[msgbox.Shown]]:
+    with msgbox.capture() as shown:
+        yield shown
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, store: Store, tmp_path: Path, boxes: list) -> Make:
+    """A window on the test's store, with settings in an ini file of the test's own."""
+
+    def make(ini: str = "settings.ini") -> MainWindow:
+        window = MainWindow(store, Settings.in_file(tmp_path / ini), Tasks(store, True))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        return window
+
+    return make
+
+
+def stored(store: Store, plan_id: int, number: str) -> object:
+    return next(r for r in get_plan(store, plan_id).rows if r.number.rstrip(".") == number)
+
+
+def shown_items(window: MainWindow, parent: QModelIndex | None = None) -> list[str]:
+    parent = parent or QModelIndex()
+    out = []
+    for i in range(window.proxy.rowCount(parent)):
+        index = window.proxy.index(i, 0, parent)
+        row = index.data(ROW_ROLE)
+        if row.kind == "item":
+            out.append(row.number.rstrip("."))
+        out += shown_items(window, index)
+    return out
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Types ``text`` as key presses (QTest cannot type Cyrillic letters itself)."""
+    widget.setFocus()
+    for ch in text:
+        key = Qt.Key.Key_Return if ch == "\n" else 0
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def leave_field(qtbot: QtBot, window: MainWindow) -> None:
+    """Moves the focus to the tree, as a click on it would."""
+    window.tree.setFocus(Qt.FocusReason.MouseFocusReason)
+    qtbot.waitUntil(lambda: window.tree.hasFocus())
+
+
+def test_empty_data_folder_shows_the_welcome_view(make_window: Make) -> None:
+    window = make_window()
+    assert window.pages.currentWidget() is window.welcome
+    assert window.welcome.isVisible()
+    assert "клиентоцентричности" in window.welcome.findChild(object, "welcomeTitle").text()
+    assert (window.welcome.create is not None) == feature_available("ui.wizard")
+    assert window.welcome.open is None or Act.OPEN_FILE in window.actions
+    assert not window.actions[Act.DELETE_PLAN].isEnabled()
+    assert window.status_bar.progress.text() == ""
+
+
+def test_a_plan_shows_as_a_tree(make_window: Make, store: Store) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    assert window.pages.currentWidget() is window.main_splitter
+    assert window.current_plan_id == plan_id
+    assert window.plans_list.model.rowCount() == 1
+    assert window.model.rowCount() == 3  # blocks 1, 2, 3
+    assert len(shown_items(window)) == 48
+    assert window.status_bar.progress.text() == (
+        "Выполнено 3 из 47 (6 %), просрочено 7, исключено 1"
+    )
+    assert window.windowTitle() == f"{AGENCY_ORG} — cxdesk"
+    assert window.panel.row is not None and window.panel.row.number == "1.1."
+    assert window.panel.history_model.rowCount() > 0
+
+
+def test_edit_in_the_panel_then_undo_and_redo(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.select_row(row_id(store, plan_id, "1.4"))
+    panel = window.panel
+    panel.result.setFocus()
+    type_text(panel.result, "Приказ № 301")
+    leave_field(qtbot, window)
+    assert stored(store, plan_id, "1.4").result == "Приказ № 301"
+    assert window.model.row_at(window.model.index_of(panel.row.id)).result == "Приказ № 301"
+    undo = window.actions[Act.UNDO]
+    assert undo.isEnabled() and undo.text().startswith("Отменить изменение: Результат")
+
+    qtbot.keyClick(window.tree, Qt.Key.Key_Z, CTRL)
+    assert stored(store, plan_id, "1.4").result == ""
+    assert panel.result.text() == ""
+    assert item_history(store, plan_id, "1.4")[-1].note == "отмена"
+    assert window.actions[Act.REDO].text().startswith("Повторить изменение")
+
+    qtbot.keyClick(window.tree, Qt.Key.Key_Y, CTRL)
+    assert stored(store, plan_id, "1.4").result == "Приказ № 301"
+    assert panel.result.text() == "Приказ № 301"
+    qtbot.keyClick(window.tree, Qt.Key.Key_Z, CTRL)
+    qtbot.keyClick(window.tree, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert stored(store, plan_id, "1.4").result == "Приказ № 301"
+
+
+def test_status_with_comment_and_its_undo(qtbot: QtBot, make_window: Make, store: Store) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.select_row(row_id(store, plan_id, "1.4"))
+    panel = window.panel
+    panel.status.setFocus()
+    panel.status.setCurrentIndex(panel.status.findData("done"))
+    panel.status.activated.emit(panel.status.currentIndex())
+    assert panel.comment.hasFocus()
+    assert stored(store, plan_id, "1.4").status == "not_started"  # waits for the comment
+    type_text(panel.comment, "приказ подписан")
+    qtbot.keyClick(panel.comment, Qt.Key.Key_Return)
+    row = stored(store, plan_id, "1.4")
+    assert row.status == "done" and row.done_date == "23.11.2026"
+    last = item_history(store, plan_id, "1.4")
+    assert any(h.field == "status" and h.note == "приказ подписан" for h in last)
+    assert panel.comment.text() == ""
+    assert window.status_bar.progress.text().startswith("Выполнено 4 из 47")
+    assert panel.rows["done_date"].isVisible()
+
+    window.actions[Act.UNDO].trigger()
+    row = stored(store, plan_id, "1.4")
+    assert row.status == "not_started" and row.done_date == ""
+    assert panel.status.currentData() == "not_started"
+
+
+def test_repeated_edits_of_one_field_are_one_undo_step(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.select_row(row_id(store, plan_id, "2.3"))
+    panel = window.panel
+    for text in ("Отдел кадров", "Отдел кадров\nОрлова Т. В."):
+        panel.responsible.setFocus()
+        panel.responsible.setText(text)
+        leave_field(qtbot, window)
+    assert stored(store, plan_id, "2.3").responsible == "Отдел кадров\nОрлова Т. В."
+    assert window.stack_for(plan_id).count() == 1
+    window.actions[Act.UNDO].trigger()
+    assert stored(store, plan_id, "2.3").responsible == ""
+    assert (
+        "Орлова Т. В."
+        in window.filter_bar.responsible.itemText(window.filter_bar.responsible.count() - 1)
+        or window.filter_bar.responsible.findData("Орлова Т. В.") >= 0
+    )
+
+
+def test_deadline_by_enter_and_a_refused_value(
+    qtbot: QtBot, make_window: Make, store: Store, boxes: list
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.select_row(row_id(store, plan_id, "2.4"))
+    panel = window.panel
+    edit = panel.deadline.edit
+    edit.setFocus()
+    type_text(edit, "II квартал 2027 года")
+    assert panel.deadline.hint.text() == "Срок для контроля: до 30.06.2027"
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert stored(store, plan_id, "2.4").deadline == "II квартал 2027 года"
+
+    edit.clear()
+    type_text(edit, "VI квартал 2026 года")
+    assert "не распознан" in panel.deadline.hint.text()
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert panel.error.isVisible() and "не распознан" in panel.error.text()
+    assert stored(store, plan_id, "2.4").deadline == "II квартал 2027 года"  # nothing changed
+    assert boxes == []  # inline, not a dialog
+    leave_field(qtbot, window)  # leaving again does not retry the refused value
+    assert window.stack_for(plan_id).count() == 1
+
+
+def test_overdue_and_excluded_items_are_marked(make_window: Make, store: Store) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.select_row(row_id(store, plan_id, "1.3"))
+    assert window.panel.flag.text() == "Просрочено: срок 31.10.2026"
+    index = window.tree.currentIndex()
+    assert "Просрочено" in index.siblingAtColumn(4).data()
+    window.select_row(row_id(store, plan_id, "1.8"))
+    assert window.panel.flag.text().startswith("Исключено: письмо Аналитического центра")
+    assert window.panel.rows["basis"].isVisible()
+
+
+def test_filter_text_status_overdue_and_person(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    agency_plan(store)
+    window = make_window()
+    bar = window.filter_bar
+    window.actions[Act.FIND].trigger()
+    assert bar.search.hasFocus()
+    type_text(bar.search, "реестр")
+    qtbot.waitUntil(lambda: shown_items(window) == ["1.4", "1.5"])
+    assert bar.count.text() == "Показано 2 из 48"
+    qtbot.keyClick(bar.search, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: len(shown_items(window)) == 48)
+
+    bar.set_status("done")
+    assert shown_items(window) == ["1.1", "1.2", "2.1"]
+    bar.set_status("all")
+    bar.overdue.setChecked(True)
+    assert len(shown_items(window)) == 7 and "1.3" in shown_items(window)
+    bar.overdue.setChecked(False)
+    bar.responsible.setCurrentIndex(bar.responsible.findData("Орлова Т. В."))
+    assert shown_items(window) == ["2.2"]
+    bar.reset.click()
+    assert len(shown_items(window)) == 48
+
+    window.actions[Act.VIEW_UPCOMING].trigger()
+    assert shown_items(window) == ["1.4"]
+    window.actions[Act.VIEW_OVERDUE].trigger()
+    assert len(shown_items(window)) == 7
+    window.actions[Act.VIEW_ALL].trigger()
+    assert len(shown_items(window)) == 48
+
+
+def test_plans_list_switches_plans_and_keeps_undo_apart(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    first = agency_plan(store)
+    second = region_plan(store)
+    window = make_window()
+    window.select_row(row_id(store, first, "2.3"))
+    window.panel.note.setFocus()
+    window.panel.note.setText("обсудить с кадровой службой")
+    leave_field(qtbot, window)
+    window.plans_list.select(second)
+    assert window.current_plan_id == second
+    assert not window.actions[Act.UNDO].isEnabled()  # the other plan's stack
+    assert window.status_bar.progress.text().startswith("Выполнено 0 из 38")
+    window.plans_list.select(first)
+    assert window.actions[Act.UNDO].isEnabled()
+
+
+def test_layout_and_last_plan_are_restored(qtbot: QtBot, make_window: Make, store: Store) -> None:
+    agency_plan(store)
+    second = region_plan(store)
+    window = make_window("layout.ini")
+    window.plans_list.select(second)
+    window.resize(790, 640)  # inside the offscreen screen (800 × 800)
+    window.main_splitter.setSizes([250, 540])
+    window.tree.setColumnWidth(1, 420)
+    sizes = window.main_splitter.sizes()
+    window.close()
+
+    again = make_window("layout.ini")
+    assert again.current_plan_id == second
+    assert (again.width(), again.height()) == (790, 640)
+    assert again.main_splitter.sizes() == sizes
+    assert again.tree.columnWidth(1) == 420
+
+
+def test_wizard_actions_are_wired_when_the_wizard_exists(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    present = feature_available("ui.wizard")
+    assert (Act.CHANGE_ANSWERS in window.actions) == present
+    assert (Act.NEW_PLAN in window.actions) == present
+    assert Act.EXPORT not in window.actions or feature_available("ui.export")
+    plan_menu = window.menus["План"].actions()
+    assert all(a.isEnabled() or a.isSeparator() for a in plan_menu)
+    if not present:
+        return
+    assert window.actions[Act.CHANGE_ANSWERS] in plan_menu
+    before = len(shown_items(window))
+    window.select_row(row_id(store, plan_id, "2.3"))
+    window.panel.note.setFocus()
+    window.panel.note.setText("x")
+    leave_field(qtbot, window)
+    assert window.stack_for(plan_id).count() == 1
+
+    def apply() -> None:
+        from PySide6.QtWidgets import QRadioButton
+
+        dialog = QApplication.activeModalWidget()
+        dialog.findChild(QRadioButton, "answer_performs_control_yes").click()
+        dialog.apply_button.click()
+
+    QTimer.singleShot(0, apply)
+    window.actions[Act.CHANGE_ANSWERS].trigger()
+    assert len(shown_items(window)) == before + 7  # section 3.3 came in
+    assert window.stack_for(plan_id).count() == 0  # rows changed under the old steps
+    assert get_plan(store, plan_id).answers["performs_control"] is True
+
+
+def test_plan_properties_are_undoable(qtbot: QtBot, make_window: Make, store: Store) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, PlanPropertiesDialog)
+        dialog.approver_name.setText("А. А. Петрова")
+        dialog.accept()
+
+    QTimer.singleShot(0, fill)
+    window.actions[Act.PLAN_PROPERTIES].trigger()
+    assert get_plan(store, plan_id).approver_name == "А. А. Петрова"
+    window.actions[Act.UNDO].trigger()
+    assert get_plan(store, plan_id).approver_name == ""
+
+
+def test_delete_plan_asks_first(make_window: Make, store: Store) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    with msgbox.capture(answer=False) as asked:
+        window.actions[Act.DELETE_PLAN].trigger()
+    assert asked[0].kind == "question" and AGENCY_ORG in asked[0].text
+    assert [p.id for p in list_plans(store)] == [plan_id]
+    with msgbox.capture(answer=True):
+        window.actions[Act.DELETE_PLAN].trigger()
+    assert list_plans(store) == []
+    assert window.pages.currentWidget() is window.welcome
+    assert window.current_plan_id is None
+
+
+def test_about_names_the_data_and_log_folders(make_window: Make, store: Store, boxes) -> None:
+    window = make_window()
+    window.actions[Act.ABOUT].trigger()
+    assert str(store.data_dir) in boxes[-1].text and "cxdesk.log" in boxes[-1].text
+
+
+def test_unexpected_error_is_logged_and_explained(
+    make_window: Make, store: Store, boxes: list
+) -> None:
+    window = make_window()
+    window.tasks.run(lambda st: 1 / 0, parent=window)
+    assert boxes[-1].kind == "bug"
+    log = store.data_dir / "logs" / "cxdesk.log"
+    assert str(log) in boxes[-1].text and "ZeroDivisionError" in log.read_text("utf-8")

@@ -1,0 +1,321 @@
+"""The plan as a tree of blocks, sections and items: a model over cached rows.
+
+The model is built from one :class:`~cxdesk.services.views.PlanView` (one query), never asks the
+store per row, and finds parents from the rows' depths in document order. After an edit the
+window hands it the changed rows only (:meth:`PlanModel.update_rows`, from :func:`load_rows`);
+the tree is rebuilt only when rows were added, removed or moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from cxdesk.domain.deadlines import UNREADABLE, format_date, parse_deadline
+from cxdesk.services.common import today
+from cxdesk.services.views import PlanView, RowView, row_view
+from cxdesk.storage.db import Store
+from cxdesk.storage.models import Attachment, Row
+
+from ui.mainwindow import status
+
+Index = QModelIndex | QPersistentModelIndex
+ROOT = QModelIndex()  # the invisible root: the default parent
+
+#: Column keys and headings, in order.
+COLUMNS = (
+    ("number", "№"),
+    ("title", "Мероприятие"),
+    ("deadline", "Срок"),
+    ("responsible", "Ответственный"),
+    ("status", "Статус"),
+    ("result", "Результат"),
+    ("document", "Вид документа"),
+)
+COLUMN = {key: i for i, (key, _) in enumerate(COLUMNS)}
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the RowView
+ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the row id
+
+_HEADINGS = ("block", "section")
+
+
+@dataclass
+class Marks:
+    """What a row shows besides its text: derived once per row when it is (re)loaded."""
+
+    unreadable: bool
+    haystack: str  # lower-case text that the search looks in
+
+
+def marks_of(row: RowView) -> Marks:
+    unreadable = bool(
+        row.kind == "item"
+        and row.deadline
+        and row.due_date is None
+        and parse_deadline(row.deadline).state == UNREADABLE
+    )
+    text = " ".join(
+        (row.number, row.title, row.deadline, row.responsible, row.result, row.document,
+         row.materials, row.note, row.basis)
+    )  # fmt: skip
+    return Marks(unreadable, text.casefold().replace("ё", "е"))
+
+
+def load_rows(store: Store, plan_id: int, row_ids: set[int]) -> list[RowView]:
+    """The current views of some rows of a plan (one query for the rows, one for the files)."""
+    if not row_ids:
+        return []
+    on = today()
+    with store.session() as s:
+        names: dict[int, list[str]] = {}
+        q = (
+            select(Attachment.row_id, Attachment.name)
+            .where(Attachment.row_id.in_(row_ids), Attachment.removed_at.is_(None))
+            .order_by(Attachment.id)
+        )
+        for row_id, name in s.execute(q):
+            names.setdefault(row_id, []).append(name)
+        rows = s.scalars(select(Row).where(Row.plan_id == plan_id, Row.id.in_(row_ids)))
+        return [row_view(r, names.get(r.id, []), on) for r in rows]
+
+
+class PlanModel(QAbstractItemModel):
+    """Rows of one plan as a tree; the internal id of an index is the row's position."""
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self.plan: PlanView | None = None
+        self.rows: list[RowView] = []
+        self.marks: list[Marks] = []
+        self._parent: list[int] = []
+        self._children: list[list[int]] = []
+        self._roots: list[int] = []
+        self._place: list[int] = []  # position of each row among its parent's children
+        self._by_id: dict[int, int] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self.last_column = "document"
+        self.today: date = today()
+
+    # --- loading ---------------------------------------------------------------------------
+    def set_plan(self, plan: PlanView | None) -> None:
+        """Replaces everything (a plan opened, or its structure changed)."""
+        self.beginResetModel()
+        self.plan = plan
+        self.rows = list(plan.rows) if plan else []
+        self.today = today()
+        self.marks = [marks_of(r) for r in self.rows]
+        self._parent, self._children, self._roots, self._place = [], [], [], []
+        stack: list[int] = []
+        for i, row in enumerate(self.rows):
+            while stack and self.rows[stack[-1]].depth >= row.depth:
+                stack.pop()
+            parent = stack[-1] if stack else -1
+            siblings = self._children[parent] if parent >= 0 else self._roots
+            self._place.append(len(siblings))
+            siblings.append(i)
+            self._parent.append(parent)
+            self._children.append([])
+            if row.kind in _HEADINGS:
+                stack.append(i)
+        self._by_id = {r.id: i for i, r in enumerate(self.rows)}
+        self.last_column = "document"
+        if plan and plan.template_id == "szn_pilot":
+            self.last_column = "materials"
+        self.endResetModel()
+
+    def update_rows(self, views: list[RowView]) -> list[int]:
+        """Replaces cached rows by fresh views; returns the ids it knew (others are ignored)."""
+        known = []
+        for view in views:
+            i = self._by_id.get(view.id)
+            if i is None:
+                continue
+            self.rows[i] = view
+            self.marks[i] = marks_of(view)
+            if self.plan is not None:
+                self.plan.rows[i] = view
+            known.append(view.id)
+            left = self.createIndex(self._place[i], 0, i)
+            right = self.createIndex(self._place[i], len(COLUMNS) - 1, i)
+            self.dataChanged.emit(left, right)
+        return known
+
+    # --- lookups ---------------------------------------------------------------------------
+    def position(self, index: Index) -> int:
+        return index.internalId() if index.isValid() else -1
+
+    def row_at(self, index: Index) -> RowView | None:
+        return self.rows[index.internalId()] if index.isValid() else None
+
+    def child_position(self, row: int, parent: Index) -> int:
+        """The cached position of the ``row``-th child of ``parent`` (for the filter)."""
+        if parent.isValid():
+            return self._children[parent.internalId()][row]
+        return self._roots[row]
+
+    def index_of(self, row_id: int, column: int = 0) -> QModelIndex:
+        i = self._by_id.get(row_id)
+        return QModelIndex() if i is None else self.createIndex(self._place[i], column, i)
+
+    def counts(self) -> tuple[int, int, int, int]:
+        """Items, done, overdue and excluded items of the plan, from the cache."""
+        items = done = overdue = excluded = 0
+        for r in self.rows:
+            if r.kind == "item":
+                items += 1
+                done += r.status == "done"
+                overdue += r.overdue
+                excluded += r.status == "excluded"
+        return items, done, overdue, excluded
+
+    # --- QAbstractItemModel ----------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
+        if column < 0 or column >= len(COLUMNS) or row < 0:
+            return QModelIndex()
+        if parent.isValid():
+            if parent.column() != 0:
+                return QModelIndex()
+            kids = self._children[parent.internalId()]
+        else:
+            kids = self._roots
+        if row >= len(kids):
+            return QModelIndex()
+        return self.createIndex(row, column, kids[row])
+
+    def parent(self, index: Index = ROOT) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        p = self._parent[index.internalId()]
+        return QModelIndex() if p < 0 else self.createIndex(self._place[p], 0, p)
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        if not parent.isValid():
+            return len(self._roots)
+        if parent.column() != 0:
+            return 0
+        return len(self._children[parent.internalId()])
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return len(COLUMNS)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if COLUMNS[section][0] == "document" and self.last_column == "materials":
+                return "Доп. материалы"
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        i = index.internalId()
+        row = self.rows[i]
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, key)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._color(row, i, key)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(row, i, key)
+        if role == Qt.ItemDataRole.FontRole:
+            if row.kind in _HEADINGS:
+                return self._bold
+            return self._italic if row.status == "excluded" else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.kind == "block":
+                return status.BLOCK_BACKGROUND
+            if row.kind == "section":
+                return status.SECTION_BACKGROUND
+            if key == "deadline" and self.marks[i].unreadable:
+                return status.UNREADABLE_BACKGROUND
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, i, key)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        if role == ROW_ROLE:
+            return row
+        if role == ID_ROLE:
+            return row.id
+        return None
+
+    # --- presentation ----------------------------------------------------------------------
+    def _text(self, row: RowView, key: str) -> str:
+        if key == "status":
+            return status.title(row.shown_status) if row.kind == "item" else ""
+        if key == "document":
+            return row.materials if self.last_column == "materials" else row.document
+        return str(getattr(row, key))
+
+    def _color(self, row: RowView, i: int, key: str) -> object:
+        if row.kind != "item":
+            return None
+        if row.status == "excluded":
+            return status.COLORS["excluded"]
+        if key == "status":
+            return status.COLORS.get(row.shown_status)
+        if row.overdue and key in ("number", "title", "deadline"):
+            return status.COLORS["overdue"]
+        if key == "deadline":
+            if self.marks[i].unreadable:
+                return status.COLORS["unreadable"]
+            if row.upcoming:
+                return status.COLORS["upcoming"]
+        return None
+
+    def _icon(self, row: RowView, i: int, key: str) -> object:
+        if row.kind != "item":
+            return None
+        if key == "status":
+            return status.icon(row.shown_status)
+        if key == "deadline":
+            if self.marks[i].unreadable:
+                return status.icon("unreadable")
+            if row.overdue:
+                return status.icon("overdue")
+            if row.upcoming:
+                return status.icon("upcoming")
+        return None
+
+    def _tooltip(self, row: RowView, i: int, key: str) -> str | None:
+        if row.kind != "item":
+            return row.title if key == "title" else None
+        lines = []
+        if row.status == "excluded":
+            lines.append(f"Исключено: {row.basis or 'основание не указано'}")
+        elif row.overdue:
+            lines.append(f"Просрочено: срок {format_date(row.due_date)}")
+        elif row.upcoming and row.due_date is not None:
+            days = (row.due_date - self.today).days
+            when = "сегодня" if days == 0 else f"через {days} дн."
+            lines.append(f"Ближайший срок: {format_date(row.due_date)} ({when})")
+        elif row.status == "done" and row.done_date:
+            lines.append(f"Выполнено {row.done_date}")
+        if self.marks[i].unreadable:
+            lines.append(
+                f"Срок «{row.deadline}» не распознан — исправьте его в карточке пункта "
+                "(например, 31.12.2024 или «IV квартал 2023 года»)."
+            )
+        if key in ("title", "result", "document", "responsible"):
+            text = self._text(row, key)
+            if text:
+                lines.append(text)
+        return "\n".join(lines) or None

@@ -1,0 +1,130 @@
+"""The plan menu's commands: new plan and change of answers (through ui.wizard, imported when
+used), the plan's properties (undoable), deleting a plan, «О программе», opening a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QDialog
+
+from cxdesk import __version__
+from cxdesk.logs import log_path
+from cxdesk.services.common import Changes
+from cxdesk.services.plans import edit_plan
+from cxdesk.services.views import PlanView, get_plan
+
+from ui import msgbox
+from ui.mainwindow.actions import Act, call_feature
+from ui.mainwindow.plan_dialog import PlanPropertiesDialog
+from ui.undo import plan_edit
+
+
+def new_plan(w: Any) -> None:
+    """Файл → Новый план…: the wizard makes the plan; the window opens it."""
+    w.panel.commit()
+    plan_id = call_feature("ui.wizard", "run_wizard", w, w.store)
+    if plan_id:
+        w.reload_plans(select=int(plan_id))
+
+
+def change_answers(w: Any) -> None:
+    """План → Изменить ответы…: items come and go, so the plan's undo history is dropped."""
+    plan_id = w.current_plan_id
+    if plan_id is None:
+        return
+    w.panel.commit()
+    change = call_feature("ui.wizard", "run_answers_dialog", w, w.store, plan_id)
+    if change is None:
+        return
+    w.drop_stack(plan_id)
+    w.undo_group.setActiveStack(w.stack_for(plan_id))
+    parts = [
+        f"добавлено пунктов: {len(getattr(change, 'added', []))}",
+        f"убрано: {len(getattr(change, 'removed', []))}",
+    ]
+    kept = len(getattr(change, "kept_excluded", []))
+    if kept:
+        parts.append(f"оставлено исключёнными: {kept}")
+    w.status_bar.showMessage("Ответы изменены: " + ", ".join(parts) + ".", 10000)
+    w.apply_changes(Changes({plan_id}, structure=True, history=True, plans_list=True))
+
+
+def plan_properties(w: Any) -> None:
+    """План → Свойства плана…: organisation, title, approval block (one undo step)."""
+    plan_id = w.current_plan_id
+    if plan_id is None:
+        return
+    w.tasks.run(
+        lambda st: get_plan(st, plan_id), parent=w, success=lambda p: _edit_properties(w, p)
+    )
+
+
+def _edit_properties(w: Any, plan: PlanView) -> None:
+    dialog = PlanPropertiesDialog(plan, w)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return
+    values = dialog.values()
+    if not values:
+        return
+    before = dialog.before(list(values))
+    plan_id = plan.id
+    w.run_service(
+        lambda st: edit_plan(st, plan_id, **values),
+        then=lambda _r: w.push_command(
+            plan_id, plan_edit(plan_id, before, values, w.run_undo_call)
+        ),
+    )
+
+
+def confirm_delete(w: Any, delete: Any) -> None:
+    """План → Удалить план…: asks first; cannot be undone."""
+    plan_id = w.current_plan_id
+    if plan_id is None:
+        return
+    summary = next((p for p in w.plans if p.id == plan_id), None)
+    org = summary.org if summary else f"№ {plan_id}"
+    items = f" ({summary.items} пунктов)" if summary else ""
+    if not msgbox.question(
+        w,
+        f"Удалить план «{org}»{items} вместе с историей изменений?",
+        yes="Удалить план",
+        no="Отмена",
+        detail="Это действие нельзя отменить."
+        + (" Перед удалением план можно сохранить в файл." if Act.EXPORT in w.actions else ""),
+        dangerous=True,
+    ):
+        return
+    w.panel.commit()
+
+    def forget(_result: Any) -> None:
+        w.drop_stack(plan_id)
+        w.current_plan_id = None
+
+    w.run_service(lambda st: delete(st, plan_id), label="Удаление плана…", then=forget)
+
+
+def about(w: Any) -> None:
+    """Справка → О программе."""
+    msgbox.information(
+        w,
+        f"cxdesk {__version__}\n\n"
+        "Планы мероприятий («дорожные карты») по внедрению Стандартов "
+        "клиентоцентричности: построение по типовому плану, учёт исполнения, история "
+        "изменений.\n\n"
+        f"Папка данных:\n{w.store.data_dir}\n\n"
+        f"Журнал ошибок:\n{log_path(w.store.data_dir)}",
+        title="О программе",
+    )
+
+
+def open_path(w: Any, path: Path) -> None:
+    """A file given on the command line (a .cxplan package)."""
+    if Act.OPEN_FILE in w.actions:
+        call_feature("ui.exchange", "open_file", w, path)
+        return
+    msgbox.warning(
+        w,
+        f"Файл «{path.name}» не открыт: эта версия cxdesk ещё не умеет загружать планы из "
+        "файлов. Попросите отправителя прислать план в виде таблицы docx или xlsx.",
+    )

@@ -1,0 +1,97 @@
+"""The view of the plan's tree: wrapped long texts, heights that follow the column widths.
+
+Row heights are computed only for rows on screen (Qt asks the delegate lazily when scrolling per
+item), so a plan of thousands of items opens at once. With wrapping off (Вид → «Переносить
+текст»), rows are one line high and ``uniformRowHeights`` makes the view cheaper still.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
+
+from ui.mainwindow.plan_model import COLUMN, COLUMNS, ROW_ROLE
+from ui.mainwindow.status import BLOCK_BACKGROUND, SECTION_BACKGROUND
+from ui.mainwindow.wrap import WrapDelegate
+
+#: Columns whose text wraps; the others stay on one line.
+WRAPPED = {COLUMN[k] for k in ("title", "deadline", "responsible", "result", "document")}
+#: Default widths, for a window about 1280 pixels wide.
+WIDTHS = {
+    "number": 50,
+    "title": 290,
+    "deadline": 106,
+    "responsible": 136,
+    "status": 110,
+    "result": 160,
+    "document": 190,
+}
+#: At most this many lines per cell (the title: more); the tooltip shows the whole text.
+MAX_LINES = 5
+LIMITS = {COLUMN["title"]: 8}
+
+
+class PlanTree(QTreeView):
+    """The plan's rows; the title column carries the tree."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("planTree")
+        self.wrap = True
+        self.setItemDelegate(WrapDelegate(self, WRAPPED, MAX_LINES, LIMITS, lambda: self.wrap))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setAlternatingRowColors(False)
+        self.setIndentation(14)
+        self.setAnimated(False)
+        self.setExpandsOnDoubleClick(False)
+        self.setAllColumnsShowFocus(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.header()
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(60)
+        self._relayout.timeout.connect(self.scheduleDelayedItemsLayout)
+        header.sectionResized.connect(self._on_section_resized)
+        self.set_wrap(True)
+
+    def apply_default_widths(self) -> None:
+        for key, _ in COLUMNS:
+            self.setColumnWidth(COLUMN[key], WIDTHS[key])
+
+    def set_wrap(self, wrap: bool) -> None:
+        """Long texts wrap (rows as high as their text) or stay on one line."""
+        self.wrap = wrap
+        self.setWordWrap(wrap)
+        self.setUniformRowHeights(not wrap)
+        self.scheduleDelayedItemsLayout()
+
+    def setModel(self, model: object) -> None:  # type: ignore[override]
+        super().setModel(model)  # type: ignore[arg-type]
+        self.setTreePosition(COLUMN["title"])
+
+    def drawRow(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        """Headings get their tint across the whole row, the indentation included."""
+        row = index.data(ROW_ROLE)
+        if row is not None and row.kind in ("block", "section"):
+            color = BLOCK_BACKGROUND if row.kind == "block" else SECTION_BACKGROUND
+            painter.fillRect(QRect(0, option.rect.top(), self.viewport().width(),
+                                   option.rect.height()), color)  # fmt: skip
+        super().drawRow(painter, option, index)
+
+    def _on_section_resized(self, logical: int, old: int, new: int) -> None:
+        if self.wrap and logical in WRAPPED:
+            self._relayout.start()

@@ -1,0 +1,479 @@
+"""The main window: plans on the left, the open plan's tree in the middle, the item on the right.
+
+Data flows one way: an action calls a service through :attr:`MainWindow.tasks` (one worker
+thread), the service returns :class:`~cxdesk.services.common.Changes`, and
+:meth:`MainWindow.apply_changes` redraws what they flag: the plans list, the tree (rebuilt only
+when the structure changed, else just the changed rows), the item panel and the status bar.
+Every edit of an item goes onto the plan's QUndoStack (one stack per plan, in a QUndoGroup).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from cxdesk.errors import NotFound, UserError
+from cxdesk.services.common import Changes
+from cxdesk.services.items import item_history, item_view, update_item, validate
+from cxdesk.services.plans import delete_plan
+from cxdesk.services.views import PlanSummary, PlanView, get_plan, list_plans, people
+
+from ui import settings as S
+from ui.mainwindow import plan_ops
+from ui.mainwindow.actions import PLAN_ACTIONS, Act, build_menus, create_actions
+from ui.mainwindow.filter_bar import Criteria, FilterBar, PlanFilter
+from ui.mainwindow.item_panel import ItemPanel
+from ui.mainwindow.plan_model import COLUMNS, ROW_ROLE, PlanModel, load_rows
+from ui.mainwindow.plan_tree import PlanTree
+from ui.mainwindow.plans_list import PlansList
+from ui.mainwindow.status import StatusBar
+from ui.mainwindow.welcome import WelcomeView
+from ui.settings import Settings
+from ui.tasks import Tasks
+from ui.undo import ServiceCommand, item_edit
+
+
+def changes_of(result: Any) -> Changes | None:
+    """The Changes in a service's result (itself, or the first element of a tuple)."""
+    if isinstance(result, Changes):
+        return result
+    if isinstance(result, tuple) and result and isinstance(result[0], Changes):
+        return result[0]
+    return None
+
+
+class MainWindow(QMainWindow):
+    """The main window.
+
+    Signals:
+        changes_applied(object): a service's Changes, after the views were told to redraw.
+        plan_opened(int): the plan now shown (its id), 0 when none.
+    """
+
+    changes_applied = Signal(object)
+    plan_opened = Signal(int)
+
+    def __init__(
+        self, store: Any, settings: Settings | None = None, tasks: Tasks | None = None
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("cxdesk")
+        self.store = store
+        self.settings = settings or Settings()
+        self.tasks = tasks or Tasks(store, parent=self)
+        self.current_plan_id: int | None = None
+        self.plans: list[PlanSummary] = []
+        self.undo_group = QUndoGroup(self)
+        self._stacks: dict[int, QUndoStack] = {}
+        self._header_restored = False
+        self._first_load = True
+
+        self.actions = create_actions(self)
+        self.menus = build_menus(self.menuBar(), self.actions)
+        self.status_bar = StatusBar(self)
+        self.setStatusBar(self.status_bar)
+
+        self.plans_list = PlansList(self)
+        self.filter_bar = FilterBar(self)
+        self.model = PlanModel(self)
+        self.proxy = PlanFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.tree = PlanTree(self)
+        self.tree.setModel(self.proxy)
+        self.tree.apply_default_widths()
+        self.panel = ItemPanel(self, self)
+        self.welcome = WelcomeView(
+            self.actions.get(Act.NEW_PLAN), self.actions.get(Act.OPEN_FILE), self
+        )
+
+        center = QWidget(self)
+        cl = QVBoxLayout(center)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(4)
+        cl.addWidget(self.filter_bar)
+        cl.addWidget(self.tree)
+        self.plan_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.plan_splitter.setObjectName("planSplitter")
+        self.plan_splitter.addWidget(center)
+        self.plan_splitter.addWidget(self.panel)
+        self.plan_splitter.setStretchFactor(0, 1)
+        self.plan_splitter.setCollapsible(0, False)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.plans_list)
+        self.main_splitter.addWidget(self.plan_splitter)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setSizes([220, 1060])
+        self.plan_splitter.setSizes([450, 290])
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self.main_splitter)
+        self.setCentralWidget(self.pages)
+        self.resize(1280, 800)
+
+        self.plans_list.plan_selected.connect(self.open_plan)
+        self.filter_bar.changed.connect(self._on_filter)
+        self.filter_bar.search.escaped.connect(self.tree.setFocus)
+        self.tree.selectionModel().currentChanged.connect(self._on_current_row)
+        self.tree.doubleClicked.connect(self._on_double_click)
+        self.panel.edit_requested.connect(self.edit_item)
+        self._enable_plan_actions(False)
+        self.restore_settings()
+        self.reload_plans()
+
+    # --- plans -----------------------------------------------------------------------------
+    def reload_plans(self, select: int | None = None) -> None:
+        """Reads the plans' summaries again; opens ``select`` (or keeps the open one)."""
+        self.tasks.run(list_plans, parent=self, success=lambda p: self._plans_loaded(p, select))
+
+    def _plans_loaded(self, plans: list[PlanSummary], select: int | None) -> None:
+        self.plans = plans
+        ids = [p.id for p in plans]
+        if not plans:
+            self.pages.setCurrentWidget(self.welcome)
+            self._show_plan(None)
+            self.plans_list.set_plans([], None)
+            return
+        self.pages.setCurrentWidget(self.main_splitter)
+        want = select or self.current_plan_id
+        if want is None and self._first_load:
+            want = self.settings.get(S.LAST_PLAN)
+        self._first_load = False
+        if want not in ids:
+            want = ids[0]
+        self.plans_list.set_plans(plans, want)
+        if want != self.current_plan_id:
+            self.open_plan(want)
+        self._update_title()
+
+    def open_plan(self, plan_id: int) -> None:
+        """Shows a plan (read in one query)."""
+        self.panel.commit()
+
+        def failed(exc: BaseException) -> bool:
+            if isinstance(exc, NotFound):
+                self.current_plan_id = None
+                self.reload_plans()
+                return True
+            return False
+
+        self.tasks.run(
+            lambda st: get_plan(st, plan_id),
+            parent=self,
+            success=self._show_plan,
+            failure=failed,
+            label="Открытие плана…",
+        )
+
+    def _show_plan(self, plan: PlanView | None) -> None:
+        keep = self.panel.row.id if plan and self.panel.row and self._same_plan(plan) else None
+        self.current_plan_id = plan.id if plan else None
+        self.model.set_plan(plan)
+        if plan is not None and not self._header_restored:
+            state = self.settings.get(S.TREE_HEADER)
+            if not state.isEmpty():
+                self.tree.header().restoreState(state)
+            self._header_restored = True
+        self.tree.expandAll()
+        self.filter_bar.set_people(people(plan) if plan else [])
+        self._update_count()
+        self._update_status()
+        self._enable_plan_actions(plan is not None)
+        if plan is not None:
+            self.undo_group.setActiveStack(self.stack_for(plan.id))
+            self.plans_list.select(plan.id)
+        else:
+            self.undo_group.setActiveStack(None)
+        if keep is None and plan is not None:
+            keep = next((r.id for r in plan.rows if r.kind == "item"), None)
+        index = self.model.index_of(keep) if keep else QModelIndex()
+        if index.isValid():
+            self.select_row(keep or 0)
+        else:
+            self.panel.show_row(plan, None)
+        self._update_title()
+        self.plan_opened.emit(plan.id if plan else 0)
+
+    def _same_plan(self, plan: PlanView) -> bool:
+        return self.current_plan_id == plan.id
+
+    def reload_plan(self) -> None:
+        if self.current_plan_id is not None:
+            self.open_plan(self.current_plan_id)
+
+    def stack_for(self, plan_id: int) -> QUndoStack:
+        """The undo stack of a plan (made on first use)."""
+        stack = self._stacks.get(plan_id)
+        if stack is None:
+            stack = QUndoStack(self.undo_group)
+            stack.setObjectName(f"undo_{plan_id}")
+            self.undo_group.addStack(stack)
+            self._stacks[plan_id] = stack
+        return stack
+
+    def drop_stack(self, plan_id: int) -> None:
+        """Forgets a plan's undo history (its rows changed under it, or it is gone)."""
+        stack = self._stacks.pop(plan_id, None)
+        if stack is not None:
+            self.undo_group.removeStack(stack)
+            stack.deleteLater()
+
+    # --- rows ------------------------------------------------------------------------------
+    def current_row(self) -> Any:
+        return self.panel.row
+
+    def select_row(self, row_id: int) -> None:
+        """Selects a row by id (clears the filter if the row is hidden by it)."""
+        source = self.model.index_of(row_id)
+        index = self.proxy.mapFromSource(source)
+        if not index.isValid() and source.isValid():
+            self.filter_bar.clear()
+            index = self.proxy.mapFromSource(source)
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+            self.tree.scrollTo(index)
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.panel.commit()
+        row = current.data(ROW_ROLE) if current.isValid() else None
+        self.panel.show_row(self.model.plan, row)
+        if row is not None:
+            self._load_history(row.id)
+
+    def _load_history(self, row_id: int) -> None:
+        plan_id = self.current_plan_id
+        if plan_id is None:
+            return
+        self.tasks.run(
+            lambda st: item_history(st, plan_id, f"#{row_id}"),
+            parent=self,
+            success=lambda entries: self.panel.show_history(row_id, entries),
+            failure=lambda exc: isinstance(exc, NotFound),
+        )
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        key = COLUMNS[index.column()][0]
+        target = {"number": "title", "status": "status"}.get(key, key)
+        self.panel.focus_field(target)
+
+    def edit_item(self, row_id: int, values: dict[str, str], note: str) -> None:
+        """Saves fields of an item (from the panel); the change goes onto the undo stack."""
+        plan_id = self.current_plan_id
+        if plan_id is None:
+            return
+        token = f"#{row_id}"
+
+        def work(store: Any) -> tuple[Changes, Any, Any]:
+            before = item_view(store, plan_id, token)
+            changes = update_item(store, plan_id, token, values, note)
+            return changes, before, item_view(store, plan_id, token)
+
+        def done(result: tuple[Changes, Any, Any]) -> None:
+            changes, before, after = result
+            fields = set(values) | ({"done_date", "basis"} if "status" in values else set())
+            old = {f: str(getattr(before, f)) for f in fields}
+            new = {f: str(getattr(after, f)) for f in fields}
+            changed = sorted(f for f in fields if old[f] != new[f])
+            self.panel.edit_done(row_id, {f: new[f] for f in values})
+            if changed:
+                self._push_item_edit(plan_id, row_id, after.number, old, new, changed)
+            self.apply_changes(changes)
+
+        def failed(exc: BaseException) -> bool:
+            if isinstance(exc, UserError):
+                self.panel.edit_done(row_id, None, exc.message)
+                return True
+            self.panel.edit_done(row_id, None, "Изменение не сохранено.")
+            return False
+
+        self.tasks.run(work, parent=self, success=done, failure=failed)
+
+    def _push_item_edit(
+        self, plan_id: int, row_id: int, number: str, old: dict, new: dict, changed: list[str]
+    ) -> None:
+        before = {f: old[f] for f in changed}
+        after = {f: new[f] for f in changed}
+        try:
+            for f, v in before.items():
+                validate(f, v)
+        except UserError:
+            self.status_bar.showMessage(
+                "Это исправление нельзя отменить: прежнее значение не проходит проверку "
+                "(например, срок не распознавался).",
+                8000,
+            )
+            return
+        self.stack_for(plan_id).push(
+            item_edit(plan_id, row_id, number, before, after, self.run_undo_call)
+        )
+
+    def push_command(self, plan_id: int, command: ServiceCommand) -> None:
+        """Puts an already made change onto the plan's undo stack."""
+        self.stack_for(plan_id).push(command)
+
+    def run_undo_call(self, call: Any) -> None:
+        """Runs an undo or redo step; if it fails, the plan's undo history is dropped."""
+        plan_id = self.current_plan_id
+
+        def failed(exc: BaseException) -> bool:
+            if plan_id is not None:
+                stack = self._stacks.get(plan_id)
+                if stack is not None:
+                    QTimer.singleShot(0, stack.clear)
+            return False
+
+        self.tasks.run(call, parent=self, success=self.apply_changes, failure=failed)
+
+    # --- services --------------------------------------------------------------------------
+    def run_service(
+        self,
+        call: Any,
+        *,
+        label: str = "",
+        then: Any = None,
+        progress: bool = False,
+    ) -> None:
+        """Runs a service that returns Changes (or a tuple starting with them) and redraws.
+
+        ``then(result)`` runs afterwards on the main thread (e.g. to push an undo command).
+        """
+
+        def done(result: Any) -> None:
+            if then is not None:
+                then(result)
+            self.apply_changes(changes_of(result))
+
+        self.tasks.run(call, parent=self, success=done, label=label, progress=progress)
+
+    def apply_changes(self, changes: Changes | None) -> None:
+        """Redraws what a service changed."""
+        if changes is None:
+            return
+        plan_id = self.current_plan_id
+        if changes.plans_list or changes.structure:
+            self.reload_plans()
+        if plan_id is not None and plan_id in changes.plan_ids:
+            if changes.structure:
+                self.reload_plan()
+            elif changes.row_ids:
+                ids = set(changes.row_ids)
+                self.tasks.run(
+                    lambda st: load_rows(st, plan_id, ids),
+                    parent=self,
+                    success=lambda views: self._rows_loaded(plan_id, views, changes.history),
+                )
+        self.changes_applied.emit(changes)
+
+    def _rows_loaded(self, plan_id: int, views: list[Any], history: bool) -> None:
+        if plan_id != self.current_plan_id:
+            return
+        known = self.model.update_rows(views)
+        self._update_status()
+        self._update_count()
+        if self.model.plan is not None:
+            self.filter_bar.set_people(people(self.model.plan))
+        row = self.panel.row
+        if row is not None and row.id in known:
+            fresh = self.model.rows[self.model.position(self.model.index_of(row.id))]
+            self.panel.show_row(self.model.plan, fresh)
+            if history:
+                self._load_history(row.id)
+
+    # --- filter and view -------------------------------------------------------------------
+    def _on_filter(self, criteria: Criteria) -> None:
+        self.proxy.set_criteria(criteria)
+        self.tree.expandAll()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        items = sum(r.kind == "item" for r in self.model.rows)
+        active = self.proxy.criteria.active
+        shown = self.proxy.shown_items() if active else items
+        self.filter_bar.show_count(shown, items, active)
+
+    def show_view(self, key: str) -> None:
+        """Вид → Все пункты / Просроченные / Ближайшие сроки."""
+        self.filter_bar.clear()
+        if key != "all":
+            self.filter_bar.set_status(key)
+
+    def set_wrap(self, wrap: bool) -> None:
+        self.tree.set_wrap(wrap)
+        self.settings.set(S.WRAP_TEXT, wrap)
+
+    def focus_search(self) -> None:
+        self.filter_bar.focus_search()
+
+    def _update_status(self) -> None:
+        if self.model.plan is None:
+            self.status_bar.clear_progress()
+        else:
+            self.status_bar.show_progress(*self.model.counts())
+
+    def _update_title(self) -> None:
+        org = next((p.org for p in self.plans if p.id == self.current_plan_id), "")
+        self.setWindowTitle(f"{org} — cxdesk" if org else "cxdesk")
+
+    def _enable_plan_actions(self, enabled: bool) -> None:
+        for key in PLAN_ACTIONS:
+            if key in self.actions:
+                self.actions[key].setEnabled(enabled)
+        self.filter_bar.setEnabled(enabled)
+
+    # --- menu commands (in plan_ops, to keep this file short) ------------------------------
+    def new_plan(self) -> None:
+        plan_ops.new_plan(self)
+
+    def change_answers(self) -> None:
+        plan_ops.change_answers(self)
+
+    def plan_properties(self) -> None:
+        plan_ops.plan_properties(self)
+
+    def delete_plan(self) -> None:
+        plan_ops.confirm_delete(self, delete_plan)
+
+    def show_about(self) -> None:
+        plan_ops.about(self)
+
+    # --- settings --------------------------------------------------------------------------
+    def restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.get(S.WINDOW_GEOMETRY)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = s.get(S.WINDOW_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+        for splitter, setting in (
+            (self.main_splitter, S.MAIN_SPLITTER),
+            (self.plan_splitter, S.PLAN_SPLITTER),
+        ):
+            value = s.get(setting)
+            if not value.isEmpty():
+                splitter.restoreState(value)
+        wrap = bool(s.get(S.WRAP_TEXT))
+        self.tree.set_wrap(wrap)
+        if Act.WRAP_TEXT in self.actions:
+            self.actions[Act.WRAP_TEXT].setChecked(wrap)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.set(S.WINDOW_GEOMETRY, self.saveGeometry())
+        s.set(S.WINDOW_STATE, self.saveState())
+        s.set(S.MAIN_SPLITTER, self.main_splitter.saveState())
+        s.set(S.PLAN_SPLITTER, self.plan_splitter.saveState())
+        if self._header_restored:
+            s.set(S.TREE_HEADER, self.tree.header().saveState())
+        s.set(S.LAST_PLAN, self.current_plan_id or 0)
+        s.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.panel.commit()
+        self.save_settings()
+        self.tasks.shutdown()
+        event.accept()

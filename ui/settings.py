@@ -1,0 +1,107 @@
+"""Every setting of the window, declared once with its default.
+
+A setting is a :class:`Setting` declared at module level (``LAST_PLAN = declare(...)``). Code
+reads and writes it through :class:`Settings`, which wraps one ``QSettings``: the real one (an
+ini file in the user's configuration folder) or, in tests, an ini file in a temporary folder.
+Nothing here touches the data folder: settings are per user, the data may be shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+
+ORGANIZATION = "cxdesk"
+APPLICATION = "cxdesk"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its key in the ini file, its default, and the Python type of its value."""
+
+    key: str
+    default: Any
+    type: type
+    doc: str = ""
+
+
+SETTINGS: dict[str, Setting] = {}
+
+
+def declare(key: str, default: Any, kind: type, doc: str = "") -> Setting:
+    """Declares a setting; each key once."""
+    if key in SETTINGS:
+        raise ValueError(f"setting {key} declared twice")
+    setting = Setting(key, default, kind, doc)
+    SETTINGS[key] = setting
+    return setting
+
+
+# --- the main window -------------------------------------------------------------------------
+WINDOW_GEOMETRY = declare("window/geometry", QByteArray(), QByteArray, "position and size")
+WINDOW_STATE = declare("window/state", QByteArray(), QByteArray, "tool bars and docks")
+MAIN_SPLITTER = declare("window/main_splitter", QByteArray(), QByteArray, "plans | plan")
+PLAN_SPLITTER = declare("window/plan_splitter", QByteArray(), QByteArray, "tree | item panel")
+TREE_HEADER = declare("plan/header", QByteArray(), QByteArray, "column widths and order")
+LAST_PLAN = declare("plan/last", 0, int, "the plan open when the window closed (0: none)")
+WRAP_TEXT = declare("view/wrap_text", True, bool, "long texts wrap in the plan's table")
+
+
+def _convert(setting: Setting, value: Any) -> Any:
+    if value is None:
+        return setting.default
+    if setting.type is bool:
+        if isinstance(value, str):
+            return value.strip().lower() in ("true", "1", "yes")
+        return bool(value)
+    if setting.type is int:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return setting.default
+    if setting.type is QByteArray:
+        return value if isinstance(value, QByteArray) else setting.default
+    if setting.type is str:
+        return str(value)
+    return value
+
+
+class Settings:
+    """Reads and writes declared settings; unknown keys are refused."""
+
+    def __init__(self, qsettings: QSettings | None = None) -> None:
+        if qsettings is None:
+            qsettings = QSettings(
+                QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+            )
+        self.qsettings = qsettings
+
+    @classmethod
+    def in_file(cls, path: Path) -> Settings:
+        """Settings kept in one ini file (tests, screenshots, a portable install)."""
+        return cls(QSettings(str(path), QSettings.Format.IniFormat))
+
+    def get(self, setting: Setting) -> Any:
+        self._known(setting)
+        return _convert(setting, self.qsettings.value(setting.key, setting.default))
+
+    def set(self, setting: Setting, value: Any) -> None:
+        self._known(setting)
+        self.qsettings.setValue(setting.key, value)
+
+    def sync(self) -> None:
+        self.qsettings.sync()
+
+    @staticmethod
+    def _known(setting: Setting) -> None:
+        if SETTINGS.get(setting.key) is not setting:
+            raise KeyError(f"undeclared setting {setting.key}")
+
+
+def set_application_names() -> None:
+    """Names used by QSettings and shown in window titles; call before any QSettings."""
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
