@@ -1,0 +1,134 @@
+"""The progress report as PDF, laid out by QtGui (QTextDocument) and written by QPdfWriter.
+
+This is the one module of cxdesk that uses Qt, and only QtGui, imported inside the functions:
+the command line and the core load it only when a PDF is asked for. The content is the docx
+report's (cxdesk/io/report_writer.py). Fonts come from resources/fonts when it holds any, else
+the system's Times New Roman or the serif font that stands in for it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cxdesk.io.office_basics import FONT, atomic_save
+from cxdesk.io.report_writer import Part, report_heading, report_parts
+
+if TYPE_CHECKING:
+    from cxdesk.services.progress_report import ReportData
+
+#: Keeps the application object made for a PDF outside the window (one per process).
+_APP: list[Any] = []
+
+
+def _esc(text: str) -> str:
+    return html.escape(text).replace("\n", "<br/>")
+
+
+def _table_html(part: Part) -> str:
+    total = sum(part.widths_mm) or 1.0
+    widths = [f"{w / total * 100:.0f}%" for w in part.widths_mm]
+    head = "".join(
+        f'<th width="{w}" align="center">{_esc(h)}</th>'
+        for h, w in zip(part.headers, widths, strict=True)
+    )
+    rows = []
+    last = len(part.rows or []) - 1
+    for i, values in enumerate(part.rows or []):
+        cells = "".join(f"<td>{_esc(v)}</td>" for v in values)
+        style = ' style="font-weight:bold"' if part.bold_last and i == last else ""
+        rows.append(f"<tr{style}>{cells}</tr>")
+    return (
+        '<table border="1" cellspacing="0" cellpadding="4" width="100%" '
+        'style="border-collapse:collapse; border-color:#000000; font-size:10.5pt">'
+        f"<thead><tr>{head}</tr></thead>{''.join(rows)}</table>"
+    )
+
+
+def report_html(data: ReportData) -> str:
+    """The report as the HTML subset QTextDocument lays out."""
+    title, org, as_of = report_heading(data)
+    out = [
+        f'<p align="center" style="font-size:14pt; font-weight:bold">{_esc(title)}</p>',
+        f'<p align="center" style="font-size:14pt">{_esc(org)}</p>',
+        f'<p align="center">{_esc(as_of)}</p>',
+    ]
+    for part in report_parts(data):
+        out.append(f'<p style="font-weight:bold; margin-top:10px">{_esc(part.heading)}</p>')
+        out += [f"<p>{_esc(line)}</p>" for line in part.lines]
+        if part.rows:
+            out.append(_table_html(part))
+    return f'<html><body style="font-size:12pt">{"".join(out)}</body></html>'
+
+
+def _ensure_app() -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        return
+    saved = os.environ.get("QT_QPA_PLATFORM")
+    if sys.platform.startswith("linux") and not saved:
+        # no screen is needed to lay out a PDF: try the session's display, then none at all
+        tried = [
+            p
+            for p, env in (("wayland", "WAYLAND_DISPLAY"), ("xcb", "DISPLAY"))
+            if os.environ.get(env)
+        ]
+        os.environ["QT_QPA_PLATFORM"] = ";".join([*tried, "offscreen"])
+    try:
+        _APP.append(QGuiApplication(["cxdesk"]))
+    finally:
+        if saved is None:
+            os.environ.pop("QT_QPA_PLATFORM", None)
+        else:
+            os.environ["QT_QPA_PLATFORM"] = saved
+
+
+def _font() -> Any:
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    from cxdesk.paths import resources_dir
+
+    families: list[str] = []
+    folder = resources_dir() / "fonts"
+    if folder.is_dir():
+        for f in sorted(folder.iterdir()):
+            if f.suffix.lower() in (".ttf", ".otf"):
+                font_id = QFontDatabase.addApplicationFont(str(f))
+                if font_id >= 0:
+                    families += QFontDatabase.applicationFontFamilies(font_id)
+    serif = [f for f in families if "times" in f.lower() or "serif" in f.lower()]
+    font = QFont((serif or families or [FONT])[0])
+    font.setStyleHint(QFont.StyleHint.Serif)
+    font.setPointSizeF(12)
+    return font
+
+
+def render_pdf(markup: str, path: Path, title: str) -> None:
+    """Lays out ``markup`` on A4 portrait pages and writes them to ``path``."""
+    _ensure_app()
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    # QTextDocument.print_ adds 2 cm margins of its own (and the page numbers in the bottom one)
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+    writer.setResolution(300)
+    writer.setTitle(title)
+    writer.setCreator("cxdesk")
+    doc = QTextDocument()
+    doc.setDefaultFont(_font())
+    doc.setHtml(markup)
+    doc.print_(writer)
+
+
+def write_report_pdf(data: ReportData, path: Path) -> Path:
+    """Writes the progress report as PDF (temporary file, then put in place)."""
+    markup = report_html(data)
+    title = report_heading(data)[0]
+    return atomic_save(Path(path), lambda tmp: render_pdf(markup, tmp, title))
