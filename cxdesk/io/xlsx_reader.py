@@ -127,25 +127,29 @@ def _rows(ws: Any, limit: int | None, progress: Progress | None) -> list[list[tu
 
 def _grid(rows: list[list[tuple[int, str]]], merges: list[tuple[int, int, int, int]],
           label: str) -> Grid:
+    """The sheet's cells as a grid: a merged range gives its first cell a span, and the cells
+    below it (a vertical merge) copies of that cell's text."""
     spans: dict[tuple[int, int], int] = {}
-    copies: dict[tuple[int, int], tuple[int, int]] = {}
+    copies: dict[int, dict[int, tuple[int, int]]] = {}
     for min_col, min_row, max_col, max_row in merges:
         spans[(min_row, min_col)] = max_col - min_col + 1
         for r in range(min_row + 1, min(max_row, len(rows)) + 1):
-            copies[(r, min_col)] = (min_row, min_col)
-    texts = {(r, c): text for r, cells in enumerate(rows, start=1) for c, text in cells}
+            copies.setdefault(r, {})[min_col] = (min_row, min_col)
+    lines: dict[tuple[int, int], list[str]] = {}
     grid_rows: list[GridRow] = []
     for r, cells in enumerate(rows, start=1):
         out: list[Cell] = []
-        columns = {c for c, _ in cells} | {c for (rr, c) in copies if rr == r}
-        for c in sorted(columns):
-            source = copies.get((r, c))
-            span = spans.get(source or (r, c), 1)
-            if source is not None:
-                lines = clean_lines([texts.get(source, "")])
-                out.append(Cell(lines=lines, col=c - 1, span=span, copied=True))
-            else:
-                out.append(Cell(lines=clean_lines([texts[(r, c)]]), col=c - 1, span=span))
+        below = copies.get(r, {})
+        for c, text in cells:
+            if c in below:
+                continue  # hidden under a merged range: Excel shows the range's first cell
+            lines[(r, c)] = clean_lines([text])
+            out.append(Cell(lines=lines[(r, c)], col=c - 1, span=spans.get((r, c), 1)))
+        for c, source in below.items():
+            out.append(Cell(lines=list(lines.get(source, [])), col=c - 1,
+                            span=spans.get(source, 1), copied=True))
+        if below:
+            out.sort(key=lambda cell: cell.col)
         grid_rows.append(GridRow(cells=out, line=r))
     return Grid(rows=grid_rows, label=label)
 
