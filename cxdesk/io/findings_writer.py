@@ -21,14 +21,17 @@ HEADERS = ("№", "Пункт", "Проблема", "Подробности")
 FORMATS = ("docx", "xlsx")
 
 
+def _problem_ru(row: Mapping[str, str]) -> str:
+    if row.get("problem_ru"):
+        return row["problem_ru"]
+    from cxdesk.services.audit import PROBLEMS
+
+    return PROBLEMS.get(row.get("problem", ""), row.get("problem", ""))
+
+
 def _cells(findings_rows: Sequence[Mapping[str, str]]) -> list[list[object]]:
     return [
-        [
-            i,
-            row.get("item", ""),
-            row.get("problem_ru") or row.get("problem", ""),
-            row.get("detail", ""),
-        ]
+        [i, row.get("item", ""), _problem_ru(row), row.get("detail", "")]
         for i, row in enumerate(findings_rows, start=1)
     ]
 
@@ -36,7 +39,8 @@ def _cells(findings_rows: Sequence[Mapping[str, str]]) -> list[list[object]]:
 def write_findings(
     findings_rows: Sequence[Mapping[str, str]], title: str, path: Path, fmt: str | None = None
 ) -> Path:
-    """Writes the findings: each row has «item», «problem_ru» (or «problem») and «detail»."""
+    """Writes the findings: each row has «item», «problem» (its Russian name is looked up, or
+    given as «problem_ru») and «detail»."""
     path = Path(path)
     kind = output_format(path, fmt, FORMATS)
     cells = _cells(findings_rows)
