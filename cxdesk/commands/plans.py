@@ -233,7 +233,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     entries = item_history(open_store(args), args.plan, args.item)
     data = [e.__dict__ for e in entries]
     emit(args, data, lambda: "\n".join(
-        f"{e.at}  {e.user:<12} {e.field}: «{e.old}» → «{e.new}»"
+        f"{e.at[:19].replace('T', ' ')}  {e.user:<12} {e.field}: «{e.old}» → «{e.new}»"
         + (f"  ({e.note})" if e.note else "")
         for e in entries
     ) or "Изменений нет.")  # fmt: skip

@@ -43,8 +43,8 @@ class Changes:
 
 
 def now() -> str:
-    """The current local moment, ISO, to the second."""
-    return datetime.now().replace(microsecond=0).isoformat()
+    """The current local moment, ISO, to the millisecond (history order and merge bases)."""
+    return datetime.now().isoformat(timespec="milliseconds")
 
 
 def today() -> date:

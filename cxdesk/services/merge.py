@@ -98,7 +98,7 @@ def _match_rows(doc_rows: list[DocRow], ours: list[StoredRow]) -> dict[int, Stor
 def _our_changed(s: Session, row_id: int, field_name: str, since: str | None) -> bool:
     q = select(History.id).where(History.row_id == row_id, History.field == field_name)
     if since:
-        q = q.where(History.at > since)
+        q = q.where(History.at >= since)
     return s.scalars(q.limit(1)).first() is not None
 
 
@@ -108,7 +108,7 @@ def _their_changed(incoming: Incoming, uid: str, field_name: str, since: str | N
     return any(
         h.get("row_uid") == uid
         and h.get("field") == field_name
-        and (not since or str(h.get("at", "")) > since)
+        and (not since or str(h.get("at", "")) >= since)
         for h in incoming.history
     )
 
