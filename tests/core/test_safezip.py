@@ -22,7 +22,8 @@ from lxml import etree
 
 from cxdesk.errors import BadFile, NotFound
 from cxdesk.io.docx_reader import read_docx
-from cxdesk.io.safezip import OLE_MAGIC, SafeZip, safe_parser
+from cxdesk.io.file_kinds import OLE_MAGIC
+from cxdesk.io.safezip import SafeZip, safe_parser
 from cxdesk.io.xlsx_reader import read_xlsx
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
