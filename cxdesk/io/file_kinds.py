@@ -7,8 +7,30 @@ bytes and says in Russian what the file is and what to do with it.
 
 from __future__ import annotations
 
+import struct
+from typing import BinaryIO
+
 #: The signature of OLE compound files: legacy .doc/.xls and password-protected Office files.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def ole_directory(fh: BinaryIO, head: bytes) -> bytes:
+    """The first sectors of an OLE file's directory, where its stream names are written.
+
+    The directory can lie anywhere in the file; its first sector is named in the header.
+    Returns b"" for a file that is not OLE or whose header is damaged.
+    """
+    if not head.startswith(OLE_MAGIC) or len(head) < 0x34:
+        return b""
+    shift = struct.unpack_from("<H", head, 0x1E)[0]
+    first = struct.unpack_from("<I", head, 0x30)[0]
+    if not 7 <= shift <= 16 or first >= 0xFFFFFFFA:
+        return b""
+    try:
+        fh.seek((first + 1) << shift)
+        return fh.read(16 * 1024)
+    except (OSError, OverflowError, ValueError):
+        return b""
 
 
 def _utf16(text: str) -> bytes:

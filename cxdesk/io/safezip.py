@@ -27,7 +27,7 @@ from typing import Any
 from lxml import etree
 
 from cxdesk.errors import BadFile, NotFound
-from cxdesk.io.file_kinds import describe_foreign
+from cxdesk.io.file_kinds import describe_foreign, ole_directory
 
 MB = 1024 * 1024
 #: Upper bound for all members together, uncompressed.
@@ -77,6 +77,7 @@ class SafeZip:
             size = self.path.stat().st_size
             with self.path.open("rb") as fh:
                 whole = fh.read(64 * 1024)
+                whole += ole_directory(fh, whole)
         except FileNotFoundError as exc:
             raise NotFound(f"Файл {self.label} не найден: проверьте путь к нему.") from exc
         except IsADirectoryError as exc:

@@ -251,6 +251,17 @@ def test_password_protected_office_file(tmp_path: Path) -> None:
     refused(read_docx, path, "пароль")
 
 
+def test_password_protected_file_with_its_directory_far_in(tmp_path: Path) -> None:
+    header = bytearray(OLE_MAGIC + bytes(504))
+    struct.pack_into("<H", header, 0x1E, 9)  # 512-byte sectors
+    struct.pack_into("<I", header, 0x30, 400)  # the directory starts at sector 400 (~200 KB in)
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(
+        bytes(header) + bytes(512 * 400) + "EncryptionInfo".encode("utf-16-le") + bytes(2048)
+    )
+    refused(read_xlsx, path, "пароль")
+
+
 def test_workbook_given_as_document(tmp_path: Path) -> None:
     path = tmp_path / "plan.docx"
     path.write_bytes((FIXTURES / "tula_plan.xlsx").read_bytes())
