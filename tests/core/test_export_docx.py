@@ -12,6 +12,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.text.paragraph import Paragraph
 
 from cxdesk.io import identity
 from cxdesk.io.docx_writer import write_docx
@@ -46,25 +47,24 @@ def _write(tmp_path: Path, plan: PlanDoc, **options: Any) -> tuple[Path, Any]:
 
 
 def _tcs(row: Any) -> list[Any]:
+    """The cells (``w:tc``) of a table row, a merged cell once."""
     return list(row._tr.iter(qn("w:tc")))
 
 
-def _paras(tc: Any) -> list[Any]:
-    from docx.text.paragraph import Paragraph
+def _paras(tc: Any) -> list[Paragraph]:
+    """The paragraphs of a cell: one per line of its text."""
+    return [Paragraph(p, tc) for p in tc.iter(qn("w:p"))]
 
-    return [Paragraph(p, None) for p in tc.iter(qn("w:p"))]
 
-
-def _before_table(document: Any) -> list[Any]:
-    body = document.element.body
+def _before_table(document: Any) -> list[Paragraph]:
+    """The paragraphs above the table: the approval block and the title."""
     out = []
-    for child in body:
+    for child in document.element.body:
         if child.tag == qn("w:tbl"):
             break
-        out.append(child)
-    from docx.text.paragraph import Paragraph
-
-    return [Paragraph(p, document) for p in out if p.tag == qn("w:p")]
+        if child.tag == qn("w:p"):
+            out.append(Paragraph(child, document.part))
+    return out
 
 
 def test_page_is_a4_landscape_with_gost_margins(tmp_path: Path) -> None:

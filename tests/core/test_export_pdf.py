@@ -1,0 +1,170 @@
+"""The PDF export: read back with poppler's pdftotext, pdfinfo and pdffonts.
+
+Uses QtGui on the offscreen platform (no widgets); the poppler checks are skipped where the tools
+are not installed.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import re  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from cxdesk.io.model import ExportOptions, PlanDoc  # noqa: E402
+from cxdesk.io.pdf_render import render_to_printer, write_pdf  # noqa: E402
+
+from .export_samples import (  # noqa: E402
+    AGENCY_TITLE,
+    EXCLUSION_BASIS,
+    FORMULA_RESULT,
+    PILOT_TITLE,
+    agency_plan,
+    pilot_plan,
+)
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} (poppler-utils) is not installed")
+    return path
+
+
+def _run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def _pages(path: Path) -> list[str]:
+    """The text of every page, laid out as printed."""
+    text = _run(_tool("pdftotext"), "-layout", str(path), "-")
+    return text.split("\f")[:-1]
+
+
+def _stream(path: Path) -> str:
+    """All the text in the order it was drawn (cell after cell), without any white space, so
+    that a cell's text reads as one piece however its lines were wrapped."""
+    return _bare(_run(_tool("pdftotext"), "-raw", str(path), "-"))
+
+
+def _bare(text: str) -> str:
+    return "".join(text.split())
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _write(tmp_path: Path, plan: PlanDoc, **options: object) -> Path:
+    path = tmp_path / "план.pdf"
+    assert write_pdf(plan, path, ExportOptions(**options)) == len(plan.rows)  # type: ignore[arg-type]
+    return path
+
+
+def test_a4_landscape_with_embedded_fonts(tmp_path: Path) -> None:
+    path = _write(tmp_path, agency_plan())
+    info = _run(_tool("pdfinfo"), str(path))
+    assert re.search(r"Page size:\s+841\.\d+ x 595\.\d+ pts|Page size:\s+842 x 595 pts", info)
+    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) > 3  # type: ignore[union-attr]
+    fonts = _run(_tool("pdffonts"), str(path)).splitlines()[2:]
+    assert fonts and all("LiberationSerif" in line for line in fonts)
+    for line in fonts:
+        assert line.split()[-5] == "yes"  # emb
+
+
+def test_text_is_extractable_and_complete(tmp_path: Path) -> None:
+    plan = agency_plan()
+    path = _write(tmp_path, plan)
+    everything = _stream(path)
+    assert _bare(AGENCY_TITLE) in everything
+    assert _bare(f"Исключено: {EXCLUSION_BASIS}") in everything
+    assert FORMULA_RESULT in everything
+    for row in plan.rows:
+        texts = [f"{row.number} {row.title}"]
+        if row.kind == "item":
+            texts = [row.title, row.responsible, row.document, row.result]
+        for text in texts:
+            assert _bare(text) in everything
+    pages = _pages(path)
+    first = [line.strip() for line in pages[0].splitlines() if line.strip()]
+    assert first[:3] == ["УТВЕРЖДАЮ", "Заместитель председателя", "Правительства Тульской области"]
+    assert first[3].endswith("Г.В. Лаврухин")
+    assert first[4] == "«___» ______________ 20___ г."
+
+
+def test_headings_and_numbers_on_every_page(tmp_path: Path) -> None:
+    pages = _pages(_write(tmp_path, agency_plan()))
+    for number, page in enumerate(pages, start=1):
+        lines = [_flat(line) for line in page.splitlines() if line.strip()]
+        if number > 1:
+            assert lines[0] == str(number)  # the page number, top centre
+        assert any(line.startswith("№ п/п Мероприятие") for line in lines)
+        assert "Ответственный" in page and "Вид документа" in page
+        assert "1 2 3 4 5 6" in lines
+    assert not pages[0].strip().startswith("1\n")
+
+
+def test_pilot_and_report_layouts(tmp_path: Path) -> None:
+    plan = pilot_plan()
+    path = _write(tmp_path, plan)
+    text = " ".join(_pages(path))
+    assert _flat(PILOT_TITLE) in _flat(text)
+    assert "Дополнительные" in text and "материалы" in text
+    for row in plan.rows:
+        first_word = re.escape(row.title.split()[0])
+        assert re.search(rf"(?m)^\s*{row.number}\s+{first_word}", text)
+    assert _bare("Список участников вебинара Презентационные материалы") in _stream(path)
+    path = _write(tmp_path, agency_plan(), layout="report")
+    text = _stream(path)
+    for words in ("Отчёт о выполнении по состоянию на 01.06.2024", "Статус", "Просрочено"):
+        assert _bare(words) in text
+    assert _bare("Выполнено 15.03.2024 Документы: Приказ 2-осн.pdf") in text
+
+
+def test_printer_path_draws_the_same_pages(tmp_path: Path) -> None:
+    from PySide6.QtGui import QPdfWriter
+
+    plan = pilot_plan()
+    direct = _write(tmp_path, plan)
+    printed = tmp_path / "печать.pdf"
+    device = QPdfWriter(str(printed))
+    pages = render_to_printer(plan, ExportOptions(), device)
+    del device
+    assert pages == len(_pages(direct))
+    assert _pages(printed) == _pages(direct)
+
+
+def test_a_failed_export_keeps_the_old_file(tmp_path: Path) -> None:
+    from cxdesk.progress import Cancelled, Progress
+
+    path = _write(tmp_path, pilot_plan())
+    before = path.read_bytes()
+    progress = Progress()
+    progress.request_cancel()
+    big = agency_plan()
+    big.rows = big.rows * 4
+    with pytest.raises(Cancelled):
+        write_pdf(big, path, ExportOptions(), progress)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["план.pdf"]
+
+
+def test_the_renderer_needs_no_widgets(tmp_path: Path) -> None:
+    code = (
+        "import sys; from cxdesk.io.pdf_render import write_pdf;"
+        "from cxdesk.io.model import ExportOptions;"
+        "from tests.core.export_samples import pilot_plan;"
+        f"write_pdf(pilot_plan(), {str(tmp_path / 'x.pdf')!r}, ExportOptions());"
+        "assert 'PySide6.QtWidgets' not in sys.modules, 'QtWidgets imported'"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root, env=env)
+    assert (tmp_path / "x.pdf").stat().st_size > 1000
