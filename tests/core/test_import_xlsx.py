@@ -203,3 +203,34 @@ def test_own_export_identity_sheet(tmp_path: Path) -> None:
     assert [(r.uid, r.ref, r.status) for r in plan.rows] == [
         ("b", "agency:1", ""), ("i", "agency:1.1", "in_progress")
     ]
+
+
+def test_own_export_round_trip(tmp_path: Path) -> None:
+    writer = pytest.importorskip("cxdesk.io.xlsx_writer")
+    pytest.importorskip("cxdesk.io.identity")
+    from cxdesk.io.model import AttachmentInfo, ExportOptions, PlanDoc, Row
+
+    rows = [
+        Row("block", "1.", "Организационные мероприятия", uid="b1", ref="agency:1"),
+        Row("item", "1.1.", "Назначен ответственный", start="01.02.2024", deadline="31.03.2024",
+            responsible="Иванов И.И.\nПетров П.П.", document="Приказ", uid="i1",
+            ref="agency:1.1", status="done", done_date="01.03.2024",
+            attachments=[AttachmentInfo("приказ.pdf", 10, "ab" * 32, "2024-03-01T10:00:00")]),
+        Row("item", "1.2.", "Утверждена модель", deadline="I квартал 2024 года", uid="i2",
+            ref="agency:1.2", status="excluded", basis="письмо от 01.02.2024 № 5"),
+    ]
+    plan = PlanDoc(
+        title="План мероприятий", approver_position="Министр", approver_name="А.С. Иванова",
+        approval_date="15.03.2024", rows=rows, uid="P1", template_id="agency",
+    )
+    for layout in ("official", "dates", "report"):
+        path = tmp_path / f"{layout}.xlsx"
+        writer.write_xlsx(plan, path, ExportOptions(layout=layout))
+        back = read_xlsx(path).plan
+        assert (back.uid, back.title, back.approver_name, back.approval_date) == (
+            "P1", "План мероприятий", "А.С. Иванова", "15.03.2024"
+        )
+        for got, want in zip(back.rows, rows, strict=True):
+            for name in ("kind", "number", "title", "start", "deadline", "responsible",
+                         "document", "status", "basis", "done_date", "uid", "ref", "attachments"):
+                assert getattr(got, name) == getattr(want, name), (layout, want.number, name)
