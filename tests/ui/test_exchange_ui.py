@@ -1,0 +1,390 @@
+"""The exchange dialogs in the window: export, import preview, merge, package, mail, menu entries.
+
+Real stores in temporary folders and real files; modal dialogs are answered through their
+widgets (found by object name once shown). Message boxes are recorded by ``msgbox.capture``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import docx
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+from cxdesk.domain.building import PlanRequest
+from cxdesk.io.package import read_package
+from cxdesk.progress import Progress
+from cxdesk.services.attachments import attach_files, list_attachments
+from cxdesk.services.importing import import_file
+from cxdesk.services.items import item_view, update_item
+from cxdesk.services.packing import pack_plan
+from cxdesk.services.plans import create_plan
+from cxdesk.services.views import get_plan, list_plans
+from cxdesk.storage.db import Store
+
+from ui import msgbox
+from ui.exchange import common as C
+from ui.exchange import install_exchange_actions, open_dropped_files, save_package
+from ui.exchange.export_dialog import ExportDialog, run_export
+from ui.exchange.import_preview import ImportPreviewDialog
+from ui.exchange.mail_dialog import MailDialog, prepare_mail
+from ui.exchange.merge_dialog import MergeDialog
+from ui.exchange.merging import apply_choice, keep_copy, run_merge
+from ui.exchange.opening import open_plan_file, read_for_preview
+from ui.settings import Settings
+from ui.tasks import Tasks
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ORG = "ЦЗН города Тулы"
+
+
+class Host(QMainWindow):
+    """What the exchange needs of a main window: the store, tasks (synchronous), settings."""
+
+    def __init__(self, store: Store, folder: Path) -> None:
+        super().__init__()
+        self.store = store
+        self.tasks = Tasks(store, synchronous=True, parent=self)
+        self.settings = Settings.in_file(folder / "settings.ini")
+        self.opened: list[int | None] = []
+
+    def reload_plans(self, select: int | None = None) -> None:
+        self.opened.append(select)
+
+
+@pytest.fixture
+def host(qtbot: QtBot, store: Store, tmp_path: Path) -> Host:
+    window = Host(store, tmp_path)
+    qtbot.addWidget(window)
+    return window
+
+
+@pytest.fixture
+def shown() -> Iterator[list[msgbox.Shown]]:
+    with msgbox.capture() as boxes:
+        yield boxes
+
+
+def pilot(store: Store, org: str = ORG) -> int:
+    return create_plan(store, PlanRequest(template_id="szn_pilot", org=org, answers={}))
+
+
+def when_shown(name: str, act: Callable[[QWidget], None]) -> None:
+    """Calls ``act(dialog)`` once the modal dialog with this object name is on screen."""
+    tries = [0]
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is not None and widget.objectName() == name and widget.isVisible():
+            act(widget)
+            return
+        tries[0] += 1
+        if tries[0] < 500:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+# ---- export ----------------------------------------------------------------------------------
+
+
+def test_export_dialog_writes_a_docx_that_word_reads(
+    host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    plan_id = pilot(store)
+    title = get_plan(store, plan_id).title
+    out = tmp_path / "out" / "план.docx"
+    out.parent.mkdir()
+
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, ExportDialog)
+        assert dialog.format_combo.currentData() == "docx"
+        assert ORG in dialog.path_edit.text() and dialog.path_edit.text().endswith(".docx")
+        assert dialog.font_size.minimum() == 12 and dialog.font_size.maximum() == 14
+        assert dialog.margins["left"].value() == 20 and dialog.margins["right"].value() == 10
+        dialog.path_edit.setText(str(out))
+        dialog.save_button.click()
+
+    when_shown("exportDialog", fill)
+    assert run_export(host, store, plan_id) == out
+    texts = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert " ".join(title.split()) in " ".join(texts.split())
+    assert shown and shown[-1].kind == "information" and "план.docx" in shown[-1].text
+    again = ExportDialog(host, store, plan_id, ORG)
+    assert Path(again.path_edit.text()).parent == out.parent  # the folder is remembered
+
+
+def test_export_options_reach_the_writer_and_errors_keep_the_dialog(
+    host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    plan_id = pilot(store)
+    dialog = ExportDialog(host, store, plan_id, ORG)
+    dialog.path_edit.setText(str(tmp_path / "нет такой папки" / "plan.docx"))
+    dialog.accept()
+    assert dialog.written is None and "нет" in shown[-1].text.lower()
+
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("xlsx"))
+    dialog.layout_buttons["report"].setChecked(True)
+    assert dialog.report_date.isEnabled()
+    dialog.font_size.setValue(14)
+    dialog.margins["left"].setValue(30)
+    options = dialog.options()
+    assert (options.layout, options.font_size, options.margin_left_mm) == ("report", 14.0, 30.0)
+    dialog.reset_margins()
+    assert dialog.options().margin_left_mm == 20.0
+    dialog.path_edit.setText(str(tmp_path / "отчёт"))
+    dialog.accept()
+    assert dialog.written is not None and dialog.written[0] == tmp_path / "отчёт.xlsx"
+    assert (tmp_path / "отчёт.xlsx").stat().st_size > 0
+
+
+# ---- open a file -----------------------------------------------------------------------------
+
+
+def test_import_preview_shows_what_was_read(qtbot: QtBot, store: Store) -> None:
+    incoming, existing = read_for_preview(store, FIXTURES / "tula_plan.docx", Progress())
+    try:
+        dialog = ImportPreviewDialog(incoming, existing)
+        qtbot.addWidget(dialog)
+        assert existing is None and incoming.items() == 32
+        assert "32 пункта" in dialog.fields["count"].text()
+        assert dialog.fields["template"].text() == "не сопоставлен"
+        assert "УТВЕРЖДАЮ" not in dialog.fields["approval"].text()
+        assert dialog.warnings.count() == len(incoming.warnings) > 0
+        assert f"({len(incoming.warnings)})" in dialog.warnings_label.text()
+        numbers = []
+        stack = [dialog.tree.topLevelItem(i) for i in range(dialog.tree.topLevelItemCount())]
+        while stack:
+            node = stack.pop()
+            numbers.append(node.text(0))
+            stack += [node.child(i) for i in range(node.childCount())]
+        assert len(numbers) == len(incoming.doc.rows)
+        assert dialog.create_button.text() == "&Создать план" and dialog.merge_button is None
+    finally:
+        incoming.cleanup()
+
+
+def test_import_creates_the_plan_only_when_confirmed(host: Host, store: Store) -> None:
+    path = FIXTURES / "tula_plan.docx"
+    when_shown("importPreview", lambda d: d.findChild(QWidget, "cancelButton").click())
+    assert open_plan_file(host, store, path) is None
+    assert list_plans(store) == [] and host.opened == []
+
+    when_shown("importPreview", lambda d: d.create_button.click())
+    plan_id = open_plan_file(host, store, path)
+    assert plan_id is not None and host.opened == [plan_id]
+    assert [p.items for p in list_plans(store)] == [32]
+
+
+def test_dropped_files_refuse_what_is_not_a_plan(
+    host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    note = tmp_path / "заметки.txt"
+    note.write_text("не план", encoding="utf-8")
+    when_shown("importPreview", lambda d: d.create_button.click())
+    made = open_dropped_files(host, store, [str(note), FIXTURES / "tula_plan.xlsx"])
+    assert len(made) == 1 and "заметки.txt" in shown[0].text and ".docx" in shown[0].text
+
+
+def test_own_package_offers_merge(host: Host, store: Store, tmp_path: Path) -> None:
+    plan_id = pilot(store)
+    package, _, _ = pack_plan(store, plan_id, tmp_path / "p.cxplan")
+    incoming, existing = read_for_preview(store, package, Progress())
+    try:
+        dialog = ImportPreviewDialog(incoming, existing)
+        assert existing.id == plan_id and dialog.merge_button is not None
+        assert dialog.create_button.text() == "&Загрузить как новый"
+        dialog.deleteLater()
+    finally:
+        incoming.cleanup()
+
+
+# ---- merge -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def colleague(store: Store, tmp_path: Path) -> Iterator[tuple[int, Path]]:
+    """Our plan (from the colleague's first package) and the colleague's second package: item 1
+    done with a scan attached; item 2's responsible changed on both sides (a conflict)."""
+    theirs = Store(tmp_path / "colleague")
+    try:
+        their_plan = pilot(theirs)
+        first, _, _ = pack_plan(theirs, their_plan, tmp_path / "first.cxplan")
+        ours = import_file(store, first).plan_id
+        assert ours is not None
+        update_item(theirs, their_plan, "1", {"status": "done"}, "вебинар проведён")
+        update_item(theirs, their_plan, "2", {"responsible": "Иванов И. И."}, "")
+        update_item(store, ours, "2", {"responsible": "Петрова А. А."}, "")
+        scan = tmp_path / "протокол вебинара.pdf"
+        scan.write_bytes(b"%PDF-1.4 protocol")
+        attach_files(theirs, their_plan, "1", [scan])
+        second, _, _ = pack_plan(theirs, their_plan, tmp_path / "second.cxplan")
+        yield ours, second
+    finally:
+        theirs.close()
+
+
+def test_merge_dialog_lists_changes_and_marks_the_conflict(
+    qtbot: QtBot, store: Store, colleague: tuple[int, Path]
+) -> None:
+    from cxdesk.services.merge import preview_merge
+
+    plan_id, package = colleague
+    preview = preview_merge(store, plan_id, package)
+    dialog = MergeDialog(preview, ORG, {"1": "Вебинар", "2": "Рабочая группа"})
+    qtbot.addWidget(dialog)
+    by_field = {(d.item, d.field): d for d in preview.differences}
+    status = dialog.difference_item(by_field[("1", "status")].index)
+    assert (status.text(1), status.text(2)) == ("Не начато", "Выполнено")
+    attachment = dialog.difference_item(by_field[("1", "attachment")].index)
+    assert attachment.text(2) == "протокол вебинара.pdf"
+    conflict = by_field[("2", "responsible")]
+    row = dialog.difference_item(conflict.index)
+    assert conflict.conflict and "конфликт" in row.text(0) and not row.icon(0).isNull()
+    assert conflict.index not in dialog.accepted_indexes()
+    assert dialog.accepted_indexes() == {d.index for d in preview.differences if not d.conflict}
+    assert dialog.findChild(QWidget, "conflictLegend") is not None
+    dialog.none_button.click()
+    assert dialog.accepted_indexes() == set() and not dialog.apply_button.isEnabled()
+    dialog.all_button.click()
+    assert len(dialog.accepted_indexes()) == len(preview.differences)
+
+
+def test_merge_applies_only_what_was_checked_and_undo_restores(
+    qtbot: QtBot, store: Store, tmp_path: Path, colleague: tuple[int, Path]
+) -> None:
+    from ui.mainwindow import MainWindow
+
+    plan_id, package = colleague
+    window = MainWindow(store, Settings.in_file(tmp_path / "w.ini"), Tasks(store, True))
+    qtbot.addWidget(window)
+    install_exchange_actions(window)
+    window.open_plan(plan_id)
+
+    def choose(dialog: QWidget) -> None:
+        assert isinstance(dialog, MergeDialog)
+        for d in dialog.preview.differences:  # keep the status; leave out the scan
+            dialog.set_checked(d.index, d.field in ("status", "done_date"))
+        dialog.apply_button.click()
+
+    when_shown("mergeDialog", choose)
+    with msgbox.capture():
+        undo = run_merge(window, store, plan_id, package)
+    assert undo is not None
+    assert item_view(store, plan_id, "1").status == "done"
+    assert item_view(store, plan_id, "2").responsible == "Петрова А. А."  # ours kept
+    assert list_attachments(store, plan_id, "1") == []
+    stack = window.stack_for(plan_id)
+    assert stack.count() == 1 and "объединение" in stack.undoText()
+    stack.undo()
+    assert item_view(store, plan_id, "1").status == "not_started"
+    stack.redo()
+    assert item_view(store, plan_id, "1").status == "done"
+    assert list_attachments(store, plan_id, "1") == []
+
+
+def test_merge_without_a_window_returns_the_undo(
+    host: Host, store: Store, colleague: tuple[int, Path]
+) -> None:
+    from cxdesk.services.merge import undo_merge
+
+    plan_id, package = colleague
+    undo = apply_choice(host, store, plan_id, keep_copy(package), {2})  # the scan only
+    assert undo is not None and [a.name for a in list_attachments(store, plan_id, "1")] == [
+        "протокол вебинара.pdf"
+    ]
+    undo_merge(store, undo)
+    assert list_attachments(store, plan_id, "1") == []
+
+
+# ---- package and mail ------------------------------------------------------------------------
+
+
+def test_save_package_writes_what_the_reader_reads(
+    host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    plan_id = pilot(store)
+    path = save_package(host, store, plan_id, tmp_path / "для коллеги")
+    assert path == tmp_path / "для коллеги.cxplan"
+    contents = read_package(path, tmp_path / "unpacked")
+    assert contents.plan.org == ORG and sum(r.kind == "item" for r in contents.plan.rows) == 12
+    assert "Пакет сохранён" in shown[-1].text
+
+
+def test_mail_without_a_mail_program_leaves_a_draft(
+    host: Host,
+    store: Store,
+    tmp_path: Path,
+    shown: list[msgbox.Shown],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("CXDESK_NO_OPEN", "1")
+    result = prepare_mail(host, store, pilot(store), "docx", "", None)
+    assert result.method == "eml" and result.eml.is_file()
+    assert "Почтовая программа не найдена" in shown[-1].text and result.eml.name in shown[-1].text
+
+
+def test_mail_opens_a_new_message(
+    host: Host,
+    store: Store,
+    tmp_path: Path,
+    shown: list[msgbox.Shown],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    stand_in = folder / "xdg-email"
+    stand_in.write_text(f'#!/bin/sh\necho "$@" > "{tmp_path / "asked.txt"}"\n', encoding="utf-8")
+    stand_in.chmod(stand_in.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", str(folder) + os.pathsep + "/bin:/usr/bin")
+    monkeypatch.setenv("CXDESK_NO_OPEN", "1")
+    result = prepare_mail(host, store, pilot(store), "cxplan", "kollega@example.ru", None)
+    assert result.method == "xdg-email"
+    assert "Открыто окно нового письма" in shown[-1].text
+    assert "kollega@example.ru" in (tmp_path / "asked.txt").read_text(encoding="utf-8")
+
+
+def test_mail_dialog_checks_the_address(host: Host, shown: list[msgbox.Shown]) -> None:
+    dialog = MailDialog(host, ORG)
+    assert dialog.fmt() == "cxplan"
+    dialog.to_edit.setText("не адрес")
+    dialog.accept()
+    assert dialog.result() == 0 and "указан неверно" in shown[-1].text
+    dialog.buttons["xlsx"].setChecked(True)
+    dialog.to_edit.setText("a@example.ru")
+    dialog.accept()
+    assert dialog.fmt() == "xlsx" and host.settings.get(C.MAIL_TO) == "a@example.ru"
+
+
+# ---- the window's menu -----------------------------------------------------------------------
+
+
+def test_menu_entries_follow_the_open_plan(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    from ui.mainwindow import MainWindow
+
+    window = MainWindow(store, Settings.in_file(tmp_path / "w.ini"), Tasks(store, True))
+    qtbot.addWidget(window)
+    made = install_exchange_actions(window)
+    assert install_exchange_actions(window) is made
+    menu = window.menus["Файл"]
+    names = [a.objectName() for a in menu.actions() if not a.isSeparator()]
+    for key in ("merge", "export", "package", "mail"):
+        assert f"action_exchange_{key}" in names
+        assert not made[key].isEnabled()
+    assert made["export"].shortcut().toString() == "Ctrl+E"
+    assert names[-1] == "action_quit" and window.acceptDrops()
+    plan_id = pilot(store)
+    window.reload_plans(select=plan_id)
+    assert made["export"].isEnabled() and made["mail"].isEnabled()

@@ -1,0 +1,251 @@
+"""What the exchange dialogs share: background work, settings, finished-work messages, folders.
+
+Work on the store goes through the window's :class:`~ui.tasks.Tasks` (found on the parent or one
+of its ancestors), so it runs on the one database thread and shows a progress dialog after
+600 ms. :func:`wait_for` runs such work and waits for it in a local event loop (the window stays
+responsive), so that a flow reads top to bottom: read the file, show the preview, store the plan.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from cxdesk.progress import Cancelled
+from cxdesk.storage.db import Store
+
+from ui import msgbox
+from ui.settings import Settings, declare
+from ui.tasks import Tasks
+
+EXPORT_FOLDER = declare("exchange/export_folder", "", str, "last folder of an export")
+EXPORT_FORMAT = declare("exchange/export_format", "docx", str, "last export format")
+EXPORT_LAYOUT = declare("exchange/export_layout", "official", str, "last export layout")
+EXPORT_FONT = declare("exchange/export_font_size", 12, int, "last font size of an export, pt")
+OPEN_FOLDER = declare("exchange/open_folder", "", str, "last folder a plan was read from")
+PACKAGE_FOLDER = declare("exchange/package_folder", "", str, "last folder of a package")
+MAIL_FORMAT = declare("exchange/mail_format", "cxplan", str, "what the last email carried")
+MAIL_TO = declare("exchange/mail_to", "", str, "the last recipient of an email")
+
+#: Files a plan can be read from.
+OPEN_SUFFIXES = (".docx", ".xlsx", ".cxplan")
+OPEN_FILTER = (
+    "Планы (*.docx *.xlsx *.cxplan);;Документ Word (*.docx);;Книга Excel (*.xlsx);;"
+    "Пакет cxdesk (*.cxplan)"
+)
+#: Set (to anything but 0) to keep files and folders from being opened (tests, screenshots).
+NO_OPEN_ENV = "CXDESK_NO_OPEN"
+
+_fallback_tasks: dict[int, Tasks] = {}
+_fallback_settings: list[Settings] = []
+
+
+def _ancestors(widget: QObject | None) -> list[QObject]:
+    out = []
+    while widget is not None:
+        out.append(widget)
+        widget = widget.parent()
+    return out
+
+
+def window_of(parent: QObject | None) -> Any:
+    """The main window (or stand-in) above ``parent``: the first ancestor with ``tasks``."""
+    hosts = (w for w in _ancestors(parent) if isinstance(getattr(w, "tasks", None), Tasks))
+    return next(hosts, None)
+
+
+def tasks_for(parent: QObject | None, store: Store) -> Tasks:
+    """The window's task runner for ``store``; one of our own when there is no window."""
+    host = window_of(parent)
+    if host is not None and host.tasks.store is store:
+        return host.tasks
+    tasks = _fallback_tasks.get(id(store))
+    if tasks is None or tasks.store is not store:
+        tasks = Tasks(store)
+        _fallback_tasks[id(store)] = tasks
+    return tasks
+
+
+def settings_for(parent: QObject | None) -> Settings:
+    """The window's settings, else the user's."""
+    for w in _ancestors(parent):
+        found = getattr(w, "settings", None)
+        if isinstance(found, Settings):
+            return found
+    if not _fallback_settings:
+        _fallback_settings.append(Settings())
+    return _fallback_settings[0]
+
+
+def wait_for(
+    parent: QWidget | None,
+    store: Store,
+    fn: Callable[..., Any],
+    *,
+    label: str = "",
+    progress: bool = False,
+) -> Any | None:
+    """Runs ``fn(store)`` (or ``fn(store, progress)``) on the database thread and waits.
+
+    Returns its result; None when it failed (the error was shown) or the user cancelled it.
+    """
+    box: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def work(*args: Any) -> tuple[bool, Any]:
+        try:
+            return True, fn(*args)
+        except Cancelled:
+            return False, None
+
+    def ok(result: tuple[bool, Any]) -> None:
+        box["done"] = result
+        loop.quit()
+
+    def failed(_exc: BaseException) -> bool:
+        box["done"] = (False, None)
+        loop.quit()
+        return False  # the task runner shows the error
+
+    tasks_for(parent, store).run(
+        work, parent=parent, success=ok, failure=failed, label=label, progress=progress
+    )
+    if "done" not in box:
+        loop.exec()
+    done, value = box["done"]
+    return value if done else None
+
+
+def remembered_folder(parent: QObject | None, setting: Any) -> Path:
+    """The folder last used for ``setting``, else Documents, else the home folder."""
+    saved = str(settings_for(parent).get(setting) or "")
+    if saved and Path(saved).is_dir():
+        return Path(saved)
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if docs and Path(docs).is_dir():
+        return Path(docs)
+    return Path.home()
+
+
+def remember_folder(parent: QObject | None, setting: Any, path: Path) -> None:
+    settings_for(parent).set(setting, str(Path(path).parent))
+
+
+def opening_allowed() -> bool:
+    return os.environ.get(NO_OPEN_ENV, "") in ("", "0")
+
+
+def open_path(path: Path) -> bool:
+    """Opens a file with its program (Word, Excel, the PDF viewer)."""
+    if not opening_allowed():
+        return False
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def show_in_folder(path: Path) -> bool:
+    """Opens the folder of ``path`` (on Windows with the file selected)."""
+    if not opening_allowed():
+        return False
+    if sys.platform == "win32":
+        try:
+            subprocess.Popen(["explorer", "/select,", str(path)])  # noqa: S603, S607
+            return True
+        except OSError:
+            pass
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
+
+
+def finished(
+    parent: QWidget | None,
+    text: str,
+    path: Path,
+    *,
+    can_open: bool = True,
+    detail: str = "",
+    title: str = msgbox.TITLE,
+    open_text: str = "Открыть файл",
+) -> None:
+    """Work done: says what was written, with «Открыть файл» and «Показать в папке»."""
+    recorder = getattr(msgbox, "_capture", None)
+    if recorder is not None:  # tests and screenshots: recorded, never shown
+        recorder.shown.append(msgbox.Shown("information", title, text))
+        return
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setObjectName("exchangeFinished")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if detail:
+        box.setInformativeText(detail)
+    opener = box.addButton(open_text, QMessageBox.ButtonRole.ActionRole) if can_open else None
+    folder = box.addButton("Показать в папке", QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton("Закрыть", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(opener or close)
+    box.setEscapeButton(close)
+    box.exec()
+    clicked = box.clickedButton()
+    if opener is not None and clicked is opener:
+        open_path(path)
+    elif clicked is folder:
+        show_in_folder(path)
+
+
+def choose(
+    parent: QWidget | None, text: str, choices: Sequence[str], detail: str = ""
+) -> int | None:
+    """Asks to pick one of ``choices`` (or cancel: None). Recorded answers: yes → 0, no → 1."""
+    recorder = getattr(msgbox, "_capture", None)
+    if recorder is not None:
+        recorder.shown.append(msgbox.Shown("question", msgbox.TITLE, text))
+        return 0 if recorder.answer else 1
+    box = QMessageBox(
+        QMessageBox.Icon.Question, msgbox.TITLE, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if detail:
+        box.setInformativeText(detail)
+    buttons = [box.addButton(c, QMessageBox.ButtonRole.AcceptRole) for c in choices]
+    cancel = box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(buttons[0])
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((i for i, b in enumerate(buttons) if b is clicked), None)
+
+
+def pdf_available() -> bool:
+    """True when the PDF writer (and printing, which shares its layout) is installed."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("cxdesk.io.pdf_render") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """«1 пункт», «3 пункта», «5 пунктов»."""
+    tail = n % 100
+    if 11 <= tail <= 14:
+        word = many
+    elif n % 10 == 1:
+        word = one
+    elif 2 <= n % 10 <= 4:
+        word = few
+    else:
+        word = many
+    return f"{n} {word}"
+
+
+def flat(text: str) -> str:
+    """Several lines as one (for a table cell); the full text goes to the tooltip."""
+    return "; ".join(line.strip() for line in (text or "").splitlines() if line.strip())

@@ -1,0 +1,310 @@
+"""«Файл → Экспорт…»: the plan written to Word, Excel or PDF in the official table format.
+
+The dialog asks for the format, the layout (official form, with start and end dates, or a
+progress report on a date), the font size, the margins (ГОСТ Р 7.0.97-2016 by default) and the
+file, proposed from the organisation and today's date in the folder used last time. The export
+runs on the database thread; an error keeps the dialog open so the user can change the file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cxdesk.io.model import ExportOptions
+from cxdesk.services.common import today
+from cxdesk.services.documents import export_plan, suggest_file_name
+from cxdesk.services.views import get_plan
+from cxdesk.storage.db import Store
+
+from ui import msgbox
+from ui.exchange import common as C
+
+#: Format key → what the user sees, and the file filter of the save dialog.
+FORMAT_TITLES = {
+    "docx": ("Документ Word (.docx)", "Документ Word (*.docx)"),
+    "xlsx": ("Книга Excel (.xlsx)", "Книга Excel (*.xlsx)"),
+    "pdf": ("PDF (.pdf)", "Документ PDF (*.pdf)"),
+}
+#: Layout key → its name and a line on what it prints.
+LAYOUT_TITLES = {
+    "official": ("Официальная форма",
+                 "Столбцы типового плана: № п/п, мероприятие, срок, ответственный, результат, "
+                 "вид документа."),
+    "dates": ("С датами начала и окончания",
+              "Вместо одного срока — дата начала и дата окончания каждого мероприятия."),
+    "report": ("Отчёт о ходе на дату",
+               "С отметкой о выполнении каждого пункта на выбранную дату."),
+}  # fmt: skip
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+MARGINS = ("left", "right", "top", "bottom")
+MARGIN_TITLES = {"left": "Левое", "right": "Правое", "top": "Верхнее", "bottom": "Нижнее"}
+
+
+def formats() -> list[str]:
+    """The formats this installation writes (PDF only when its writer is there)."""
+    return [f for f in FORMAT_TITLES if f != "pdf" or C.pdf_available()]
+
+
+class ExportDialog(QDialog):
+    """Export options and the file; :meth:`accept` writes the file.
+
+    After a successful export :attr:`written` is (path, rows).
+    """
+
+    def __init__(self, parent: QWidget | None, store: Store, plan_id: int, org: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Экспорт плана")
+        self.store = store
+        self.plan_id = plan_id
+        self.org = org
+        self.written: tuple[Path, int] | None = None
+        self._confirmed: Path | None = None  # a file the save dialog already agreed to replace
+        settings = C.settings_for(parent)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.format_combo = QComboBox(self)
+        self.format_combo.setObjectName("formatCombo")
+        for key in formats():
+            self.format_combo.addItem(FORMAT_TITLES[key][0], key)
+        index = self.format_combo.findData(settings.get(C.EXPORT_FORMAT))
+        self.format_combo.setCurrentIndex(max(index, 0))
+        form.addRow("&Формат:", self.format_combo)
+        layout.addLayout(form)
+
+        layout.addWidget(self._layout_box(settings.get(C.EXPORT_LAYOUT)))
+        layout.addWidget(self._page_box(int(settings.get(C.EXPORT_FONT))))
+
+        file_row = QHBoxLayout()
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setObjectName("pathEdit")
+        self.path_edit.setMinimumWidth(460)
+        folder = C.remembered_folder(parent, C.EXPORT_FOLDER)
+        self.path_edit.setText(str(folder / suggest_file_name(org or "План", self.fmt())))
+        browse = QPushButton("&Обзор…", self)
+        browse.setObjectName("browseButton")
+        browse.clicked.connect(self._browse)
+        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(browse)
+        file_label = QLabel("&Файл:", self)
+        file_label.setBuddy(self.path_edit)
+        layout.addWidget(file_label)
+        layout.addLayout(file_row)
+
+        buttons = QDialogButtonBox(self)
+        self.save_button = buttons.addButton("&Сохранить", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setDefault(True)
+        cancel = buttons.addButton("Отмена", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancelButton")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.format_combo.currentIndexChanged.connect(self._format_changed)
+        self._layout_changed()
+
+    # --- parts -------------------------------------------------------------------------------
+    def _layout_box(self, chosen: str) -> QGroupBox:
+        box = QGroupBox("Вид документа", self)
+        grid = QGridLayout(box)
+        grid.setVerticalSpacing(2)
+        grid.setColumnStretch(1, 1)
+        self.layout_group = QButtonGroup(self)
+        self.layout_buttons: dict[str, QRadioButton] = {}
+        row = 0
+        for key, (title, hint) in LAYOUT_TITLES.items():
+            button = QRadioButton(title, box)
+            button.setObjectName(f"layout_{key}")
+            self.layout_group.addButton(button)
+            self.layout_buttons[key] = button
+            grid.addWidget(button, row, 0)
+            if key == "report":
+                self.report_date = QDateEdit(box)
+                self.report_date.setObjectName("reportDate")
+                self.report_date.setDisplayFormat("dd.MM.yyyy")
+                self.report_date.setCalendarPopup(True)
+                t = today()
+                self.report_date.setDate(QDate(t.year, t.month, t.day))
+                self.report_date.setToolTip("Дата, на которую составлен отчёт о ходе исполнения")
+                grid.addWidget(self.report_date, row, 1, alignment=Qt.AlignmentFlag.AlignLeft)
+            note = QLabel(hint, box)
+            note.setWordWrap(True)
+            note.setIndent(22)
+            note.setEnabled(False)  # a quieter colour for the explanation
+            grid.addWidget(note, row + 1, 0, 1, 2)
+            row += 2
+        self.layout_buttons.get(chosen, self.layout_buttons["official"]).setChecked(True)
+        self.layout_group.buttonToggled.connect(lambda *_: self._layout_changed())
+        return box
+
+    def _page_box(self, font_size: int) -> QGroupBox:
+        box = QGroupBox("Страница", self)
+        grid = QGridLayout(box)
+        self.font_size = QSpinBox(box)
+        self.font_size.setObjectName("fontSize")
+        self.font_size.setRange(12, 14)
+        self.font_size.setSuffix(" пт")
+        self.font_size.setValue(min(max(font_size, 12), 14))
+        font_label = QLabel("&Размер шрифта:", box)
+        font_label.setBuddy(self.font_size)
+        grid.addWidget(font_label, 0, 0)
+        grid.addWidget(self.font_size, 0, 1)
+        grid.addWidget(QLabel("Поля:", box), 1, 0)
+        self.margins: dict[str, QDoubleSpinBox] = {}
+        for i, key in enumerate(MARGINS):
+            spin = QDoubleSpinBox(box)
+            spin.setObjectName(f"margin_{key}")
+            spin.setRange(0.0, 60.0)
+            spin.setDecimals(0)
+            spin.setSuffix(" мм")
+            spin.setToolTip(f"{MARGIN_TITLES[key]} поле")
+            self.margins[key] = spin
+            label = QLabel(MARGIN_TITLES[key].lower(), box)
+            label.setBuddy(spin)
+            grid.addWidget(label, 1 + i // 2, 1 + (i % 2) * 2, alignment=RIGHT)
+            grid.addWidget(spin, 1 + i // 2, 2 + (i % 2) * 2)
+        gost = QPushButton("По &ГОСТ Р 7.0.97-2016", box)
+        gost.setObjectName("gostButton")
+        gost.setToolTip("Левое 20 мм, правое 10 мм, верхнее и нижнее 20 мм")
+        gost.clicked.connect(self.reset_margins)
+        grid.addWidget(gost, 3, 1, 1, 4, alignment=Qt.AlignmentFlag.AlignLeft)
+        grid.setColumnStretch(5, 1)
+        self.reset_margins()
+        return box
+
+    # --- state -------------------------------------------------------------------------------
+    def fmt(self) -> str:
+        return str(self.format_combo.currentData())
+
+    def layout_key(self) -> str:
+        return next(k for k, b in self.layout_buttons.items() if b.isChecked())
+
+    def as_of(self) -> date:
+        return self.report_date.date().toPython()
+
+    def options(self) -> ExportOptions:
+        m = {k: float(s.value()) for k, s in self.margins.items()}
+        return ExportOptions(
+            layout=self.layout_key(), font_size=float(self.font_size.value()),
+            margin_left_mm=m["left"], margin_right_mm=m["right"],
+            margin_top_mm=m["top"], margin_bottom_mm=m["bottom"],
+        )  # fmt: skip
+
+    def path(self) -> Path:
+        text = self.path_edit.text().strip().strip('"')
+        path = Path(text).expanduser()
+        if text and path.suffix.lower() != "." + self.fmt():
+            path = path.with_name(path.name + "." + self.fmt())
+        return path
+
+    def reset_margins(self) -> None:
+        gost = ExportOptions()
+        for key, spin in self.margins.items():
+            spin.setValue(getattr(gost, f"margin_{key}_mm"))
+
+    def _layout_changed(self) -> None:
+        self.report_date.setEnabled(self.layout_key() == "report")
+
+    def _format_changed(self) -> None:
+        text = self.path_edit.text().strip()
+        if not text:
+            return
+        path = Path(text)
+        if path.suffix.lower() in (".docx", ".xlsx", ".pdf"):
+            self.path_edit.setText(str(path.with_suffix("." + self.fmt())))
+
+    def _browse(self) -> None:
+        fmt = self.fmt()
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Сохранить план как", str(self.path()), FORMAT_TITLES[fmt][1]
+        )
+        if chosen:
+            self.path_edit.setText(chosen)
+            self._confirmed = Path(chosen)
+
+    # --- the work ----------------------------------------------------------------------------
+    def accept(self) -> None:
+        path = self.path()
+        if not self.path_edit.text().strip():
+            msgbox.warning(self, "Укажите, в какой файл сохранить план (кнопка «Обзор…»).")
+            return
+        if not path.parent.is_dir():
+            msgbox.warning(
+                self, f"Папки «{path.parent}» нет. Выберите существующую папку кнопкой «Обзор…»."
+            )
+            return
+        if (
+            path.exists()
+            and self._confirmed != path
+            and not msgbox.question(
+                self, f"Файл «{path.name}» уже есть. Заменить его?", yes="Заменить"
+            )
+        ):
+            return
+        options, fmt, plan_id = self.options(), self.fmt(), self.plan_id
+        as_of = self.as_of() if options.layout == "report" else None
+
+        def work(store: Store, progress: Any) -> tuple[Path, int]:
+            return export_plan(store, plan_id, path, fmt, options, progress, as_of)
+
+        self.setEnabled(False)
+        try:
+            result = C.wait_for(
+                self, self.store, work, label=f"Запись «{path.name}»…", progress=True
+            )
+        finally:
+            self.setEnabled(True)
+        if result is None:
+            return
+        self.written = result
+        settings = C.settings_for(self.parent())
+        C.remember_folder(self.parent(), C.EXPORT_FOLDER, path)
+        settings.set(C.EXPORT_FORMAT, fmt)
+        settings.set(C.EXPORT_LAYOUT, options.layout)
+        settings.set(C.EXPORT_FONT, int(options.font_size))
+        super().accept()
+
+
+def run_export(parent: QWidget | None, store: Store, plan_id: int) -> Path | None:
+    """Shows the export dialog for a plan; returns the written file, or None."""
+    plan = C.wait_for(parent, store, lambda st: get_plan(st, plan_id))
+    if plan is None:
+        return None
+    dialog = ExportDialog(parent, store, plan_id, plan.org or plan.title)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.written is None:
+        return None
+    path, rows = dialog.written
+    C.finished(
+        parent,
+        f"План сохранён в файл «{path.name}» ({C.plural(rows, 'строка', 'строки', 'строк')}).",
+        path,
+        detail=f"Папка: {path.parent}",
+    )
+    return path

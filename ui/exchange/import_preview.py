@@ -1,0 +1,243 @@
+"""The import preview: what was read from a file, before anything is stored.
+
+Shows the plan as a tree (numbers, titles, deadlines, responsible, results), the title and
+approval block that were found, the typical plan it was matched to (or «не сопоставлен»), how
+many items, and every warning (what the reader guessed, skipped or did not understand). The user
+creates the plan or cancels; for a file of a plan that is already here, the user can also merge
+it into that plan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cxdesk.errors import NotFound
+from cxdesk.io.model import STATUS_TITLES, PlanDoc
+from cxdesk.services.importing import Incoming
+
+from ui.exchange import common as C
+
+NOT_FOUND = "не найден"
+
+
+def template_title(doc: PlanDoc) -> str:
+    """The matched typical plan's title, or «не сопоставлен»."""
+    if not doc.template_id:
+        return "не сопоставлен"
+    from cxdesk.domain.templates import get_template
+
+    try:
+        return get_template(doc.template_id).title
+    except NotFound:
+        return f"«{doc.template_id}» (нет в этой версии программы)"
+
+
+def approval_text(doc: PlanDoc) -> str:
+    parts = [doc.approver_position, doc.approver_name, doc.approval_date]
+    lines = [C.flat(p) for p in parts if p and p.strip()]
+    return "\n".join(lines) if lines else NOT_FOUND
+
+
+def counts_text(incoming: Incoming) -> str:
+    doc = incoming.doc
+    items = incoming.items()
+    headings = sum(1 for r in doc.rows if r.kind in ("block", "section"))
+    text = C.plural(items, "пункт", "пункта", "пунктов")
+    if headings:
+        text += f" в {C.plural(headings, 'разделе', 'разделах', 'разделах')}"
+    if incoming.is_package:
+        files = sum(len(r.attachments) for r in doc.rows)
+        text += f"; вложенных документов: {files}; записей истории: {len(incoming.history)}"
+    return text
+
+
+class PlanPreviewTree(QTreeWidget):
+    """The rows of a read plan as a tree: blocks hold sections, sections hold items."""
+
+    def __init__(self, doc: PlanDoc, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewTree")
+        with_status = any(r.status in STATUS_TITLES for r in doc.rows)
+        heads = ["№", "Мероприятие", "Срок", "Ответственный", "Результат"]
+        self.keys = ["number", "title", "deadline", "responsible", "result"]
+        if with_status:
+            heads.append("Статус")
+            self.keys.append("status")
+        self.setHeaderLabels(heads)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.setRootIsDecorated(True)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col, width in enumerate((70, 360, 140, 190, 210, 100)[: len(heads)]):
+            if col != 1:
+                self.setColumnWidth(col, width)
+        self._fill(doc)
+        self.expandAll()
+
+    def _fill(self, doc: PlanDoc) -> None:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        block: QTreeWidgetItem | None = None
+        section: QTreeWidgetItem | None = None
+        for row in doc.rows:
+            values = []
+            for key in self.keys:
+                value = getattr(row, key, "") or ""
+                if key == "deadline" and row.start:
+                    value = f"{row.start} — {value}" if value else f"с {row.start}"
+                if key == "status":
+                    value = STATUS_TITLES.get(value, "")
+                values.append(value)
+            item = QTreeWidgetItem([C.flat(v) for v in values])
+            for col, value in enumerate(values):
+                if value:
+                    item.setToolTip(col, value)
+            if row.kind == "block":
+                holder, block, section = None, item, None
+            elif row.kind == "section":
+                holder, section = block, item
+            else:
+                holder = section or block
+            if holder is None:
+                self.addTopLevelItem(item)
+            else:
+                holder.addChild(item)
+            if row.kind != "item":
+                for col in range(len(values)):
+                    item.setFont(col, bold)
+
+
+class ImportPreviewDialog(QDialog):
+    """What a file holds; «Создать план» (or, for a plan already here, «Объединить…»).
+
+    After exec, :attr:`choice` is ``"create"``, ``"merge"`` or None (cancelled).
+    """
+
+    def __init__(
+        self, incoming: Incoming, existing: Any = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("importPreview")
+        self.setWindowTitle(f"Загрузка плана из файла «{incoming.path.name}»")
+        self.incoming = incoming
+        self.existing = existing
+        self.choice: str | None = None
+        doc = incoming.doc
+        layout = QVBoxLayout(self)
+        layout.setSpacing(8)
+
+        if existing is not None:
+            banner = QLabel(
+                f"Этот план уже есть в программе: «{existing.org or existing.title}» "
+                f"(план {existing.id}). Объедините файл с ним, чтобы перенести изменения "
+                "коллеги по пунктам, или загрузите файл как отдельный новый план.",
+                self,
+            )
+            banner.setObjectName("existingBanner")
+            banner.setWordWrap(True)
+            banner.setFrameShape(QFrame.Shape.StyledPanel)
+            banner.setMargin(8)
+            banner.setStyleSheet("QLabel { background: #e8f1fb; color: #1b3a5c; }")
+            layout.addWidget(banner)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.fields: dict[str, QLabel] = {}
+        for key, label, value in (
+            ("file", "Файл:", str(incoming.path)),
+            ("title", "Заголовок:", C.flat(doc.title) or NOT_FOUND),
+            ("approval", "Гриф «УТВЕРЖДАЮ»:", approval_text(doc)),
+            ("org", "Организация:", C.flat(doc.org) or NOT_FOUND),
+            ("template", "Типовой план:", template_title(doc)),
+            ("count", "Прочитано:", counts_text(incoming)),
+        ):
+            widget = QLabel(value, self)
+            widget.setObjectName(f"preview_{key}")
+            widget.setWordWrap(True)
+            widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if value == NOT_FOUND or value == "не сопоставлен":
+                widget.setStyleSheet("QLabel { color: #8a5a00; }")
+            self.fields[key] = widget
+            form.addRow(label, widget)
+        layout.addLayout(form)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.tree = PlanPreviewTree(doc, splitter)
+        warn_box = QWidget(splitter)
+        wl = QVBoxLayout(warn_box)
+        wl.setContentsMargins(0, 4, 0, 0)
+        count = len(incoming.warnings)
+        self.warnings_label = QLabel(
+            f"Замечания при чтении ({count}): что программа предположила, пропустила или не "
+            "поняла — проверьте эти места после загрузки."
+            if count
+            else "Замечаний нет: файл прочитан полностью.",
+            warn_box,
+        )
+        self.warnings_label.setObjectName("warningsLabel")
+        self.warnings_label.setWordWrap(True)
+        wl.addWidget(self.warnings_label)
+        self.warnings = QListWidget(warn_box)
+        self.warnings.setObjectName("warningsList")
+        self.warnings.setWordWrap(True)
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for text in incoming.warnings:
+            QListWidgetItem(icon, text, self.warnings)
+        self.warnings.setVisible(bool(count))
+        wl.addWidget(self.warnings, 1)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(warn_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+
+        buttons = QDialogButtonBox(self)
+        role = QDialogButtonBox.ButtonRole
+        self.merge_button = None
+        if existing is not None:
+            self.merge_button = buttons.addButton(
+                f"&Объединить с планом «{_short(existing.org or existing.title)}»", role.ActionRole
+            )
+            self.merge_button.setObjectName("mergeButton")
+            self.merge_button.clicked.connect(lambda: self._choose("merge"))
+        self.create_button = buttons.addButton(
+            "&Загрузить как новый" if existing is not None else "&Создать план", role.ActionRole
+        )
+        self.create_button.setObjectName("createButton")
+        self.create_button.clicked.connect(lambda: self._choose("create"))
+        cancel = buttons.addButton("Отмена", role.RejectRole)
+        cancel.setObjectName("cancelButton")
+        buttons.rejected.connect(self.reject)
+        (self.merge_button or self.create_button).setDefault(True)
+        layout.addWidget(buttons)
+        self.resize(1060, 720)
+
+    def _choose(self, choice: str) -> None:
+        self.choice = choice
+        self.accept()
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = C.flat(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,182 @@
+"""The exchange entries of the main window's «Файл» menu, and files dropped on the window.
+
+:func:`install_exchange_actions` adds what the window's own action factory does not make yet:
+«Объединить с файлом коллеги…», «Экспорт…» (Ctrl+E), «Печать…» (Ctrl+P) and «Предварительный
+просмотр» (only when the PDF renderer is installed), «Сохранить пакет…», «Отправить по почте…».
+Entries the window already has (its ``Act.EXPORT``, ``Act.PRINT``, ``Act.OPEN_FILE``) are left
+as they are. The entries that need a plan follow the window's ``plan_opened`` signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from ui.exchange import common as C
+
+#: key → (text, shortcut, tip, needs an open plan)
+ENTRIES: dict[str, tuple[str, Any, str, bool]] = {
+    "open": ("&Открыть файл…", QKeySequence.StandardKey.Open,
+             "Загрузить план из файла docx, xlsx или .cxplan", False),
+    "merge": ("Объединить с &файлом коллеги…", None,
+              "Перенести в план изменения из файла, который прислал коллега", True),
+    "export": ("&Экспорт…", "Ctrl+E", "Сохранить план в Word, Excel или PDF", True),
+    "print": ("&Печать…", QKeySequence.StandardKey.Print, "Напечатать план", True),
+    "preview": ("Предварительный про&смотр", None, "Страницы плана, как они будут напечатаны",
+                True),
+    "package": ("Сохранить па&кет…", None,
+                "Один файл .cxplan с планом, историей и вложениями — для обмена с коллегой",
+                True),
+    "mail": ("Отправить по по&чте…", None, "Новое письмо с планом во вложении", True),
+}  # fmt: skip
+#: The window's own action (by object name) that makes ours unnecessary.
+OWNED_BY_WINDOW = {"open": "action_open_file", "export": "action_export", "print": "action_print"}
+
+
+def file_menu(window: Any) -> QMenu:
+    """The window's «Файл» menu (by object name, else by title); made when missing."""
+    menu = window.findChild(QMenu, "menu_Файл")
+    if menu is not None:
+        return menu
+    for act in window.menuBar().actions():
+        found = act.menu()
+        if found is not None and act.text().replace("&", "") == "Файл":
+            return found
+    first = window.menuBar().actions()[0] if window.menuBar().actions() else None
+    menu = QMenu("&Файл", window)
+    menu.setObjectName("menu_Файл")
+    window.menuBar().insertMenu(first, menu)
+    return menu
+
+
+class DropFilter(QObject):
+    """Lets the window take plan files dropped on it (docx, xlsx, .cxplan)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+
+    @staticmethod
+    def _plan_files(event: Any) -> bool:
+        mime = event.mimeData()
+        return mime is not None and any(
+            u.isLocalFile() and u.toLocalFile().lower().endswith(C.OPEN_SUFFIXES)
+            for u in mime.urls()
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and self._plan_files(event):
+            event.acceptProposedAction()  # type: ignore[attr-defined]
+            return True
+        if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
+            urls = list(event.mimeData().urls())
+            if self._plan_files(event):
+                event.acceptProposedAction()
+                from ui.exchange.opening import open_dropped_files
+
+                open_dropped_files(self.window, self.window.store, urls)
+                return True
+        return super().eventFilter(watched, event)
+
+
+def _slot(window: Any, key: str) -> Callable[[], Any]:
+    import ui.exchange as feature
+
+    calls = {
+        "open": feature.open_file, "merge": feature.merge_with_file,
+        "export": feature.export_plan, "print": feature.print_plan,
+        "preview": feature.preview_plan, "package": feature.save_package,
+        "mail": feature.send_by_mail,
+    }  # fmt: skip
+    return lambda: calls[key](window)
+
+
+def install_exchange_actions(window: Any) -> dict[str, QAction]:
+    """Adds the exchange entries to the window's «Файл» menu; returns them by key."""
+    made: dict[str, QAction] | None = getattr(window, "exchange_actions", None)
+    if made is not None:
+        return made
+    made = {}
+    menu = file_menu(window)
+    printing = C.pdf_available()
+    for key, (text, shortcut, tip, _needs_plan) in ENTRIES.items():
+        owner = OWNED_BY_WINDOW.get(key)
+        if owner and any(a.objectName() == owner for a in menu.actions()):
+            continue
+        if key in ("print", "preview") and not printing:
+            continue
+        act = QAction(text, window)
+        act.setObjectName(f"action_exchange_{key}")
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.setStatusTip(tip)
+        act.setToolTip(tip)
+        call = _slot(window, key)
+        act.triggered.connect(lambda _checked=False, call=call: call())
+        made[key] = act
+    _place(menu, made)
+    window.exchange_actions = made
+
+    def enable(plan_id: int) -> None:
+        for key, act in made.items():
+            if ENTRIES[key][3]:
+                act.setEnabled(bool(plan_id))
+
+    enable(getattr(window, "current_plan_id", None) or 0)
+    signal = getattr(window, "plan_opened", None)
+    if signal is not None:
+        signal.connect(enable)
+    window.setAcceptDrops(True)
+    window.exchange_drops = DropFilter(window)
+    window.installEventFilter(window.exchange_drops)
+    return made
+
+
+def _place(menu: QMenu, made: dict[str, QAction]) -> None:
+    """Open and merge after «Открыть файл…»; documents, then exchange, before «Выход»."""
+    actions = menu.actions()
+    by_name = {a.objectName(): a for a in actions}
+    quit_act = by_name.get("action_quit")
+    anchor = None
+    if quit_act is not None:
+        i = actions.index(quit_act)
+        anchor = actions[i - 1] if i > 0 and actions[i - 1].isSeparator() else quit_act
+    opener = by_name.get("action_open_file") or made.get("open")
+    if "open" in made:
+        first = next((a for a in actions if a.objectName() == "action_new_plan"), None)
+        after = actions[actions.index(first) + 1] if first and first is not actions[-1] else anchor
+        menu.insertAction(after, made["open"])
+    if "merge" in made:
+        actions = menu.actions()
+        after = None
+        if opener is not None and opener in actions and opener is not actions[-1]:
+            after = actions[actions.index(opener) + 1]
+        menu.insertAction(after or anchor, made["merge"])
+    documents = [made[k] for k in ("export", "print", "preview") if k in made]
+    theirs = [by_name[n] for n in ("action_print", "action_export") if n in by_name]
+    if documents and theirs:
+        actions = menu.actions()
+        last = max(theirs, key=actions.index)
+        after = actions[actions.index(last) + 1] if last is not actions[-1] else None
+        menu.insertActions(after, documents)
+    elif documents:
+        _group_before(menu, anchor, documents)
+    exchange = [made[k] for k in ("package", "mail") if k in made]
+    if exchange:
+        _group_before(menu, anchor, exchange)
+    if anchor is quit_act and quit_act is not None:
+        menu.insertSeparator(quit_act)
+
+
+def _group_before(menu: QMenu, anchor: QAction | None, group: list[QAction]) -> None:
+    """A separator and ``group`` before ``anchor`` (at the end when there is none)."""
+    if anchor is None:
+        menu.addSeparator()
+    else:
+        menu.insertSeparator(anchor)
+    menu.insertActions(anchor, group)  # type: ignore[arg-type]

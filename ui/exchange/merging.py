@@ -1,0 +1,153 @@
+"""«Файл → Объединить с файлом коллеги…»: compare, choose, apply as one undoable step.
+
+The chosen file is copied first, so that the comparison, the merge and a later «Повторить» all
+read the same bytes even if the colleague's file is moved or replaced. In the main window the
+merge goes onto the plan's undo stack as one command (undo calls ``undo_merge``; redo applies
+the same choice again); elsewhere :func:`run_merge` returns the ``MergeUndo``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from cxdesk.errors import NotFound
+from cxdesk.services.common import Changes
+from cxdesk.services.merge import MergeUndo, apply_merge, preview_merge, undo_merge
+from cxdesk.services.views import get_plan
+from cxdesk.storage.db import Store
+
+from ui import msgbox
+from ui.exchange import common as C
+from ui.exchange.merge_dialog import MergeDialog, row_titles
+from ui.undo import ServiceCommand
+
+_copies: list[Path] = []
+
+
+def _forget_copies() -> None:
+    for folder in _copies:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+atexit.register(_forget_copies)
+
+
+def keep_copy(path: Path) -> Path:
+    """A private copy of the colleague's file, kept until the program ends."""
+    source = Path(path)
+    if not source.is_file():
+        raise NotFound(f"Файл не найден: {source}. Проверьте путь и имя файла.")
+    folder = Path(tempfile.mkdtemp(prefix="cxdesk-merge-"))
+    _copies.append(folder)
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    return target
+
+
+def ask_merge_file(parent: QWidget | None) -> Path | None:
+    folder = C.remembered_folder(parent, C.OPEN_FOLDER)
+    chosen, _ = QFileDialog.getOpenFileName(
+        parent, "Объединить с файлом коллеги", str(folder), C.OPEN_FILTER
+    )
+    if not chosen:
+        return None
+    C.remember_folder(parent, C.OPEN_FOLDER, Path(chosen))
+    return Path(chosen)
+
+
+def merge_command(
+    plan_id: int, copy: Path, accept: set[int], undo: MergeUndo, runner: Any
+) -> ServiceCommand:
+    """The undo-stack command of a merge already applied."""
+    state = {"undo": undo}
+
+    def redo(store: Store) -> Changes:
+        _preview, state["undo"] = apply_merge(store, plan_id, copy, set(accept))
+        return Changes({plan_id}, structure=True, history=True, plans_list=True)
+
+    def take_back(store: Store) -> Changes:
+        return undo_merge(store, state["undo"])
+
+    return ServiceCommand(f"объединение с файлом «{copy.name}»", redo, take_back, runner)
+
+
+def run_merge(
+    parent: QWidget | None, store: Store, plan_id: int, path: Path | None = None
+) -> MergeUndo | None:
+    """Compares the plan with a file, lets the user choose, applies the choice.
+
+    Returns what undoes the merge (the window has already put it on its undo stack), or None
+    when nothing was merged.
+    """
+    if path is None:
+        path = ask_merge_file(parent)
+        if path is None:
+            return None
+    try:
+        copy = keep_copy(path)
+    except NotFound as exc:
+        msgbox.user_error(parent, exc)
+        return None
+    except OSError as exc:
+        msgbox.user_error(parent, f"Не удалось прочитать «{path}»: {exc.strerror or exc}.")
+        return None
+
+    def compare(st: Store, progress: Any) -> tuple[Any, Any]:
+        return preview_merge(st, plan_id, copy, progress), get_plan(st, plan_id)
+
+    got = C.wait_for(parent, store, compare, label=f"Сравнение с «{copy.name}»…", progress=True)
+    if got is None:
+        return None
+    preview, plan = got
+    label = plan.org or plan.title
+    if not preview.differences:
+        notes = "".join(f"\n\nЗамечание: {w}" for w in preview.warnings)
+        msgbox.information(
+            parent, f"Различий нет: план «{label}» уже совпадает с файлом «{copy.name}».{notes}"
+        )
+        return None
+    dialog = MergeDialog(preview, label, row_titles(plan), parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return apply_choice(parent, store, plan_id, copy, dialog.accepted_indexes())
+
+
+def apply_choice(
+    parent: QWidget | None, store: Store, plan_id: int, copy: Path, accept: set[int]
+) -> MergeUndo | None:
+    """Applies the chosen differences; in the window, one step on the plan's undo stack."""
+    if not accept:
+        return None
+    got = C.wait_for(
+        parent,
+        store,
+        lambda st, progress: apply_merge(st, plan_id, copy, set(accept), progress),
+        label="Перенос изменений…",
+        progress=True,
+    )
+    if got is None:
+        return None
+    _preview, undo = got
+    count = C.plural(len(accept), "изменение", "изменения", "изменений")
+    host = C.window_of(parent)
+    if host is not None and hasattr(host, "stack_for") and hasattr(host, "run_undo_call"):
+        command = merge_command(plan_id, copy, accept, undo, host.run_undo_call)
+        if hasattr(host, "push_command"):
+            host.push_command(plan_id, command)
+        else:
+            host.stack_for(plan_id).push(command)
+    if host is not None and hasattr(host, "apply_changes"):
+        host.apply_changes(Changes({plan_id}, structure=True, history=True, plans_list=True))
+    if host is not None and hasattr(host, "statusBar"):
+        undoable = " Отменить: Правка → Отменить." if hasattr(host, "stack_for") else ""
+        text = f"Из файла «{copy.name}» перенесено {count}.{undoable}"
+        host.statusBar().showMessage(text, 15000)
+    else:
+        msgbox.information(parent, f"Из файла «{copy.name}» перенесено {count}.")
+    return undo

@@ -1,0 +1,154 @@
+"""«Файл → Открыть файл…», files dropped on the window, and a .cxplan given at start.
+
+The file is read on the database thread (nothing is stored), then the import preview shows what
+was read. «Создать план» stores it as a new plan (``import_file``, the service the command line
+uses) and the window opens it. A file of a plan that is already here (its identity matches, as
+in a .cxplan package sent back by a colleague) can instead be merged into that plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from cxdesk.errors import NotFound
+from cxdesk.services.importing import import_file, read_incoming
+from cxdesk.services.views import get_plan
+from cxdesk.storage.db import Store
+
+from ui import msgbox
+from ui.exchange import common as C
+from ui.exchange.import_preview import ImportPreviewDialog
+
+
+def ask_open_path(parent: QWidget | None) -> Path | None:
+    """The file dialog of «Открыть файл…» (in the folder used last time)."""
+    folder = C.remembered_folder(parent, C.OPEN_FOLDER)
+    chosen, _ = QFileDialog.getOpenFileName(
+        parent, "Открыть план из файла", str(folder), C.OPEN_FILTER
+    )
+    if not chosen:
+        return None
+    C.remember_folder(parent, C.OPEN_FOLDER, Path(chosen))
+    return Path(chosen)
+
+
+def read_for_preview(store: Store, path: Path, progress: Any) -> tuple[Any, Any]:
+    """The file read (not stored) and the plan already here with the same identity, if any."""
+    incoming = read_incoming(store, path, progress)
+    existing = None
+    uid = incoming.doc.uid
+    if uid:
+        try:
+            plan = get_plan(store, uid)
+        except NotFound:
+            plan = None
+        if plan is not None and plan.uid == uid:
+            existing = plan
+    return incoming, existing
+
+
+def show_plan(parent: QWidget | None, plan_id: int) -> None:
+    """Opens a plan in the main window (when there is one)."""
+    host = C.window_of(parent)
+    if host is not None and hasattr(host, "reload_plans"):
+        host.reload_plans(select=plan_id)
+
+
+def open_plan_file(parent: QWidget | None, store: Store, path: Path) -> int | None:
+    """Reads a file, shows the preview; returns the created (or merged) plan's id, or None."""
+    path = Path(path)
+    got = C.wait_for(
+        parent,
+        store,
+        lambda st, progress: read_for_preview(st, path, progress),
+        label=f"Чтение «{path.name}»…",
+        progress=True,
+    )
+    if got is None:
+        return None
+    incoming, existing = got
+    try:
+        dialog = ImportPreviewDialog(incoming, existing, parent)
+        choice = dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        incoming.cleanup()
+    if choice == "merge" and existing is not None:
+        from ui.exchange.merging import run_merge
+
+        show_plan(parent, existing.id)
+        run_merge(parent, store, existing.id, path)
+        return int(existing.id)
+    if choice != "create":
+        return None
+    outcome = C.wait_for(
+        parent,
+        store,
+        lambda st, progress: import_file(st, path, progress),
+        label=f"Загрузка плана из «{path.name}»…",
+        progress=True,
+    )
+    if outcome is None or outcome.plan_id is None:
+        return None
+    show_plan(parent, outcome.plan_id)
+    host = C.window_of(parent)
+    if host is not None and hasattr(host, "statusBar"):
+        items = C.plural(outcome.items, "пункт", "пункта", "пунктов")
+        host.statusBar().showMessage(f"План загружен из «{path.name}»: {items}.", 15000)
+    return int(outcome.plan_id)
+
+
+def open_file(window: Any, path: Path | str | None = None) -> int | None:
+    """«Файл → Открыть файл…» (asks for the file when ``path`` is None)."""
+    if path is None:
+        path = ask_open_path(window)
+        if path is None:
+            return None
+    return open_plan_file(window, window.store, Path(path))
+
+
+def handle_startup_file(window: Any, store: Store, path: Path | str) -> int | None:
+    """A file given on the command line (``cxdesk FILE.cxplan``): import, or merge into the
+    plan it came from."""
+    return open_plan_file(window, store, Path(path))
+
+
+def _as_path(entry: Any) -> Path | None:
+    if isinstance(entry, QUrl):
+        return Path(entry.toLocalFile()) if entry.isLocalFile() else None
+    return Path(entry) if entry else None
+
+
+def open_dropped_files(window_or_parent: Any, store: Store, paths: Iterable[Any]) -> list[int]:
+    """Files dropped on the window (paths, strings or QUrls): each plan file is opened in turn.
+
+    Returns the ids of the plans created or merged.
+    """
+    wanted: list[Path] = []
+    refused: list[str] = []
+    for entry in paths:
+        path = _as_path(entry)
+        if path is None:
+            continue
+        if path.suffix.lower() in C.OPEN_SUFFIXES:
+            wanted.append(path)
+        else:
+            refused.append(path.name)
+    if refused:
+        names = ", ".join(f"«{n}»" for n in refused[:5]) + (" и другие" if len(refused) > 5 else "")
+        msgbox.warning(
+            window_or_parent,
+            f"Не загружено: {names}. Перетащите в окно план в виде документа Word (.docx), "
+            "книги Excel (.xlsx) или пакета cxdesk (.cxplan). Файлы .doc и .xls сначала "
+            "сохраните в Word или Excel как .docx или .xlsx.",
+        )
+    done = []
+    for path in wanted:
+        plan_id = open_plan_file(window_or_parent, store, path)
+        if plan_id is not None:
+            done.append(plan_id)
+    return done

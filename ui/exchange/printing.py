@@ -1,0 +1,109 @@
+"""«Файл → Печать…» and «Предварительный просмотр»: the same layout as the PDF export.
+
+Pages are drawn by ``cxdesk.io.pdf_render.render_to_printer`` on A4 landscape with the margins of
+ГОСТ Р 7.0.97-2016. The plan is read on the database thread; drawing happens on the main thread,
+as Qt's printing wants. Without the renderer these commands are not offered at all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QDialog, QWidget
+
+from cxdesk.io.model import ExportOptions
+from cxdesk.services.documents import plan_doc
+from cxdesk.storage.db import Store
+
+from ui import msgbox
+from ui.exchange import common as C
+
+
+def renderer() -> Any | None:
+    """``render_to_printer`` when the PDF renderer is installed, else None."""
+    if not C.pdf_available():
+        return None
+    module = importlib.import_module("cxdesk.io.pdf_render")
+    return getattr(module, "render_to_printer", None)
+
+
+def printing_available() -> bool:
+    return C.pdf_available()
+
+
+def make_printer(options: ExportOptions) -> QPrinter:
+    """A4 landscape with the document's margins."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    margins = QMarginsF(
+        options.margin_left_mm,
+        options.margin_top_mm,
+        options.margin_right_mm,
+        options.margin_bottom_mm,
+    )
+    printer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Landscape,
+            margins,
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    printer.setDocName("План мероприятий")
+    return printer
+
+
+def _load(parent: QWidget | None, store: Store, plan_id: int) -> tuple[Any, Any] | None:
+    render = renderer()
+    if render is None:
+        msgbox.warning(
+            parent,
+            "Печать в этой версии программы недоступна. Сохраните план в Word "
+            "(Файл → Экспорт…) и напечатайте его из Word.",
+        )
+        return None
+    doc = C.wait_for(parent, store, lambda st: plan_doc(st, plan_id), label="Подготовка печати…")
+    if doc is None:
+        return None
+    return render, doc
+
+
+def print_plan(parent: QWidget | None, store: Store, plan_id: int) -> bool:
+    """The system print dialog, then the plan printed; True when it was sent to the printer."""
+    loaded = _load(parent, store, plan_id)
+    if loaded is None:
+        return False
+    render, doc = loaded
+    options = ExportOptions()
+    printer = make_printer(options)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("Печать плана")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    render(doc, options, printer)
+    return True
+
+
+def preview_dialog(parent: QWidget | None, doc: Any, render: Any) -> QPrintPreviewDialog:
+    """The preview window for a plan document (its «Печать» button prints it)."""
+    options = ExportOptions()
+    printer = make_printer(options)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setObjectName("printPreview")
+    dialog.setWindowTitle("Предварительный просмотр")
+    dialog.paintRequested.connect(lambda target: render(doc, options, target))
+    dialog.resize(1100, 780)
+    dialog.printer_ = printer  # the dialog does not own the printer: keep it alive with it
+    return dialog
+
+
+def preview_plan(parent: QWidget | None, store: Store, plan_id: int) -> None:
+    """«Предварительный просмотр»: pages as they will print."""
+    loaded = _load(parent, store, plan_id)
+    if loaded is None:
+        return
+    render, doc = loaded
+    preview_dialog(parent, doc, render).exec()

@@ -1,0 +1,65 @@
+"""«Файл → Сохранить пакет…»: the plan with its answers, history and attachments in one
+.cxplan file, to send to a colleague, who loads it in cxdesk and sends it back to merge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from cxdesk.services.documents import suggest_file_name
+from cxdesk.services.packing import pack_plan
+from cxdesk.services.views import get_plan
+from cxdesk.storage.db import Store
+
+from ui.exchange import common as C
+
+PACKAGE_FILTER = "Пакет cxdesk (*.cxplan)"
+
+
+def ask_package_path(parent: QWidget | None, org: str) -> Path | None:
+    folder = C.remembered_folder(parent, C.PACKAGE_FOLDER)
+    proposed = folder / suggest_file_name(org or "План", "cxplan")
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, "Сохранить пакет плана", str(proposed), PACKAGE_FILTER
+    )
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() != ".cxplan":
+        path = path.with_name(path.name + ".cxplan")
+    return path
+
+
+def save_package(
+    parent: QWidget | None, store: Store, plan_id: int, out: Path | None = None
+) -> Path | None:
+    """Asks for the file (unless ``out`` is given), writes the package; returns its path."""
+    if out is None:
+        plan = C.wait_for(parent, store, lambda st: get_plan(st, plan_id))
+        if plan is None:
+            return None
+        out = ask_package_path(parent, plan.org or plan.title)
+        if out is None:
+            return None
+    target = Path(out)
+
+    def work(st: Store, progress: Any) -> tuple[Path, int, int]:
+        return pack_plan(st, plan_id, target, progress)
+
+    got = C.wait_for(parent, store, work, label=f"Сборка пакета «{target.name}»…", progress=True)
+    if got is None:
+        return None
+    path, items, files = got
+    C.remember_folder(parent, C.PACKAGE_FOLDER, path)
+    C.finished(
+        parent,
+        f"Пакет сохранён: «{path.name}» — {C.plural(items, 'пункт', 'пункта', 'пунктов')}, "
+        f"{C.plural(files, 'вложенный документ', 'вложенных документа', 'вложенных документов')}.",
+        path,
+        can_open=False,
+        detail="Отправьте этот файл коллеге: он откроет его в cxdesk (Файл → Открыть файл…), "
+        "а изменённый пакет вы перенесёте в свой план командой «Объединить с файлом коллеги…».",
+    )
+    return path
