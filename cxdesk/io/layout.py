@@ -28,14 +28,7 @@ from pathlib import Path
 
 from cxdesk.domain.deadlines import parse_deadline, parse_user_date
 from cxdesk.errors import UserError
-from cxdesk.io.model import (
-    DEFAULT_HEADINGS,
-    STATUS_TITLES,
-    Column,
-    ExportOptions,
-    PlanDoc,
-    Row,
-)
+from cxdesk.io.model import DEFAULT_HEADINGS, STATUS_TITLES, Column, ExportOptions, PlanDoc, Row
 from cxdesk.progress import Progress
 
 #: The layouts a writer knows.
@@ -72,16 +65,8 @@ _SAMPLE_ROWS = 1000
 _WORD_BREAK = re.compile(r"\s+|(?<=-)")
 
 #: Shares of the remaining width for the other columns.
-_WEIGHTS = {
-    "title": 30.0,
-    "deadline": 12.0,
-    "responsible": 17.0,
-    "result": 22.0,
-    "document": 22.0,
-    "materials": 18.0,
-    "note": 14.0,
-    "fact": 22.0,
-}
+_WEIGHTS = {"title": 30.0, "deadline": 12.0, "responsible": 17.0, "result": 22.0}
+_WEIGHTS |= {"document": 22.0, "materials": 18.0, "note": 14.0, "fact": 22.0}
 
 _BLANK_LINE = "_" * 38
 _SIGNATURE = "_" * 14
@@ -132,12 +117,8 @@ def check_options(options: ExportOptions) -> None:
         )
     if not 8.0 <= options.font_size <= 20.0:
         raise UserError("Размер шрифта должен быть от 8 до 20 пунктов.")
-    margins = (
-        options.margin_left_mm,
-        options.margin_right_mm,
-        options.margin_top_mm,
-        options.margin_bottom_mm,
-    )
+    o = options
+    margins = (o.margin_left_mm, o.margin_right_mm, o.margin_top_mm, o.margin_bottom_mm)
     if any(not 0.0 <= margin <= 60.0 for margin in margins):
         raise UserError("Поля страницы должны быть от 0 до 60 мм.")
 
@@ -145,11 +126,6 @@ def check_options(options: ExportOptions) -> None:
 def content_width_mm(options: ExportOptions) -> float:
     """The width of the text area of the page, in millimetres."""
     return PAGE_WIDTH_MM - options.margin_left_mm - options.margin_right_mm
-
-
-def content_height_mm(options: ExportOptions) -> float:
-    """The height of the text area of the page, in millimetres."""
-    return PAGE_HEIGHT_MM - options.margin_top_mm - options.margin_bottom_mm
 
 
 def plan_columns(plan: PlanDoc, layout: str) -> list[Column]:

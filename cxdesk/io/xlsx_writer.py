@@ -202,7 +202,7 @@ class _Writer:
         """The approval block, the title and the two heading rows; returns their row numbers."""
         widths = self.layout.widths_mm
         first = self.count
-        while first > 1 and sum(widths[first - 1 :]) < APPROVAL_WIDTH_MM:
+        while first > 1 and sum(widths[first - 1 :]) < APPROVAL_WIDTH_MM * 0.8:
             first -= 1
         for line in self.layout.approval:
             self.merged(line, first, self.styles.plain, False)
