@@ -120,7 +120,6 @@ class _Styles:
     """Prepared cells whose styles are copied onto new cells (much faster than setting each)."""
 
     def __init__(self, sheet: Worksheet, options: ExportOptions, keys: list[str]) -> None:
-        self._sheet = sheet
         size = options.font_size
         family = options.font_family
         regular = Font(name=family, size=size)
@@ -133,7 +132,7 @@ class _Styles:
             cell.font = font
             cell.alignment = Alignment(horizontal=align, vertical=vertical, wrap_text=True)
             if border is not None:
-                cell.border = grid
+                cell.border = border
             return cell._style
 
         self.plain = make(regular, "left", None)
@@ -145,26 +144,20 @@ class _Styles:
         self.columns = [
             make(regular, "center" if k in CENTRED_KEYS else "left", grid) for k in keys
         ]
-        self._quoted: dict[int, Any] = {}
-
-    def quoted(self, column: int) -> Any:
-        """The style of a column with the quote prefix (text that looks like a formula)."""
-        if column not in self._quoted:
-            cell = Cell(self._sheet)
-            cell._style = copy(self.columns[column])
-            cell.quotePrefix = True
-            self._quoted[column] = cell._style
-        return self._quoted[column]
 
 
 def _put(sheet: Worksheet, row: int, column: int, text: str, style: Any) -> Cell:
-    """Writes ``text`` as a text cell (never a formula) with a prepared style."""
+    """Writes ``text`` as a text cell (never a formula) with a prepared style; text that a
+    spreadsheet would take for a formula also gets the quote prefix, so it stays text when
+    edited."""
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 1] + "…"
     cell: Cell = sheet.cell(row=row, column=column, value=text or None)
     if text and cell.data_type != "s":
         cell.data_type = "s"
     cell._style = copy(style)
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True
     return cell
 
 
@@ -224,10 +217,7 @@ class _Writer:
         """An item row, as high as its tallest cell."""
         lines = 1
         for index, text in enumerate(texts):
-            style = self.styles.columns[index]
-            if text.startswith(_FORMULA_START):
-                style = self.styles.quoted(index)
-            _put(self.ws, self.row, index + 1, text, style)
+            _put(self.ws, self.row, index + 1, text, self.styles.columns[index])
             if text:
                 lines = max(lines, _lines(text, self.layout.widths_mm[index], self.options))
         self.ws.row_dimensions[self.row].height = _height(lines, self.options)
