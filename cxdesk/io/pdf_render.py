@@ -326,7 +326,8 @@ def render(
             if pages.drawn and pages.room() < need <= body:
                 pages.start_page()
             while pages.height(cells) > pages.room() + 0.01:
-                if pages.drawn and pages.room() < pages.first_line(cells) + 2 * pages.pad_y:
+                no_line = pages.room() < pages.first_line(cells) + 2 * pages.pad_y
+                if no_line and (pages.drawn or pages.page == 1):
                     pages.start_page()
                     continue
                 pages.draw_row(cells, fit=pages.room())
