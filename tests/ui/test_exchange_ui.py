@@ -108,10 +108,10 @@ def test_export_dialog_writes_a_docx_that_word_reads(
     def fill(dialog: QWidget) -> None:
         assert isinstance(dialog, ExportDialog)
         assert dialog.format_combo.currentData() == "docx"
-        assert ORG in dialog.path_edit.text() and dialog.path_edit.text().endswith(".docx")
+        assert ORG in dialog.name_edit.text() and dialog.path().suffix == ".docx"
         assert dialog.font_size.minimum() == 12 and dialog.font_size.maximum() == 14
         assert dialog.margins["left"].value() == 20 and dialog.margins["right"].value() == 10
-        dialog.path_edit.setText(str(out))
+        dialog.set_path(out)
         dialog.save_button.click()
 
     when_shown("exportDialog", fill)
@@ -120,7 +120,7 @@ def test_export_dialog_writes_a_docx_that_word_reads(
     assert " ".join(title.split()) in " ".join(texts.split())
     assert shown and shown[-1].kind == "information" and "план.docx" in shown[-1].text
     again = ExportDialog(host, store, plan_id, ORG)
-    assert Path(again.path_edit.text()).parent == out.parent  # the folder is remembered
+    assert again.path().parent == out.parent  # the folder is remembered
 
 
 def test_export_options_reach_the_writer_and_errors_keep_the_dialog(
@@ -128,7 +128,7 @@ def test_export_options_reach_the_writer_and_errors_keep_the_dialog(
 ) -> None:
     plan_id = pilot(store)
     dialog = ExportDialog(host, store, plan_id, ORG)
-    dialog.path_edit.setText(str(tmp_path / "нет такой папки" / "plan.docx"))
+    dialog.set_path(tmp_path / "нет такой папки" / "plan.docx")
     dialog.accept()
     assert dialog.written is None and "нет" in shown[-1].text.lower()
 
@@ -141,7 +141,7 @@ def test_export_options_reach_the_writer_and_errors_keep_the_dialog(
     assert (options.layout, options.font_size, options.margin_left_mm) == ("report", 14.0, 30.0)
     dialog.reset_margins()
     assert dialog.options().margin_left_mm == 20.0
-    dialog.path_edit.setText(str(tmp_path / "отчёт"))
+    dialog.name_edit.setText(str(tmp_path / "отчёт"))
     dialog.accept()
     assert dialog.written is not None and dialog.written[0] == tmp_path / "отчёт.xlsx"
     assert (tmp_path / "отчёт.xlsx").stat().st_size > 0
@@ -333,7 +333,7 @@ def test_mail_without_a_mail_program_leaves_a_draft(
     monkeypatch.setenv("CXDESK_NO_OPEN", "1")
     result = prepare_mail(host, store, pilot(store), "docx", "", None)
     assert result.method == "eml" and result.eml.is_file()
-    assert "Почтовая программа не найдена" in shown[-1].text and result.eml.name in shown[-1].text
+    assert "Почтовая программа не найдена" in shown[-1].text
 
 
 def test_mail_opens_a_new_message(
@@ -388,3 +388,84 @@ def test_menu_entries_follow_the_open_plan(qtbot: QtBot, store: Store, tmp_path:
     plan_id = pilot(store)
     window.reload_plans(select=plan_id)
     assert made["export"].isEnabled() and made["mail"].isEnabled()
+
+
+# ---- print -----------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not C.pdf_available(), reason="the PDF renderer is not installed")
+def test_print_preview_draws_the_plan_on_a4_landscape(
+    qtbot: QtBot, host: Host, store: Store
+) -> None:
+    from PySide6.QtGui import QPageLayout
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+    from cxdesk.services.documents import plan_doc
+
+    from ui.exchange.printing import preview_dialog, renderer
+
+    dialog = preview_dialog(host, plan_doc(store, pilot(store)), renderer())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    view = dialog.findChild(QPrintPreviewWidget)
+    view.updatePreview()
+    assert view.pageCount() >= 1
+    layout = dialog.printer_.pageLayout()
+    assert layout.orientation() == QPageLayout.Orientation.Landscape
+    assert round(layout.fullRect(QPageLayout.Unit.Millimeter).width()) == 297
+    dialog.close()
+
+
+def test_files_dropped_on_the_window_open_the_preview(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    from ui.mainwindow import MainWindow
+
+    window = MainWindow(store, Settings.in_file(tmp_path / "w.ini"), Tasks(store, True))
+    qtbot.addWidget(window)
+    install_exchange_actions(window)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(FIXTURES / "tula_plan.xlsx"))])
+    action, buttons, keys = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.NoModifier
+    enter = QDragEnterEvent(window.rect().center(), action, mime, buttons, keys)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    when_shown("importPreview", lambda d: d.create_button.click())
+    QApplication.sendEvent(window, QDropEvent(QPointF(10, 10), action, mime, buttons, keys))
+    assert [p.items for p in list_plans(store)] == [32]
+    assert window.current_plan_id == list_plans(store)[0].id
+
+
+def test_startup_package_of_a_known_plan_merges(
+    host: Host, store: Store, colleague: tuple[int, Path]
+) -> None:
+    from ui.exchange import handle_startup_file
+
+    plan_id, package = colleague
+    when_shown("importPreview", lambda d: d.merge_button.click())
+    when_shown("mergeDialog", lambda d: d.apply_button.click())
+    with msgbox.capture():
+        assert handle_startup_file(host, store, package) == plan_id
+    assert item_view(store, plan_id, "1").status == "done"
+    assert item_view(store, plan_id, "2").responsible == "Петрова А. А."
+    assert len(list_plans(store)) == 1 and host.opened == [plan_id]
+
+
+def test_work_runs_on_the_database_thread(
+    qtbot: QtBot, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    host = Host(store, tmp_path)
+    qtbot.addWidget(host)
+    host.tasks = Tasks(store, parent=host)  # the window's threaded runner
+    try:
+        plan_id = pilot(store)
+        path = save_package(host, store, plan_id, tmp_path / "в потоке.cxplan")
+        assert path is not None and path.is_file()
+        assert save_package(host, store, 999, tmp_path / "нет.cxplan") is None
+        assert shown[-1].kind == "error" and "999" in shown[-1].text
+    finally:
+        host.tasks.shutdown()

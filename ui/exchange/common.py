@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtGui import QColor, QDesktopServices, QPalette
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from cxdesk.progress import Cancelled
 from cxdesk.storage.db import Store
@@ -244,6 +244,21 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     else:
         word = many
     return f"{n} {word}"
+
+
+def quiet(label: QLabel) -> QLabel:
+    """An explanation in a softer colour that stays readable (between text and background)."""
+    palette = label.palette()
+    text = palette.color(QPalette.ColorRole.WindowText)
+    back = palette.color(QPalette.ColorRole.Window)
+    mixed = QColor(
+        (text.red() * 2 + back.red()) // 3,
+        (text.green() * 2 + back.green()) // 3,
+        (text.blue() * 2 + back.blue()) // 3,
+    )
+    palette.setColor(QPalette.ColorRole.WindowText, mixed)
+    label.setPalette(palette)
+    return label
 
 
 def flat(text: str) -> str:

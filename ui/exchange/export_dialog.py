@@ -87,6 +87,11 @@ class ExportDialog(QDialog):
         settings = C.settings_for(parent)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
+        about = QLabel(f"План: {C.flat(org)}" if org else "", self)
+        about.setObjectName("planLabel")
+        about.setWordWrap(True)
+        about.setVisible(bool(org))
+        layout.addWidget(about)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -102,21 +107,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self._layout_box(settings.get(C.EXPORT_LAYOUT)))
         layout.addWidget(self._page_box(int(settings.get(C.EXPORT_FONT))))
 
-        file_row = QHBoxLayout()
-        self.path_edit = QLineEdit(self)
-        self.path_edit.setObjectName("pathEdit")
-        self.path_edit.setMinimumWidth(460)
-        folder = C.remembered_folder(parent, C.EXPORT_FOLDER)
-        self.path_edit.setText(str(folder / suggest_file_name(org or "План", self.fmt())))
-        browse = QPushButton("&Обзор…", self)
-        browse.setObjectName("browseButton")
-        browse.clicked.connect(self._browse)
-        file_row.addWidget(self.path_edit, 1)
-        file_row.addWidget(browse)
-        file_label = QLabel("&Файл:", self)
-        file_label.setBuddy(self.path_edit)
-        layout.addWidget(file_label)
-        layout.addLayout(file_row)
+        layout.addWidget(self._file_box(parent, org))
 
         buttons = QDialogButtonBox(self)
         self.save_button = buttons.addButton("&Сохранить", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -155,13 +146,36 @@ class ExportDialog(QDialog):
                 self.report_date.setToolTip("Дата, на которую составлен отчёт о ходе исполнения")
                 grid.addWidget(self.report_date, row, 1, alignment=Qt.AlignmentFlag.AlignLeft)
             note = QLabel(hint, box)
-            note.setWordWrap(True)
             note.setIndent(22)
-            note.setEnabled(False)  # a quieter colour for the explanation
+            C.quiet(note)
             grid.addWidget(note, row + 1, 0, 1, 2)
             row += 2
         self.layout_buttons.get(chosen, self.layout_buttons["official"]).setChecked(True)
         self.layout_group.buttonToggled.connect(lambda *_: self._layout_changed())
+        return box
+
+    def _file_box(self, parent: QWidget | None, org: str) -> QGroupBox:
+        box = QGroupBox("Сохранить в файл", self)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.name_edit = QLineEdit(box)
+        self.name_edit.setObjectName("nameEdit")
+        self.name_edit.setMinimumWidth(440)
+        form.addRow("&Имя файла:", self.name_edit)
+        row = QHBoxLayout()
+        self.folder_edit = QLineEdit(box)
+        self.folder_edit.setObjectName("folderEdit")
+        browse = QPushButton("&Обзор…", box)
+        browse.setObjectName("browseButton")
+        browse.setToolTip("Выбрать папку и имя файла")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.folder_edit, 1)
+        row.addWidget(browse)
+        folder_label = QLabel("Па&пка:", box)
+        folder_label.setBuddy(self.folder_edit)
+        form.addRow(folder_label, row)
+        folder = C.remembered_folder(parent, C.EXPORT_FOLDER)
+        self.set_path(folder / suggest_file_name(org or "План", self.fmt()))
         return box
 
     def _page_box(self, font_size: int) -> QGroupBox:
@@ -218,11 +232,19 @@ class ExportDialog(QDialog):
         )  # fmt: skip
 
     def path(self) -> Path:
-        text = self.path_edit.text().strip().strip('"')
-        path = Path(text).expanduser()
-        if text and path.suffix.lower() != "." + self.fmt():
+        """The file to write: the folder and the name (a full path typed as the name wins)."""
+        name = Path(self.name_edit.text().strip().strip('"')).expanduser()
+        folder = Path(self.folder_edit.text().strip().strip('"')).expanduser()
+        path = name if name.is_absolute() else folder / name
+        if path.suffix.lower() != "." + self.fmt():
             path = path.with_name(path.name + "." + self.fmt())
         return path
+
+    def set_path(self, path: Path) -> None:
+        self.folder_edit.setText(str(path.parent))
+        self.name_edit.setText(path.name)
+        self.name_edit.setCursorPosition(0)
+        self.folder_edit.setCursorPosition(0)
 
     def reset_margins(self) -> None:
         gost = ExportOptions()
@@ -233,12 +255,10 @@ class ExportDialog(QDialog):
         self.report_date.setEnabled(self.layout_key() == "report")
 
     def _format_changed(self) -> None:
-        text = self.path_edit.text().strip()
-        if not text:
-            return
-        path = Path(text)
-        if path.suffix.lower() in (".docx", ".xlsx", ".pdf"):
-            self.path_edit.setText(str(path.with_suffix("." + self.fmt())))
+        name = Path(self.name_edit.text().strip())
+        if name.suffix.lower() in (".docx", ".xlsx", ".pdf"):
+            self.name_edit.setText(name.with_suffix("." + self.fmt()).name)
+            self.name_edit.setCursorPosition(0)
 
     def _browse(self) -> None:
         fmt = self.fmt()
@@ -246,19 +266,21 @@ class ExportDialog(QDialog):
             self, "Сохранить план как", str(self.path()), FORMAT_TITLES[fmt][1]
         )
         if chosen:
-            self.path_edit.setText(chosen)
-            self._confirmed = Path(chosen)
+            self.set_path(Path(chosen))
+            self._confirmed = self.path()
 
     # --- the work ----------------------------------------------------------------------------
     def accept(self) -> None:
-        path = self.path()
-        if not self.path_edit.text().strip():
-            msgbox.warning(self, "Укажите, в какой файл сохранить план (кнопка «Обзор…»).")
+        if not self.name_edit.text().strip():
+            msgbox.warning(self, "Укажите имя файла, в который сохранить план.")
+            self.name_edit.setFocus()
             return
+        path = self.path()
         if not path.parent.is_dir():
             msgbox.warning(
                 self, f"Папки «{path.parent}» нет. Выберите существующую папку кнопкой «Обзор…»."
             )
+            self.folder_edit.setFocus()
             return
         if (
             path.exists()

@@ -37,12 +37,14 @@ from cxdesk.services.importing import Incoming
 from ui.exchange import common as C
 
 NOT_FOUND = "не найден"
+NO_ORG = "не указана — впишите её после загрузки (План → Свойства плана…)"
+NOT_MATCHED = "не сопоставлен"
 
 
 def template_title(doc: PlanDoc) -> str:
     """The matched typical plan's title, or «не сопоставлен»."""
     if not doc.template_id:
-        return "не сопоставлен"
+        return NOT_MATCHED
     from cxdesk.domain.templates import get_template
 
     try:
@@ -89,7 +91,8 @@ class PlanPreviewTree(QTreeWidget):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate((70, 360, 140, 190, 210, 100)[: len(heads)]):
+        widths = (60, 0, 150, 170, 180, 95) if with_status else (80, 0, 180, 200, 220)
+        for col, width in enumerate(widths):
             if col != 1:
                 self.setColumnWidth(col, width)
         self._fill(doc)
@@ -123,9 +126,10 @@ class PlanPreviewTree(QTreeWidget):
                 self.addTopLevelItem(item)
             else:
                 holder.addChild(item)
-            if row.kind != "item":
-                for col in range(len(values)):
-                    item.setFont(col, bold)
+            if row.kind != "item":  # a heading: its number and title across the row
+                item.setText(0, " ".join(p for p in (row.number, C.flat(row.title)) if p))
+                item.setFont(0, bold)
+                item.setFirstColumnSpanned(True)
 
 
 class ImportPreviewDialog(QDialog):
@@ -149,8 +153,8 @@ class ImportPreviewDialog(QDialog):
 
         if existing is not None:
             banner = QLabel(
-                f"Этот план уже есть в программе: «{existing.org or existing.title}» "
-                f"(план {existing.id}). Объедините файл с ним, чтобы перенести изменения "
+                f"Этот план уже есть в программе: «{C.flat(existing.org or existing.title)}». "
+                "Объедините файл с ним, чтобы перенести изменения "
                 "коллеги по пунктам, или загрузите файл как отдельный новый план.",
                 self,
             )
@@ -168,7 +172,7 @@ class ImportPreviewDialog(QDialog):
             ("file", "Файл:", str(incoming.path)),
             ("title", "Заголовок:", C.flat(doc.title) or NOT_FOUND),
             ("approval", "Гриф «УТВЕРЖДАЮ»:", approval_text(doc)),
-            ("org", "Организация:", C.flat(doc.org) or NOT_FOUND),
+            ("org", "Организация:", C.flat(doc.org) or NO_ORG),
             ("template", "Типовой план:", template_title(doc)),
             ("count", "Прочитано:", counts_text(incoming)),
         ):
@@ -176,7 +180,7 @@ class ImportPreviewDialog(QDialog):
             widget.setObjectName(f"preview_{key}")
             widget.setWordWrap(True)
             widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if value == NOT_FOUND or value == "не сопоставлен":
+            if value in (NOT_FOUND, NO_ORG, NOT_MATCHED):
                 widget.setStyleSheet("QLabel { color: #8a5a00; }")
             self.fields[key] = widget
             form.addRow(label, widget)
@@ -216,8 +220,9 @@ class ImportPreviewDialog(QDialog):
         role = QDialogButtonBox.ButtonRole
         self.merge_button = None
         if existing is not None:
-            self.merge_button = buttons.addButton(
-                f"&Объединить с планом «{_short(existing.org or existing.title)}»", role.ActionRole
+            self.merge_button = buttons.addButton("&Объединить с планом…", role.ActionRole)
+            self.merge_button.setToolTip(
+                f"Перенести изменения из файла в план «{C.flat(existing.org or existing.title)}»"
             )
             self.merge_button.setObjectName("mergeButton")
             self.merge_button.clicked.connect(lambda: self._choose("merge"))
@@ -236,8 +241,3 @@ class ImportPreviewDialog(QDialog):
     def _choose(self, choice: str) -> None:
         self.choice = choice
         self.accept()
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = C.flat(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -50,6 +50,7 @@ class MailDialog(QDialog):
         self.setObjectName("mailDialog")
         self.setWindowTitle("Отправить план по почте")
         settings = C.settings_for(parent)
+        self.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         if org:
@@ -72,7 +73,7 @@ class MailDialog(QDialog):
             note = QLabel(hint, box)
             note.setWordWrap(True)
             note.setIndent(22)
-            note.setEnabled(False)
+            C.quiet(note)
             inner.addWidget(note)
         chosen = str(settings.get(C.MAIL_FORMAT))
         self.buttons.get(chosen, self.buttons["cxplan"]).setChecked(True)
@@ -130,17 +131,21 @@ def tell_result(parent: QWidget | None, result: Any) -> None:
         )
         return
     draft = Path(result.eml)
-    opened = (
-        "Черновик открыт — проверьте адрес и отправьте письмо."
-        if result.opened
-        else "Откройте его (двойным щелчком) и отправьте."
-    )
+    if result.opened:
+        text = (
+            "Почтовая программа не найдена: сохранён черновик письма, он открыт — проверьте "
+            "адрес и отправьте письмо."
+        )
+    else:
+        text = (
+            "Почтовая программа не найдена: сохранён черновик письма — откройте его и "
+            "отправьте (кнопка «Открыть черновик» или двойной щелчок по файлу в папке)."
+        )
     C.finished(
         parent,
-        f"Почтовая программа не найдена: сохранён черновик письма «{draft.name}» с "
-        f"вложением «{name}» — откройте его и отправьте.",
+        text,
         draft,
-        detail=f"{opened}\nПапка: {draft.parent}",
+        detail=f"Черновик: {draft.name}\nПапка: {draft.parent}",
         title="Черновик письма",
         open_text="Открыть черновик",
     )

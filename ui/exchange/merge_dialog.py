@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QStyle,
     QTreeWidget,
     QTreeWidgetItem,
@@ -36,6 +37,7 @@ INDEX_ROLE = Qt.ItemDataRole.UserRole + 1
 CONFLICT_BACK = QColor("#fde2cf")
 CONFLICT_TEXT = QColor("#8c1d00")
 EMPTY = "(пусто)"
+ROW_HEIGHT = 24
 COLUMNS = ("Что изменилось", "Сейчас в плане", "В файле коллеги")
 
 
@@ -97,17 +99,21 @@ class MergeDialog(QDialog):
         layout.addWidget(self.tree, 1)
 
         bottom = QHBoxLayout()
+        self.all_button = QPushButton("Принять &все", self)
+        self.all_button.setObjectName("acceptAllButton")
+        self.all_button.setToolTip("Отметить все изменения, и конфликты тоже")
+        self.all_button.clicked.connect(lambda: self.set_all(True))
+        self.none_button = QPushButton("&Снять все", self)
+        self.none_button.setObjectName("clearAllButton")
+        self.none_button.clicked.connect(lambda: self.set_all(False))
         self.count_label = QLabel(self)
         self.count_label.setObjectName("mergeCount")
+        bottom.addWidget(self.all_button)
+        bottom.addWidget(self.none_button)
+        bottom.addSpacing(12)
         bottom.addWidget(self.count_label, 1)
         buttons = QDialogButtonBox(self)
         role = QDialogButtonBox.ButtonRole
-        self.all_button = buttons.addButton("Принять &все", role.ActionRole)
-        self.all_button.setObjectName("acceptAllButton")
-        self.all_button.clicked.connect(lambda: self.set_all(True))
-        self.none_button = buttons.addButton("&Снять все", role.ActionRole)
-        self.none_button.setObjectName("clearAllButton")
-        self.none_button.clicked.connect(lambda: self.set_all(False))
         self.apply_button = buttons.addButton("&Применить выбранные", role.AcceptRole)
         self.apply_button.setObjectName("applyButton")
         self.apply_button.setDefault(True)
@@ -131,9 +137,9 @@ class MergeDialog(QDialog):
         )
         row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         text = QLabel(
-            f"Конфликтов: {conflicts}. Конфликт — поле, которое изменили и вы, и коллега после "
-            "последнего обмена файлами. Такие строки выделены цветом и не отмечены: останется "
-            "ваше значение. Отметьте строку, чтобы принять значение коллеги.",
+            f"Конфликтов: {conflicts}. Конфликт — это поле, которое изменили и вы, и коллега "
+            "после последнего обмена файлами. Такие строки выделены цветом и не отмечены: в плане "
+            "останется ваше значение. Отметьте строку, чтобы принять значение коллеги.",
             box,
         )
         text.setWordWrap(True)
@@ -166,6 +172,7 @@ class MergeDialog(QDialog):
                     group.setToolTip(0, head)
                     group.setFont(0, bold)
                     group.setFlags(flags | Qt.ItemFlag.ItemIsAutoTristate)
+                    group.setSizeHint(0, QSize(0, ROW_HEIGHT + 4))
                     self.tree.addTopLevelItem(group)
                     group.setFirstColumnSpanned(True)
                     groups[d.item] = group
@@ -182,6 +189,7 @@ class MergeDialog(QDialog):
                             item.setForeground(col, QBrush(QColor("#777777")))
                 group.addChild(item)
             item.setFlags(flags)
+            item.setSizeHint(0, QSize(0, ROW_HEIGHT))
             item.setData(0, INDEX_ROLE, d.index)
             if d.conflict:
                 item.setText(0, f"{item.text(0)} — конфликт")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
@@ -31,29 +30,19 @@ def renderer() -> Any | None:
     return getattr(module, "render_to_printer", None)
 
 
-def printing_available() -> bool:
-    return C.pdf_available()
-
-
-def make_printer(options: ExportOptions) -> QPrinter:
-    """A4 landscape with the document's margins."""
+def make_printer() -> QPrinter:
+    """A printer set to A4 landscape (the renderer sets its own margins on it)."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    margins = QMarginsF(
-        options.margin_left_mm,
-        options.margin_top_mm,
-        options.margin_right_mm,
-        options.margin_bottom_mm,
-    )
-    printer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Landscape,
-            margins,
-            QPageLayout.Unit.Millimeter,
-        )
-    )
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape)
     printer.setDocName("План мероприятий")
     return printer
+
+
+def print_options(parent: QWidget | None) -> ExportOptions:
+    """The official layout in the font size chosen for the last export."""
+    size = int(C.settings_for(parent).get(C.EXPORT_FONT))
+    return ExportOptions(font_size=float(min(max(size, 12), 14)))
 
 
 def _load(parent: QWidget | None, store: Store, plan_id: int) -> tuple[Any, Any] | None:
@@ -77,20 +66,26 @@ def print_plan(parent: QWidget | None, store: Store, plan_id: int) -> bool:
     if loaded is None:
         return False
     render, doc = loaded
-    options = ExportOptions()
-    printer = make_printer(options)
+    options = print_options(parent)
+    printer = make_printer()
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("Печать плана")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
-    render(doc, options, printer)
+    try:
+        render(doc, options, printer)
+    except OSError as exc:
+        msgbox.user_error(
+            parent, f"План не напечатан: {exc}. Проверьте, что принтер включён и доступен."
+        )
+        return False
     return True
 
 
 def preview_dialog(parent: QWidget | None, doc: Any, render: Any) -> QPrintPreviewDialog:
     """The preview window for a plan document (its «Печать» button prints it)."""
-    options = ExportOptions()
-    printer = make_printer(options)
+    options = print_options(parent)
+    printer = make_printer()
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setObjectName("printPreview")
     dialog.setWindowTitle("Предварительный просмотр")
