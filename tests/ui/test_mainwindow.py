@@ -62,8 +62,8 @@ def stored(store: Store, plan_id: int, number: str) -> object:
 def shown_items(window: MainWindow, parent: QModelIndex | None = None) -> list[str]:
     parent = parent or QModelIndex()
     out = []
-    for i in range(window.proxy.rowCount(parent)):
-        index = window.proxy.index(i, 0, parent)
+    for i in range(window.model.rowCount(parent)):
+        index = window.model.index(i, 0, parent)
         row = index.data(ROW_ROLE)
         if row.kind == "item":
             out.append(row.number.rstrip("."))

@@ -14,7 +14,7 @@ from cxdesk.storage.db import Store
 from tests.ui.helpers import BASIS, agency_plan, region_plan, row_id
 
 from ui.mainwindow import status
-from ui.mainwindow.filter_bar import Criteria, PlanFilter
+from ui.mainwindow.filter_bar import Criteria
 from ui.mainwindow.item_fields import HistoryModel
 from ui.mainwindow.plan_model import COLUMN, ROW_ROLE, PlanModel, load_rows
 from ui.mainwindow.plans_list import PlansModel
@@ -118,49 +118,48 @@ def test_update_rows_refreshes_only_the_changed_rows(qtbot: QtBot, store: Store)
     assert next(r for r in model.plan.rows if r.id == target).status == "done"
 
 
-def test_filter_passes_the_model_tester(qtmodeltester, store: Store) -> None:
+def test_filtered_model_passes_the_model_tester(qtmodeltester, store: Store) -> None:
     model = _model(store, agency_plan(store))
-    proxy = PlanFilter()
-    proxy.setSourceModel(model)
-    qtmodeltester.check(proxy)
-    proxy.set_criteria(Criteria(status="overdue"))
-    qtmodeltester.check(proxy)
-    proxy.set_criteria(Criteria(text="реестр"))
-    qtmodeltester.check(proxy)
+    model.set_criteria(Criteria(status="overdue"))
+    qtmodeltester.check(model)
+    model.set_criteria(Criteria(text="реестр"))
+    qtmodeltester.check(model)
+    model.set_criteria(Criteria(text="нет такого текста"))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0 and model.shown_items == 0
 
 
-def _shown(proxy: PlanFilter, parent: QModelIndex | None = None) -> list[str]:
+def _shown(model: PlanModel, parent: QModelIndex | None = None) -> list[str]:
     parent = parent or QModelIndex()
     out = []
-    for i in range(proxy.rowCount(parent)):
-        index = proxy.index(i, 0, parent)
+    for i in range(model.rowCount(parent)):
+        index = model.index(i, 0, parent)
         row = index.data(ROW_ROLE)
         if row.kind == "item":
             out.append(row.number)
-        out += _shown(proxy, index)
+        out += _shown(model, index)
     return out
 
 
 def test_filter_criteria(store: Store) -> None:
     plan_id = agency_plan(store)
-    proxy = PlanFilter()
-    proxy.setSourceModel(_model(store, plan_id))
-    proxy.set_criteria(Criteria(status="done"))
-    assert _shown(proxy) == ["1.1.", "1.2.", "2.1."]
-    proxy.set_criteria(Criteria(overdue_only=True))
-    assert "1.3." in _shown(proxy) and "1.6." in _shown(proxy) and len(_shown(proxy)) == 7
-    assert proxy.shown_items() == 7
-    proxy.set_criteria(Criteria(status="upcoming"))
-    assert _shown(proxy) == ["1.4."]
-    proxy.set_criteria(Criteria(status="excluded"))
-    assert _shown(proxy) == ["1.8."]
-    proxy.set_criteria(Criteria(responsible="Сидорова М. И."))
-    assert _shown(proxy) == ["1.5."]  # exactly this person, not «Сидорова М. И., консультант…»
-    proxy.set_criteria(Criteria(text="РЕЕСТР межведомственных"))
-    assert _shown(proxy) == ["1.4.", "1.5."]
-    proxy.set_criteria(Criteria(text="кадровый блок"))  # a heading: with all its items
-    assert _shown(proxy) == ["2.1.", "2.2.", "2.3.", "2.4."]
-    assert proxy.shown_items() == 4
+    model = _model(store, plan_id)
+    model.set_criteria(Criteria(status="done"))
+    assert _shown(model) == ["1.1.", "1.2.", "2.1."]
+    model.set_criteria(Criteria(overdue_only=True))
+    assert "1.3." in _shown(model) and "1.6." in _shown(model) and len(_shown(model)) == 7
+    assert model.shown_items == 7
+    model.set_criteria(Criteria(status="upcoming"))
+    assert _shown(model) == ["1.4."]
+    model.set_criteria(Criteria(status="excluded"))
+    assert _shown(model) == ["1.8."]
+    model.set_criteria(Criteria(responsible="Сидорова М. И."))
+    assert _shown(model) == ["1.5."]  # exactly this person, not «Сидорова М. И., консультант…»
+    model.set_criteria(Criteria(text="РЕЕСТР межведомственных"))
+    assert _shown(model) == ["1.4.", "1.5."]
+    model.set_criteria(Criteria(text="кадровый блок"))  # a heading: with all its items
+    assert _shown(model) == ["2.1.", "2.2.", "2.3.", "2.4."]
+    assert model.shown_items == 4
 
 
 def test_plans_model(qtmodeltester, store: Store) -> None:

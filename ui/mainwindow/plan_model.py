@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from cxdesk.domain.deadlines import UNREADABLE, format_date, parse_deadline
@@ -23,6 +23,7 @@ from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, Row
 
 from ui.mainwindow import status
+from ui.mainwindow.filter_bar import Criteria
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root: the default parent
@@ -43,6 +44,8 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the RowView
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the row id
 
 _HEADINGS = ("block", "section")
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 @dataclass
@@ -86,17 +89,28 @@ def load_rows(store: Store, plan_id: int, row_ids: set[int]) -> list[RowView]:
 
 
 class PlanModel(QAbstractItemModel):
-    """Rows of one plan as a tree; the internal id of an index is the row's position."""
+    """Rows of one plan as a tree; the internal id of an index is the row's position.
+
+    Signals: rows_changed(list): positions of rows about to be redrawn with new values.
+
+    The filter is applied here (:meth:`set_criteria`): the tree is rebuilt over the rows that
+    pass, with their blocks and sections. An edit does not re-apply it: a row that no longer
+    passes stays in sight until the filter changes, as in a spreadsheet.
+    """
+
+    rows_changed = Signal(list)
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)
         self.plan: PlanView | None = None
         self.rows: list[RowView] = []
         self.marks: list[Marks] = []
-        self._parent: list[int] = []
+        self.criteria = Criteria()
+        self.shown_items = 0
+        self._up: list[int] = []  # parent position of every row (-1: top level)
         self._children: list[list[int]] = []
         self._roots: list[int] = []
-        self._place: list[int] = []  # position of each row among its parent's children
+        self._place: list[int] = []  # position of each shown row among its parent's children
         self._by_id: dict[int, int] = {}
         self._bold = QFont()
         self._bold.setBold(True)
@@ -107,34 +121,89 @@ class PlanModel(QAbstractItemModel):
 
     # --- loading ---------------------------------------------------------------------------
     def set_plan(self, plan: PlanView | None) -> None:
-        """Replaces everything (a plan opened, or its structure changed)."""
+        """Replaces everything (a plan opened, or its structure changed); keeps the filter."""
         self.beginResetModel()
         self.plan = plan
         self.rows = list(plan.rows) if plan else []
         self.today = today()
         self.marks = [marks_of(r) for r in self.rows]
-        self._parent, self._children, self._roots, self._place = [], [], [], []
+        self._up = []
         stack: list[int] = []
         for i, row in enumerate(self.rows):
             while stack and self.rows[stack[-1]].depth >= row.depth:
                 stack.pop()
-            parent = stack[-1] if stack else -1
-            siblings = self._children[parent] if parent >= 0 else self._roots
-            self._place.append(len(siblings))
-            siblings.append(i)
-            self._parent.append(parent)
-            self._children.append([])
+            self._up.append(stack[-1] if stack else -1)
             if row.kind in _HEADINGS:
                 stack.append(i)
         self._by_id = {r.id: i for i, r in enumerate(self.rows)}
         self.last_column = "document"
         if plan and plan.template_id == "szn_pilot":
             self.last_column = "materials"
+        self._build()
         self.endResetModel()
 
+    def set_criteria(self, criteria: Criteria) -> None:
+        """Shows only the items that pass, with their blocks and sections."""
+        if criteria == self.criteria:
+            return
+        self.beginResetModel()
+        self.criteria = criteria
+        self._build()
+        self.endResetModel()
+
+    def _shown(self) -> list[bool]:
+        n = len(self.rows)
+        if not self.criteria.active:
+            return [True] * n
+        test = self.criteria.compile()
+        whole = self.criteria.text_only
+        keep = [False] * n
+        found_depth = -1  # a heading found by the search: all below it passes
+        for i, row in enumerate(self.rows):
+            if found_depth >= 0 and row.depth <= found_depth:
+                found_depth = -1
+            if row.kind != "item":
+                if found_depth >= 0:
+                    keep[i] = True
+                elif whole and test.matches(self.marks[i].haystack):
+                    keep[i] = True
+                    found_depth = row.depth
+            elif found_depth >= 0 or test.item_passes(row, self.marks[i].haystack):
+                keep[i] = True
+        for i in range(n):
+            if keep[i]:
+                up = self._up[i]
+                while up >= 0 and not keep[up]:
+                    keep[up] = True
+                    up = self._up[up]
+        return keep
+
+    def _build(self) -> None:
+        keep = self._shown()
+        n = len(self.rows)
+        self._children = [[] for _ in range(n)]
+        self._roots = []
+        self._place = [-1] * n
+        shown = 0
+        for i in range(n):
+            if not keep[i]:
+                continue
+            up = self._up[i]
+            siblings = self._children[up] if up >= 0 else self._roots
+            self._place[i] = len(siblings)
+            siblings.append(i)
+            shown += self.rows[i].kind == "item"
+        self.shown_items = shown
+
     def update_rows(self, views: list[RowView]) -> list[int]:
-        """Replaces cached rows by fresh views; returns the ids it knew (others are ignored)."""
+        """Replaces cached rows by fresh views; returns the ids it knew (others are ignored).
+
+        Signals rows_changed(list) with the positions (internal ids) first, so that views can
+        forget what they measured of them.
+        """
         known = []
+        positions = [self._by_id[v.id] for v in views if v.id in self._by_id]
+        self.rows_changed.emit(positions)
         for view in views:
             i = self._by_id.get(view.id)
             if i is None:
@@ -144,9 +213,10 @@ class PlanModel(QAbstractItemModel):
             if self.plan is not None:
                 self.plan.rows[i] = view
             known.append(view.id)
-            left = self.createIndex(self._place[i], 0, i)
-            right = self.createIndex(self._place[i], len(COLUMNS) - 1, i)
-            self.dataChanged.emit(left, right)
+            if self._place[i] >= 0:
+                left = self.createIndex(self._place[i], 0, i)
+                right = self.createIndex(self._place[i], len(COLUMNS) - 1, i)
+                self.dataChanged.emit(left, right)
         return known
 
     # --- lookups ---------------------------------------------------------------------------
@@ -156,15 +226,28 @@ class PlanModel(QAbstractItemModel):
     def row_at(self, index: Index) -> RowView | None:
         return self.rows[index.internalId()] if index.isValid() else None
 
-    def child_position(self, row: int, parent: Index) -> int:
-        """The cached position of the ``row``-th child of ``parent`` (for the filter)."""
-        if parent.isValid():
-            return self._children[parent.internalId()][row]
-        return self._roots[row]
+    def row_by_id(self, row_id: int) -> RowView | None:
+        i = self._by_id.get(row_id)
+        return None if i is None else self.rows[i]
+
+    def level(self, index: Index) -> int:
+        """How deep a row sits in the tree (0: top level), without asking Qt."""
+        depth = 0
+        up = self._up[index.internalId()] if index.isValid() else -1
+        while up >= 0:
+            depth += 1
+            up = self._up[up]
+        return depth
 
     def index_of(self, row_id: int, column: int = 0) -> QModelIndex:
+        """The index of a row; invalid when the row is unknown or hidden by the filter."""
         i = self._by_id.get(row_id)
-        return QModelIndex() if i is None else self.createIndex(self._place[i], column, i)
+        if i is None or self._place[i] < 0:
+            return QModelIndex()
+        return self.createIndex(self._place[i], column, i)
+
+    def total_items(self) -> int:
+        return sum(r.kind == "item" for r in self.rows)
 
     def counts(self) -> tuple[int, int, int, int]:
         """Items, done, overdue and excluded items of the plan, from the cache."""
@@ -194,7 +277,7 @@ class PlanModel(QAbstractItemModel):
     def parent(self, index: Index = ROOT) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
             return QModelIndex()
-        p = self._parent[index.internalId()]
+        p = self._up[index.internalId()]
         return QModelIndex() if p < 0 else self.createIndex(self._place[p], 0, p)
 
     def rowCount(self, parent: Index = ROOT) -> int:
@@ -208,9 +291,7 @@ class PlanModel(QAbstractItemModel):
         return len(COLUMNS)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else _NO_FLAGS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

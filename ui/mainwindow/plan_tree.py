@@ -8,7 +8,7 @@ item), so a plan of thousands of items opens at once. With wrapping off (Вид 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -45,7 +45,10 @@ class PlanTree(QTreeView):
         super().__init__(parent)
         self.setObjectName("planTree")
         self.wrap = True
-        self.setItemDelegate(WrapDelegate(self, WRAPPED, MAX_LINES, LIMITS, lambda: self.wrap))
+        self.delegate = WrapDelegate(
+            self, WRAPPED, MAX_LINES, LIMITS, lambda: self.wrap, row_cache=True
+        )
+        self.setItemDelegate(self.delegate)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setAlternatingRowColors(False)
@@ -67,6 +70,36 @@ class PlanTree(QTreeView):
         self._relayout.timeout.connect(self.scheduleDelayedItemsLayout)
         header.sectionResized.connect(self._on_section_resized)
         self.set_wrap(True)
+
+    def go_to(self, index: QModelIndex) -> None:
+        """Makes ``index`` the current row, scrolling there first.
+
+        With rows of different heights the tree measures every row between the top of the
+        screen and the old and new current rows; so the old one is dropped quietly, the view
+        scrolls, and only then the row is selected: a jump costs a screenful of rows.
+        """
+        if not index.isValid():
+            return
+        selection = self.selectionModel()
+        selection.blockSignals(True)
+        selection.clear()
+        selection.blockSignals(False)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.setCurrentIndex(index)
+        self.viewport().update()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Home and End jump through :meth:`go_to` (fast on long plans)."""
+        if event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) and self.model() is not None:
+            action = (
+                QAbstractItemView.CursorAction.MoveHome
+                if event.key() == Qt.Key.Key_Home
+                else QAbstractItemView.CursorAction.MoveEnd
+            )
+            self.go_to(self.moveCursor(action, event.modifiers()))
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def apply_default_widths(self) -> None:
         for key, _ in COLUMNS:

@@ -13,7 +13,13 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoGroup, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cxdesk.errors import NotFound, UserError
 from cxdesk.services.common import Changes
@@ -24,7 +30,7 @@ from cxdesk.services.views import PlanSummary, PlanView, get_plan, list_plans, p
 from ui import settings as S
 from ui.mainwindow import plan_ops
 from ui.mainwindow.actions import PLAN_ACTIONS, Act, build_menus, create_actions
-from ui.mainwindow.filter_bar import Criteria, FilterBar, PlanFilter
+from ui.mainwindow.filter_bar import Criteria, FilterBar
 from ui.mainwindow.item_panel import ItemPanel
 from ui.mainwindow.plan_model import COLUMNS, ROW_ROLE, PlanModel, load_rows
 from ui.mainwindow.plan_tree import PlanTree
@@ -80,10 +86,10 @@ class MainWindow(QMainWindow):
         self.plans_list = PlansList(self)
         self.filter_bar = FilterBar(self)
         self.model = PlanModel(self)
-        self.proxy = PlanFilter(self)
-        self.proxy.setSourceModel(self.model)
         self.tree = PlanTree(self)
-        self.tree.setModel(self.proxy)
+        self.tree.setModel(self.model)
+        self.model.modelAboutToBeReset.connect(self.tree.delegate.forget)
+        self.model.rows_changed.connect(self.tree.delegate.forget)
         self.tree.apply_default_widths()
         self.panel = ItemPanel(self, self)
         self.welcome = WelcomeView(
@@ -228,14 +234,15 @@ class MainWindow(QMainWindow):
 
     def select_row(self, row_id: int) -> None:
         """Selects a row by id (clears the filter if the row is hidden by it)."""
-        source = self.model.index_of(row_id)
-        index = self.proxy.mapFromSource(source)
-        if not index.isValid() and source.isValid():
+        index = self.model.index_of(row_id)
+        if not index.isValid() and self.model.row_by_id(row_id) is not None:
             self.filter_bar.clear()
-            index = self.proxy.mapFromSource(source)
+            index = self.model.index_of(row_id)
         if index.isValid():
-            self.tree.setCurrentIndex(index)
-            self.tree.scrollTo(index)
+            self._go_to(index)
+
+    def _go_to(self, index: QModelIndex) -> None:
+        self.tree.go_to(index)
 
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.panel.commit()
@@ -378,22 +385,25 @@ class MainWindow(QMainWindow):
             self.filter_bar.set_people(people(self.model.plan))
         row = self.panel.row
         if row is not None and row.id in known:
-            fresh = self.model.rows[self.model.position(self.model.index_of(row.id))]
-            self.panel.show_row(self.model.plan, fresh)
+            self.panel.show_row(self.model.plan, self.model.row_by_id(row.id))
             if history:
                 self._load_history(row.id)
 
     # --- filter and view -------------------------------------------------------------------
     def _on_filter(self, criteria: Criteria) -> None:
-        self.proxy.set_criteria(criteria)
+        self.panel.commit()
+        row = self.panel.row
+        self.model.set_criteria(criteria)
         self.tree.expandAll()
         self._update_count()
+        if row is not None:
+            index = self.model.index_of(row.id)
+            if index.isValid():
+                self._go_to(index)
 
     def _update_count(self) -> None:
-        items = sum(r.kind == "item" for r in self.model.rows)
-        active = self.proxy.criteria.active
-        shown = self.proxy.shown_items() if active else items
-        self.filter_bar.show_count(shown, items, active)
+        m = self.model
+        self.filter_bar.show_count(m.shown_items, m.total_items(), m.criteria.active)
 
     def show_view(self, key: str) -> None:
         """Вид → Все пункты / Просроченные / Ближайшие сроки."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +23,28 @@ Index = QModelIndex | QPersistentModelIndex
 _LINE_SEPARATOR = "\u2028"
 
 
+def _lines(text: str, font: QFont, width: int) -> list[tuple[int, float]]:
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    out: list[tuple[int, float]] = []
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        out.append((line.textStart(), line.height()))
+    layout.endLayout()
+    return out
+
+
+def count_lines(text: str, font: QFont, width: int) -> int:
+    """How many lines the text takes when wrapped to ``width`` (as item views wrap it)."""
+    return max(len(_lines(text.replace("\n", _LINE_SEPARATOR), font, width)), 1)
+
+
 def fit_text(text: str, font: QFont, width: int, height: int) -> str:
     """The text cut to the lines that fit in ``width`` × ``height``, the last one ending «…».
 
@@ -31,19 +53,7 @@ def fit_text(text: str, font: QFont, width: int, height: int) -> str:
     if width <= 0 or not text:
         return text
     flat = text.replace("\n", _LINE_SEPARATOR)
-    layout = QTextLayout(flat, font)
-    option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-    layout.setTextOption(option)
-    starts: list[tuple[int, float]] = []
-    layout.beginLayout()
-    while True:
-        line = layout.createLine()
-        if not line.isValid():
-            break
-        line.setLineWidth(width)
-        starts.append((line.textStart(), line.height()))
-    layout.endLayout()
+    starts = _lines(flat, font, width)
     used = 0.0
     fit = 0
     for _start, line_height in starts:
@@ -61,7 +71,11 @@ def fit_text(text: str, font: QFont, width: int, height: int) -> str:
 
 
 class WrapDelegate(QStyledItemDelegate):
-    """Wraps the text of ``columns`` (at most ``max_lines`` lines, or per column ``limits``)."""
+    """Wraps the text of ``columns`` (at most ``max_lines`` lines, or per column ``limits``).
+
+    With ``row_cache`` the height of a whole row is measured once and kept (keyed by the
+    index's internal id and the column widths); call :meth:`forget` when rows change.
+    """
 
     def __init__(
         self,
@@ -70,6 +84,7 @@ class WrapDelegate(QStyledItemDelegate):
         max_lines: int = 5,
         limits: dict[int, int] | None = None,
         enabled: Callable[[], bool] = lambda: True,
+        row_cache: bool = False,
     ) -> None:
         super().__init__(view)
         self.view = view
@@ -77,6 +92,12 @@ class WrapDelegate(QStyledItemDelegate):
         self.max_lines = max_lines
         self.limits = limits or {}
         self.enabled = enabled
+        self.row_cache = row_cache  # rows keyed by internal id (a tree model's stable ids)
+        self._rows: dict[int, tuple[tuple[tuple[int, ...], bool], QSize]] = {}
+        self._widths: tuple[int, ...] | None = None
+        view.header().sectionResized.connect(self._widths_changed)
+        self._heights: dict[tuple[str, int, bool, bool], int] = {}
+        self._text_margin = -1
 
     def wraps(self, column: int) -> bool:
         return column in self.columns and self.enabled()
@@ -106,24 +127,83 @@ class WrapDelegate(QStyledItemDelegate):
         opt.text = fit_text(opt.text, opt.font, rect.width() - 2 * margin, rect.height())
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
+    def forget(self, keys: object = None) -> None:
+        """Drops cached row heights: of some rows (their internal ids), or all."""
+        if keys is None:
+            self._rows.clear()
+        else:
+            for key in keys:  # type: ignore[attr-defined]
+                self._rows.pop(key, None)
+
+    def _stamp(self) -> tuple[tuple[int, ...], bool]:
+        if self._widths is None:
+            header = self.view.header()
+            self._widths = tuple(header.sectionSize(c) for c in sorted(self.columns))
+        return self._widths, self.enabled()
+
+    def _widths_changed(self, *_: object) -> None:
+        self._widths = None
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        line = opt.fontMetrics.lineSpacing()
-        if not self.wraps(index.column()):
-            return QSize(10, max(line, 16) + 6)
-        width = self.view.columnWidth(index.column())
-        if index.column() == self.view.treePosition() or (
-            index.column() == 0 and self.view.treePosition() < 0
-        ):
-            depth = 0
-            parent = index.parent()
-            while parent.isValid():
-                depth += 1
-                parent = parent.parent()
-            width -= self.view.indentation() * (depth + int(self.view.rootIsDecorated()))
-        opt.rect = QRect(0, 0, max(width, 40), 1)
-        style = self.view.style()
-        size = style.sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, opt, QSize(), self.view)
-        lines = self.limits.get(index.column(), self.max_lines)
-        return QSize(size.width(), min(size.height(), line * lines + 6))
+        if not self.row_cache:
+            return self._cell(option, index)
+        # a tree asks every column of a row in turn: measure the row once, answer from memory
+        stamp = self._stamp()
+        key = index.internalId()
+        cached = self._rows.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        line = option.fontMetrics.lineSpacing()
+        height = max(line, 16) + 6
+        if stamp[1]:
+            for column in self.columns:
+                height = max(height, self._cell(option, index.siblingAtColumn(column)).height())
+        size = QSize(10, height)
+        self._rows[key] = (stamp, size)
+        return size
+
+    def _cell(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        line = option.fontMetrics.lineSpacing()
+        base = max(line, 16) + 6
+        column = index.column()
+        if not self.wraps(column):
+            return QSize(10, base)
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not text:
+            return QSize(10, base)
+        font = index.data(Qt.ItemDataRole.FontRole)
+        if not isinstance(font, QFont):
+            font = option.font
+        width = self.view.columnWidth(column) - 2 * self._margin()
+        if column == max(self.view.treePosition(), 0):
+            width -= self.view.indentation() * (self._depth(index) + self.view.rootIsDecorated())
+        if index.data(Qt.ItemDataRole.DecorationRole):
+            width -= option.decorationSize.width() + 2 * self._margin()
+        key = (text, width, font.bold(), font.italic())
+        height = self._heights.get(key)
+        if height is None:
+            lines = count_lines(text, font, max(width, 20))
+            height = lines * QFontMetrics(font).lineSpacing()
+            if len(self._heights) > 50_000:
+                self._heights.clear()
+            self._heights[key] = height
+        limit = self.limits.get(column, self.max_lines) * line
+        return QSize(10, max(base, min(height, limit) + 6))
+
+    def _margin(self) -> int:
+        if self._text_margin < 0:
+            style = self.view.style()
+            metric = QStyle.PixelMetric.PM_FocusFrameHMargin
+            self._text_margin = style.pixelMetric(metric, None, self.view) + 1
+        return self._text_margin
+
+    def _depth(self, index: Index) -> int:
+        level = getattr(self.view.model(), "level", None)
+        if level is not None:
+            return int(level(index))
+        depth = 0
+        parent = index.parent()
+        while parent.isValid():
+            depth += 1
+            parent = parent.parent()
+        return depth
