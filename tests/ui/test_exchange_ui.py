@@ -85,7 +85,11 @@ def when_shown(name: str, act: Callable[[QWidget], None]) -> None:
     def poll() -> None:
         widget = QApplication.activeModalWidget()
         if widget is not None and widget.objectName() == name and widget.isVisible():
-            act(widget)
+            try:
+                act(widget)
+            except BaseException:
+                widget.close()  # never leave a test waiting on an open dialog
+                raise
             return
         tries[0] += 1
         if tries[0] < 500:
@@ -411,7 +415,7 @@ def test_print_preview_draws_the_plan_on_a4_landscape(
     view = dialog.findChild(QPrintPreviewWidget)
     view.updatePreview()
     assert view.pageCount() >= 1
-    layout = dialog.printer_.pageLayout()
+    layout = dialog.page_printer.pageLayout()
     assert layout.orientation() == QPageLayout.Orientation.Landscape
     assert round(layout.fullRect(QPageLayout.Unit.Millimeter).width()) == 297
     dialog.close()

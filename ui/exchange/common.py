@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -197,29 +197,6 @@ def finished(
         open_path(path)
     elif clicked is folder:
         show_in_folder(path)
-
-
-def choose(
-    parent: QWidget | None, text: str, choices: Sequence[str], detail: str = ""
-) -> int | None:
-    """Asks to pick one of ``choices`` (or cancel: None). Recorded answers: yes → 0, no → 1."""
-    recorder = getattr(msgbox, "_capture", None)
-    if recorder is not None:
-        recorder.shown.append(msgbox.Shown("question", msgbox.TITLE, text))
-        return 0 if recorder.answer else 1
-    box = QMessageBox(
-        QMessageBox.Icon.Question, msgbox.TITLE, text, QMessageBox.StandardButton.NoButton, parent
-    )
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    if detail:
-        box.setInformativeText(detail)
-    buttons = [box.addButton(c, QMessageBox.ButtonRole.AcceptRole) for c in choices]
-    cancel = box.addButton("Отмена", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(buttons[0])
-    box.setEscapeButton(cancel)
-    box.exec()
-    clicked = box.clickedButton()
-    return next((i for i, b in enumerate(buttons) if b is clicked), None)
 
 
 def pdf_available() -> bool:

@@ -83,6 +83,7 @@ class ExportDialog(QDialog):
         self.plan_id = plan_id
         self.org = org
         self.written: tuple[Path, int] | None = None
+        self._busy = False
         self._confirmed: Path | None = None  # a file the save dialog already agreed to replace
         settings = C.settings_for(parent)
         layout = QVBoxLayout(self)
@@ -221,7 +222,8 @@ class ExportDialog(QDialog):
         return next(k for k, b in self.layout_buttons.items() if b.isChecked())
 
     def as_of(self) -> date:
-        return self.report_date.date().toPython()
+        chosen = self.report_date.date()
+        return date(chosen.year(), chosen.month(), chosen.day())
 
     def options(self) -> ExportOptions:
         m = {k: float(s.value()) for k, s in self.margins.items()}
@@ -270,7 +272,13 @@ class ExportDialog(QDialog):
             self._confirmed = self.path()
 
     # --- the work ----------------------------------------------------------------------------
+    def reject(self) -> None:
+        if not self._busy:  # while the file is written, «Прервать» in the progress stops it
+            super().reject()
+
     def accept(self) -> None:
+        if self._busy:
+            return
         if not self.name_edit.text().strip():
             msgbox.warning(self, "Укажите имя файла, в который сохранить план.")
             self.name_edit.setFocus()
@@ -296,13 +304,15 @@ class ExportDialog(QDialog):
         def work(store: Store, progress: Any) -> tuple[Path, int]:
             return export_plan(store, plan_id, path, fmt, options, progress, as_of)
 
-        self.setEnabled(False)
+        self._busy = True  # a second click while the file is written does nothing
+        self.save_button.setEnabled(False)
         try:
             result = C.wait_for(
                 self, self.store, work, label=f"Запись «{path.name}»…", progress=True
             )
         finally:
-            self.setEnabled(True)
+            self._busy = False
+            self.save_button.setEnabled(True)
         if result is None:
             return
         self.written = result

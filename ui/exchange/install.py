@@ -87,7 +87,7 @@ class DropFilter(QObject):
 def _slot(window: Any, key: str) -> Callable[[], Any]:
     import ui.exchange as feature
 
-    calls = {
+    calls: dict[str, Callable[..., Any]] = {
         "open": feature.open_file, "merge": feature.merge_with_file,
         "export": feature.export_plan, "print": feature.print_plan,
         "preview": feature.preview_plan, "package": feature.save_package,
@@ -137,6 +137,27 @@ def install_exchange_actions(window: Any) -> dict[str, QAction]:
     return made
 
 
+def _following(menu: QMenu, act: QAction | None) -> QAction | None:
+    """The entry after ``act`` (None at the end, or when ``act`` is not in the menu)."""
+    actions = menu.actions()
+    if act is None or act not in actions:
+        return None
+    i = actions.index(act)
+    return actions[i + 1] if i + 1 < len(actions) else None
+
+
+def _insert(menu: QMenu, before: QAction | None, group: list[QAction], separate: bool) -> None:
+    """``group`` before ``before`` (at the end when None), after a separator if ``separate``."""
+    if before is None:
+        if separate:
+            menu.addSeparator()
+        menu.addActions(group)
+        return
+    if separate:
+        menu.insertSeparator(before)
+    menu.insertActions(before, group)
+
+
 def _place(menu: QMenu, made: dict[str, QAction]) -> None:
     """Open and merge after «Открыть файл…»; documents, then exchange, before «Выход»."""
     actions = menu.actions()
@@ -146,37 +167,20 @@ def _place(menu: QMenu, made: dict[str, QAction]) -> None:
     if quit_act is not None:
         i = actions.index(quit_act)
         anchor = actions[i - 1] if i > 0 and actions[i - 1].isSeparator() else quit_act
-    opener = by_name.get("action_open_file") or made.get("open")
     if "open" in made:
-        first = next((a for a in actions if a.objectName() == "action_new_plan"), None)
-        after = actions[actions.index(first) + 1] if first and first is not actions[-1] else anchor
-        menu.insertAction(after, made["open"])
+        after_new = _following(menu, by_name.get("action_new_plan"))
+        _insert(menu, after_new or anchor, [made["open"]], False)
+    opener = by_name.get("action_open_file") or made.get("open")
     if "merge" in made:
-        actions = menu.actions()
-        after = None
-        if opener is not None and opener in actions and opener is not actions[-1]:
-            after = actions[actions.index(opener) + 1]
-        menu.insertAction(after or anchor, made["merge"])
+        _insert(menu, _following(menu, opener) or anchor, [made["merge"]], False)
     documents = [made[k] for k in ("export", "print", "preview") if k in made]
-    theirs = [by_name[n] for n in ("action_print", "action_export") if n in by_name]
+    theirs = [by_name[n] for n in ("action_export", "action_print") if n in by_name]
     if documents and theirs:
-        actions = menu.actions()
-        last = max(theirs, key=actions.index)
-        after = actions[actions.index(last) + 1] if last is not actions[-1] else None
-        menu.insertActions(after, documents)
+        _insert(menu, _following(menu, theirs[-1]), documents, False)
     elif documents:
-        _group_before(menu, anchor, documents)
+        _insert(menu, anchor, documents, True)
     exchange = [made[k] for k in ("package", "mail") if k in made]
     if exchange:
-        _group_before(menu, anchor, exchange)
-    if anchor is quit_act and quit_act is not None:
+        _insert(menu, anchor, exchange, True)
+    if anchor is not None and anchor is quit_act:
         menu.insertSeparator(quit_act)
-
-
-def _group_before(menu: QMenu, anchor: QAction | None, group: list[QAction]) -> None:
-    """A separator and ``group`` before ``anchor`` (at the end when there is none)."""
-    if anchor is None:
-        menu.addSeparator()
-    else:
-        menu.insertSeparator(anchor)
-    menu.insertActions(anchor, group)  # type: ignore[arg-type]

@@ -82,17 +82,23 @@ def print_plan(parent: QWidget | None, store: Store, plan_id: int) -> bool:
     return True
 
 
-def preview_dialog(parent: QWidget | None, doc: Any, render: Any) -> QPrintPreviewDialog:
-    """The preview window for a plan document (its «Печать» button prints it)."""
-    options = print_options(parent)
-    printer = make_printer()
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setObjectName("printPreview")
-    dialog.setWindowTitle("Предварительный просмотр")
-    dialog.paintRequested.connect(lambda target: render(doc, options, target))
-    dialog.resize(1100, 780)
-    dialog.printer_ = printer  # the dialog does not own the printer: keep it alive with it
-    return dialog
+class PreviewDialog(QPrintPreviewDialog):
+    """The preview window of a plan; its «Печать» button prints it. It keeps its printer (the
+    Qt dialog does not own the printer it is given)."""
+
+    def __init__(self, parent: QWidget | None, doc: Any, render: Any) -> None:
+        self.page_printer = make_printer()
+        super().__init__(self.page_printer, parent)
+        self.setObjectName("printPreview")
+        self.setWindowTitle("Предварительный просмотр")
+        options = print_options(parent)
+        self.paintRequested.connect(lambda target: render(doc, options, target))
+        self.resize(1100, 780)
+
+
+def preview_dialog(parent: QWidget | None, doc: Any, render: Any) -> PreviewDialog:
+    """The preview window for a plan document."""
+    return PreviewDialog(parent, doc, render)
 
 
 def preview_plan(parent: QWidget | None, store: Store, plan_id: int) -> None:
