@@ -159,10 +159,12 @@ class MergeDialog(QDialog):
         warn = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for d in diffs:
             if d.kind == "added":
-                item = QTreeWidgetItem([f"Новый пункт {d.item.rstrip('.')}", "—", C.flat(d.new)])
-                item.setToolTip(2, d.new)
+                head = f"Новый пункт {d.item.rstrip('.')}. {C.flat(d.new)}"
+                item = QTreeWidgetItem([head])
+                item.setToolTip(0, d.new)
                 item.setFont(0, bold)
                 self.tree.addTopLevelItem(item)
+                item.setFirstColumnSpanned(True)
             else:
                 group = groups.get(d.item)
                 if group is None:
