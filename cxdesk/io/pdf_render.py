@@ -65,7 +65,11 @@ def ensure_app() -> None:
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if sys.platform.startswith("linux") and headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _APP.append(QGuiApplication(["cxdesk"]))
+    # Where the widgets are already loaded (the window, its tests), the one application object
+    # must be a QApplication, or the widgets cannot start later; cxdesk never imports them itself.
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    app_class = getattr(widgets, "QApplication", QGuiApplication) if widgets else QGuiApplication
+    _APP.append(app_class(["cxdesk"]))
 
 
 def font_family(options: ExportOptions) -> str:

@@ -9,8 +9,6 @@ the system's Times New Roman or the serif font that stands in for it.
 from __future__ import annotations
 
 import html
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,26 +63,9 @@ def report_html(data: ReportData) -> str:
 
 
 def _ensure_app() -> None:
-    from PySide6.QtGui import QGuiApplication
+    from cxdesk.io.pdf_render import ensure_app
 
-    if QGuiApplication.instance() is not None:
-        return
-    saved = os.environ.get("QT_QPA_PLATFORM")
-    if sys.platform.startswith("linux") and not saved:
-        # no screen is needed to lay out a PDF: try the session's display, then none at all
-        tried = [
-            p
-            for p, env in (("wayland", "WAYLAND_DISPLAY"), ("xcb", "DISPLAY"))
-            if os.environ.get(env)
-        ]
-        os.environ["QT_QPA_PLATFORM"] = ";".join([*tried, "offscreen"])
-    try:
-        _APP.append(QGuiApplication(["cxdesk"]))
-    finally:
-        if saved is None:
-            os.environ.pop("QT_QPA_PLATFORM", None)
-        else:
-            os.environ["QT_QPA_PLATFORM"] = saved
+    ensure_app()
 
 
 def _font() -> Any:
