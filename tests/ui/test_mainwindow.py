@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from cxdesk.services.items import item_history
 from cxdesk.services.views import get_plan, list_plans
 from cxdesk.storage.db import Store
-from tests.ui.helpers import AGENCY_ORG, agency_plan, region_plan, row_id
+from tests.ui.helpers import AGENCY_ORG, agency_plan, big_plan, region_plan, row_id
 
 from ui import msgbox
 from ui.mainwindow import MainWindow
@@ -376,3 +376,36 @@ def test_unexpected_error_is_logged_and_explained(
     assert boxes[-1].kind == "bug"
     log = store.data_dir / "logs" / "cxdesk.log"
     assert str(log) in boxes[-1].text and "ZeroDivisionError" in log.read_text("utf-8")
+
+
+def test_a_big_plan_opens_filters_and_jumps(qtbot: QtBot, make_window: Make, store: Store) -> None:
+    plan_id = big_plan(store, 1000)
+    window = make_window()
+    assert window.current_plan_id == plan_id
+    total = window.model.total_items()
+    assert total > 1000
+    window.tree.setFocus()
+    qtbot.keyClick(window.tree, Qt.Key.Key_End)
+    assert window.panel.row.id == window.model.rows[-1].id
+    qtbot.keyClick(window.tree, Qt.Key.Key_Home)
+    assert window.tree.currentIndex().row() == 0
+    window.filter_bar.search.setText("услуге № 999 ")
+    window.filter_bar.flush()
+    assert window.filter_bar.count.text() == f"Показано 1 из {total}"
+
+
+def test_new_plan_opens_the_wizard(make_window: Make, store: Store) -> None:
+    window = make_window()
+    if Act.NEW_PLAN not in window.actions:
+        assert window.welcome.create is None
+        return
+
+    def cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.objectName() != "mainWindow"
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel)
+    window.welcome.create.click()
+    assert list_plans(store) == []
+    assert window.pages.currentWidget() is window.welcome

@@ -5,7 +5,8 @@ To add an action: add a member to :class:`Act`, write a factory decorated with
 :data:`MENUS`. An action whose ``requires`` modules are missing is not made at all (absent,
 never dead); the menus skip it and tidy the separators around it. Feature modules are imported
 only when the action is triggered (:func:`call_feature`), so a missing or slow feature costs
-nothing at start.
+nothing at start. A feature that needs more (its own menu entries, files dropped on the window)
+lists an installer in :data:`INSTALLERS`, called once the window is built.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ MENUS: tuple[tuple[str, tuple[Act | None, ...]], ...] = (
     ("&Вид", (Act.VIEW_ALL, Act.VIEW_OVERDUE, Act.VIEW_UPCOMING, None, Act.WRAP_TEXT)),
     ("&Справка", (Act.ABOUT,)),
 )
+
+#: Features that add more than plain actions (menu entries of their own, dropped files…):
+#: (module, function); ``function(window)`` is called once the window is built, when the
+#: module exists.
+INSTALLERS: tuple[tuple[str, str], ...] = (("ui.exchange", "install_exchange_actions"),)
 
 Factory = Callable[[Any], QAction | None]
 _FACTORIES: dict[Act, tuple[Factory, tuple[str, ...]]] = {}
@@ -120,6 +126,16 @@ def create_actions(window: Any) -> dict[Act, QAction]:
         act.setObjectName(f"action_{key.name.lower()}")
         made[key] = act
     return made
+
+
+def install_features(window: Any) -> list[str]:
+    """Runs the installers of the features that are there; returns their modules."""
+    done = []
+    for module, function in INSTALLERS:
+        if feature_available(module):
+            call_feature(module, function, window)
+            done.append(module)
+    return done
 
 
 def build_menus(menubar: QMenuBar, actions: dict[Act, QAction]) -> dict[str, Any]:

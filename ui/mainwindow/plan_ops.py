@@ -120,6 +120,9 @@ def about(w: Any) -> None:
 
 def open_path(w: Any, path: Path) -> None:
     """A file given on the command line (a .cxplan package)."""
+    if "ui.exchange" in getattr(w, "features", ()):
+        call_feature("ui.exchange", "handle_startup_file", w, w.store, path)
+        return
     if Act.OPEN_FILE in w.actions:
         call_feature("ui.exchange", "open_file", w, path)
         return

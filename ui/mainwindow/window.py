@@ -29,7 +29,13 @@ from cxdesk.services.views import PlanSummary, PlanView, get_plan, list_plans, p
 
 from ui import settings as S
 from ui.mainwindow import plan_ops
-from ui.mainwindow.actions import PLAN_ACTIONS, Act, build_menus, create_actions
+from ui.mainwindow.actions import (
+    PLAN_ACTIONS,
+    Act,
+    build_menus,
+    create_actions,
+    install_features,
+)
 from ui.mainwindow.filter_bar import Criteria, FilterBar
 from ui.mainwindow.item_panel import ItemPanel
 from ui.mainwindow.plan_model import COLUMNS, ROW_ROLE, PlanModel, load_rows
@@ -129,6 +135,7 @@ class MainWindow(QMainWindow):
         self.panel.edit_requested.connect(self.edit_item)
         self._enable_plan_actions(False)
         self.restore_settings()
+        self.features = install_features(self)
         self.reload_plans()
 
     # --- plans -----------------------------------------------------------------------------
