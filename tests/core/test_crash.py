@@ -26,8 +26,14 @@ pytestmark = pytest.mark.slow
 
 def _cli(data: Path, *argv: str) -> subprocess.Popen[str]:
     env = {**os.environ, "CXDESK_DATA_DIR": str(data)}
-    return subprocess.Popen([sys.executable, "-m", "cxdesk", *argv], env=env, encoding="utf-8", errors="replace",
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "cxdesk", *argv],
+        env=env,
+        encoding="utf-8",
+        errors="replace",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _big_docx(tmp_path: Path, items: int = 3000) -> Path:
