@@ -22,12 +22,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from cxdesk.services.items import update_item  # noqa: E402
+from cxdesk.services.views import get_plan  # noqa: E402
 from cxdesk.storage.db import Store  # noqa: E402
 from tests.ui.helpers import agency_plan, region_plan, row_id  # noqa: E402
 
 from ui import msgbox  # noqa: E402
 from ui.app import install_translations  # noqa: E402
 from ui.mainwindow import MainWindow  # noqa: E402
+from ui.mainwindow.plan_dialog import PlanPropertiesDialog  # noqa: E402
 from ui.settings import Settings, set_application_names  # noqa: E402
 from ui.tasks import Tasks  # noqa: E402
 
@@ -104,6 +106,23 @@ def main_window_shots(out_dir: Path) -> list[Path]:
             w.open_plan(agency)
             _save(w, out_dir, "main_10_no_wrap", saved)
             w.set_wrap(True)
+
+            w.select_row(row_id(store, agency, "2.3"))
+            w.panel.note.setFocus()
+            w.panel.note.setText("Согласовать с кадровой службой")
+            w.tree.setFocus()
+            for n, name in enumerate(w.menus):
+                menu = w.menus[name]
+                menu.popup(
+                    w.mapToGlobal(w.menuBar().actionGeometry(menu.menuAction()).bottomLeft())
+                )
+                _save(menu, out_dir, f"main_11_menu_{n + 1}", saved)
+                menu.hide()
+
+            dialog = PlanPropertiesDialog(get_plan(store, agency), w)
+            dialog.show()
+            _save(dialog, out_dir, "main_12_plan_properties", saved)
+            dialog.close()
             w.close()
         finally:
             store.close()

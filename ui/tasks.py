@@ -74,7 +74,9 @@ class _Job:
         if self.finished or not self.label:
             return
         cancellable = self.progress is not None
-        dialog = QProgressDialog(self.label, "Прервать" if cancellable else None, 0, 0, self.parent)
+        dialog = QProgressDialog(self.label, "Прервать", 0, 0, self.parent)
+        if not cancellable:
+            dialog.setCancelButton(None)
         dialog.setWindowTitle("cxdesk")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)

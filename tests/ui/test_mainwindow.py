@@ -91,9 +91,9 @@ def test_empty_data_folder_shows_the_welcome_view(make_window: Make) -> None:
     assert window.pages.currentWidget() is window.welcome
     assert window.welcome.isVisible()
     assert "клиентоцентричности" in window.welcome.findChild(object, "welcomeTitle").text()
-    assert (window.welcome.create is not None) == feature_available("ui.wizard")
-    assert window.welcome.open is None or Act.OPEN_FILE in window.actions
-    assert not window.actions[Act.DELETE_PLAN].isEnabled()
+    assert (window.welcome.create_button is not None) == feature_available("ui.wizard")
+    assert window.welcome.open_button is None or Act.OPEN_FILE in window.acts
+    assert not window.acts[Act.DELETE_PLAN].isEnabled()
     assert window.status_bar.progress.text() == ""
 
 
@@ -125,14 +125,14 @@ def test_edit_in_the_panel_then_undo_and_redo(
     leave_field(qtbot, window)
     assert stored(store, plan_id, "1.4").result == "Приказ № 301"
     assert window.model.row_at(window.model.index_of(panel.row.id)).result == "Приказ № 301"
-    undo = window.actions[Act.UNDO]
+    undo = window.acts[Act.UNDO]
     assert undo.isEnabled() and undo.text().startswith("Отменить изменение: Результат")
 
     qtbot.keyClick(window.tree, Qt.Key.Key_Z, CTRL)
     assert stored(store, plan_id, "1.4").result == ""
     assert panel.result.text() == ""
     assert item_history(store, plan_id, "1.4")[-1].note == "отмена"
-    assert window.actions[Act.REDO].text().startswith("Повторить изменение")
+    assert window.acts[Act.REDO].text().startswith("Повторить изменение")
 
     qtbot.keyClick(window.tree, Qt.Key.Key_Y, CTRL)
     assert stored(store, plan_id, "1.4").result == "Приказ № 301"
@@ -162,7 +162,7 @@ def test_status_with_comment_and_its_undo(qtbot: QtBot, make_window: Make, store
     assert window.status_bar.progress.text().startswith("Выполнено 4 из 47")
     assert panel.rows["done_date"].isVisible()
 
-    window.actions[Act.UNDO].trigger()
+    window.acts[Act.UNDO].trigger()
     row = stored(store, plan_id, "1.4")
     assert row.status == "not_started" and row.done_date == ""
     assert panel.status.currentData() == "not_started"
@@ -181,7 +181,7 @@ def test_repeated_edits_of_one_field_are_one_undo_step(
         leave_field(qtbot, window)
     assert stored(store, plan_id, "2.3").responsible == "Отдел кадров\nОрлова Т. В."
     assert window.stack_for(plan_id).count() == 1
-    window.actions[Act.UNDO].trigger()
+    window.acts[Act.UNDO].trigger()
     assert stored(store, plan_id, "2.3").responsible == ""
     assert (
         "Орлова Т. В."
@@ -233,7 +233,7 @@ def test_filter_text_status_overdue_and_person(
     agency_plan(store)
     window = make_window()
     bar = window.filter_bar
-    window.actions[Act.FIND].trigger()
+    window.acts[Act.FIND].trigger()
     assert bar.search.hasFocus()
     type_text(bar.search, "реестр")
     qtbot.waitUntil(lambda: shown_items(window) == ["1.4", "1.5"])
@@ -252,11 +252,11 @@ def test_filter_text_status_overdue_and_person(
     bar.reset.click()
     assert len(shown_items(window)) == 48
 
-    window.actions[Act.VIEW_UPCOMING].trigger()
+    window.acts[Act.VIEW_UPCOMING].trigger()
     assert shown_items(window) == ["1.4"]
-    window.actions[Act.VIEW_OVERDUE].trigger()
+    window.acts[Act.VIEW_OVERDUE].trigger()
     assert len(shown_items(window)) == 7
-    window.actions[Act.VIEW_ALL].trigger()
+    window.acts[Act.VIEW_ALL].trigger()
     assert len(shown_items(window)) == 48
 
 
@@ -272,10 +272,10 @@ def test_plans_list_switches_plans_and_keeps_undo_apart(
     leave_field(qtbot, window)
     window.plans_list.select(second)
     assert window.current_plan_id == second
-    assert not window.actions[Act.UNDO].isEnabled()  # the other plan's stack
+    assert not window.acts[Act.UNDO].isEnabled()  # the other plan's stack
     assert window.status_bar.progress.text().startswith("Выполнено 0 из 38")
     window.plans_list.select(first)
-    assert window.actions[Act.UNDO].isEnabled()
+    assert window.acts[Act.UNDO].isEnabled()
 
 
 def test_layout_and_last_plan_are_restored(qtbot: QtBot, make_window: Make, store: Store) -> None:
@@ -286,7 +286,9 @@ def test_layout_and_last_plan_are_restored(qtbot: QtBot, make_window: Make, stor
     window.resize(790, 640)  # inside the offscreen screen (800 × 800)
     window.main_splitter.setSizes([250, 540])
     window.tree.setColumnWidth(1, 420)
+    window.panel.splitter.setSizes([300, 400])
     sizes = window.main_splitter.sizes()
+    item_sizes = window.panel.splitter.sizes()
     window.close()
 
     again = make_window("layout.ini")
@@ -294,6 +296,7 @@ def test_layout_and_last_plan_are_restored(qtbot: QtBot, make_window: Make, stor
     assert (again.width(), again.height()) == (790, 640)
     assert again.main_splitter.sizes() == sizes
     assert again.tree.columnWidth(1) == 420
+    assert again.panel.splitter.sizes() == item_sizes
 
 
 def test_wizard_actions_are_wired_when_the_wizard_exists(
@@ -302,14 +305,14 @@ def test_wizard_actions_are_wired_when_the_wizard_exists(
     plan_id = agency_plan(store)
     window = make_window()
     present = feature_available("ui.wizard")
-    assert (Act.CHANGE_ANSWERS in window.actions) == present
-    assert (Act.NEW_PLAN in window.actions) == present
-    assert Act.EXPORT not in window.actions or feature_available("ui.export")
+    assert (Act.CHANGE_ANSWERS in window.acts) == present
+    assert (Act.NEW_PLAN in window.acts) == present
+    assert Act.EXPORT not in window.acts or feature_available("ui.export")
     plan_menu = window.menus["План"].actions()
     assert all(a.isEnabled() or a.isSeparator() for a in plan_menu)
     if not present:
         return
-    assert window.actions[Act.CHANGE_ANSWERS] in plan_menu
+    assert window.acts[Act.CHANGE_ANSWERS] in plan_menu
     before = len(shown_items(window))
     window.select_row(row_id(store, plan_id, "2.3"))
     window.panel.note.setFocus()
@@ -325,7 +328,7 @@ def test_wizard_actions_are_wired_when_the_wizard_exists(
         dialog.apply_button.click()
 
     QTimer.singleShot(0, apply)
-    window.actions[Act.CHANGE_ANSWERS].trigger()
+    window.acts[Act.CHANGE_ANSWERS].trigger()
     assert len(shown_items(window)) == before + 7  # section 3.3 came in
     assert window.stack_for(plan_id).count() == 0  # rows changed under the old steps
     assert get_plan(store, plan_id).answers["performs_control"] is True
@@ -342,9 +345,9 @@ def test_plan_properties_are_undoable(qtbot: QtBot, make_window: Make, store: St
         dialog.accept()
 
     QTimer.singleShot(0, fill)
-    window.actions[Act.PLAN_PROPERTIES].trigger()
+    window.acts[Act.PLAN_PROPERTIES].trigger()
     assert get_plan(store, plan_id).approver_name == "А. А. Петрова"
-    window.actions[Act.UNDO].trigger()
+    window.acts[Act.UNDO].trigger()
     assert get_plan(store, plan_id).approver_name == ""
 
 
@@ -352,11 +355,11 @@ def test_delete_plan_asks_first(make_window: Make, store: Store) -> None:
     plan_id = agency_plan(store)
     window = make_window()
     with msgbox.capture(answer=False) as asked:
-        window.actions[Act.DELETE_PLAN].trigger()
+        window.acts[Act.DELETE_PLAN].trigger()
     assert asked[0].kind == "question" and AGENCY_ORG in asked[0].text
     assert [p.id for p in list_plans(store)] == [plan_id]
     with msgbox.capture(answer=True):
-        window.actions[Act.DELETE_PLAN].trigger()
+        window.acts[Act.DELETE_PLAN].trigger()
     assert list_plans(store) == []
     assert window.pages.currentWidget() is window.welcome
     assert window.current_plan_id is None
@@ -364,7 +367,7 @@ def test_delete_plan_asks_first(make_window: Make, store: Store) -> None:
 
 def test_about_names_the_data_and_log_folders(make_window: Make, store: Store, boxes) -> None:
     window = make_window()
-    window.actions[Act.ABOUT].trigger()
+    window.acts[Act.ABOUT].trigger()
     assert str(store.data_dir) in boxes[-1].text and "cxdesk.log" in boxes[-1].text
 
 
@@ -396,8 +399,8 @@ def test_a_big_plan_opens_filters_and_jumps(qtbot: QtBot, make_window: Make, sto
 
 def test_new_plan_opens_the_wizard(make_window: Make, store: Store) -> None:
     window = make_window()
-    if Act.NEW_PLAN not in window.actions:
-        assert window.welcome.create is None
+    if Act.NEW_PLAN not in window.acts:
+        assert window.welcome.create_button is None
         return
 
     def cancel() -> None:
@@ -406,6 +409,6 @@ def test_new_plan_opens_the_wizard(make_window: Make, store: Store) -> None:
         dialog.reject()
 
     QTimer.singleShot(0, cancel)
-    window.welcome.create.click()
+    window.welcome.create_button.click()
     assert list_plans(store) == []
     assert window.pages.currentWidget() is window.welcome

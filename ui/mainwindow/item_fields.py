@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QDate,
     QLocale,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -198,7 +199,7 @@ class HistoryModel(QAbstractTableModel):
 
     HEADINGS = ("Когда, кто", "Изменение")
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.entries: list[HistoryEntry] = []
 

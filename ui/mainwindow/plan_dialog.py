@@ -40,20 +40,33 @@ class PlanPropertiesDialog(QDialog):
         self.approval_date.setPlaceholderText("Например: «___» __________ 2026 г.")
         form.addRow("Организация:", self.org)
         form.addRow("Заголовок плана:", self.title)
-        layout.addLayout(form)
         block = QLabel("<b>Гриф «УТВЕРЖДАЮ»</b>", self)
-        layout.addWidget(block)
-        approval = QFormLayout()
-        approval.addRow("Должность:", self.approver_position)
-        approval.addRow("Ф. И. О.:", self.approver_name)
-        approval.addRow("Дата:", self.approval_date)
-        layout.addLayout(approval)
+        block.setContentsMargins(0, 8, 0, 0)
+        form.addRow(block)
+        form.addRow("Должность:", self.approver_position)
+        form.addRow("Ф. И. О.:", self.approver_name)
+        form.addRow("Дата:", self.approval_date)
+        layout.addLayout(form)
+        self.error = QLabel(self)
+        self.error.setObjectName("propertiesError")
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
         buttons = QDialogButtonBox(self)
         buttons.addButton("Сохранить", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("Отмена", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Refuses an empty organisation (the plan's name in the list and in print)."""
+        if not self.org.text().strip():
+            self.error.setText("Укажите организацию: её название стоит в списке планов и в шапке.")
+            self.error.setVisible(True)
+            self.org.setFocus()
+            return
+        super().accept()
 
     def values(self) -> dict[str, str]:
         """The fields that differ from the plan."""

@@ -13,7 +13,14 @@ from datetime import date
 
 from sqlalchemy import select
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFont
 
 from cxdesk.domain.deadlines import UNREADABLE, format_date, parse_deadline
@@ -100,7 +107,7 @@ class PlanModel(QAbstractItemModel):
 
     rows_changed = Signal(list)
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.plan: PlanView | None = None
         self.rows: list[RowView] = []

@@ -91,7 +91,7 @@ def confirm_delete(w: Any, delete: Any) -> None:
         yes="Удалить план",
         no="Отмена",
         detail="Это действие нельзя отменить."
-        + (" Перед удалением план можно сохранить в файл." if Act.EXPORT in w.actions else ""),
+        + (" Перед удалением план можно сохранить в файл." if Act.EXPORT in w.acts else ""),
         dangerous=True,
     ):
         return
@@ -123,7 +123,7 @@ def open_path(w: Any, path: Path) -> None:
     if "ui.exchange" in getattr(w, "features", ()):
         call_feature("ui.exchange", "handle_startup_file", w, w.store, path)
         return
-    if Act.OPEN_FILE in w.actions:
+    if Act.OPEN_FILE in w.acts:
         call_feature("ui.exchange", "open_file", w, path)
         return
     msgbox.warning(

@@ -7,7 +7,7 @@ item), so a plan of thousands of items opens at once. With wrapping off (Вид 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -112,11 +112,16 @@ class PlanTree(QTreeView):
         self.setUniformRowHeights(not wrap)
         self.scheduleDelayedItemsLayout()
 
-    def setModel(self, model: object) -> None:  # type: ignore[override]
-        super().setModel(model)  # type: ignore[arg-type]
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
         self.setTreePosition(COLUMN["title"])
 
-    def drawRow(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def drawRow(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         """Headings get their tint across the whole row, the indentation included."""
         row = index.data(ROW_ROLE)
         if row is not None and row.kind in ("block", "section"):

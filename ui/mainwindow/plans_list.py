@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -56,7 +57,7 @@ def counts_text(s: PlanSummary) -> str:
 class PlansModel(QAbstractListModel):
     """Plan summaries, one per row."""
 
-    def __init__(self, parent: object = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.plans: list[PlanSummary] = []
 

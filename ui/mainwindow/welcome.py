@@ -59,13 +59,13 @@ class WelcomeView(QWidget):
         steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(steps)
 
-        self.create = self._button(column, "Создать план…", new_plan, "welcomeCreate")
-        self.open = self._button(column, "Открыть файл…", open_file, "welcomeOpen")
-        for button in (self.create, self.open):
+        self.create_button = self._button(column, "Создать план…", new_plan, "welcomeCreate")
+        self.open_button = self._button(column, "Открыть файл…", open_file, "welcomeOpen")
+        for button in (self.create_button, self.open_button):
             if button is not None:
                 layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
-        if self.create is not None:
-            self.create.setDefault(True)
+        if self.create_button is not None:
+            self.create_button.setDefault(True)
 
         middle = QHBoxLayout()
         middle.addStretch(1)

@@ -84,8 +84,8 @@ class MainWindow(QMainWindow):
         self._header_restored = False
         self._first_load = True
 
-        self.actions = create_actions(self)
-        self.menus = build_menus(self.menuBar(), self.actions)
+        self.acts = create_actions(self)
+        self.menus = build_menus(self.menuBar(), self.acts)
         self.status_bar = StatusBar(self)
         self.setStatusBar(self.status_bar)
 
@@ -98,9 +98,7 @@ class MainWindow(QMainWindow):
         self.model.rows_changed.connect(self.tree.delegate.forget)
         self.tree.apply_default_widths()
         self.panel = ItemPanel(self, self)
-        self.welcome = WelcomeView(
-            self.actions.get(Act.NEW_PLAN), self.actions.get(Act.OPEN_FILE), self
-        )
+        self.welcome = WelcomeView(self.acts.get(Act.NEW_PLAN), self.acts.get(Act.OPEN_FILE), self)
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
@@ -200,7 +198,7 @@ class MainWindow(QMainWindow):
             self.undo_group.setActiveStack(self.stack_for(plan.id))
             self.plans_list.select(plan.id)
         else:
-            self.undo_group.setActiveStack(None)
+            self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
         if keep is None and plan is not None:
             keep = next((r.id for r in plan.rows if r.kind == "item"), None)
         index = self.model.index_of(keep) if keep else QModelIndex()
@@ -437,8 +435,8 @@ class MainWindow(QMainWindow):
 
     def _enable_plan_actions(self, enabled: bool) -> None:
         for key in PLAN_ACTIONS:
-            if key in self.actions:
-                self.actions[key].setEnabled(enabled)
+            if key in self.acts:
+                self.acts[key].setEnabled(enabled)
         self.filter_bar.setEnabled(enabled)
 
     # --- menu commands (in plan_ops, to keep this file short) ------------------------------
@@ -469,14 +467,15 @@ class MainWindow(QMainWindow):
         for splitter, setting in (
             (self.main_splitter, S.MAIN_SPLITTER),
             (self.plan_splitter, S.PLAN_SPLITTER),
+            (self.panel.splitter, S.ITEM_SPLITTER),
         ):
             value = s.get(setting)
             if not value.isEmpty():
                 splitter.restoreState(value)
         wrap = bool(s.get(S.WRAP_TEXT))
         self.tree.set_wrap(wrap)
-        if Act.WRAP_TEXT in self.actions:
-            self.actions[Act.WRAP_TEXT].setChecked(wrap)
+        if Act.WRAP_TEXT in self.acts:
+            self.acts[Act.WRAP_TEXT].setChecked(wrap)
 
     def save_settings(self) -> None:
         s = self.settings
@@ -484,6 +483,7 @@ class MainWindow(QMainWindow):
         s.set(S.WINDOW_STATE, self.saveState())
         s.set(S.MAIN_SPLITTER, self.main_splitter.saveState())
         s.set(S.PLAN_SPLITTER, self.plan_splitter.saveState())
+        s.set(S.ITEM_SPLITTER, self.panel.splitter.saveState())
         if self._header_restored:
             s.set(S.TREE_HEADER, self.tree.header().saveState())
         s.set(S.LAST_PLAN, self.current_plan_id or 0)

@@ -157,7 +157,9 @@ class WrapDelegate(QStyledItemDelegate):
         height = max(line, 16) + 6
         if stamp[1]:
             for column in self.columns:
-                height = max(height, self._cell(option, index.siblingAtColumn(column)).height())
+                height = max(
+                    height, self._cell(option, index.sibling(index.row(), column)).height()
+                )
         size = QSize(10, height)
         self._rows[key] = (stamp, size)
         return size
