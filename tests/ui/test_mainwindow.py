@@ -412,3 +412,38 @@ def test_new_plan_opens_the_wizard(make_window: Make, store: Store) -> None:
     window.welcome.create_button.click()
     assert list_plans(store) == []
     assert window.pages.currentWidget() is window.welcome
+
+
+def test_edit_and_undo_through_the_worker_thread(
+    qtbot: QtBot, store: Store, tmp_path: Path, boxes: list
+) -> None:
+    plan_id = agency_plan(store)
+    window = MainWindow(store, Settings.in_file(tmp_path / "async.ini"))  # real worker
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.panel.row is not None)
+    target = row_id(store, plan_id, "2.4")
+    window.select_row(target)
+    qtbot.waitUntil(lambda: window.panel.row.id == target)
+    panel = window.panel
+    panel.status.setCurrentIndex(panel.status.findData("in_progress"))
+    panel.comment.setText("начали")
+    assert panel.commit()
+    qtbot.waitUntil(lambda: window.model.row_by_id(target).status == "in_progress")
+    assert stored(store, plan_id, "2.4").status == "in_progress"
+    assert window.panel.status.currentData() == "in_progress"
+    window.acts[Act.UNDO].trigger()
+    qtbot.waitUntil(lambda: window.model.row_by_id(target).status == "not_started")
+    assert stored(store, plan_id, "2.4").status == "not_started"
+    window.close()
+    assert boxes == []
+
+
+def test_f2_and_double_click_go_to_the_field(qtbot: QtBot, make_window: Make, store: Store) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.select_row(row_id(store, plan_id, "1.5"))
+    window.tree.setFocus()
+    window.tree.setCurrentIndex(window.tree.currentIndex().siblingAtColumn(5))  # Результат
+    qtbot.keyClick(window.tree, Qt.Key.Key_F2)
+    assert window.panel.result.hasFocus()

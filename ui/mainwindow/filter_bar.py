@@ -126,6 +126,7 @@ class FilterBar(QWidget):
 
         self.search = SearchEdit(self)
         self.search.setObjectName("filterSearch")
+        self.search.setAccessibleName("Поиск в плане")
         self.search.setPlaceholderText("Найти в плане (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(120)

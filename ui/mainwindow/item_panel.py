@@ -239,7 +239,9 @@ class ItemPanel(QWidget):
         self.splitter.setSizes([720, 340])
 
         self._group = {self._focus_widget(k): k for k in FIELDS}
+        # the status saves with its comment and, for an exclusion, with its basis
         self._group[self.comment] = "status"
+        self._group[self.basis] = "status"
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus)
@@ -408,7 +410,10 @@ class ItemPanel(QWidget):
 
     def _on_status_chosen(self, _index: int) -> None:
         self._update_visibility()
-        self.comment.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self._current("status") == "excluded" and not self.basis.text().strip():
+            self.basis.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.comment.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_focus(self, old: QObject | None, new: QObject | None) -> None:
         if old is None or old not in self._group:

@@ -62,6 +62,11 @@ class PlansModel(QAbstractListModel):
         self.plans: list[PlanSummary] = []
 
     def set_plans(self, plans: list[PlanSummary]) -> None:
+        """New summaries; the same plans in the same order are only redrawn, not reset."""
+        if [p.id for p in plans] == [p.id for p in self.plans] and plans:
+            self.plans = list(plans)
+            self.dataChanged.emit(self.index(0), self.index(len(plans) - 1))
+            return
         self.beginResetModel()
         self.plans = list(plans)
         self.endResetModel()
@@ -188,6 +193,7 @@ class PlansList(QWidget):
         self.model = PlansModel(self)
         self.view = QListView(self)
         self.view.setObjectName("plansList")
+        self.view.setAccessibleName("Планы")
         self.view.setModel(self.model)
         self.view.setItemDelegate(PlanDelegate(self.view))
         self.view.setUniformItemSizes(True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QUndoGroup, QUndoStack
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
@@ -130,6 +130,10 @@ class MainWindow(QMainWindow):
         self.filter_bar.search.escaped.connect(self.tree.setFocus)
         self.tree.selectionModel().currentChanged.connect(self._on_current_row)
         self.tree.doubleClicked.connect(self._on_double_click)
+        self.tree.setAccessibleName("Пункты плана")
+        edit_cell = QShortcut(QKeySequence(Qt.Key.Key_F2), self.tree)
+        edit_cell.setContext(Qt.ShortcutContext.WidgetShortcut)
+        edit_cell.activated.connect(lambda: self._on_double_click(self.tree.currentIndex()))
         self.panel.edit_requested.connect(self.edit_item)
         self._enable_plan_actions(False)
         self.restore_settings()
@@ -268,6 +272,9 @@ class MainWindow(QMainWindow):
         )
 
     def _on_double_click(self, index: QModelIndex) -> None:
+        """Double-click or F2 on a cell: the cursor goes to that field of the item panel."""
+        if not index.isValid():
+            return
         key = COLUMNS[index.column()][0]
         target = {"number": "title", "status": "status"}.get(key, key)
         self.panel.focus_field(target)
