@@ -91,6 +91,10 @@ def main_window_shots(out_dir: Path) -> list[Path]:
             )
             _save(w, out_dir, "main_07_filter_person", saved)
             w.filter_bar.clear()
+            w.filter_bar.search.setText("нет такого текста")
+            w.filter_bar.flush()
+            _save(w, out_dir, "main_07b_filter_nothing", saved)
+            w.filter_bar.clear()
 
             w.select_row(row_id(store, agency, "1.4"))
             w.panel.deadline.setText("VI квартал 2026 года")

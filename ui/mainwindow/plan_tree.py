@@ -8,7 +8,7 @@ item), so a plan of thousands of items opens at once. With wrapping off (Вид 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QPainter
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -115,6 +115,24 @@ class PlanTree(QTreeView):
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
         self.setTreePosition(COLUMN["title"])
+
+    #: Shown in the empty tree when the filter lets nothing through.
+    NOTHING_FOUND = (
+        "Нет пунктов, подходящих под условия фильтра.\nНажмите «Сбросить», чтобы снова "
+        "увидеть все пункты."
+    )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is None or model.rowCount() > 0 or not getattr(model, "rows", None):
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = self.viewport().rect().adjusted(20, 30, -20, -20)
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(area, int(flags), self.NOTHING_FOUND)
+        painter.end()
 
     def drawRow(
         self,

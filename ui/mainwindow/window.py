@@ -408,10 +408,15 @@ class MainWindow(QMainWindow):
         self.model.set_criteria(criteria)
         self.tree.expandAll()
         self._update_count()
-        if row is not None:
-            index = self.model.index_of(row.id)
-            if index.isValid():
-                self._go_to(index)
+        index = self.model.index_of(row.id) if row is not None else QModelIndex()
+        if not index.isValid():  # the row is hidden now: the first item shown takes its place
+            first = next((r.id for r in self.model.rows if r.kind == "item"
+                          and self.model.index_of(r.id).isValid()), None)  # fmt: skip
+            index = self.model.index_of(first) if first is not None else QModelIndex()
+        if index.isValid():
+            self._go_to(index)
+        else:
+            self.panel.show_row(self.model.plan, None)
 
     def _update_count(self) -> None:
         m = self.model
