@@ -63,6 +63,10 @@ class MainWindow(QMainWindow):
     Signals:
         changes_applied(object): a service's Changes, after the views were told to redraw.
         plan_opened(int): the plan now shown (its id), 0 when none.
+
+    Parts, for tests and features: ``acts`` (Act → QAction), ``menus`` (title → QMenu),
+    ``plans_list``, ``filter_bar``, ``model``, ``tree``, ``panel``, ``welcome``,
+    ``status_bar``, ``undo_group``, ``tasks``, ``settings``, ``store``.
     """
 
     changes_applied = Signal(object)
