@@ -109,10 +109,10 @@ def item_edit(
     token = f"#{row_id}"
 
     def do(store: Store) -> Changes:
-        return update_item(store, plan_id, token, after, REDO_NOTE)
+        return update_item(store, plan_id, token, after, REDO_NOTE, restore=True)
 
     def undo(store: Store) -> Changes:
-        return update_item(store, plan_id, token, before, UNDO_NOTE)
+        return update_item(store, plan_id, token, before, UNDO_NOTE, restore=True)
 
     fields = sorted(after)
     visible = [f for f in fields if f not in ("done_date", "basis")] or fields

@@ -49,16 +49,22 @@ def update_item(
     item_token: str | int,
     values: dict[str, str],
     note: str = "",
+    restore: bool = False,
 ) -> Changes:
     """Sets fields of one item; every changed field goes into the history with ``note``.
 
     Marking an item done sets its completion date to today if none is given; excluding one
-    needs a basis (``note`` serves as the basis when none is given).
+    needs a basis (``note`` serves as the basis when none is given). ``restore`` (undo and
+    redo) puts values back exactly as they were, even a deadline text no longer accepted as
+    new input («VI квартал 2023 года» from the template), and derives nothing else.
     """
     for name in values:
         if name not in ITEM_FIELDS:
             raise UserError(f"У пункта нет поля «{name}». Поля: {', '.join(ITEM_FIELDS)}.")
-    clean = {k: validate(k, v) for k, v in values.items()}
+    if restore:
+        clean = {k: validate(k, v) if k == "status" else v for k, v in values.items()}
+    else:
+        clean = {k: validate(k, v) for k, v in values.items()}
     with store.session() as s:
         plan = find_plan(s, plan_token)
         row = find_row(s, plan, item_token)
@@ -66,7 +72,7 @@ def update_item(
             raise UserError(
                 f"Строка «{row.number}» — заголовок: у неё можно менять только название."
             )
-        status = clean.get("status")
+        status = None if restore else clean.get("status")
         if status == "done" and not clean.get("done_date") and not row.done_date:
             clean["done_date"] = format_date(today())
         if status and status != "done" and "done_date" not in clean and row.done_date:

@@ -154,3 +154,18 @@ def test_300_mb_attachment_flat_memory(tmp_path: Path) -> None:
     attached = json.loads(res.stdout[res.stdout.index("[") :])  # after «Создан план …»
     assert attached[0]["sha256"] == want.hexdigest()
     assert attached[0]["size"] == 300 * 1024 * 1024
+
+
+def test_undo_restores_an_unreadable_template_deadline(store: Store) -> None:
+    pid = create_plan(
+        store,
+        PlanRequest("region", "Регион", answers=dict.fromkeys(
+            ("hr_centralized", "hr_independent", "it_centralized", "accounting_centralized",
+             "admin_centralized"), False)),
+    )  # fmt: skip
+    update_item(store, pid, "2.1", {"deadline": "31.12.2023"})
+    with pytest.raises(UserError):
+        update_item(store, pid, "2.1", {"deadline": "VI квартал 2023 года"})
+    update_item(store, pid, "2.1", {"deadline": "VI квартал 2023 года"}, "отмена", restore=True)
+    row = next(r for r in get_plan(store, pid).rows if r.number == "2.1.")
+    assert row.deadline == "VI квартал 2023 года" and row.due_date is None

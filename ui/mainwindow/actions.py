@@ -63,7 +63,12 @@ MENUS: tuple[tuple[str, tuple[Act | None, ...]], ...] = (
 #: Features that add more than plain actions (menu entries of their own, dropped files…):
 #: (module, function); ``function(window)`` is called once the window is built, when the
 #: module exists.
-INSTALLERS: tuple[tuple[str, str], ...] = (("ui.exchange", "install_exchange_actions"),)
+INSTALLERS: tuple[tuple[str, str], ...] = (
+    ("ui.exchange", "install_exchange_actions"),
+    ("ui.tracking", "install_tracking"),
+    ("ui.beyond", "install_beyond"),
+    ("ui.safety", "install_safety"),
+)
 
 Factory = Callable[[Any], QAction | None]
 _FACTORIES: dict[Act, tuple[Factory, tuple[str, ...]]] = {}

@@ -42,7 +42,10 @@ from ui.mainwindow.item_fields import AutoText, DateField, HistoryModel
 from ui.mainwindow.wrap import WrapDelegate
 
 #: Later parts of the panel: (module, class). The class is a PanelSection made as cls(window).
-SECTION_FACTORIES: list[tuple[str, str]] = []
+SECTION_FACTORIES: list[tuple[str, str]] = [
+    ("ui.tracking.attachments_section", "AttachmentsSection"),
+    ("ui.beyond.guidance_section", "GuidanceSection"),
+]
 
 #: The fields the panel edits: the left column of the form, then the right.
 LEFT_FIELDS = ("title", "responsible", "deadline", "start")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from cxdesk.errors import NotFound, UserError
 from cxdesk.services.common import Changes
-from cxdesk.services.items import item_history, item_view, update_item, validate
+from cxdesk.services.items import item_history, item_view, update_item
 from cxdesk.services.plans import delete_plan
 from cxdesk.services.views import PlanSummary, PlanView, get_plan, list_plans, people
 
@@ -320,16 +320,6 @@ class MainWindow(QMainWindow):
     ) -> None:
         before = {f: old[f] for f in changed}
         after = {f: new[f] for f in changed}
-        try:
-            for f, v in before.items():
-                validate(f, v)
-        except UserError:
-            self.status_bar.showMessage(
-                "Это исправление нельзя отменить: прежнее значение не проходит проверку "
-                "(например, срок не распознавался).",
-                8000,
-            )
-            return
         self.stack_for(plan_id).push(
             item_edit(plan_id, row_id, number, before, after, self.run_undo_call)
         )
