@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -99,8 +100,16 @@ def is_upcoming(status: str, due: date | None, on: date) -> bool:
     )
 
 
-def row_view(row: Row, attachments: list[str], on: date) -> RowView:
+_ROW_COLUMNS = (
+    "id", "uid", "kind", "depth", "number", "ref", "title", "start", "deadline", "due_date",
+    "responsible", "result", "document", "materials", "note", "status", "basis", "done_date",
+)  # fmt: skip
+
+
+def row_view(row: Any, attachments: list[str], on: date) -> RowView:
+    """A view of a stored row (an ORM object or a plain result row with the same names)."""
     due = date.fromisoformat(row.due_date) if row.due_date else None
+    item = row.kind == "item"
     return RowView(
         id=row.id,
         uid=row.uid,
@@ -121,8 +130,8 @@ def row_view(row: Row, attachments: list[str], on: date) -> RowView:
         basis=row.basis,
         done_date=row.done_date,
         attachments=attachments,
-        overdue=row.kind == "item" and is_overdue(row.status, due, on),
-        upcoming=row.kind == "item" and is_upcoming(row.status, due, on),
+        overdue=item and is_overdue(row.status, due, on),
+        upcoming=item and is_upcoming(row.status, due, on),
     )
 
 
@@ -138,7 +147,8 @@ def plan_view_in(s: Session, plan: Plan, on: date | None = None) -> PlanView:
     )
     for row_id, name in s.execute(q):
         names.setdefault(row_id, []).append(name)
-    rows = s.scalars(select(Row).where(Row.plan_id == plan.id).order_by(Row.position)).all()
+    columns = [getattr(Row, c) for c in _ROW_COLUMNS]
+    rows = s.execute(select(*columns).where(Row.plan_id == plan.id).order_by(Row.position)).all()
     return PlanView(
         id=plan.id,
         uid=plan.uid,
