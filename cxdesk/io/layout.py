@@ -337,6 +337,13 @@ def cell_text(
         return text
     value = getattr(row, key, "")
     text = clean_text(value) if isinstance(value, str) else ""
+    if key == "deadline" and "start" in keys:
+        # the start/end form prints the end as a date where the deadline text gives one
+        from cxdesk.domain.deadlines import DATE, format_date, parse_deadline
+
+        parsed = parse_deadline(text)
+        if parsed.state == DATE:
+            text = format_date(parsed.due)
     if key == exclusion_key(keys):
         note = exclusion_note(row)
         if note:

@@ -233,6 +233,13 @@ def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
     for name in ("start", "deadline"):
         if name not in keys:
             setattr(row, name, str(stored.get(name) or ""))
+    stored_deadline = str(stored.get("deadline") or "")
+    if "start" in keys and row.deadline != stored_deadline and stored_deadline:
+        # the start/end form prints a deadline text as its date: an unchanged date keeps the text
+        from cxdesk.domain.deadlines import format_date, parse_deadline
+
+        if row.deadline == format_date(parse_deadline(stored_deadline).due):
+            row.deadline = stored_deadline
     attachments = []
     for item in stored.get("attachments") or []:
         if isinstance(item, Mapping):
