@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
+from cxdesk.fsutil import atomic_target
 from cxdesk.io.identity import build_payload, embed_docx
 from cxdesk.io.layout import (
     APPROVAL_WIDTH_MM,
@@ -33,7 +34,6 @@ from cxdesk.io.layout import (
     PAGE_HEIGHT_MM,
     PAGE_WIDTH_MM,
     Sheet,
-    atomic_target,
     content_width_mm,
     is_spanning,
     prepare,

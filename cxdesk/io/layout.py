@@ -10,21 +10,16 @@ Three layouts exist:
 * ``dates``: the Tula form, «Дата начала | Дата окончания» in place of the deadline column;
 * ``report``: the official columns plus «Статус» and «Отметка о выполнении».
 
-The module also holds the two helpers all writers share: :func:`atomic_target`, which writes a
-file through a temporary neighbour so that an existing file is never left half-written, and
-:func:`tick`, which reports progress and honours a cancel request.
+The module also holds :func:`tick`, which reports progress and honours a cancel request, for
+all writers (they write through :func:`cxdesk.fsutil.atomic_target`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from cxdesk.domain.deadlines import parse_deadline, parse_user_date
 from cxdesk.errors import UserError
@@ -381,40 +376,3 @@ def tick(progress: Progress | None, done: int, total: int, every: int = 250) -> 
         return
     progress.set_value(done / total if total else 1.0)
     progress.check()
-
-
-@contextlib.contextmanager
-def atomic_target(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yields a temporary path beside ``path``; on success it replaces ``path`` in one step.
-
-    The caller writes the whole file to the yielded path. The file is flushed to disk and then
-    renamed onto the target, so a reader never sees a half-written file and an existing file
-    survives a failure. On any error the temporary file is removed and the error goes on.
-    """
-    target = Path(path)
-    folder = target.parent
-    tmp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    try:
-        yield tmp
-        with open(tmp, "rb+") as handle:
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _sync_folder(folder)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flushes the folder entry after a rename where the system allows it (not on Windows)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

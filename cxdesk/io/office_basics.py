@@ -6,13 +6,12 @@ No database access here: the writers receive plain rows.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from cxdesk.errors import EnvironmentProblem, UserError
+from cxdesk.fsutil import atomic_target
 
 FONT = "Times New Roman"
 
@@ -36,28 +35,18 @@ def atomic_save(path: Path, write: Callable[[Path], object]) -> Path:
     if not folder.is_dir():
         raise UserError(f"Папка «{folder}» не существует. Укажите существующую папку.")
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=".cxdesk-", suffix=path.suffix)
-    except OSError as exc:
-        raise EnvironmentProblem(
-            f"Не удаётся записать в папку «{folder}»: {exc.strerror}. Проверьте права доступа "
-            "или выберите другую папку."
-        ) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        with tmp.open("rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        with atomic_target(path) as tmp:
+            write(tmp)
     except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
         raise EnvironmentProblem(
             f"Файл «{path}» недоступен для записи (возможно, открыт в другой программе). "
             "Закройте его и повторите."
         ) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"Не удаётся записать в папку «{folder}»: {exc.strerror}. Проверьте права доступа, "
+            "место на диске или выберите другую папку."
+        ) from exc
     return path
 
 

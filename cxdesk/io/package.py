@@ -32,6 +32,7 @@ from typing import IO, Any
 
 from cxdesk import __version__
 from cxdesk.errors import BadFile, EnvironmentProblem, NotFound, UserError
+from cxdesk.fsutil import atomic_file
 from cxdesk.io.model import PlanDoc
 from cxdesk.io.package_manifest import (
     SHA256_RE,
@@ -128,24 +129,10 @@ def write_package(
         raise NotFound(f"Папки {out.parent} нет. Укажите существующую папку для пакета.")
     progress.set_status(f"Сборка пакета «{out.name}»")
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _env_problem(f"Не удаётся записать пакет в папку {out.parent}", exc) from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w+b") as f:
+        with atomic_file(out) as f:
             _write_zip(f, data, entries, files, progress)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, stat.S_IMODE(out.stat().st_mode) if out.is_file() else 0o644)
-        os.replace(tmp, out)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise _env_problem(f"Не удаётся записать пакет {out}", exc) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _sync_folder(out.parent)
     progress.set_value(1.0)
     return out
 
@@ -219,18 +206,6 @@ def _write_zip(
                     "(cxdesk check), прикрепите файл заново и соберите пакет снова."
                 )
             done += size
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flushes the folder entry of a renamed file (POSIX; elsewhere the rename is enough)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # --- reading ------------------------------------------------------------------------------------

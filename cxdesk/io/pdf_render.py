@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from cxdesk.fsutil import atomic_target
 from cxdesk.io.layout import (
     APPROVAL_WIDTH_MM,
     CELL_PADDING_MM,
@@ -27,7 +28,6 @@ from cxdesk.io.layout import (
     PAGE_HEIGHT_MM,
     PAGE_WIDTH_MM,
     Sheet,
-    atomic_target,
     is_spanning,
     prepare,
     span_text,

@@ -30,12 +30,12 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cxdesk.fsutil import atomic_target
 from cxdesk.io.identity import build_payload, embed_xlsx
 from cxdesk.io.layout import (
     APPROVAL_WIDTH_MM,
     CENTRED_KEYS,
     Sheet,
-    atomic_target,
     is_spanning,
     prepare,
     span_text,

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from cxdesk.errors import EnvironmentProblem, NotFound, UserError
+from cxdesk.fsutil import atomic_file
 from cxdesk.services.mail_mapi import send_mapi
 
 METHODS = ("mapi", "thunderbird", "xdg-email", "eml")
@@ -312,22 +313,11 @@ def write_eml(
         raise NotFound(f"Папки {target.parent} нет. Укажите существующую папку для письма.")
     try:
         data = build_eml(attachment, recipients, subject, body).as_bytes(policy=DRAFT_POLICY)
-        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with atomic_file(target) as f:
+            f.write(data)
     except OSError as exc:
         raise EnvironmentProblem(
             f"Не удаётся записать письмо {target}: {exc.strerror or exc}. Проверьте права доступа "
             "и место на диске или выберите другую папку."
-        ) from exc
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp_name, target)
-    except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise EnvironmentProblem(
-            f"Не удаётся записать письмо {target}: {exc.strerror or exc}. Освободите место на "
-            "диске или выберите другую папку."
         ) from exc
     return target

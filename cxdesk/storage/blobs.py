@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cxdesk.errors import EnvironmentProblem, NotFound
+from cxdesk.fsutil import atomic_file
 
 CHUNK = 1024 * 1024
 
@@ -95,16 +96,7 @@ class BlobStore:
                 "Файл вложения отсутствует в хранилище. Запустите проверку (cxdesk check) и "
                 "восстановите его из резервной копии."
             )
-        dest = Path(dest)
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".cxdesk-", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as out, src.open("rb") as f:
-                while chunk := f.read(CHUNK):
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp_name, dest)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
-        return dest
+        with atomic_file(Path(dest)) as out, src.open("rb") as f:
+            while chunk := f.read(CHUNK):
+                out.write(chunk)
+        return Path(dest)
