@@ -31,16 +31,34 @@ from cxdesk.io.table_text import (
 )
 from cxdesk.progress import Progress
 
-TEXT_FIELDS = ("title", "start", "deadline", "responsible", "result", "document", "materials",
-               "note", "fact")
+TEXT_FIELDS = (
+    "title",
+    "start",
+    "deadline",
+    "responsible",
+    "result",
+    "document",
+    "materials",
+    "note",
+    "fact",
+)
 _STATUS_WORDS = {title.lower(): key for key, title in STATUS_TITLES.items() if key != "overdue"}
-_STATUS_WORDS.update({
-    "выполнен": "done", "выполнена": "done", "исполнено": "done", "завершено": "done",
-    "в процессе": "in_progress", "в процессе исполнения": "in_progress",
-    "исполняется": "in_progress",
-    "не выполнено": "not_started", "не начат": "not_started", "исключен": "excluded",
-    "исключён": "excluded", "исключено": "excluded",
-})
+_STATUS_WORDS.update(
+    {
+        "выполнен": "done",
+        "выполнена": "done",
+        "исполнено": "done",
+        "завершено": "done",
+        "в процессе": "in_progress",
+        "в процессе исполнения": "in_progress",
+        "исполняется": "in_progress",
+        "не выполнено": "not_started",
+        "не начат": "not_started",
+        "исключен": "excluded",
+        "исключён": "excluded",
+        "исключено": "excluded",
+    }
+)
 _DATE_NUMBER_RE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
 _DONE_RE = re.compile(r"(?:^|\n)Выполнено\s+(\d{2}\.\d{2}\.\d{4})")
 _TERMINAL = (".", ";", ":", "!", "?")
@@ -213,9 +231,10 @@ def _assemble(raws: list[_Raw], numbered: bool, warnings: list[str]) -> list[_En
             continue
         title = own.get("title", "")
         is_heading = set(own) == {"title"} and title[:1].isupper()
-        if previous is not None and (is_dash(raw.number_text) or (
-            not is_heading and not (_has_dates(raw) and _has_dates_entry(previous))
-        )):
+        if previous is not None and (
+            is_dash(raw.number_text)
+            or (not is_heading and not (_has_dates(raw) and _has_dates_entry(previous)))
+        ):
             for key, value in own.items():
                 previous.fields[key] = _join(previous.fields.get(key, ""), value)
             previous.heading = previous.heading and set(previous.fields) == {"title"}
@@ -237,6 +256,13 @@ def _has_dates_entry(entry: _Entry) -> bool:
 def _decide_kinds(entries: list[_Entry], warnings: list[str]) -> None:
     numbered = [e for e in entries if parse_number(e.row.number)]
     deep = any(number_depth(e.row.number) >= 2 for e in numbered)
+    # the number of the next numbered row after each row, found in one pass from the end
+    following = [""] * len(entries)
+    ahead = ""
+    for index in range(len(entries) - 1, -1, -1):
+        following[index] = ahead
+        if parse_number(entries[index].row.number):
+            ahead = entries[index].row.number
     for index, entry in enumerate(entries):
         row = entry.row
         if not entry.heading and not entry.merged:
@@ -254,7 +280,7 @@ def _decide_kinds(entries: list[_Entry], warnings: list[str]) -> None:
         if row.number:
             row.kind = "item"
             continue
-        _unnumbered_heading(entries, index, warnings)
+        _unnumbered_heading(entries, index, following[index], warnings)
 
 
 def _has_children(entries: list[_Entry], index: int) -> bool:
@@ -269,12 +295,11 @@ def _has_children(entries: list[_Entry], index: int) -> bool:
     return False
 
 
-def _unnumbered_heading(entries: list[_Entry], index: int, warnings: list[str]) -> None:
+def _unnumbered_heading(
+    entries: list[_Entry], index: int, following: str, warnings: list[str]
+) -> None:
     entry = entries[index]
     row = entry.row
-    following = next(
-        (e.row.number for e in entries[index + 1 :] if parse_number(e.row.number)), ""
-    )
     depth = number_depth(following)
     if depth < 2:
         row.kind = "block"
