@@ -272,6 +272,50 @@ for _fmt, _n in (("docx", 76), ("xlsx", 76), ("docx", 5000), ("xlsx", 5000)):
     BENCHES[f"import_{_fmt}_{_n}"] = _import(_fmt, _n)
 
 
+@bench("check_1000_files_1gb")
+def check_big_store(work: Path) -> None:
+    """`check` of 1,000 attachments (1 GB): time against hashing the same files, and memory."""
+    import hashlib
+
+    from cxdesk.services.attachments import attach_files
+
+    store, pid = _store_with_plan(work, 76)
+    src = work / "src"
+    src.mkdir()
+    block = os.urandom(1 << 20)
+    items = [
+        r.number
+        for r in __import__("cxdesk.services.views", fromlist=["get_plan"])
+        .get_plan(store, pid)
+        .items()
+    ]
+    for i in range(1000):
+        f = src / f"Приказ № {i}.pdf"
+        f.write_bytes(block[i:] + block[:i])
+        attach_files(store, pid, items[i % len(items)], [f])  # type: ignore[arg-type]
+        f.unlink()
+
+    def floor_fn() -> None:
+        for blob in sorted((store.data_dir / "store").rglob("*")):  # type: ignore[attr-defined]
+            if blob.is_file() and len(blob.name) == 64:
+                h = hashlib.sha256()
+                with blob.open("rb") as fh:
+                    while chunk := fh.read(1 << 20):
+                        h.update(chunk)
+
+    floor = best(floor_fn, 1)
+    code = (
+        "import resource, sys; from cxdesk.cli import main; rc = main(['check', '--json']); "
+        "sys.stderr.write('MAXRSS=%d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    env = {**os.environ, "CXDESK_DATA_DIR": str(store.data_dir)}  # type: ignore[attr-defined]
+    t = time.perf_counter()
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    fig = time.perf_counter() - t
+    rss = int(res.stderr.rsplit("MAXRSS=", 1)[1]) // 1024
+    report("check, 1,000 files (1 GB)", fig, floor, f"flat memory: peak {rss} MB")
+
+
 def main(argv: list[str]) -> int:
     if "--list" in argv:
         from tests.benchmarks import gui_bench
