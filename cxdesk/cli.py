@@ -97,8 +97,25 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _utf8_streams() -> None:
+    """JSON and text go out as UTF-8 when piped (the contract); a console keeps its own
+    encoding (cp866 on Windows) and shows «?» for what it cannot, instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            if stream.isatty():
+                reconfigure(errors="replace")
+            else:
+                reconfigure(encoding="utf-8", errors="replace")
+        except (ValueError, OSError):
+            pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _utf8_streams()
     parser = build_parser()
     first = _first_positional(argv)
     if first is None or (first.lower().endswith(".cxplan") and os.path.exists(first)):
