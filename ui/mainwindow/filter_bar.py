@@ -26,7 +26,8 @@ from cxdesk.services.views import RowView
 
 from ui.mainwindow import status
 
-#: The status choices: key → title. ``overdue`` and ``upcoming`` are derived.
+#: The status choices: key → title. ``overdue``, ``upcoming`` and ``no_proof`` (done, no file)
+#: are derived.
 STATUS_CHOICES = (
     ("all", "Все статусы"),
     ("not_started", "Не начато"),
@@ -35,6 +36,7 @@ STATUS_CHOICES = (
     ("overdue", "Просрочено"),
     ("upcoming", "Ближайшие сроки"),
     ("excluded", "Исключено"),
+    ("no_proof", "Выполнено без документа"),
 )
 ALL_PEOPLE = "Все ответственные"
 SEARCH_DELAY_MS = 150
@@ -78,6 +80,9 @@ class Filter:
         c = self.criteria
         if c.status in ("overdue", "upcoming"):
             if not getattr(row, c.status):
+                return False
+        elif c.status == "no_proof":
+            if row.status != "done" or row.attachments:
                 return False
         elif c.status != "all" and row.status != c.status:
             return False
