@@ -194,7 +194,6 @@ def go_to_item(window: Any, plan_id: int, number: str) -> None:
         found = next((r.id for r in rows if r.number.rstrip(".") == want), None)
         if found is not None:
             window.select_row(found)
-        window.raise_()
         window.activateWindow()
 
     if window.current_plan_id == plan_id:
