@@ -254,8 +254,9 @@ def test_the_check_reports_an_altered_file_and_goes_to_its_item(
     dialog = window.tracking_check
     assert "Найдено: 1 проблема (проверено 2 файла)" in dialog.summary.text()
     assert dialog.line_count() == 1
-    plan, number, name, what, fix = dialog.line_texts(0)
-    assert (plan, number, name, what) == (AGENCY_ORG, "2.1", REPORT, "Файл изменён")
+    plan, number, name, fix = dialog.line_texts(0)
+    assert (plan, number) == (AGENCY_ORG, "2.1")
+    assert name == f"«{REPORT}»\nизменён после того, как был прикреплён"
     assert "прикрепите его заново" in fix
     dialog.choose(0)
     assert window.panel.row.number.rstrip(".") == "2.1"

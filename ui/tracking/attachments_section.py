@@ -91,8 +91,8 @@ class AttachmentList(QTreeWidget):
         self.fit_rows(0)
 
     def fit_rows(self, count: int) -> None:
-        """As high as its files (two to six rows), so the panel does not scroll for one file."""
-        rows = max(2, min(6, count))
+        """As high as its files (three to six rows), beside the buttons, without scrolling."""
+        rows = max(3, min(6, count))
         line = max(self.fontMetrics().height() + 8, 22)
         self.setFixedHeight(self.header().sizeHint().height() + rows * line + 2 * self.frameWidth())
 
@@ -178,7 +178,7 @@ class AttachmentsSection(PanelSection):
         body.setSpacing(8)
         layout.addLayout(body)
         self.list = AttachmentList(self)
-        body.addWidget(self.list, 1)
+        body.addWidget(self.list, 1, Qt.AlignmentFlag.AlignTop)
         buttons = QVBoxLayout()
         buttons.setSpacing(4)
         body.addLayout(buttons)

@@ -28,21 +28,25 @@ from cxdesk.progress import Progress
 from cxdesk.services.check import CheckReport, Problem, check_data
 from cxdesk.storage.db import Store
 
+from ui.mainwindow import status
+from ui.mainwindow.wrap import WrapDelegate
 from ui.tracking.files import plural
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 #: What to do, in the window's words, for a file that is missing or was changed.
 FILE_FIX = (
-    "Откройте пункт (двойной щелчок по строке), удалите файл и прикрепите его заново из "
-    "оригинала, либо восстановите данные из резервной копии."
+    "Откройте пункт, удалите этот файл и прикрепите его заново из оригинала; либо восстановите "
+    "данные из резервной копии."
 )
-KIND_TITLES = {
-    "missing": "Файл отсутствует",
-    "altered": "Файл изменён",
-    "database": "База данных",
-    "foreign_key": "База данных",
+WHAT = {
+    "missing": "нет в хранилище программы",
+    "altered": "изменён после того, как был прикреплён",
+    "database": "повреждена база данных",
+    "foreign_key": "нарушены связи в базе данных",
 }
+COLUMNS = ("План", "Пункт", "Файл", "Что сделать")
+WIDTHS = (230, 56, 260)
 
 
 def _files(n: int) -> str:
@@ -80,12 +84,12 @@ class CheckDialog(QDialog):
         top = QHBoxLayout()
         top.setSpacing(10)
         icon = QLabel(self)
-        kind = (
-            QStyle.StandardPixmap.SP_DialogApplyButton
-            if report.ok
-            else QStyle.StandardPixmap.SP_MessageBoxWarning
-        )
-        icon.setPixmap(self.style().standardIcon(kind).pixmap(32, 32))
+        if report.ok:
+            pixmap = status.icon("done").pixmap(32, 32)
+        else:
+            warning = QStyle.StandardPixmap.SP_MessageBoxWarning
+            pixmap = self.style().standardIcon(warning).pixmap(32, 32)
+        icon.setPixmap(pixmap)
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         top.addWidget(icon)
         self.summary = QLabel(passed_text(report) if report.ok else failed_text(report), self)
@@ -97,16 +101,19 @@ class CheckDialog(QDialog):
 
         self.problems = QTreeWidget(self)
         self.problems.setObjectName("checkProblems")
-        self.problems.setHeaderLabels(["План", "Пункт", "Файл", "Что случилось", "Что сделать"])
+        self.problems.setHeaderLabels(list(COLUMNS))
         self.problems.setRootIsDecorated(False)
         self.problems.setWordWrap(True)
         self.problems.setAlternatingRowColors(True)
+        self.problems.setItemDelegate(WrapDelegate(self.problems, {0, 2, 3}, 6))
+        self.problems.setVerticalScrollMode(QTreeWidget.ScrollMode.ScrollPerPixel)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.problems.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((200, 60, 190, 130)):
+        for column, width in enumerate(WIDTHS):
             self.problems.setColumnWidth(column, width)
-        for p in report.problems:
+        for p in sorted(report.problems, key=lambda p: _order(p, plans)):
             self.problems.addTopLevelItem(self._line(p, plans))
         self.problems.setVisible(not report.ok)
         self.problems.itemDoubleClicked.connect(self._chosen)
@@ -117,19 +124,26 @@ class CheckDialog(QDialog):
         close.setDefault(True)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(900, 380 if not report.ok else 140)
+        if report.ok:
+            self.summary.setMinimumHeight(32)
+            self.summary.setAlignment(Qt.AlignmentFlag.AlignVCenter)
+            self.resize(480, self.sizeHint().height())
+        else:
+            self.resize(900, 380)
 
     @staticmethod
     def _line(p: Problem, plans: dict[int, str]) -> QTreeWidgetItem:
         plan = plans.get(p.plan, f"план {p.plan}") if p.plan is not None else "—"
+        what = WHAT.get(p.kind, p.detail)
+        file = f"«{p.name}»\n{what}" if p.name else what[:1].upper() + what[1:]
         fix = FILE_FIX if p.kind in ("missing", "altered") else p.fix
-        line = QTreeWidgetItem([
-            plan, p.item.rstrip(".") or "—", p.name or "—", KIND_TITLES.get(p.kind, p.kind), fix,
-        ])  # fmt: skip
+        fix = fix[:1].upper() + fix[1:]
+        line = QTreeWidgetItem([plan, p.item.rstrip(".") or "—", file, fix])
         line.setData(0, PROBLEM_ROLE, p)
         tip = f"{p.detail}\n\n{p.fix}" if p.fix else p.detail
-        for column in range(5):
+        for column in range(len(COLUMNS)):
             line.setToolTip(column, tip)
+            line.setTextAlignment(column, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return line
 
     def line_count(self) -> int:
@@ -147,6 +161,14 @@ class CheckDialog(QDialog):
         p: Problem = line.data(0, PROBLEM_ROLE)
         if p is not None and p.plan is not None and p.item:
             self.problem_chosen.emit(p.plan, p.item)
+
+
+def _order(p: Problem, plans: dict[int, str]) -> tuple[Any, ...]:
+    """Database problems first, then by plan and by item number (1.2 before 1.10)."""
+    if p.plan is None:
+        return (0, "", ())
+    number = tuple(int(x) if x.isdigit() else 0 for x in p.item.rstrip(".").split("."))
+    return (1, plans.get(p.plan, "").casefold(), p.plan, number, p.name)
 
 
 def run_check(window: Any) -> None:
