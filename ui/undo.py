@@ -45,6 +45,7 @@ FIELD_TITLES = {
     "basis": "Основание исключения",
     "done_date": "Дата выполнения",
     "created": "Пункт создан",
+    "attachment": "Файл",
     "org": "Организация",
     "approver_position": "Должность утверждающего",
     "approver_name": "Утверждающий",

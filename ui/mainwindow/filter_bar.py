@@ -36,7 +36,7 @@ STATUS_CHOICES = (
     ("overdue", "Просрочено"),
     ("upcoming", "Ближайшие сроки"),
     ("excluded", "Исключено"),
-    ("no_proof", "Выполнено без документа"),
+    ("no_proof", "Без документа"),
 )
 ALL_PEOPLE = "Все ответственные"
 SEARCH_DELAY_MS = 150

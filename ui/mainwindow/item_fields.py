@@ -44,6 +44,8 @@ from ui.undo import FIELD_TITLES
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root: the default parent
+#: Notes the attachment services write themselves; the history line already says as much.
+AUTO_NOTES = ("добавлен файл", "файл удалён")
 RUSSIAN = QLocale(QLocale.Language.Russian, QLocale.Country.Russia)
 
 
@@ -188,6 +190,8 @@ def describe(entry: HistoryEntry) -> str:
     """One history entry in words: «Статус: Не начато → Выполнено»."""
     if entry.field == "created":
         return f"Пункт создан ({status.title(entry.new)})" if entry.new else "Пункт создан"
+    if entry.field == "attachment":  # a file attached to or removed from the item
+        return f"Прикреплён файл «{entry.new}»" if entry.new else f"Убран файл «{entry.old}»"
     name = FIELD_TITLES.get(entry.field, entry.field)
     if entry.field.startswith("answer:"):
         name = "Ответ на вопрос"
@@ -233,7 +237,8 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
                 return f"{_moment(e.at)}\n{e.user or '—'}"
-            return describe(e) + (f"\nКомментарий: {e.note}" if e.note else "")
+            note = "" if e.field == "attachment" and e.note.startswith(AUTO_NOTES) else e.note
+            return describe(e) + (f"\nКомментарий: {note}" if note else "")
         if role == Qt.ItemDataRole.ToolTipRole and col == 1:
             name = FIELD_TITLES.get(e.field, e.field)
             text = f"{name}\nбыло: {e.old or '—'}\nстало: {e.new or '—'}"
