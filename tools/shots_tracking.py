@@ -19,7 +19,7 @@ os.environ.setdefault("CXDESK_TODAY", "2026-11-23")
 os.environ.setdefault("CXDESK_NO_OPEN", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget  # noqa: E402
 
 from cxdesk.services.attachments import attach_files, list_attachments  # noqa: E402
 from cxdesk.storage.db import Store  # noqa: E402
@@ -65,8 +65,8 @@ def _show_section(window: MainWindow, section: AttachmentsSection) -> None:
         window.plan_splitter.setSizes([300, 500])
     for _ in range(3):
         QApplication.processEvents()
-    area = section.parentWidget().parentWidget().parentWidget()
-    area.ensureWidgetVisible(section.remove_button, 0, 12)  # type: ignore[attr-defined]
+    area = next(w for w in window.panel.findChildren(QScrollArea) if w.isAncestorOf(section))
+    area.ensureWidgetVisible(section.remove_button, 0, 12)
 
 
 def save_tracking_shots(out_dir: Path) -> list[Path]:
@@ -112,8 +112,9 @@ def save_tracking_shots(out_dir: Path) -> list[Path]:
                 _save(menu, out_dir, key, saved)
                 menu.hide()
 
-            window.tracking.check()
-            dialog = window.tracking_check
+            tracking = window.tracking  # type: ignore[attr-defined]
+            tracking.check()
+            dialog = window.tracking_check  # type: ignore[attr-defined]
             _save(dialog, out_dir, "tracking_07_check_passed", saved)
             dialog.close()
 
@@ -121,8 +122,8 @@ def save_tracking_shots(out_dir: Path) -> list[Path]:
             blob.write_bytes(blob.read_bytes()[:-4] + b"\0\0\0\0")
             (report,) = list_attachments(store, plan_id, "1.2")
             store.blobs.path(report.sha256).unlink()  # and one file is gone
-            window.tracking.check()
-            dialog = window.tracking_check
+            tracking.check()
+            dialog = window.tracking_check  # type: ignore[attr-defined]
             _save(dialog, out_dir, "tracking_08_check_problems", saved)
             dialog.close()
             window.close()

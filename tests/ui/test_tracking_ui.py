@@ -148,6 +148,7 @@ def test_attach_remove_undo_and_history(
     assert stack.count() == 2 and ORDER in stack.text(1)
     entries = item_history(store, plan_id, "1.4")
     assert entries[-1].field == "attachment" and entries[-1].old == ORDER
+    assert window.panel.history_model.index(0, 1).data() == f"Убран файл «{ORDER}»"
 
     window.undo_group.undo()
     assert listed(section) == [ORDER, REPORT]

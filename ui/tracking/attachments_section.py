@@ -259,8 +259,9 @@ class AttachmentsSection(PanelSection):
             self.list.addTopLevelItem(entry)
             if chosen is not None and chosen.id == f.id:
                 self.list.setCurrentItem(entry)
-        if self.list.currentItem() is None and files:
-            self.list.setCurrentItem(self.list.topLevelItem(len(files) - 1))
+        newest = self.list.topLevelItem(len(files) - 1) if files else None
+        if self.list.currentItem() is None and newest is not None:
+            self.list.setCurrentItem(newest)
         self.list.fit_rows(len(files))
         self._update_buttons()
         self._update_hint()
@@ -291,7 +292,7 @@ class AttachmentsSection(PanelSection):
         """Selects a file by its name (tests, screenshots)."""
         for i in range(self.list.topLevelItemCount()):
             entry = self.list.topLevelItem(i)
-            if entry.text(0) == name:
+            if entry is not None and entry.text(0) == name:
                 self.list.setCurrentItem(entry)
                 return True
         return False

@@ -151,11 +151,15 @@ class CheckDialog(QDialog):
 
     def line_texts(self, row: int) -> list[str]:
         line = self.problems.topLevelItem(row)
+        if line is None:
+            return []
         return [line.text(c) for c in range(self.problems.columnCount())]
 
     def choose(self, row: int) -> None:
         """As a double-click on line ``row``."""
-        self._chosen(self.problems.topLevelItem(row), 0)
+        line = self.problems.topLevelItem(row)
+        if line is not None:
+            self._chosen(line, 0)
 
     def _chosen(self, line: QTreeWidgetItem, _column: int) -> None:
         p: Problem = line.data(0, PROBLEM_ROLE)
