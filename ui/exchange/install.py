@@ -42,9 +42,8 @@ def file_menu(window: Any) -> QMenu:
     menu = window.findChild(QMenu, "menu_Файл")
     if menu is not None:
         return menu
-    for act in window.menuBar().actions():
-        found = act.menu()
-        if found is not None and act.text().replace("&", "") == "Файл":
+    for found in window.menuBar().findChildren(QMenu):
+        if found.title().replace("&", "") == "Файл":
             return found
     first = window.menuBar().actions()[0] if window.menuBar().actions() else None
     menu = QMenu("&Файл", window)
