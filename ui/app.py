@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from cxdesk.errors import UserError
 from cxdesk.paths import default_data_dir
 
 from ui import msgbox
@@ -72,17 +71,26 @@ def _split_args(argv: Sequence[str]) -> tuple[list[str], Path | None]:
     return qt_args, path
 
 
-def open_store(data_dir: Path) -> Any:
-    """The store, or None after a dialog that says what went wrong and what to do."""
-    from cxdesk.storage.db import Store
+def bring_to_front(window: Any, text: str) -> None:
+    """A later start of cxdesk asked for this window (and maybe gave it a file to open)."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    if text:
+        from ui.mainwindow.plan_ops import open_path
 
-    try:
-        return Store(data_dir)
-    except UserError as exc:
-        msgbox.user_error(None, f"{exc.message}\n\nПрограмма будет закрыта.", "cxdesk — запуск")
-    except Exception as exc:  # noqa: BLE001 - shown and logged, never a traceback
-        msgbox.bug(None, exc, data_dir, context="opening the store")
-    return None
+        open_path(window, Path(text))
+
+
+def _daily_backup(data_dir: Path) -> None:
+    """The day's backup, made once a day in the background after the window shows."""
+    import threading
+
+    from cxdesk.services.backup import daily_backup
+
+    threading.Thread(target=daily_backup, args=(data_dir,), daemon=True).start()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,8 +104,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_translations(app)
     data_dir = default_data_dir()
     install_excepthook(data_dir)
-    store = open_store(data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msgbox.user_error(
+            None,
+            f"Не удаётся создать папку данных {data_dir}: {exc.strerror}. Проверьте права "
+            "доступа или укажите другую папку (cxdesk --data-dir ПАПКА).",
+            "cxdesk — запуск",
+        )
+        return 2
+
+    from ui.safety.instance import InstanceGuard
+
+    guard = InstanceGuard(data_dir)
+    if guard.send_to_running(str(path.resolve()) if path else ""):
+        return 0  # the window of this folder is already open: it came to the front
+    if not guard.claim():
+        msgbox.information(None, "cxdesk уже открыт для этой папки данных в другом окне.")
+        return 0
+
+    from ui.safety.recovery import open_or_recover
+
+    store = open_or_recover(data_dir)
     if store is None:
+        guard.release()
         return 2
 
     from ui.mainwindow import MainWindow
@@ -105,12 +136,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow(store, Settings())
     window.show()
+    guard.message.connect(lambda text: bring_to_front(window, text))
     if path is not None:
         QTimer.singleShot(0, lambda: open_path(window, path))
+    QTimer.singleShot(2000, lambda: _daily_backup(data_dir))
     try:
         return int(app.exec())
     finally:
+        watcher = getattr(window, "external_changes", None)
+        if watcher is not None:
+            watcher.stop()
         store.close()
+        guard.release()
 
 
 if __name__ == "__main__":

@@ -54,6 +54,22 @@ def capture(answer: bool = True) -> Iterator[list[Shown]]:
         _capture = previous
 
 
+def capturing() -> bool:
+    """True inside :func:`capture` (a dialog of its own records itself instead of showing)."""
+    return _capture is not None
+
+
+def record(kind: str, title: str, text: str) -> None:
+    """Records a dialog made elsewhere while capturing."""
+    if _capture is not None:
+        _capture.shown.append(Shown(kind, title, text))
+
+
+def capture_answer() -> bool:
+    """The preset answer of :func:`capture` (True outside it)."""
+    return _capture.answer if _capture is not None else True
+
+
 def _box(
     parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, detail: str = ""
 ) -> QMessageBox:

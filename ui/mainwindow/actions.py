@@ -134,12 +134,22 @@ def create_actions(window: Any) -> dict[Act, QAction]:
 
 
 def install_features(window: Any) -> list[str]:
-    """Runs the installers of the features that are there; returns their modules."""
+    """Runs the installers of the features that are there; returns their modules.
+
+    A feature that fails to install is written to the log and left out: the window still opens.
+    """
     done = []
     for module, function in INSTALLERS:
-        if feature_available(module):
+        if not feature_available(module):
+            continue
+        try:
             call_feature(module, function, window)
-            done.append(module)
+        except Exception as exc:  # noqa: BLE001 - one broken feature must not stop the window
+            from cxdesk.logs import write_exception
+
+            write_exception(window.store.data_dir, exc, f"installing {module}")
+            continue
+        done.append(module)
     return done
 
 

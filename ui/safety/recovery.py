@@ -1,0 +1,103 @@
+"""Opening the data folder at start, and what to do when its database is damaged.
+
+A damaged database never crashes the start: a dialog names the problem and offers the latest
+backup, another backup of the user's choice, or leaving.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from cxdesk.errors import UserError
+from cxdesk.services.backup import list_backups, restore_backup
+
+from ui import msgbox
+
+
+def backup_label(path: Path) -> str:
+    """«копия от 23.11.2026 09:14» for a backup file."""
+    moment = datetime.fromtimestamp(path.stat().st_mtime)
+    return f"копия от {moment:%d.%m.%Y %H:%M} ({path.name})"
+
+
+def _open(data_dir: Path) -> tuple[Any, str]:
+    from cxdesk.storage.db import Store
+
+    try:
+        store = Store(data_dir)
+    except UserError as exc:
+        return None, exc.message
+    if not store.quick_check():
+        store.close()
+        return None, f"База данных {data_dir / 'cxdesk.sqlite3'} повреждена."
+    return store, ""
+
+
+def ask_recovery(parent: QWidget | None, problem: str, backups: list[Path]) -> Path | None:
+    """The dialog: returns the backup to restore, or None to leave."""
+    latest = backups[0] if backups else None
+    text = (
+        problem
+        + "\n\n"
+        + (
+            f"Можно восстановить данные из последней резервной копии: {backup_label(latest)}. "
+            "Текущее состояние будет сохранено в папке резервных копий."
+            if latest
+            else "Резервных копий в папке данных нет. Если копия есть в другом месте, выберите её."
+        )
+    )
+    if msgbox.capturing():
+        msgbox.record("question", "База данных повреждена", text)
+        return latest if msgbox.capture_answer() else None
+    box = QMessageBox(QMessageBox.Icon.Critical, "cxdesk — база данных повреждена", text)
+    if parent is not None:
+        box.setParent(parent, box.windowFlags())
+    restore = (
+        box.addButton("Восстановить из копии", QMessageBox.ButtonRole.AcceptRole)
+        if latest
+        else None
+    )
+    other = box.addButton("Выбрать другую копию…", QMessageBox.ButtonRole.ActionRole)
+    leave = box.addButton("Выйти", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore or other)
+    box.setEscapeButton(leave)
+    box.exec()
+    clicked = box.clickedButton()
+    if restore is not None and clicked is restore:
+        return latest
+    if clicked is other:
+        name, _ = QFileDialog.getOpenFileName(
+            parent, "Резервная копия cxdesk", str(latest.parent if latest else Path.home()),
+            "Резервные копии cxdesk (*.zip *.sqlite3);;Все файлы (*)",
+        )  # fmt: skip
+        return Path(name) if name else None
+    return None
+
+
+def open_or_recover(data_dir: Path, parent: QWidget | None = None) -> Any:
+    """The store of ``data_dir``; after a recovery dialog when the database is damaged; None
+    when the user leaves (or the folder cannot be used at all, after saying why)."""
+    store, problem = _open(data_dir)
+    while store is None:
+        if not (data_dir / "cxdesk.sqlite3").exists() or "повреждён" not in problem:
+            msgbox.user_error(parent, f"{problem}\n\nПрограмма будет закрыта.", "cxdesk — запуск")
+            return None
+        choice = ask_recovery(parent, problem, list_backups(data_dir))
+        if choice is None:
+            return None
+        try:
+            kept = restore_backup(data_dir, choice)
+        except UserError as exc:
+            problem = f"{problem}\n\nКопия «{choice.name}» не подошла: {exc.message}"
+            continue
+        store, problem = _open(data_dir)
+        if store is not None:
+            msgbox.information(
+                parent, f"Данные восстановлены из копии «{choice.name}».",
+                detail=f"Прежнее (повреждённое) состояние сохранено: {kept}",
+            )  # fmt: skip
+    return store
