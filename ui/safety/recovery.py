@@ -83,7 +83,7 @@ def open_or_recover(data_dir: Path, parent: QWidget | None = None) -> Any:
     when the user leaves (or the folder cannot be used at all, after saying why)."""
     store, problem = _open(data_dir)
     while store is None:
-        if not (data_dir / "cxdesk.sqlite3").exists() or "повреждён" not in problem:
+        if not (data_dir / "cxdesk.sqlite3").exists() or "поврежд" not in problem:
             msgbox.user_error(parent, f"{problem}\n\nПрограмма будет закрыта.", "cxdesk — запуск")
             return None
         choice = ask_recovery(parent, problem, list_backups(data_dir))

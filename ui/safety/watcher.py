@@ -34,7 +34,7 @@ class ExternalChanges(QObject):
         self._seen = self._fingerprint()
         window.changes_applied.connect(self.mark_seen)
         # the window's own commits (on its worker thread) are not changes from outside
-        event.listen(store.engine, "commit", self._own_commit)
+        event.listen(store.engine, "after_cursor_execute", self._own_statement)
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
@@ -61,8 +61,9 @@ class ExternalChanges(QObject):
         except sqlite3.Error:
             return None
 
-    def _own_commit(self, *_args: Any) -> None:
-        self._own_since = time.monotonic()
+    def _own_statement(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            self._own_since = time.monotonic()
 
     def mark_seen(self, *_args: Any) -> None:
         """The window's own change: not a change from outside."""
@@ -105,8 +106,8 @@ class ExternalChanges(QObject):
     def stop(self) -> None:
         self.timer.stop()
         store = self.window.store
-        if event.contains(store.engine, "commit", self._own_commit):
-            event.remove(store.engine, "commit", self._own_commit)
+        if event.contains(store.engine, "after_cursor_execute", self._own_statement):
+            event.remove(store.engine, "after_cursor_execute", self._own_statement)
         if self._con is not None:
             self._con.close()
             self._con = None
