@@ -84,9 +84,7 @@ def test_damaged_database_is_restored_from_the_latest_backup(
     corrupt(data_dir / "cxdesk.sqlite3")
     recovered = open_or_recover(data_dir)
     assert recovered is not None
-    assert [
-        p.org for p in __import__("cxdesk.services.views").services.views.list_plans(recovered)
-    ] == ["ЦЗН"]
+    assert [p.org for p in list_plans(recovered)] == ["ЦЗН"]
     assert boxes[0].kind == "question" and "повреждена" in boxes[0].text
     assert any(p.name.startswith("before-restore-") for p in (data_dir / "backups").iterdir())
 
