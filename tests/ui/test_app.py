@@ -62,9 +62,9 @@ def test_a_broken_database_is_explained(
     monkeypatch.setenv("CXDESK_DATA_DIR", str(data))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # main() installs its own
     with msgbox.capture() as shown:
-        assert app.main([]) == 2
-    assert shown[0].kind == "error" and "повреждён" in shown[0].text
-    assert "Программа будет закрыта" in shown[0].text
+        assert app.main([]) == 2  # no backup to restore: the user can only choose one or leave
+    assert shown[0].kind == "question" and "поврежд" in shown[0].text
+    assert "Резервных копий в папке данных нет" in shown[0].text
 
 
 def test_the_excepthook_logs_and_explains(

@@ -268,6 +268,14 @@ class PlanModel(QAbstractItemModel):
         return items, done, overdue, excluded
 
     # --- QAbstractItemModel ----------------------------------------------------------------
+    def heading_indexes(self) -> list[QModelIndex]:
+        """The shown rows that have rows under them (blocks and sections), parents first."""
+        return [
+            self.createIndex(self._place[i], 0, i)
+            for i, kids in enumerate(self._children)
+            if kids and self._place[i] >= 0
+        ]
+
     def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
         if column < 0 or column >= len(COLUMNS) or row < 0:
             return QModelIndex()

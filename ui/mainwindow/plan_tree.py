@@ -71,6 +71,19 @@ class PlanTree(QTreeView):
         header.sectionResized.connect(self._on_section_resized)
         self.set_wrap(True)
 
+    def expand_headings(self) -> None:
+        """Opens every block and section: like expandAll, but asks the model only about the
+        headings, not about each of thousands of items (expandAll took 0.1 s on 5,000)."""
+        model = self.model()
+        if model is None:
+            return
+        headings = model.heading_indexes() if hasattr(model, "heading_indexes") else None
+        if headings is None:
+            self.expandAll()
+            return
+        for index in headings:
+            self.setExpanded(index, True)
+
     def go_to(self, index: QModelIndex) -> None:
         """Makes ``index`` the current row, scrolling there first.
 

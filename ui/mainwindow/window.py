@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
             if not state.isEmpty():
                 self.tree.header().restoreState(state)
             self._header_restored = True
-        self.tree.expandAll()
+        self.tree.expand_headings()
         self.filter_bar.set_people(people(plan) if plan else [])
         self._update_count()
         self._update_status()
@@ -400,7 +400,7 @@ class MainWindow(QMainWindow):
         self.panel.commit()
         row = self.panel.row
         self.model.set_criteria(criteria)
-        self.tree.expandAll()
+        self.tree.expand_headings()
         self._update_count()
         index = self.model.index_of(row.id) if row is not None else QModelIndex()
         if not index.isValid():  # the row is hidden now: the first item shown takes its place
