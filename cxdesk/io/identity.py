@@ -69,7 +69,12 @@ _PLAN_FIELDS = (
     "approver_name",
     "approval_date",
 )
-_ROW_FIELDS = ("uid", "ref", "kind", "number", "status", "basis", "done_date", "start", "deadline")
+_ROW_FIELDS = (
+    "uid", "ref", "kind", "number", "status", "basis", "done_date", "start", "deadline",
+    # the texts exactly as stored: a cell that still reads the same gets them back whole
+    # (a document cannot keep everything: «<b>» typed in a result, runs of spaces)
+    "title", "responsible", "result", "document", "materials", "note",
+)  # fmt: skip
 
 Source = str | os.PathLike[str] | zipfile.ZipFile | IO[bytes]
 

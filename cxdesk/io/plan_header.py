@@ -217,6 +217,13 @@ def _without_exclusion(text: str, basis: str) -> str:
     return "\n".join(lines)
 
 
+def _reads_as(text: str) -> str:
+    """What reading a cell that holds ``text`` gives back (lines cleaned, empty ones dropped)."""
+    from cxdesk.io.table_text import clean_lines
+
+    return "\n".join(clean_lines(text.split("\n")))
+
+
 def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
     row.uid = str(stored.get("uid") or "")
     row.ref = str(stored.get("ref") or "")
@@ -233,6 +240,10 @@ def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
     for name in ("start", "deadline"):
         if name not in keys:
             setattr(row, name, str(stored.get(name) or ""))
+    for name in ("title", "responsible", "result", "document", "materials", "note"):
+        exact = str(stored.get(name) or "")
+        if exact and exact != getattr(row, name) and _reads_as(exact) == getattr(row, name):
+            setattr(row, name, exact)
     stored_deadline = str(stored.get("deadline") or "")
     if "start" in keys and row.deadline != stored_deadline and stored_deadline:
         # the start/end form prints a deadline text as its date: an unchanged date keeps the text

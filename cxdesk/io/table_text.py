@@ -15,7 +15,13 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 
 _NEWLINES_RE = re.compile("\r\n|[\r\u2028\u2029\x0b\x0c]")
-_TAG_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
+# HTML left in cells by the systems plans are exported from (<p>, <ul>, <li>, <span …>); only
+# real tag names, attributes after a space: «a<b, 5 > 3» in a text is not a tag
+_TAG_RE = re.compile(
+    r"</?(p|div|li|ul|ol|br|tr|td|th|table|tbody|thead|h[1-6]|blockquote|pre|hr|span|font|b|i|u"
+    r"|s|em|strong|a|sub|sup|small|big|strike|code)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
 _BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "br", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4",
     "h5", "h6", "blockquote", "pre", "hr",
