@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cxdesk.domain.deadlines import PERIOD, UNREADABLE, format_date, parse_deadline, parse_user_date
 from cxdesk.errors import UserError
 from cxdesk.services.common import STATUSES, Changes, find_plan, find_row, now, record, today
@@ -15,12 +17,15 @@ ITEM_FIELDS = (
     "status", "basis", "done_date",
 )  # fmt: skip
 
+#: Control characters (pasted from other programs): no document can carry them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 STATUS_HINT = "not_started, in_progress, done, excluded"
 
 
 def validate(field_name: str, value: str) -> str:
     """Checks one field's new value; returns it cleaned or raises a clear UserError."""
-    value = value.replace("\r\n", "\n").strip()
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\t", " ")).strip()
     if field_name == "status":
         if value not in STATUSES:
             raise UserError(f"Неизвестный статус «{value}». Допустимо: {STATUS_HINT}.")
