@@ -1,0 +1,91 @@
+"""What the parts of «Beyond the spreadsheet» share: settings, file names, going to an item.
+
+The settings are declared here once (:mod:`ui.settings`). File work reuses the exchange helpers
+(the remembered folder, the finished-work message with «Открыть файл» and «Показать в папке»,
+waiting for work on the database thread).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from cxdesk.domain.deadlines import format_date
+from cxdesk.services.common import today
+
+from ui.exchange import common as C
+from ui.settings import declare
+
+FOLDER = declare("beyond/folder", "", str, "last folder of a check, summary, calendar or report")
+UPCOMING_AT_START = declare(
+    "beyond/upcoming_at_start", True, bool, "show the deadlines of the next 14 days at start"
+)
+GUIDANCE_OPEN = declare("beyond/guidance_open", True, bool, "the item's guidance is expanded")
+
+#: Format key → the save dialog's filter.
+FILTERS = {
+    "docx": "Документ Word (*.docx)",
+    "xlsx": "Книга Excel (*.xlsx)",
+    "pdf": "Документ PDF (*.pdf)",
+    "ics": "Календарь iCalendar (*.ics)",
+}
+
+
+def file_base(text: str, limit: int = 80) -> str:
+    """Text made fit for a file name (no characters Windows refuses, one line, not too long)."""
+    base = re.sub(r'[\\/:*?"<>|\r\n\t]+', " ", text).strip(" .")
+    return re.sub(r"\s+", " ", base)[:limit].strip() or "План"
+
+
+def today_text() -> str:
+    return format_date(today())
+
+
+def proposed_path(parent: QWidget | None, name: str) -> Path:
+    """``name`` in the folder used last time (else Documents)."""
+    return C.remembered_folder(parent, FOLDER) / name
+
+
+def ask_save_path(
+    parent: QWidget | None, title: str, proposed: Path, formats: tuple[str, ...]
+) -> tuple[Path, str] | None:
+    """The save dialog: the chosen file (its extension added when missing) and its format."""
+    filters = ";;".join(FILTERS[f] for f in formats)
+    chosen_filter = FILTERS.get(proposed.suffix.lower().lstrip("."), FILTERS[formats[0]])
+    chosen, used = QFileDialog.getSaveFileName(parent, title, str(proposed), filters, chosen_filter)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in formats:
+        fmt = next((f for f in formats if FILTERS[f] == used), formats[0])
+        path = path.with_name(f"{path.name}.{fmt}")
+    return path, fmt
+
+
+def remember(parent: QWidget | None, path: Path) -> None:
+    C.remember_folder(parent, FOLDER, path)
+
+
+def go_to_item(window: Any, plan_id: int, row_id: int | None) -> None:
+    """Shows a plan (opening it when another one is shown) and selects one of its rows."""
+
+    def select() -> None:
+        if row_id is not None:
+            window.select_row(row_id)
+            window.tree.setFocus()
+
+    if window.current_plan_id == plan_id:
+        select()
+        return
+
+    def opened(shown: int) -> None:
+        window.plan_opened.disconnect(opened)
+        if shown == plan_id:
+            select()
+
+    window.plan_opened.connect(opened)
+    window.open_plan(plan_id)

@@ -1,0 +1,232 @@
+"""«План → Сроки в календарь…» and «План → Отчёт о ходе реализации…».
+
+The calendar: a save dialog for the .ics (named after the organisation), the file written on the
+database thread, then «Открыть файл» / «Показать в папке» and a note that Outlook and Thunderbird
+open it. The report: a dialog for the date (today by default), the format (Word or PDF) and the
+file; the report is made on the database thread with a progress dialog after 600 ms.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+)
+
+from cxdesk.domain.deadlines import format_date
+from cxdesk.io.report_writer import write_report
+from cxdesk.services.calendar_export import calendar_rows, write_calendar
+from cxdesk.services.common import today
+from cxdesk.services.progress_report import progress_report
+from cxdesk.services.views import get_plan
+
+from ui import msgbox
+from ui.beyond import common as B
+from ui.exchange import common as C
+
+CALENDAR_NOTE = (
+    "Файл откроют Outlook и Thunderbird (и другие программы-календари): каждый срок — событие "
+    "на весь день с напоминанием за 7 дней. Если загрузить файл ещё раз, события обновятся, "
+    "а не удвоятся."
+)
+REPORT_FORMATS = {"docx": "Документ Word (.docx)", "pdf": "PDF (.pdf)"}
+
+
+def _plan(window: Any, plan_id: int | None) -> Any:
+    if plan_id is None:
+        window.panel.commit()
+        plan_id = window.current_plan_id
+    if not plan_id:
+        return None
+    return C.wait_for(window, window.store, lambda st: get_plan(st, plan_id))
+
+
+def save_calendar(window: Any, path: Path | None = None, plan_id: int | None = None) -> Path | None:
+    """«Сроки в календарь…»: writes the open plan's deadlines to an .ics; returns the file."""
+    plan = _plan(window, plan_id)
+    if plan is None:
+        return None
+    if not calendar_rows(plan):
+        msgbox.information(
+            window,
+            "В плане нет невыполненных пунктов с датой срока: в календарь записывать нечего.",
+            detail="Сроки вида «IV квартал 2026 года» в календарь попадают; нераспознанные — нет.",
+        )
+        return None
+    org = C.flat(plan.org or plan.title)
+    if path is None:
+        name = f"Сроки — {B.file_base(org)}.ics"
+        chosen = B.ask_save_path(
+            window, "Сохранить сроки в календарь", B.proposed_path(window, name), ("ics",)
+        )
+        if chosen is None:
+            return None
+        path = chosen[0]
+    result = C.wait_for(
+        window, window.store, lambda st: write_calendar(st, plan, path),
+        label=f"Запись «{path.name}»…",
+    )  # fmt: skip
+    if result is None:
+        return None
+    written, events = result
+    B.remember(window, written)
+    count = C.plural(events, "срок", "срока", "сроков")
+    C.finished(window, f"В календарь «{written.name}» записано {count}.", written,
+               detail=f"{CALENDAR_NOTE}\n\nПапка: {written.parent}")  # fmt: skip
+    return written
+
+
+class ReportDialog(QDialog):
+    """The report's date, format and file; :meth:`accept` writes it (``written`` then holds it)."""
+
+    def __init__(self, window: Any, plan_id: int, org: str) -> None:
+        super().__init__(window)
+        self.setObjectName("reportDialog")
+        self.setWindowTitle("Отчёт о ходе реализации плана")
+        self.window_ = window
+        self.plan_id = plan_id
+        self.org = org
+        self.written: Path | None = None
+        self._named = ""  # the name we proposed; a name the user typed is kept
+        layout = QVBoxLayout(self)
+        about = QLabel(f"План: {org}", self)
+        about.setWordWrap(True)
+        layout.addWidget(about)
+        form = QFormLayout()
+        self.as_of = QDateEdit(self)
+        self.as_of.setObjectName("reportAsOf")
+        self.as_of.setDisplayFormat("dd.MM.yyyy")
+        self.as_of.setCalendarPopup(True)
+        t = today()
+        self.as_of.setDate(QDate(t.year, t.month, t.day))
+        self.as_of.setMaximumDate(QDate(t.year, t.month, t.day))
+        self.as_of.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        form.addRow("&На дату:", self.as_of)
+        self.format_combo = QComboBox(self)
+        self.format_combo.setObjectName("reportFormat")
+        self.format_combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        for key, title in REPORT_FORMATS.items():
+            if key != "pdf" or C.pdf_available():
+                self.format_combo.addItem(title, key)
+        form.addRow("&Формат:", self.format_combo)
+        row = QHBoxLayout()
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setObjectName("reportPath")
+        self.path_edit.setMinimumWidth(560)
+        browse = QPushButton("&Обзор…", self)
+        browse.setObjectName("reportBrowse")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        path_label = QLabel("&Файл:", self)
+        path_label.setBuddy(self.path_edit)
+        form.addRow(path_label, row)
+        layout.addLayout(form)
+        note = QLabel(
+            "Для прошедшей даты состояние пунктов берётся из истории изменений на конец того "
+            "дня; документы, прикреплённые позже, в отчёт не входят.",
+            self,
+        )
+        note.setWordWrap(True)
+        layout.addWidget(C.quiet(note))
+        buttons = QDialogButtonBox(self)
+        self.save_button = buttons.addButton("&Сохранить", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setObjectName("reportSave")
+        buttons.addButton("Отмена", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.as_of.dateChanged.connect(lambda _d: self._propose())
+        self.format_combo.currentIndexChanged.connect(lambda _i: self._propose())
+        self._propose(B.proposed_path(window, "x").parent)
+
+    def fmt(self) -> str:
+        return str(self.format_combo.currentData())
+
+    def date(self) -> date:
+        d = self.as_of.date()
+        return date(d.year(), d.month(), d.day())
+
+    def path(self) -> Path:
+        path = Path(self.path_edit.text().strip().strip('"')).expanduser()
+        if path.suffix.lower() != "." + self.fmt():
+            path = path.with_name(f"{path.name}.{self.fmt()}")
+        return path
+
+    def _propose(self, folder: Path | None = None) -> None:
+        current = self.path_edit.text().strip()
+        if current and Path(current).name != self._named:
+            if Path(current).suffix.lower() in (".docx", ".pdf"):  # the user's name, new format
+                self.path_edit.setText(str(Path(current).with_suffix("." + self.fmt())))
+            return
+        folder = folder or (Path(current).parent if current else B.proposed_path(self, "x").parent)
+        self._named = (
+            f"{B.file_base(self.org)} — отчёт о ходе на {format_date(self.date())}.{self.fmt()}"
+        )
+        self.path_edit.setText(str(folder / self._named))
+        self.path_edit.setCursorPosition(0)
+
+    def _browse(self) -> None:
+        chosen = B.ask_save_path(self, "Сохранить отчёт", self.path(), (self.fmt(),))
+        if chosen is not None:
+            self.path_edit.setText(str(chosen[0]))
+
+    def accept(self) -> None:
+        if not self.path_edit.text().strip():
+            msgbox.warning(self, "Укажите файл, в который сохранить отчёт.")
+            return
+        path, fmt, as_of, plan_id = self.path(), self.fmt(), self.date(), self.plan_id
+        if not path.parent.is_dir():
+            msgbox.warning(self, f"Папки «{path.parent}» нет. Выберите папку кнопкой «Обзор…».")
+            return
+        if path.exists() and not msgbox.question(
+            self, f"Файл «{path.name}» уже есть. Заменить его?", yes="Заменить"
+        ):
+            return
+
+        def work(store: Any) -> Path:
+            return write_report(progress_report(store, plan_id, as_of), path, fmt)
+
+        self.save_button.setEnabled(False)
+        try:
+            written = C.wait_for(self, self.window_.store, work, label="Составление отчёта…")
+        finally:
+            self.save_button.setEnabled(True)
+        if written is None:
+            return
+        self.written = written
+        B.remember(self, written)
+        super().accept()
+
+
+def report_dialog(window: Any, plan_id: int | None = None) -> ReportDialog | None:
+    """The report dialog for the open plan, not yet shown."""
+    plan = _plan(window, plan_id)
+    if plan is None:
+        return None
+    return ReportDialog(window, plan.id, C.flat(plan.org or plan.title))
+
+
+def save_report(window: Any) -> Path | None:
+    """«Отчёт о ходе реализации…»: asks, writes, says where; returns the file."""
+    dialog = report_dialog(window)
+    if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted or dialog.written is None:
+        return None
+    path = dialog.written
+    C.finished(window, f"Отчёт о ходе реализации плана на {format_date(dialog.date())} "
+               f"сохранён в файл «{path.name}».", path, detail=f"Папка: {path.parent}")  # fmt: skip
+    return path
