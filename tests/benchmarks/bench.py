@@ -305,8 +305,10 @@ def check_big_store(work: Path) -> None:
 
     floor = best(floor_fn, 1)
     code = (
-        "import resource, sys; from cxdesk.cli import main; rc = main(['check', '--json']); "
-        "sys.stderr.write('MAXRSS=%d' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "import sys; from cxdesk.cli import main; rc = main(['check', '--json']); "
+        # VmHWM: this process's own peak (ru_maxrss would carry the parent's over fork+exec)
+        "sys.stderr.write('MAXRSS=%d' % int([ln for ln in open('/proc/self/status') "
+        "if ln.startswith('VmHWM')][0].split()[1]))"
     )
     env = {**os.environ, "CXDESK_DATA_DIR": str(store.data_dir)}  # type: ignore[attr-defined]
     t = time.perf_counter()
