@@ -65,6 +65,8 @@ class UpcomingBanner(QDockWidget):
         top = QHBoxLayout()
         self.heading = QLabel(frame)
         self.heading.setObjectName("upcomingHeading")
+        self.heading.setWordWrap(True)
+        self.heading.setMinimumWidth(160)
         top.addWidget(self.heading, 1)
         self.no_start = QCheckBox("Не показывать при запуске", frame)
         self.no_start.setObjectName("upcomingNoStart")

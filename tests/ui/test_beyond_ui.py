@@ -1,0 +1,361 @@
+"""Beyond the spreadsheet in the window, on a real store: the check against the typical plan, the
+summary with its tables and charts, the guidance beside an item, the calendar, the progress report
+and the deadlines banner at start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+from openpyxl import load_workbook
+from pytestqt.qtbot import QtBot
+from sqlalchemy import delete
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QTreeWidget, QTreeWidgetItem, QWidget
+
+from cxdesk.domain.building import PlanRequest
+from cxdesk.services.calendar_export import calendar_rows
+from cxdesk.services.items import update_item
+from cxdesk.services.plans import create_plan
+from cxdesk.services.views import get_plan
+from cxdesk.storage.db import Store
+from cxdesk.storage.models import Row
+from tests.ui.helpers import AGENCY_ANSWERS, AGENCY_ORG, agency_plan, region_plan, row_id
+
+from ui import msgbox
+from ui.beyond import common as B
+from ui.beyond.audit_dock import AuditDock
+from ui.beyond.charts import SEGMENTS, segment_widths
+from ui.beyond.files import report_dialog, save_calendar
+from ui.beyond.summary_models import VALUE_ROLE
+from ui.beyond.summary_window import SummaryWindow
+from ui.mainwindow import MainWindow
+from ui.settings import Settings
+from ui.tasks import Tasks
+
+#: The offscreen platform says this whenever a main window is shown; it is not our warning.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+Make = Callable[..., MainWindow]
+HEALTH = "Министерство здравоохранения Тульской области"
+REGION = "Пермский край"
+
+
+@pytest.fixture
+def boxes() -> Iterator[list[msgbox.Shown]]:
+    with msgbox.capture() as shown:
+        yield shown
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot, store: Store, tmp_path: Path, boxes: list, monkeypatch: pytest.MonkeyPatch
+) -> Make:
+    """A window on the test's store, with settings in an ini file of the test's own."""
+    monkeypatch.setenv("CXDESK_NO_OPEN", "1")
+
+    def make(ini: str = "settings.ini") -> MainWindow:
+        window = MainWindow(store, Settings.in_file(tmp_path / ini), Tasks(store, True))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+def children(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    out = []
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        out += [group.child(j) for j in range(group.childCount())]
+    return out
+
+
+def double_click(qtbot: QtBot, tree: QTreeWidget, item: QTreeWidgetItem) -> None:
+    tree.scrollToItem(item)
+    center = tree.visualItemRect(item).center()
+    # a real double-click starts with a click: the view acts only on the row it saw pressed
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=center)
+
+
+def click(qtbot: QtBot, tree: QTreeWidget, item: QTreeWidgetItem) -> None:
+    tree.scrollToItem(item)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton,
+                     pos=tree.visualItemRect(item).center())  # fmt: skip
+
+
+# --- the check against the typical plan ------------------------------------------------------
+def test_audit_shows_a_missing_item_and_double_click_selects_items(
+    qtbot: QtBot, make_window: Make, store: Store, tmp_path: Path, boxes: list
+) -> None:
+    plan_id = agency_plan(store)
+    with store.session() as s:  # the plan came back without item 3.1.4
+        s.execute(delete(Row).where(Row.plan_id == plan_id, Row.ref == "agency:3.1.4"))
+    window = make_window()
+    window.beyond_actions["audit"].trigger()
+    dock = window.findChild(AuditDock, "auditDock")
+    assert dock is not None and dock.isVisible()
+    groups = [dock.tree.topLevelItem(i).text(0) for i in range(dock.tree.topLevelItemCount())]
+    assert groups == [
+        "Отсутствует обязательный пункт (1)",
+        "Выполнено без подтверждающего документа (3)",
+    ]
+    missing = dock.tree.topLevelItem(0).child(0)
+    assert (missing.text(0), missing.data(0, Qt.ItemDataRole.UserRole + 1).problem) == (
+        "3.1.4.",
+        "missing",
+    )
+    assert missing.text(1).startswith("нет в плане: Утвержден порядок (правила)")
+    dock.tree.setCurrentItem(missing)
+    assert "взаимодействия с клиентом" in dock.detail.toPlainText()
+    assert "в разделе 3.1" in dock.detail.toPlainText()
+
+    proof = next(i for i in children(dock.tree) if i.text(0) == "1.2.")
+    double_click(qtbot, dock.tree, proof)
+    assert window.panel.row is not None and window.panel.row.number == "1.2."
+
+    double_click(qtbot, dock.tree, missing)  # an absent item: its section is selected
+    assert window.panel.row is not None and window.panel.row.number == "3.1."
+
+    other = next(i for i in children(dock.tree) if i.text(0) == "2.1.")
+    dock.tree.setCurrentItem(other)
+    dock.tree.setFocus()
+    qtbot.keyClick(dock.tree, Qt.Key.Key_Return)
+    assert window.panel.row.number == "2.1."
+
+    out = dock.export(tmp_path / "Проверка.xlsx")
+    assert out is not None and out.exists()
+    cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row]
+    assert "Отсутствует обязательный пункт" in cells
+    assert boxes[-1].text == "Список замечаний сохранён в файл «Проверка.xlsx»."
+
+
+def test_audit_of_a_plan_as_built_says_there_is_nothing(make_window: Make, store: Store) -> None:
+    create_plan(store, PlanRequest("agency", "Министерство", answers=dict(AGENCY_ANSWERS)))
+    window = make_window()
+    window.beyond_actions["audit"].trigger()
+    dock = window.beyond_audit
+    assert dock.empty.isVisible()
+    assert dock.empty.text() == "Замечаний нет: план соответствует типовому."
+    assert dock.tree.topLevelItemCount() == 0
+
+
+def test_audit_follows_changes_of_the_plan(make_window: Make, store: Store) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.beyond_actions["audit"].trigger()
+    dock = window.beyond_audit
+    assert len(dock.findings) == 3
+    window.edit_item(row_id(store, plan_id, "1.4"), {"status": "done"}, "")
+    assert len(dock.findings) == 4  # one more done without a document
+
+
+# --- the summary -----------------------------------------------------------------------------
+def three_plans(store: Store) -> dict[str, int]:
+    labour = agency_plan(store)
+    health = agency_plan(store, HEALTH)
+    for number in ("1.3", "1.6", "2.2"):
+        update_item(store, health, number, {"status": "done"}, "")
+    return {"labour": labour, "health": health, "region": region_plan(store, REGION)}
+
+
+#: org → (items, done, in progress, overdue, not started)
+EXPECTED = {
+    AGENCY_ORG: (47, 3, 1, 7, 36),
+    HEALTH: (47, 6, 0, 5, 36),
+    REGION: (38, 0, 0, 8, 30),
+}
+
+
+def test_summary_over_three_plans(
+    qtbot: QtBot, qtmodeltester, make_window: Make, store: Store, tmp_path: Path, boxes: list
+) -> None:
+    three_plans(store)
+    window = make_window()
+    window.beyond_actions["summary"].trigger()
+    summary = window.findChild(SummaryWindow, "summaryWindow")
+    assert summary is not None and summary.isVisible()
+    model = summary.plans_model
+    qtmodeltester.check(model)
+    qtmodeltester.check(summary.items_model)
+    keys = [c.key for c in model.columns]
+    got = {}
+    for r in range(model.rowCount()):
+        values = [model.index(r, c).data(VALUE_ROLE) for c in range(model.columnCount())]
+        got[values[0]] = tuple(
+            values[keys.index(k)]
+            for k in ("items", "done", "in_progress", "overdue", "not_started")
+        )
+    assert got == {**EXPECTED, "Итого": (132, 9, 1, 20, 102)}
+    share = model.index(1, keys.index("share"))
+    assert share.data() == "12,8 %"
+
+    chart = summary.bodies_chart
+    assert [r.label for r in chart.rows] == list(EXPECTED)
+    for row in chart.rows:
+        items, done, in_progress, overdue, not_started = EXPECTED[row.label]
+        assert row.values == {"done": done, "in_progress": in_progress, "overdue": overdue,
+                              "not_started": not_started}  # fmt: skip
+        assert row.total == items
+    image = chart.grab().toImage()
+    assert not image.isNull() and image.width() > 300
+    done_colour = SEGMENTS[0].base.rgb()
+    painted = sum(
+        image.pixel(x, y) == done_colour
+        for x in range(0, image.width(), 2)
+        for y in range(0, image.height(), 2)
+    )
+    assert painted > 50
+    blocks = summary.blocks_chart
+    assert [r.label for r in blocks.rows if r.heading] == [
+        "Орган исполнительной власти субъекта РФ",
+        "Субъект Российской Федерации",
+    ]
+    assert sum(r.total for r in blocks.bars()) == 132
+    assert not blocks.grab().toImage().isNull()
+
+    # the typical plan's items: the bodies behind each count are in the tooltip
+    items = summary.items_model
+    assert items.template_id == "agency"
+    line = next(r for r in range(items.rowCount()) if items.line(r).ref == "agency:1.5")
+    overdue = items.index(line, [c.key for c in items.columns].index("overdue"))
+    assert overdue.data() == "1"
+    assert overdue.data(Qt.ItemDataRole.ToolTipRole) == f"Просрочено:\n• {AGENCY_ORG}"
+
+    # the totals line stays last when sorted
+    summary.plans_table.sortByColumn(keys.index("done"), Qt.SortOrder.DescendingOrder)
+    orgs = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert orgs == [HEALTH, AGENCY_ORG, REGION, "Итого"]
+
+    # fewer plans chosen: the summary follows
+    summary.plans_box.item(2).setCheckState(Qt.CheckState.Unchecked)
+    assert [r.label for r in chart.rows] == [AGENCY_ORG, HEALTH]
+    assert model.index(model.rowCount() - 1, 1).data(VALUE_ROLE) == 94
+
+    out = summary.export(tmp_path / "Сводка.xlsx")
+    assert out is not None and out.exists()
+    assert boxes[-1].text == "Сводка сохранена в файл «Сводка.xlsx»."
+
+
+def test_a_segment_is_wide_enough_for_its_number() -> None:
+    widths = segment_widths([3, 1, 7, 36], 470, [20, 20, 20, 28])
+    assert sum(widths) == 470
+    assert all(w >= 20 for w in widths)
+    assert widths[3] > widths[2] > widths[0]
+    assert segment_widths([1, 0, 0, 0], 100, [20] * 4) == [100, 0, 0, 0]
+    assert sum(segment_widths([1, 1, 1, 1], 30, [20] * 4)) == 30  # no room: proportional
+
+
+# --- guidance in the item panel --------------------------------------------------------------
+def test_guidance_shows_for_agency_3_1_3_and_hides_elsewhere(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    section = window.findChild(QWidget, "guidanceSection")
+    assert section is not None
+    window.select_row(row_id(store, plan_id, "3.1.3"))
+    assert window.panel.row.ref == "agency:3.1.3"
+    assert section.isVisible()
+    assert section.toggle.text() == "Рекомендации Аналитического центра"
+    text = section.text.text()
+    assert "п. 5.1.6 Рекомендаций" in text
+    assert "Методика" in text and "Провести опрос среди внешних клиентов" in text
+    assert "Ожидаемый результат:</b> Аналитический отчет" in text
+    assert "форма № 1 приложения № 3 к Методике ОС" in text
+    assert section.text.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+
+    qtbot.mouseClick(section.toggle, Qt.MouseButton.LeftButton)
+    assert not section.frame.isVisible()
+    assert window.settings.get(B.GUIDANCE_OPEN) is False
+    qtbot.mouseClick(section.toggle, Qt.MouseButton.LeftButton)
+    assert section.frame.isVisible()
+
+    window.select_row(row_id(store, plan_id, "1.1"))
+    assert section.isHidden()
+    window.select_row(row_id(store, plan_id, "1.7"))  # agency:1.6, two recommendations
+    assert section.isVisible() and section.toggle.text().endswith("(2)")
+
+
+# --- calendar and report ---------------------------------------------------------------------
+def test_calendar_writes_an_ics_that_icalendar_reads(
+    make_window: Make, store: Store, tmp_path: Path, boxes: list
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    out = save_calendar(window, tmp_path / "Сроки.ics")
+    assert out == tmp_path / "Сроки.ics"
+    calendar = Calendar.from_ical(out.read_bytes())
+    events = calendar.walk("VEVENT")
+    expected = calendar_rows(get_plan(store, plan_id))
+    assert len(events) == len(expected) > 0
+    assert {str(e["summary"]).split(" ", 1)[0] for e in events} == {r.number for r in expected}
+    assert boxes[-1].text == f"В календарь «Сроки.ics» записано {len(expected)} сроков."
+
+
+def test_report_dialog_writes_the_report(
+    make_window: Make, store: Store, tmp_path: Path, boxes: list
+) -> None:
+    agency_plan(store)
+    window = make_window()
+    dialog = report_dialog(window)
+    assert dialog is not None
+    assert dialog.as_of.displayFormat() == "dd.MM.yyyy" and dialog.as_of.calendarPopup()
+    assert dialog.as_of.date().toString("dd.MM.yyyy") == "23.11.2026"
+    assert Path(dialog.path_edit.text()).name == (f"{AGENCY_ORG} — отчёт о ходе на 23.11.2026.docx")
+    dialog.path_edit.setText(str(tmp_path / "Отчёт"))
+    dialog.accept()
+    assert dialog.written == tmp_path / "Отчёт.docx"
+    assert dialog.written.exists()
+
+
+# --- the deadlines banner at start -----------------------------------------------------------
+def test_upcoming_banner_lists_what_falls_due_within_14_days(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    labour = agency_plan(store)  # 1.4 is due 01.12.2026, 2.2 on 10.12.2026 (17 days on)
+    region = region_plan(store, REGION)
+    update_item(store, region, "1.1", {"deadline": "30.11.2026", "responsible": "Орлов К. К."}, "")
+    window = make_window()
+    qtbot.waitUntil(lambda: getattr(window, "beyond_upcoming", None) is not None
+                    and window.beyond_upcoming.isVisible())  # fmt: skip
+    banner = window.beyond_upcoming
+    lines = [
+        [banner.list.topLevelItem(i).text(c) for c in range(5)]
+        for i in range(banner.list.topLevelItemCount())
+    ]
+    assert [line[:3] for line in lines] == [
+        ["30.11.2026", REGION, "1.1"],
+        ["01.12.2026", AGENCY_ORG, "1.4"],
+    ]
+    assert lines[0][4] == "Орлов К. К."
+    assert not any(line[2] == "2.2" for line in lines)
+    assert window.current_plan_id == labour
+
+    click(qtbot, banner.list, banner.list.topLevelItem(0))
+    assert window.current_plan_id == region
+    assert window.panel.row is not None and window.panel.row.number == "1.1."
+
+    banner.no_start.setChecked(True)
+    banner.close_button.click()
+    assert not banner.isVisible()
+    again = make_window()
+    QApplication.processEvents()
+    QApplication.processEvents()
+    assert getattr(again, "beyond_upcoming", None) is None or not again.beyond_upcoming.isVisible()
+    window.beyond_actions["upcoming"].trigger()  # from the menu, whatever the setting
+    assert banner.isVisible()
+
+
+def test_no_banner_when_nothing_falls_due(qtbot: QtBot, make_window: Make, store: Store) -> None:
+    region_plan(store, REGION)
+    window = make_window()
+    QApplication.processEvents()
+    QApplication.processEvents()
+    banner = getattr(window, "beyond_upcoming", None)
+    assert banner is None or not banner.isVisible()
