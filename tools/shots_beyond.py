@@ -32,6 +32,7 @@ from tests.ui.helpers import agency_plan, region_plan, row_id  # noqa: E402
 
 from ui import msgbox  # noqa: E402
 from ui.app import install_translations  # noqa: E402
+from ui.beyond.guidance_section import GuidanceSection  # noqa: E402
 from ui.mainwindow import MainWindow  # noqa: E402
 from ui.settings import Settings, set_application_names  # noqa: E402
 from ui.tasks import Tasks  # noqa: E402
@@ -126,7 +127,7 @@ def save_beyond_shots(out_dir: Path) -> list[Path]:
             window.reload_plans(select=plans["labour"])
             window.show()
             _save(window, out_dir, "beyond_01_upcoming_banner", saved)
-            window.beyond_upcoming.hide()
+            window.beyond_upcoming.hide()  # type: ignore[attr-defined]
 
             import ui.beyond as feature
 
@@ -141,8 +142,9 @@ def save_beyond_shots(out_dir: Path) -> list[Path]:
 
             window.select_row(row_id(store, plans["health"], "3.1.3"))
             window.plan_splitter.setSizes([230, 530])
-            section = window.findChild(QWidget, "guidanceSection")
+            section = window.findChild(GuidanceSection, "guidanceSection")
             scroll = window.panel.findChild(QScrollArea)
+            assert section is not None and scroll is not None
             QApplication.processEvents()
             scroll.verticalScrollBar().setValue(section.y() - 8)
             _save(window, out_dir, "beyond_04_guidance", saved)
@@ -164,6 +166,7 @@ def save_beyond_shots(out_dir: Path) -> list[Path]:
             from ui.beyond.files import report_dialog
 
             dialog = report_dialog(window)
+            assert dialog is not None
             dialog.show()
             _save(dialog, out_dir, "beyond_10_report_dialog", saved)
             dialog.close()

@@ -111,8 +111,8 @@ class GuidanceSection(PanelSection):
         layout.addWidget(self.frame)
         settings = getattr(window, "settings", None)
         opened = bool(settings.get(B.GUIDANCE_OPEN)) if settings is not None else True
+        self.opened: bool = opened
         self.toggle.clicked.connect(lambda: self.set_open(not self.opened))
-        self.opened = opened
         self._show_open(opened)
         self.setVisible(False)
 

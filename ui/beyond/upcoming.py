@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -65,8 +66,8 @@ class UpcomingBanner(QDockWidget):
         top = QHBoxLayout()
         self.heading = QLabel(frame)
         self.heading.setObjectName("upcomingHeading")
-        self.heading.setWordWrap(True)
-        self.heading.setMinimumWidth(160)
+        # a long heading must not widen the window: it is cut at the right when narrow
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top.addWidget(self.heading, 1)
         self.no_start = QCheckBox("Не показывать при запуске", frame)
         self.no_start.setObjectName("upcomingNoStart")
@@ -97,8 +98,8 @@ class UpcomingBanner(QDockWidget):
             QHeaderView.ResizeMode.Interactive,
         )):  # fmt: skip
             header.setSectionResizeMode(column, mode)
-        header.resizeSection(1, 250)
-        header.resizeSection(4, 260)
+        header.resizeSection(1, 300)
+        header.resizeSection(4, 240)
         self.list.itemClicked.connect(self._go)
         self.list.itemActivated.connect(self._go)
         layout.addWidget(self.list)
