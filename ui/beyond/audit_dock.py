@@ -149,6 +149,7 @@ class AuditDock(QDockWidget):
             return view, audit_plan(store, view)
 
         def failed(exc: BaseException) -> bool:
+            self._set_findings(None, [])  # the plan is gone, or the check failed (shown)
             return isinstance(exc, NotFound)
 
         self.header.setText("Проверка плана…")
