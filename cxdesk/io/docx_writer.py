@@ -25,7 +25,6 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from cxdesk.fsutil import atomic_target
 from cxdesk.io.identity import build_payload, embed_docx
 from cxdesk.io.layout import (
     APPROVAL_WIDTH_MM,
@@ -39,6 +38,7 @@ from cxdesk.io.layout import (
     prepare,
     span_text,
     tick,
+    write_built,
 )
 from cxdesk.io.model import ExportOptions, PlanDoc
 from cxdesk.progress import Progress
@@ -324,13 +324,10 @@ def write_docx(
     progress: Progress | None = None,
 ) -> int:
     """Writes ``plan`` to ``path`` as docx and returns the number of table rows written."""
-    if progress is not None:
-        progress.set_status("Формирование документа Word…")
-    document = build_document(plan, options, progress)
-    if progress is not None:
-        progress.set_status("Сохранение файла…")
-    with atomic_target(path) as tmp:
-        document.save(str(tmp))
-    if progress is not None:
-        progress.set_value(1.0)
-    return len(plan.rows)
+    return write_built(
+        plan,
+        path,
+        progress,
+        "Формирование документа Word…",
+        lambda: build_document(plan, options, progress),
+    )

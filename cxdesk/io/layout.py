@@ -16,13 +16,16 @@ all writers (they write through :func:`cxdesk.fsutil.atomic_target`).
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from cxdesk.domain.deadlines import parse_deadline, parse_user_date
 from cxdesk.errors import UserError
+from cxdesk.fsutil import atomic_target
 from cxdesk.io.model import DEFAULT_HEADINGS, STATUS_TITLES, Column, ExportOptions, PlanDoc, Row
 from cxdesk.progress import Progress
 
@@ -376,3 +379,24 @@ def tick(progress: Progress | None, done: int, total: int, every: int = 250) -> 
         return
     progress.set_value(done / total if total else 1.0)
     progress.check()
+
+
+def write_built(
+    plan: PlanDoc,
+    path: str | os.PathLike[str],
+    progress: Progress | None,
+    status: str,
+    build: Callable[[], Any],
+) -> int:
+    """The common path of the document writers: build (``status`` shown), save the result
+    through a temporary file, report done; returns the number of table rows written."""
+    if progress is not None:
+        progress.set_status(status)
+    document = build()
+    if progress is not None:
+        progress.set_status("Сохранение файла…")
+    with atomic_target(path) as tmp:
+        document.save(str(tmp))
+    if progress is not None:
+        progress.set_value(1.0)
+    return len(plan.rows)

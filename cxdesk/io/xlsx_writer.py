@@ -33,7 +33,6 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cxdesk.fsutil import atomic_target
 from cxdesk.io.identity import build_payload, embed_xlsx
 from cxdesk.io.layout import (
     APPROVAL_WIDTH_MM,
@@ -43,6 +42,7 @@ from cxdesk.io.layout import (
     prepare,
     span_text,
     tick,
+    write_built,
 )
 from cxdesk.io.model import ExportOptions, PlanDoc
 from cxdesk.progress import Progress
@@ -309,13 +309,10 @@ def write_xlsx(
     progress: Progress | None = None,
 ) -> int:
     """Writes ``plan`` to ``path`` as xlsx and returns the number of table rows written."""
-    if progress is not None:
-        progress.set_status("Формирование таблицы Excel…")
-    workbook = build_workbook(plan, options, progress)
-    if progress is not None:
-        progress.set_status("Сохранение файла…")
-    with atomic_target(path) as tmp:
-        workbook.save(str(tmp))
-    if progress is not None:
-        progress.set_value(1.0)
-    return len(plan.rows)
+    return write_built(
+        plan,
+        path,
+        progress,
+        "Формирование таблицы Excel…",
+        lambda: build_workbook(plan, options, progress),
+    )
