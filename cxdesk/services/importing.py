@@ -171,11 +171,18 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
             f"изменения в существующий план, объедините файл с ним (--into {taken_plan})."
         )
     stamp = now()
+    org = doc.org.strip()
+    if not org:
+        org = incoming.path.stem.replace("_", " ").strip() or "Без названия"
+        incoming.warnings.append(
+            f"В файле не указана организация: план назван по имени файла «{org}». "
+            "Исправьте название в свойствах плана (План → Свойства плана…)."
+        )
     plan = Plan(
         uid=new_uid() if (taken_plan or not doc.uid) else doc.uid,
         template_id=doc.template_id,
         template_version=doc.template_version,
-        org=doc.org,
+        org=org,
         title=doc.title,
         approver_position=doc.approver_position,
         approver_name=doc.approver_name,

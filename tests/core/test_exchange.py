@@ -135,3 +135,12 @@ def test_merge_of_word_file_from_colleague(store: Store, tmp_path: Path) -> None
     changed = {(d.item, d.field, d.new) for d in preview.differences}
     assert ("1.4.", "status", "done") in changed
     assert ("1.4.", "result", "Реестр сформирован") in changed
+
+
+def test_file_without_organisation_is_named_after_the_file(store: Store) -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "tula_plan.docx"
+    outcome = import_file(store, fixture)
+    assert outcome.plan_id is not None
+    plan = get_plan(store, outcome.plan_id)
+    assert plan.org == "tula plan"
+    assert any("не указана организация" in w for w in outcome.warnings)
