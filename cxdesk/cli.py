@@ -165,7 +165,13 @@ def _first_positional(argv: list[str]) -> str | None:
 
 
 def _run_gui(parser: Parser, argv: list[str]) -> int:
-    args, rest = parser.parse_known_args(argv)
+    plan_file = _first_positional(argv)  # ``cxdesk FILE.cxplan``: for the window, not a command
+    options = list(argv)
+    if plan_file is not None:
+        options.remove(plan_file)
+    args, rest = parser.parse_known_args(options)
+    if plan_file is not None:
+        rest.append(plan_file)
     if args.data_dir:
         os.environ["CXDESK_DATA_DIR"] = str(args.data_dir)
     try:
