@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
+from operator import and_
 
 from sqlalchemy import select
 
@@ -30,7 +32,7 @@ from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, Row
 
 from ui.mainwindow import status
-from ui.mainwindow.filter_bar import Criteria
+from ui.mainwindow.filter_bar import Criteria, RowIndex, narrows
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root: the default parent
@@ -51,8 +53,8 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the RowView
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the row id
 
 _HEADINGS = ("block", "section")
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_NO_CHILDREN: tuple[int, ...] = ()  # shared by every item (items never have rows under them)
+_COLUMN_COUNT = len(COLUMNS)
 
 
 @dataclass
@@ -98,7 +100,10 @@ def load_rows(store: Store, plan_id: int, row_ids: set[int]) -> list[RowView]:
 class PlanModel(QAbstractItemModel):
     """Rows of one plan as a tree; the internal id of an index is the row's position.
 
-    Signals: rows_changed(list): positions of rows about to be redrawn with new values.
+    Signals:
+        rows_changed(list): positions of rows about to be redrawn with new values.
+        plan_replaced(): every row is about to change (another plan, or a new structure);
+            a filter alone keeps the rows and their positions.
 
     The filter is applied here (:meth:`set_criteria`): the tree is rebuilt over the rows that
     pass, with their blocks and sections. An edit does not re-apply it: a row that no longer
@@ -106,6 +111,7 @@ class PlanModel(QAbstractItemModel):
     """
 
     rows_changed = Signal(list)
+    plan_replaced = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -119,6 +125,8 @@ class PlanModel(QAbstractItemModel):
         self._roots: list[int] = []
         self._place: list[int] = []  # position of each shown row among its parent's children
         self._by_id: dict[int, int] = {}
+        self._keep: list[bool] = []  # rows the filter lets through
+        self._search = RowIndex([], [], [])
         self._bold = QFont()
         self._bold.setBold(True)
         self._italic = QFont()
@@ -129,11 +137,13 @@ class PlanModel(QAbstractItemModel):
     # --- loading ---------------------------------------------------------------------------
     def set_plan(self, plan: PlanView | None) -> None:
         """Replaces everything (a plan opened, or its structure changed); keeps the filter."""
+        self.plan_replaced.emit()
         self.beginResetModel()
         self.plan = plan
         self.rows = list(plan.rows) if plan else []
         self.today = today()
         self.marks = [marks_of(r) for r in self.rows]
+        self._keep = []
         self._up = []
         stack: list[int] = []
         for i, row in enumerate(self.rows):
@@ -143,64 +153,58 @@ class PlanModel(QAbstractItemModel):
             if row.kind in _HEADINGS:
                 stack.append(i)
         self._by_id = {r.id: i for i, r in enumerate(self.rows)}
+        self._search = RowIndex(self.rows, [m.haystack for m in self.marks], self._up)
         self.last_column = "document"
         if plan and plan.template_id == "szn_pilot":
             self.last_column = "materials"
         self._build()
         self.endResetModel()
 
-    def set_criteria(self, criteria: Criteria) -> None:
-        """Shows only the items that pass, with their blocks and sections."""
+    def set_criteria(self, criteria: Criteria) -> bool:
+        """Shows only the items that pass, with their blocks and sections.
+
+        Returns True when other rows are shown now (the model was reset); when the same rows
+        pass (typing on within a word that every shown row holds), nothing is redrawn.
+        """
         if criteria == self.criteria:
-            return
-        self.beginResetModel()
+            return False
+        among = self._keep if narrows(self.criteria, criteria) else None
         self.criteria = criteria
-        self._build()
+        keep = self._search.passing(criteria, among)
+        if keep == self._keep:
+            return False
+        self.beginResetModel()
+        self._build(keep)
         self.endResetModel()
+        return True
 
-    def _shown(self) -> list[bool]:
+    def _build(self, keep: list[bool] | None = None) -> None:
+        if keep is None:
+            keep = self._search.passing(self.criteria)
+        self._keep = keep
         n = len(self.rows)
-        if not self.criteria.active:
-            return [True] * n
-        test = self.criteria.compile()
-        whole = self.criteria.text_only
-        keep = [False] * n
-        found_depth = -1  # a heading found by the search: all below it passes
-        for i, row in enumerate(self.rows):
-            if found_depth >= 0 and row.depth <= found_depth:
-                found_depth = -1
-            if row.kind != "item":
-                if found_depth >= 0:
-                    keep[i] = True
-                elif whole and test.matches(self.marks[i].haystack):
-                    keep[i] = True
-                    found_depth = row.depth
-            elif found_depth >= 0 or test.item_passes(row, self.marks[i].haystack):
-                keep[i] = True
-        for i in range(n):
-            if keep[i]:
-                up = self._up[i]
-                while up >= 0 and not keep[up]:
-                    keep[up] = True
-                    up = self._up[up]
-        return keep
-
-    def _build(self) -> None:
-        keep = self._shown()
-        n = len(self.rows)
-        self._children = [[] for _ in range(n)]
-        self._roots = []
-        self._place = [-1] * n
-        shown = 0
-        for i in range(n):
-            if not keep[i]:
-                continue
-            up = self._up[i]
-            siblings = self._children[up] if up >= 0 else self._roots
-            self._place[i] = len(siblings)
+        children: list[list[int]] = [_NO_CHILDREN] * n  # type: ignore[list-item]
+        for h in self._search.headings:
+            children[h] = []
+        roots: list[int] = []
+        place = [-1] * n
+        up = self._up
+        for i in compress(range(n), keep):
+            p = up[i]
+            siblings = children[p] if p >= 0 else roots
+            place[i] = len(siblings)
             siblings.append(i)
-            shown += self.rows[i].kind == "item"
-        self.shown_items = shown
+        self._children = children
+        self._roots = roots
+        self._place = place
+        self.shown_items = sum(compress(self._search.is_item, keep))
+
+    def first_shown_item(self) -> int | None:
+        """The id of the first item the filter lets through, or None."""
+        rows = self.rows
+        for i in compress(range(len(rows)), map(and_, self._keep, self._search.is_item)):
+            return rows[i].id
+        return None
 
     def update_rows(self, views: list[RowView]) -> list[int]:
         """Replaces cached rows by fresh views; returns the ids it knew (others are ignored).
@@ -217,6 +221,7 @@ class PlanModel(QAbstractItemModel):
                 continue
             self.rows[i] = view
             self.marks[i] = marks_of(view)
+            self._search.haystacks[i] = self.marks[i].haystack
             if self.plan is not None:
                 self.plan.rows[i] = view
             known.append(view.id)
@@ -254,7 +259,7 @@ class PlanModel(QAbstractItemModel):
         return self.createIndex(self._place[i], column, i)
 
     def total_items(self) -> int:
-        return sum(r.kind == "item" for r in self.rows)
+        return sum(self._search.is_item)
 
     def counts(self) -> tuple[int, int, int, int]:
         """Items, done, overdue and excluded items of the plan, from the cache."""
@@ -277,17 +282,16 @@ class PlanModel(QAbstractItemModel):
         ]
 
     def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
-        if column < 0 or column >= len(COLUMNS) or row < 0:
-            return QModelIndex()
+        # called once per shown row whenever the tree lays itself out: kept lean
         if parent.isValid():
-            if parent.column() != 0:
+            if parent.column():
                 return QModelIndex()
             kids = self._children[parent.internalId()]
         else:
             kids = self._roots
-        if row >= len(kids):
-            return QModelIndex()
-        return self.createIndex(row, column, kids[row])
+        if 0 <= row < len(kids) and 0 <= column < _COLUMN_COUNT:
+            return self.createIndex(row, column, kids[row])
+        return QModelIndex()
 
     def parent(self, index: Index = ROOT) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
@@ -305,8 +309,13 @@ class PlanModel(QAbstractItemModel):
     def columnCount(self, parent: Index = ROOT) -> int:
         return len(COLUMNS)
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else _NO_FLAGS
+    # flags(): QAbstractItemModel's own (enabled and selectable), asked in C++ for every row
+
+    def hasChildren(self, parent: Index = ROOT) -> bool:
+        # asked for every row when the tree lays itself out: items answer at once
+        if not parent.isValid():
+            return bool(self._roots)
+        return bool(self._children[parent.internalId()]) and not parent.column()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -47,6 +47,9 @@ from ui.settings import Settings
 from ui.tasks import Tasks
 from ui.undo import ServiceCommand, item_edit
 
+#: The item's history is read this long after the current row changed (not while painting).
+HISTORY_DELAY_MS = 40
+
 
 def changes_of(result: Any) -> Changes | None:
     """The Changes in a service's result (itself, or the first element of a tuple)."""
@@ -87,6 +90,11 @@ class MainWindow(QMainWindow):
         self._stacks: dict[int, QUndoStack] = {}
         self._header_restored = False
         self._first_load = True
+        self._history_row = 0
+        self._history_timer = QTimer(self)
+        self._history_timer.setSingleShot(True)
+        self._history_timer.setInterval(HISTORY_DELAY_MS)
+        self._history_timer.timeout.connect(self._load_pending_history)
 
         self.acts = create_actions(self)
         self.menus = build_menus(self.menuBar(), self.acts)
@@ -98,7 +106,8 @@ class MainWindow(QMainWindow):
         self.model = PlanModel(self)
         self.tree = PlanTree(self)
         self.tree.setModel(self.model)
-        self.model.modelAboutToBeReset.connect(self.tree.delegate.forget)
+        # row heights hang on the rows' positions, which a filter does not change
+        self.model.plan_replaced.connect(self.tree.delegate.forget)
         self.model.rows_changed.connect(self.tree.delegate.forget)
         self.tree.apply_default_widths()
         self.panel = ItemPanel(self, self)
@@ -261,7 +270,17 @@ class MainWindow(QMainWindow):
         self.panel.commit()
         row = current.data(ROW_ROLE) if current.isValid() else None
         self.panel.show_row(self.model.plan, row)
-        if row is not None:
+        if row is None:
+            return
+        if self.tasks.synchronous:
+            self._load_history(row.id)
+        else:  # once the tree is painted, and once for a run of rows passed with the arrow keys
+            self._history_row = row.id
+            self._history_timer.start()
+
+    def _load_pending_history(self) -> None:
+        row = self.panel.row
+        if row is not None and row.id == self._history_row:
             self._load_history(row.id)
 
     def _load_history(self, row_id: int) -> None:
@@ -399,13 +418,14 @@ class MainWindow(QMainWindow):
     def _on_filter(self, criteria: Criteria) -> None:
         self.panel.commit()
         row = self.panel.row
-        self.model.set_criteria(criteria)
-        self.tree.expand_headings()
+        changed = self.model.set_criteria(criteria)
         self._update_count()
+        if not changed:  # the same rows pass: nothing moves
+            return
+        self.tree.expand_headings()
         index = self.model.index_of(row.id) if row is not None else QModelIndex()
         if not index.isValid():  # the row is hidden now: the first item shown takes its place
-            first = next((r.id for r in self.model.rows if r.kind == "item"
-                          and self.model.index_of(r.id).isValid()), None)  # fmt: skip
+            first = self.model.first_shown_item()
             index = self.model.index_of(first) if first is not None else QModelIndex()
         if index.isValid():
             self._go_to(index)
