@@ -1,9 +1,15 @@
 """Starts the window: ``cxdesk`` with no command runs :func:`main`.
 
 Sets up the application (names for QSettings, Qt's own Russian translations, the Russian
-locale), a ``sys.excepthook`` that writes any unexpected error to the log and tells the user
-where it is, opens the store (a problem there is explained in a dialog, never a crash) and shows
-the main window.
+locale) and a ``sys.excepthook`` that writes any unexpected error to the log in the data folder
+and shows where it is. Then, in order: a data folder that cannot be written (read-only, a full
+disk) is explained and the start ends; a window already open on the folder is brought to the
+front (with the file given to this start) and this start ends; the store is opened (a damaged
+database offers the latest backup, never a crash); the main window shows, and two seconds later
+the day's backup is made in the background.
+
+``CXDESK_BENCH_EXIT_AFTER_PAINT=1`` (for the start-up benchmark) prints ``PAINTED`` once the last
+plan's tree is painted, then the names of the modules imported by then, and leaves.
 """
 
 from __future__ import annotations
@@ -23,6 +29,11 @@ from cxdesk.paths import default_data_dir
 
 from ui import msgbox
 from ui.settings import Settings, set_application_names
+
+#: The day's backup starts this long after the window shows (never before the first paint).
+DAILY_BACKUP_DELAY_MS = 2000
+#: At closing, a day's backup still being written is waited for this long (seconds).
+BACKUP_JOIN_S = 120
 
 _translators: list[QTranslator] = []
 _in_hook = False
@@ -87,7 +98,8 @@ def bring_to_front(window: Any, text: str) -> None:
 
 
 def _exit_after_first_paint(app: QApplication, window: Any) -> None:
-    """For the start-up benchmark: once the plan is shown and painted, say so and leave."""
+    """For the start-up benchmark: once the plan is shown and painted, say so (``PAINTED``, then
+    the names of the modules imported by then) and leave."""
 
     started = time.monotonic()
 
@@ -97,18 +109,21 @@ def _exit_after_first_paint(app: QApplication, window: Any) -> None:
             return
         window.tree.viewport().repaint()
         print("PAINTED", flush=True)
-        app.quit()
+        print(" ".join(sorted(sys.modules)), flush=True)
+        app.exit(0)  # not quit(): that closes the window, whose closing asks to quit again
 
     QTimer.singleShot(0, check)
 
 
-def _daily_backup(data_dir: Path) -> None:
+def _daily_backup(data_dir: Path, started: list[Any]) -> None:
     """The day's backup, made once a day in the background after the window shows."""
     import threading
 
     from cxdesk.services.backup import daily_backup
 
-    threading.Thread(target=daily_backup, args=(data_dir,), daemon=True).start()
+    thread = threading.Thread(target=daily_backup, args=(data_dir,), name="cxdesk-daily-backup")
+    thread.start()
+    started.append(thread)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,27 +137,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_translations(app)
     data_dir = default_data_dir()
     install_excepthook(data_dir)
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        msgbox.user_error(
-            None,
-            f"Не удаётся создать папку данных {data_dir}: {exc.strerror}. Проверьте права "
-            "доступа или укажите другую папку (cxdesk --data-dir ПАПКА).",
-            "cxdesk — запуск",
-        )
-        return 2
 
     from ui.safety.instance import InstanceGuard
+    from ui.safety.recovery import folder_problem, open_or_recover
 
     guard = InstanceGuard(data_dir)
-    if guard.send_to_running(str(path.resolve()) if path else ""):
-        return 0  # the window of this folder is already open: it came to the front
+    problem = folder_problem(data_dir)
+    if problem:
+        if guard.send_to_running(_file_text(path), wait_ms=0):
+            return 0  # a window of this folder runs already (the folder is fine for it)
+        msgbox.user_error(None, f"{problem}\n\nПрограмма будет закрыта.", "cxdesk — запуск")
+        return 2
     if not guard.claim():
-        msgbox.information(None, "cxdesk уже открыт для этой папки данных в другом окне.")
+        if guard.send_to_running(_file_text(path)):
+            return 0  # the window of this folder is already open: it came to the front
+        msgbox.information(
+            None,
+            "cxdesk уже открыт для этой папки данных в другом окне, но оно не отвечает. "
+            "Закройте его (или дождитесь, пока оно закончит работу) и запустите cxdesk снова.",
+        )
         return 0
-
-    from ui.safety.recovery import open_or_recover
 
     store = open_or_recover(data_dir)
     if store is None:
@@ -155,9 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(store, Settings())
     window.show()
     guard.message.connect(lambda text: bring_to_front(window, text))
+    QTimer.singleShot(0, guard.listen)
     if path is not None:
         QTimer.singleShot(0, lambda: open_path(window, path))
-    QTimer.singleShot(2000, lambda: _daily_backup(data_dir))
+    backups: list[Any] = []
+    QTimer.singleShot(DAILY_BACKUP_DELAY_MS, lambda: _daily_backup(data_dir, backups))
     if os.environ.get("CXDESK_BENCH_EXIT_AFTER_PAINT"):
         _exit_after_first_paint(app, window)
     try:
@@ -166,8 +182,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         watcher = getattr(window, "external_changes", None)
         if watcher is not None:
             watcher.stop()
+        for thread in backups:
+            thread.join(BACKUP_JOIN_S)  # a backup under way is finished, not cut off
         store.close()
         guard.release()
+
+
+def _file_text(path: Path | None) -> str:
+    return str(path.resolve()) if path is not None else ""
 
 
 if __name__ == "__main__":

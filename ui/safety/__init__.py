@@ -1,20 +1,27 @@
 """Keeping data safe in the window: backup and restore from the menu, changes made outside the
 window shown in it, one window per data folder, and recovery from a damaged database at start.
 
-:func:`install_safety` is called once the main window is built (see actions.INSTALLERS).
+:func:`install_safety` is called once the main window is built (see actions.INSTALLERS): it adds
+«Резервная копия…» and «Восстановить из копии…» to the «Файл» menu (``window.safety_actions``)
+and starts :class:`~ui.safety.watcher.ExternalChanges` (``window.external_changes``). Backup and
+restore run on the window's database worker, after any work queued before them, with a progress
+dialog when they take long. The start-up parts live in :mod:`ui.safety.instance` and
+:mod:`ui.safety.recovery` and are used by :mod:`ui.app`.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from cxdesk.errors import UserError
-
 from ui import msgbox
+
+BACKUP_FILTER = "Резервные копии cxdesk (*.zip)"
+RESTORE_FILTER = "Резервные копии cxdesk (*.zip *.sqlite3);;Все файлы (*)"
 
 
 def _file_menu(window: Any) -> QMenu:
@@ -24,78 +31,98 @@ def _file_menu(window: Any) -> QMenu:
     return window.menuBar().addMenu("&Файл")
 
 
-def make_backup_action(window: Any, out: Path | None = None) -> Path | None:
-    """«Файл → Резервная копия…»: a copy of the database and the documents, to a chosen file."""
+def make_backup_action(window: Any, out: Path | None = None) -> None:
+    """«Файл → Резервная копия…»: the database and every attached document in one .zip, to a
+    file the user chooses (proposed in the data folder's backups)."""
     from cxdesk.services.backup import backups_dir, make_backup
 
     data_dir = window.store.data_dir
     if out is None:
-        from datetime import datetime
-
         proposed = backups_dir(data_dir) / f"cxdesk-backup-{datetime.now():%Y%m%d-%H%M}.zip"
-        proposed.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            proposed.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            proposed = Path(data_dir) / proposed.name
         name, _ = QFileDialog.getSaveFileName(
-            window, "Резервная копия", str(proposed), "Резервные копии cxdesk (*.zip)"
+            window, "Резервная копия", str(proposed), BACKUP_FILTER
         )
         if not name:
-            return None
+            return
         out = Path(name)
-    try:
-        path = make_backup(data_dir, out)
-    except UserError as exc:
-        msgbox.user_error(window, exc)
-        return None
-    msgbox.information(
-        window, "Резервная копия записана.",
-        detail=f"{path}\n\nВ ней база и все прикреплённые документы.",
-    )  # fmt: skip
-    return path
+    window.panel.commit()
+    target = out
+
+    def done(path: Path) -> None:
+        msgbox.information(
+            window, f"Резервная копия записана в файл:\n{path}",
+            detail="В ней база и все прикреплённые документы. Храните копию на другом диске "
+            "или флешке.",
+        )  # fmt: skip
+
+    window.tasks.run(
+        lambda store: make_backup(store.data_dir, target),
+        parent=window,
+        success=done,
+        label="Резервная копия…",
+    )
 
 
-def restore_action(window: Any, source: Path | None = None) -> bool:
-    """«Файл → Восстановить из копии…»: the chosen backup replaces the data, after a copy of
-    the present state is kept."""
-    from cxdesk.services.backup import list_backups, restore_backup
+def choose_backup(window: Any) -> Path | None:
+    """The file dialog of «Восстановить из копии…», opened at the newest backup."""
+    from cxdesk.services.backup import list_backups
+
+    backups = list_backups(window.store.data_dir)
+    start = str(backups[0] if backups else window.store.data_dir)
+    name, _ = QFileDialog.getOpenFileName(window, "Восстановить из копии", start, RESTORE_FILTER)
+    return Path(name) if name else None
+
+
+def restore_action(window: Any, source: Path | None = None) -> None:
+    """«Файл → Восстановить из копии…»: after a confirmation, the chosen backup replaces the
+    data (a copy of the present state is kept first and named in the message); the window then
+    shows the restored plans."""
+    from cxdesk.services.backup import restore_backup
     from cxdesk.storage.db import Store
 
-    data_dir = window.store.data_dir
     if source is None:
-        backups = list_backups(data_dir)
-        start = str(backups[0] if backups else data_dir)
-        name, _ = QFileDialog.getOpenFileName(
-            window, "Восстановить из копии", start,
-            "Резервные копии cxdesk (*.zip *.sqlite3);;Все файлы (*)",
-        )  # fmt: skip
-        if not name:
-            return False
-        source = Path(name)
+        source = choose_backup(window)
+        if source is None:
+            return
     if not msgbox.question(
         window,
-        f"Заменить все данные содержимым копии «{source.name}»?",
+        f"Заменить все данные cxdesk содержимым копии «{source.name}»?",
         yes="Восстановить",
-        detail="Текущее состояние будет сохранено в папке резервных копий.",
+        detail="Текущее состояние будет сохранено в папке резервных копий, к нему можно будет "
+        "вернуться тем же способом.",
         dangerous=True,
     ):
-        return False
+        return
     window.panel.commit()
-    try:
-        kept = restore_backup(data_dir, source)
-        Store(data_dir).close()  # brings an older copy's schema up to date
-    except UserError as exc:
-        msgbox.user_error(window, exc)
-        return False
-    for plan_id in list(getattr(window, "_stacks", {})):
-        window.drop_stack(plan_id)
-    window.current_plan_id = None
-    window.reload_plans()
-    watcher = getattr(window, "external_changes", None)
-    if watcher is not None:
-        watcher.mark_seen()
-    msgbox.information(
-        window, f"Данные восстановлены из копии «{source.name}».",
-        detail=f"Прежнее состояние сохранено: {kept}",
-    )  # fmt: skip
-    return True
+    chosen = source
+    previous = window.current_plan_id
+
+    def work(store: Any) -> Path:
+        kept = restore_backup(store.data_dir, chosen)
+        Store(store.data_dir).close()  # brings an older copy's schema up to date
+        return kept
+
+    def done(kept: Path) -> None:
+        for stack in window.undo_group.stacks():  # the data is another now: no step fits
+            name = stack.objectName()
+            if name.startswith("undo_") and name[5:].isdigit():
+                window.drop_stack(int(name[5:]))
+        watcher = getattr(window, "external_changes", None)
+        if watcher is not None:
+            watcher.mark_seen()
+        window.current_plan_id = None
+        window.reload_plans(select=previous)
+        msgbox.information(
+            window,
+            f"Данные восстановлены из копии «{chosen.name}».\n\n"
+            f"Прежнее состояние сохранено в файле:\n{kept}",
+        )
+
+    window.tasks.run(work, parent=window, success=done, label="Восстановление из копии…")
 
 
 def install_safety(window: Any) -> None:
@@ -103,17 +130,20 @@ def install_safety(window: Any) -> None:
     from ui.safety.watcher import ExternalChanges
 
     menu = _file_menu(window)
-    quit_action = next((a for a in menu.actions() if "Выход" in a.text()), None)
-    backup = QAction("Резервная копия…", window)
-    backup.setObjectName("act_backup")
+    quit_action = next((a for a in menu.actions() if a.objectName() == "action_quit"), None)
+    backup = QAction("Резервная &копия…", window)
+    backup.setObjectName("action_backup")
+    backup.setStatusTip("Сохранить базу и все прикреплённые документы в один файл")
     backup.triggered.connect(lambda: make_backup_action(window))
-    restore = QAction("Восстановить из копии…", window)
-    restore.setObjectName("act_restore")
+    restore = QAction("Восстановить из &копии…", window)
+    restore.setObjectName("action_restore")
+    restore.setStatusTip("Вернуть данные из резервной копии (текущее состояние сохранится)")
     restore.triggered.connect(lambda: restore_action(window))
     if quit_action is not None:
         menu.insertActions(quit_action, [backup, restore])
         menu.insertSeparator(quit_action)
     else:
+        menu.addSeparator()
         menu.addActions([backup, restore])
     window.safety_actions = {"backup": backup, "restore": restore}
     window.external_changes = ExternalChanges(window, window.store)

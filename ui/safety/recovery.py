@@ -1,11 +1,15 @@
-"""Opening the data folder at start, and what to do when its database is damaged.
+"""Opening the data folder at start, and what to do when it cannot be used.
 
-A damaged database never crashes the start: a dialog names the problem and offers the latest
+A folder that cannot be written (read-only, a full disk) is named with what to do instead. A
+damaged database never crashes the start: a dialog names the problem and offers the latest
 backup, another backup of the user's choice, or leaving.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,9 +17,49 @@ from typing import Any
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from cxdesk.errors import UserError
+from cxdesk.paths import DB_NAME
 from cxdesk.services.backup import list_backups, restore_backup
 
 from ui import msgbox
+
+
+def folder_problem(data_dir: Path) -> str:
+    """What keeps cxdesk from working in the data folder (it cannot be made or written, the disk
+    is full), said with what to do; empty when the folder is fine."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=data_dir, prefix=".cxdesk-probe-") as probe:
+            probe.write(b"cxdesk")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            return (
+                f"На диске с папкой данных {data_dir} не осталось места. Освободите место "
+                "(удалите ненужные файлы или очистите корзину) и запустите cxdesk снова; "
+                "сохранённые данные не изменены."
+            )
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return (
+                f"Папка данных {data_dir} доступна только для чтения: cxdesk не сможет сохранять "
+                "в ней изменения. Попросите администратора дать вам право записи в эту папку "
+                "или запустите cxdesk с другой папкой: cxdesk --data-dir ПАПКА (или задайте "
+                "переменную CXDESK_DATA_DIR). Прежние данные можно перенести, скопировав папку "
+                "целиком."
+            )
+        return (
+            f"Папка данных {data_dir} недоступна ({exc.strerror or exc}). Проверьте, что диск "
+            "подключён и папка существует, или запустите cxdesk с другой папкой: "
+            "cxdesk --data-dir ПАПКА."
+        )
+    db = data_dir / DB_NAME
+    if db.exists() and not os.access(db, os.W_OK):
+        return (
+            f"Файл базы данных {db} защищён от записи: cxdesk не сможет сохранять изменения. "
+            "Снимите с файла атрибут «Только чтение» (Свойства файла) или попросите "
+            "администратора дать вам право записи, затем запустите cxdesk снова."
+        )
+    return ""
 
 
 def backup_label(path: Path) -> str:
@@ -33,7 +77,7 @@ def _open(data_dir: Path) -> tuple[Any, str]:
         return None, exc.message
     if not store.quick_check():
         store.close()
-        return None, f"База данных {data_dir / 'cxdesk.sqlite3'} повреждена."
+        return None, f"База данных {data_dir / DB_NAME} повреждена."
     return store, ""
 
 
@@ -81,9 +125,17 @@ def ask_recovery(parent: QWidget | None, problem: str, backups: list[Path]) -> P
 def open_or_recover(data_dir: Path, parent: QWidget | None = None) -> Any:
     """The store of ``data_dir``; after a recovery dialog when the database is damaged; None
     when the user leaves (or the folder cannot be used at all, after saying why)."""
+    try:
+        return _open_or_recover(data_dir, parent)
+    except Exception as exc:  # noqa: BLE001 - said and logged, never a traceback at start
+        msgbox.bug(parent, exc, data_dir, context="opening the data folder")
+        return None
+
+
+def _open_or_recover(data_dir: Path, parent: QWidget | None) -> Any:
     store, problem = _open(data_dir)
     while store is None:
-        if not (data_dir / "cxdesk.sqlite3").exists() or "поврежд" not in problem:
+        if not (data_dir / DB_NAME).exists() or "поврежд" not in problem:
             msgbox.user_error(parent, f"{problem}\n\nПрограмма будет закрыта.", "cxdesk — запуск")
             return None
         choice = ask_recovery(parent, problem, list_backups(data_dir))
@@ -97,7 +149,8 @@ def open_or_recover(data_dir: Path, parent: QWidget | None = None) -> Any:
         store, problem = _open(data_dir)
         if store is not None:
             msgbox.information(
-                parent, f"Данные восстановлены из копии «{choice.name}».",
-                detail=f"Прежнее (повреждённое) состояние сохранено: {kept}",
-            )  # fmt: skip
+                parent,
+                f"Данные восстановлены из копии «{choice.name}».\n\n"
+                f"Прежнее (повреждённое) состояние сохранено в файле:\n{kept}",
+            )
     return store

@@ -1,45 +1,58 @@
 """Shows in the window what the command line (or another program) changed in the database.
 
-Every two seconds a read-only connection asks SQLite whether any other connection committed
-(``PRAGMA data_version``); only then it reads a small fingerprint (the last history entry, the
-plans' last change). A fingerprint the window did not make itself means a change from outside:
-the plans list and the open plan are read again, the selection kept, and the open plan's undo
-steps dropped (they may no longer fit), with a note in the status bar.
+Every two seconds a read-only connection asks SQLite whether another connection committed
+(``PRAGMA data_version``, a read of one counter). Only then it looks at what changed: the plans
+(added, removed, ``updated_at``) and the history entries added since the last look (each names
+its plan). A change the window did not make itself is a change from outside: the plans list is
+read again, the undo steps of every plan changed underneath are dropped (they may no longer
+fit), and the open plan, if it changed, is read again with its selection and scroll position
+kept, with a note in the status bar.
+
+The window's own changes are told apart without guessing from time: while work is queued on the
+database worker the check waits; plans named in the Changes the window applied since the last
+look are its own; and writes made through the window's engine with no Changes applied (a feature
+that redraws by itself) are taken as its own too.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 POLL_MS = 2000
+NOTE_MS = 10000
+NOTE = "План изменён вне окна (например, командой cxdesk): показано новое состояние{undo}."
 
 
 class ExternalChanges(QObject):
-    """Polls the database for changes made outside the window."""
+    """Polls the database for changes made outside the window (see the module's docstring)."""
 
     def __init__(self, window: Any, store: Any) -> None:
         super().__init__(window)
         self.window = window
+        self.engine = store.engine
         self.db_path = Path(store.db_path)
         self._con: sqlite3.Connection | None = None
         self._version: int | None = None
-        self._own_since: float | None = None
-        self._seen = self._fingerprint()
-        window.changes_applied.connect(self.mark_seen)
-        # the window's own commits (on its worker thread) are not changes from outside
-        event.listen(store.engine, "after_cursor_execute", self._own_statement)
+        self._plans: dict[int, str] = {}
+        self._history = 0
+        self._own_writes = 0
+        self._writes_seen = 0
+        self._touched: set[int] = set()
+        self.mark_seen()
+        window.changes_applied.connect(self._on_changes)
+        event.listen(self.engine, "after_cursor_execute", self._own_statement)
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
         self.timer.start()
 
+    # --- reading ---------------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection | None:
         if self._con is None:
             try:
@@ -50,64 +63,112 @@ class ExternalChanges(QObject):
                 return None
         return self._con
 
-    def _fingerprint(self) -> tuple[Any, ...] | None:
+    def _read(self, since: int | None) -> tuple[int, dict[int, str], int, set[int]] | None:
+        """data_version, the plans' last changes, the last history id, and the plans named by
+        history entries after ``since`` (none asked for when None)."""
         con = self._connection()
         if con is None:
             return None
         try:
-            history = con.execute("SELECT max(id) FROM history").fetchone()[0]
-            plans = con.execute("SELECT count(*), max(updated_at) FROM plans").fetchone()
-            return (history, *plans)
+            version = con.execute("PRAGMA data_version").fetchone()[0]
+            plans = dict(con.execute("SELECT id, updated_at FROM plans").fetchall())
+            last = con.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0]
+            named: set[int] = set()
+            if since is not None and last > since:
+                query = "SELECT DISTINCT plan_id FROM history WHERE id > ?"
+                named = {pid for (pid,) in con.execute(query, (since,))}
         except sqlite3.Error:
             return None
+        return version, plans, last, named
 
     def _own_statement(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-            self._own_since = time.monotonic()
+            self._own_writes += 1
 
+    def _on_changes(self, changes: Any) -> None:
+        self._touched.update(getattr(changes, "plan_ids", ()) or ())
+
+    # --- checking --------------------------------------------------------------------------
     def mark_seen(self, *_args: Any) -> None:
-        """The window's own change: not a change from outside."""
-        self._seen = self._fingerprint()
-        self._own_since = None
+        """Takes the database as it is now as known (after the window's own restore, say)."""
+        got = self._read(None)
+        if got is not None:
+            self._version, self._plans, self._history, _named = got
+        self._writes_seen = self._own_writes
+        self._touched.clear()
+
+    def changed_plans(self) -> set[int] | None:
+        """Plans changed since the last look (None: nothing committed since)."""
+        got = self._read(self._history)
+        if got is None or got[0] == self._version:
+            return None
+        version, plans, last, named = got
+        changed = set(named)
+        if last < self._history:  # the database went back (a restore): all of it is new
+            changed |= set(plans) | set(self._plans)
+        changed |= {p for p in set(plans) | set(self._plans) if plans.get(p) != self._plans.get(p)}
+        self._version, self._plans, self._history = version, plans, last
+        return changed
 
     def poll(self) -> bool:
         """Checks once; True when a change from outside was found and shown."""
-        con = self._connection()
-        if con is None:
+        if getattr(self.window.tasks, "pending", 0):
+            return False  # the window's own work may be committing: look next time
+        changed = self.changed_plans()
+        if changed is None:
             return False
-        try:
-            version = con.execute("PRAGMA data_version").fetchone()[0]
-        except sqlite3.Error:
+        own_writes = self._own_writes != self._writes_seen
+        touched = set(self._touched)
+        self._writes_seen = self._own_writes
+        self._touched.clear()
+        if not own_writes:
+            outside = changed
+        elif touched:
+            outside = changed - touched
+        else:
+            outside = set()  # written by the window, redrawn by the feature that wrote
+        if not outside:
             return False
-        if version == self._version:
-            return False
-        now = self._fingerprint()
-        if now is None or now == self._seen:
-            self._version = version
-            return False
-        if self._own_since is not None and time.monotonic() - self._own_since < 10:
-            return False  # the window's own change, not yet applied: look again next time
-        self._version = version
-        self._seen = now
-        self.refresh()
+        self.refresh(outside)
         return True
 
-    def refresh(self) -> None:
+    # --- showing ---------------------------------------------------------------------------
+    def refresh(self, plans: set[int]) -> None:
+        """Reads the plans list again; drops the undo steps of ``plans``; reads the open plan
+        again if it is among them, keeping its selection and scroll position."""
         w = self.window
-        plan_id = w.current_plan_id
-        if plan_id is not None:
+        stacks = {s.objectName(): s for s in w.undo_group.stacks()}
+        dropped = False
+        for plan_id in plans:
+            stack = stacks.get(f"undo_{plan_id}")  # named so by the window's stack_for
+            dropped = dropped or bool(stack is not None and stack.count())
             w.drop_stack(plan_id)
+        open_id = w.current_plan_id
+        if open_id is not None and open_id in plans:
+            w.undo_group.setActiveStack(w.stack_for(open_id))
+            self._keep_view()
+            w.reload_plan()
         w.reload_plans()
-        w.reload_plan()
-        w.statusBar().showMessage(
-            "План изменён вне окна (например, командой cxdesk): показано новое состояние.", 8000
-        )
+        undo = "; прежние действия отменить уже нельзя" if dropped else ""
+        w.statusBar().showMessage(NOTE.format(undo=undo), NOTE_MS)
+
+    def _keep_view(self) -> None:
+        tree = self.window.tree
+        top = tree.verticalScrollBar().value()
+        left = tree.horizontalScrollBar().value()
+
+        def restore(_plan_id: int) -> None:
+            tree.executeDelayedItemsLayout()
+            tree.verticalScrollBar().setValue(top)
+            tree.horizontalScrollBar().setValue(left)
+
+        self.window.plan_opened.connect(restore, Qt.ConnectionType.SingleShotConnection)
 
     def stop(self) -> None:
+        """Stops watching (the window closes)."""
         self.timer.stop()
-        store = self.window.store
-        if event.contains(store.engine, "after_cursor_execute", self._own_statement):
-            event.remove(store.engine, "after_cursor_execute", self._own_statement)
+        if event.contains(self.engine, "after_cursor_execute", self._own_statement):
+            event.remove(self.engine, "after_cursor_execute", self._own_statement)
         if self._con is not None:
             self._con.close()
             self._con = None
