@@ -29,9 +29,8 @@ def folder_problem(data_dir: Path) -> str:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=data_dir, prefix=".cxdesk-probe-") as probe:
-            probe.write(b"cxdesk")
+            probe.write(b"cxdesk")  # no fsync: an old disk would make every start wait for it
             probe.flush()
-            os.fsync(probe.fileno())
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             return (
