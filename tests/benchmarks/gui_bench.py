@@ -8,7 +8,7 @@
   openpyxl, lxml, rapidfuzz, icalendar, alembic) that were imported by the first paint.
 - ``window_5000_items``: in a subprocess, a 5,000-item plan: opening it, one filter applied
   (from the moment the typed text is applied to the tree repainted; the best of 3 for each of
-  several changes of the text, the worst change reported), and the process's peak memory.
+  several changes of the text and of the status, the worst reported), and the peak memory.
 """
 
 from __future__ import annotations
