@@ -13,7 +13,6 @@ quadratically with the number of rows.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
+from cxdesk import clock
 from cxdesk.io.identity import build_payload, embed_docx
 from cxdesk.io.layout import (
     APPROVAL_WIDTH_MM,
@@ -238,7 +238,7 @@ def _setup_page(document: Any, options: ExportOptions) -> None:
 def _setup_properties(document: Any, plan: PlanDoc) -> None:
     """Document properties that speak of the plan, not of the tools."""
     props = document.core_properties
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    now = clock.now_utc().replace(microsecond=0, tzinfo=None)
     props.title = plan.title[:255]
     props.author = plan.org[:255]
     props.last_modified_by = plan.org[:255]

@@ -23,14 +23,12 @@ import os
 import shutil
 import stat
 import tempfile
-import time
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from cxdesk import __version__
+from cxdesk import __version__, clock
 from cxdesk.errors import BadFile, EnvironmentProblem, NotFound, UserError
 from cxdesk.fsutil import atomic_file
 from cxdesk.io.model import PlanDoc
@@ -110,7 +108,7 @@ def write_package(
     progress = progress or NO_PROGRESS
     out = Path(out)
     entries = _file_entries(plan, files)
-    created = datetime.now().astimezone().replace(microsecond=0).isoformat()
+    created = clock.now_aware().replace(microsecond=0).isoformat()
     manifest = build_manifest(
         plan,
         normalize_history(history),
@@ -165,7 +163,7 @@ def _file_entries(plan: PlanDoc, files: dict[str, Path]) -> list[FileEntry]:
 
 
 def _info(name: str, compress: int, size: int) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
+    info = zipfile.ZipInfo(name, date_time=clock.now().timetuple()[:6])
     info.compress_type = compress
     info.file_size = size
     info.external_attr = (stat.S_IFREG | 0o644) << 16

@@ -19,6 +19,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from cxdesk import clock
 from cxdesk.errors import BadFile, EnvironmentProblem, NotFound
 from cxdesk.paths import DB_NAME
 from cxdesk.storage.blobs import BlobStore
@@ -62,7 +63,7 @@ def daily_backup(data_dir: Path, on: datetime | None = None) -> Path | None:
     db_path = Path(data_dir) / DB_NAME
     if not db_path.exists():
         return None
-    day = (on or datetime.now()).strftime("%Y-%m-%d")
+    day = (on or clock.now()).strftime("%Y-%m-%d")
     folder = backups_dir(data_dir)
     target = folder / f"daily-{day}.sqlite3"
     if target.exists():
@@ -102,7 +103,7 @@ def make_backup(data_dir: Path, out: Path | None = None) -> Path:
     db_path = data_dir / DB_NAME
     if not db_path.exists():
         raise NotFound(f"В папке {data_dir} нет базы cxdesk: копировать нечего.")
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     out = Path(out) if out else backups_dir(data_dir) / f"cxdesk-backup-{stamp}.zip"
     if out.is_dir():
         out = out / f"cxdesk-backup-{stamp}.zip"
@@ -192,7 +193,7 @@ def restore_backup(data_dir: Path, source: Path) -> Path:
         else:
             shutil.copyfile(source, candidate)
             _check_database(candidate)
-        keep = backups_dir(data_dir) / f"before-restore-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
+        keep = backups_dir(data_dir) / f"before-restore-{clock.now():%Y%m%d-%H%M%S}.sqlite3"
         keep.parent.mkdir(parents=True, exist_ok=True)
         if db_path.exists():
             try:

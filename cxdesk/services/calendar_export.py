@@ -9,12 +9,12 @@ ends, long lines folded) to a temporary file and then put in place.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from cxdesk import __version__
+from cxdesk import __version__, clock
 from cxdesk.errors import UserError
 from cxdesk.io.office_basics import atomic_save
 from cxdesk.services.common import today
@@ -47,7 +47,7 @@ def build_calendar(plan: PlanView, stamp: datetime | None = None) -> tuple[bytes
     """The calendar of one plan as iCalendar bytes, and the number of events."""
     from icalendar import Alarm, Calendar, Event
 
-    stamp = stamp or datetime.now(UTC).replace(microsecond=0)
+    stamp = stamp or clock.now_utc().replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

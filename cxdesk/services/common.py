@@ -4,14 +4,14 @@ and finding a plan or an item from what the user typed."""
 from __future__ import annotations
 
 import getpass
-import os
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cxdesk import clock
 from cxdesk.errors import NotFound
 from cxdesk.storage.models import History, Plan, Row
 
@@ -44,14 +44,12 @@ class Changes:
 
 def now() -> str:
     """The current local moment, ISO, to the millisecond (history order and merge bases)."""
-    return datetime.now().isoformat(timespec="milliseconds")
+    return clock.now().isoformat(timespec="milliseconds")
 
 
 def today() -> date:
-    override = os.environ.get("CXDESK_TODAY")  # lets tests and demos fix the date
-    if override:
-        return date.fromisoformat(override)
-    return date.today()
+    """Today's date, from the one clock (:mod:`cxdesk.clock`)."""
+    return clock.today()
 
 
 def os_user() -> str:

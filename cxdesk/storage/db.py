@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +19,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from cxdesk import clock
 from cxdesk.errors import EnvironmentProblem, UserError
 from cxdesk.paths import DB_NAME, default_data_dir, migrations_dir
 from cxdesk.storage.blobs import BlobStore
 
 #: The newest migration in db/versions; kept in step with it (a test checks).
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 
 
 def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem | None:
@@ -95,7 +95,7 @@ def _migrate(path: Path) -> None:
 def _backup_before_migration(path: Path, revision: str) -> None:
     folder = path.parent / "backups"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = folder / f"before-migration-{revision}-{stamp}.sqlite3"
     src = sqlite3.connect(str(path))
     dst = sqlite3.connect(str(target))

@@ -35,6 +35,10 @@ class Plan(Base):
     source: Mapped[str] = mapped_column(Text, default="")  # how it came: «шаблон», a file name
     columns: Mapped[str] = mapped_column(Text, default="")  # JSON [[key, heading]]; "" = template's
     synced_at: Mapped[str | None] = mapped_column(String(32), nullable=True)  # last exchange
+    form: Mapped[str] = mapped_column(Text, default="")  # JSON of the printed form; "" = template's
+    signature: Mapped[str] = mapped_column(Text, default="")  # block below the table, by lines
+    executor: Mapped[str] = mapped_column(Text, default="")  # «Исп.: …» line
+    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by every change
     created_at: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[str] = mapped_column(String(32))
 
@@ -69,6 +73,7 @@ class Row(Base):
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     basis: Mapped[str] = mapped_column(Text, default="")
     done_date: Mapped[str] = mapped_column(String(10), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by every change
 
     plan: Mapped[Plan] = relationship(back_populates="rows")
 

@@ -11,12 +11,13 @@ dialog when they take long. The start-up parts live in :mod:`ui.safety.instance`
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
+
+from cxdesk import clock
 
 from ui import msgbox
 
@@ -38,7 +39,7 @@ def make_backup_action(window: Any, out: Path | None = None) -> None:
 
     data_dir = window.store.data_dir
     if out is None:
-        proposed = backups_dir(data_dir) / f"cxdesk-backup-{datetime.now():%Y%m%d-%H%M}.zip"
+        proposed = backups_dir(data_dir) / f"cxdesk-backup-{clock.now():%Y%m%d-%H%M}.zip"
         try:
             proposed.parent.mkdir(parents=True, exist_ok=True)
         except OSError:

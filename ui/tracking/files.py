@@ -11,7 +11,6 @@ import os
 import shutil
 import stat
 import tempfile
-import time
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
@@ -23,6 +22,7 @@ from PySide6.QtCore import QFileInfo, QRectF, Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import QApplication, QFileIconProvider, QStyle
 
+from cxdesk import clock
 from cxdesk.services.attachments import save_copy
 from cxdesk.storage.db import Store
 
@@ -161,7 +161,7 @@ def clear_old_copies(root: Path = OPEN_ROOT, keep: float = KEEP_SECONDS) -> None
     """Removes copies opened more than ``keep`` seconds ago (ones still open stay)."""
     if not root.is_dir():
         return
-    limit = time.time() - keep
+    limit = clock.wall_time() - keep
     for folder in root.iterdir():
         try:
             if folder.stat().st_mtime < limit:
