@@ -111,6 +111,19 @@ class PlanDoc:
     uid: str = ""  # the plan's identity in cxdesk (empty for foreign files)
     answers: dict[str, bool] = field(default_factory=dict)
     as_of: str = ""  # for the report layout: the date the report speaks of (dd.mm.yyyy)
+    #: The signature block printed below the table («Заместитель министра … Г.В. Богданова»),
+    #: its lines joined with ``\n``; "" when the plan has none.
+    signature: str = ""
+    #: The executor line(s) under the signature («Исп.: Петрова М.С., тел. …»).
+    executor: str = ""
+    #: Whether the file had an «УТВЕРЖДАЮ» block above the table (readers set it; writers follow
+    #: the plan's form).
+    has_approval: bool = True
+    #: The table's heading rows as read, each a list of cell texts with merged cells repeated
+    #: (Tula: «Срок реализации» over «Дата начала | Дата окончания»); [] when not read.
+    header_rows: list[list[str]] = field(default_factory=list)
+    #: The printed form (see cxdesk.domain.form), {} for the template's own.
+    form: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
