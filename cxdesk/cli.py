@@ -8,7 +8,6 @@ stderr, never a traceback; unexpected errors are written to the log in the data 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -18,20 +17,26 @@ from typing import Any, NoReturn
 
 from cxdesk import __version__
 
-#: Modules that add commands: each has ``register(subparsers)``. Keep them cheap to import.
-COMMAND_MODULES = (
-    "cxdesk.commands.plans",
-    "cxdesk.commands.tracking",
-    "cxdesk.commands.exchange",
-    "cxdesk.commands.safety",
-    "cxdesk.commands.beyond",
-)
-
 Handler = Callable[[argparse.Namespace], int]
 
 
+#: How positional arguments are named in help and errors, by their ``dest``.
+POSITIONAL_NAMES = {
+    "plan": "ПЛАН", "plans": "ПЛАН", "item": "ПУНКТ", "file": "ФАЙЛ", "files": "ФАЙЛ",
+    "template": "ШАБЛОН", "pairs": "ВОПРОС=yes|no",
+}  # fmt: skip
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse with the contract's one-line error and exit status 2."""
+    """argparse with the contract's one-line error and exit status 2, speaking Russian
+    (:mod:`cxdesk.argparse_ru`); positional arguments are named in Russian."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        if args and not str(args[0]).startswith("-") and "metavar" not in kwargs:
+            name = POSITIONAL_NAMES.get(str(args[0]))
+            if name:
+                kwargs["metavar"] = name
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         sys.stderr.write(f"cxdesk: error: {message} (справка: cxdesk --help)\n")
@@ -53,25 +58,31 @@ def add_json(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> Parser:
+    from cxdesk import argparse_ru
+
+    argparse_ru.install()
     parser = Parser(
         prog="cxdesk",
         description="cxdesk — планы мероприятий по внедрению Стандартов клиентоцентричности.",
     )
-    parser.add_argument("--version", action="version", version=f"cxdesk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"cxdesk {__version__}",
+        help="показать версию программы и выйти",
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,
         default=None,
+        metavar="ПАПКА",
         help="папка данных (база, вложения, резервные копии); или переменная CXDESK_DATA_DIR",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    # Every module that adds commands (each has ``register(subparsers)``; keep them cheap).
+    from cxdesk.commands import beyond, exchange, plans, safety, tracking
+
+    for module in (plans, tracking, exchange, safety, beyond):
         module.register(sub)
     return parser
 

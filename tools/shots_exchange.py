@@ -159,7 +159,7 @@ def save_exchange_shots(out_dir: Path) -> list[Path]:
             mail.close()
             _shoot_modal(out_dir, "exchange_08_mail_draft", saved, lambda: _draft_box(host))
 
-            if C.pdf_available():
+            if True:
                 from cxdesk.services.documents import plan_doc
 
                 from ui.exchange.printing import preview_dialog, renderer

@@ -115,6 +115,53 @@ def _exit_after_first_paint(app: QApplication, window: Any) -> None:
     QTimer.singleShot(0, check)
 
 
+def menu_entries(window: Any) -> dict[str, list[str]]:
+    """The window's menus as their entries' texts (submenus as «Меню › entry»), by menu title."""
+
+    def entries(menu: Any, prefix: str = "") -> list[str]:
+        out: list[str] = []
+        for act in menu.actions():
+            if act.isSeparator():
+                continue
+            text = prefix + act.text().replace("&", "")
+            out.append(text)
+            if act.menu() is not None:
+                out.extend(entries(act.menu(), text + " › "))
+        return out
+
+    return {
+        act.text().replace("&", ""): entries(act.menu())
+        for act in window.menuBar().actions()
+        if act.menu() is not None
+    }
+
+
+def _describe_and_exit(app: QApplication, window: Any, out: Path) -> None:
+    """For the bundle's test: writes what the window holds (its menus, the wizard's pages) as
+    JSON to ``out`` once the window is built and its plans are read, then leaves."""
+    import json
+
+    from ui.wizard.wizard import PlanWizard
+
+    started = time.monotonic()
+
+    def describe() -> None:
+        if not window.plans_loaded and time.monotonic() - started < 30:
+            QTimer.singleShot(20, describe)
+            return
+        wizard = PlanWizard(window, window.store)
+        wizard.show()
+        app.processEvents()
+        pages = [wizard.page(i).title() for i in wizard.pageIds()]
+        wizard.reject()
+        state = {"menus": menu_entries(window), "wizard_pages": pages,
+                 "welcome": window.pages.currentWidget() is window.welcome}  # fmt: skip
+        out.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
+        app.exit(0)
+
+    QTimer.singleShot(0, describe)
+
+
 def _daily_backup(data_dir: Path, started: list[Any]) -> None:
     """The day's backup, made once a day in the background after the window shows."""
     import threading
@@ -176,6 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     QTimer.singleShot(DAILY_BACKUP_DELAY_MS, lambda: _daily_backup(data_dir, backups))
     if os.environ.get("CXDESK_BENCH_EXIT_AFTER_PAINT"):
         _exit_after_first_paint(app, window)
+    if os.environ.get("CXDESK_DESCRIBE_WINDOW"):
+        _describe_and_exit(app, window, Path(os.environ["CXDESK_DESCRIBE_WINDOW"]))
     try:
         return int(app.exec())
     finally:

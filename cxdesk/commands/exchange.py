@@ -9,6 +9,8 @@ from typing import Any
 from cxdesk.cli import add_json, emit, open_store
 from cxdesk.commands.tracking import ConsoleProgress
 from cxdesk.errors import UserError
+from cxdesk.text import items as items_text
+from cxdesk.text import plural
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -27,7 +29,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     finally:
         progress.finish()
-    emit(args, {"path": str(path), "rows": rows}, f"Записан {path} ({rows} строк).")
+    count = plural(rows, "строка", "строки", "строк")
+    emit(args, {"path": str(path), "rows": rows}, f"Записан {path} ({count}).")
     return 0
 
 
@@ -72,8 +75,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         "changes": [],
     }
     emit(args, data, lambda: "\n".join(
-        [f"Загружен план {outcome.plan_id}: {outcome.items} пунктов." if outcome.plan_id
-         else f"Проверка: в файле {outcome.items} пунктов; ничего не изменено."]
+        [f"Загружен план {outcome.plan_id}: {items_text(outcome.items)}." if outcome.plan_id
+         else f"Проверка: в файле {items_text(outcome.items)}; ничего не изменено."]
         + [f"Предупреждение: {w}" for w in outcome.warnings]
     ))  # fmt: skip
     return 0
@@ -88,7 +91,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
     emit(args, {"path": str(path), "items": items, "attachments": files},
-         f"Пакет {path}: {items} пунктов, {files} вложений.")  # fmt: skip
+         f"Пакет {path}: {items_text(items)}, "
+         f"{plural(files, 'вложение', 'вложения', 'вложений')}.")  # fmt: skip
     return 0
 
 

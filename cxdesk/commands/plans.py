@@ -8,6 +8,7 @@ from typing import Any
 
 from cxdesk.cli import add_json, emit, open_store
 from cxdesk.errors import UserError
+from cxdesk.text import items as items_text
 
 YES = {"yes", "y", "да", "д", "true", "1", "on"}
 NO = {"no", "n", "нет", "н", "false", "0", "off"}
@@ -41,7 +42,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
         for t in all_templates()
     ]
     emit(args, data, lambda: "\n".join(
-        f"{d['id']:<10} {d['items']:>3} пунктов  {d['title']}" for d in data
+        f"{d['id']:<10} {items_text(d['items']):>11}  {d['title']}" for d in data
     ))  # fmt: skip
     return 0
 
@@ -90,7 +91,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     store = open_store(args)
     plan_id = create_plan(store, request)
     items = len(get_plan(store, plan_id).items())
-    emit(args, {"plan": plan_id, "items": items}, f"Создан план {plan_id}: {items} пунктов.")
+    emit(args, {"plan": plan_id, "items": items}, f"Создан план {plan_id}: {items_text(items)}.")
     return 0
 
 

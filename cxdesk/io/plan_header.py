@@ -8,7 +8,6 @@ back exactly (identities, template references, statuses, attachments).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections.abc import Mapping
@@ -264,18 +263,14 @@ def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
 
 
 def load_identity(reader_name: str, source: Any, result: ReadResult) -> None:
-    """Applies the identity payload if ``cxdesk.io.identity`` is present and finds one.
+    """Applies the identity payload of our own export, when the file carries one.
 
-    ``reader_name`` is ``read_docx`` or ``read_xlsx``; a missing module or a payload that cannot
-    be read leaves the result as a foreign file's, with a warning in the second case.
+    ``reader_name`` is ``read_docx`` or ``read_xlsx``; a payload that cannot be read leaves the
+    result as a foreign file's, with a warning.
     """
-    try:
-        identity = importlib.import_module("cxdesk.io.identity")
-    except ImportError:
-        return
-    reader = getattr(identity, reader_name, None)
-    if reader is None:
-        return
+    from cxdesk.io import identity
+
+    reader = identity.read_docx if reader_name == "read_docx" else identity.read_xlsx
     try:
         payload = reader(source)
     except Exception:  # a damaged payload must not stop the import of the visible table

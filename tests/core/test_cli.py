@@ -97,7 +97,7 @@ def test_answer_exclude_edit(capsys: pytest.CaptureFixture[str], data_dir: Path)
         (["set", "1", "1", "--start", "31.02.2024"], "не дата"),
         (["set", "1", "1", "--deadline", "VI квартал 2024"], "не распознан"),
         (["answer", "1", "bogus=yes"], "нет вопроса"),
-        (["frobnicate"], "invalid choice"),
+        (["frobnicate"], "недопустимое значение"),
     ],
 )
 def test_bad_input_exit_2_one_line_nothing_changed(

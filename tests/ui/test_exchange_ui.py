@@ -397,7 +397,6 @@ def test_menu_entries_follow_the_open_plan(qtbot: QtBot, store: Store, tmp_path:
 # ---- print -----------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not C.pdf_available(), reason="the PDF renderer is not installed")
 def test_print_preview_draws_the_plan_on_a4_landscape(
     qtbot: QtBot, host: Host, store: Store
 ) -> None:

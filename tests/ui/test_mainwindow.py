@@ -20,7 +20,7 @@ from tests.ui.helpers import AGENCY_ORG, agency_plan, big_plan, region_plan, row
 
 from ui import msgbox
 from ui.mainwindow import MainWindow
-from ui.mainwindow.actions import Act, feature_available
+from ui.mainwindow.actions import Act
 from ui.mainwindow.plan_dialog import PlanPropertiesDialog
 from ui.mainwindow.plan_model import ROW_ROLE
 from ui.settings import Settings
@@ -91,8 +91,8 @@ def test_empty_data_folder_shows_the_welcome_view(make_window: Make) -> None:
     assert window.pages.currentWidget() is window.welcome
     assert window.welcome.isVisible()
     assert "клиентоцентричности" in window.welcome.findChild(object, "welcomeTitle").text()
-    assert (window.welcome.create_button is not None) == feature_available("ui.wizard")
-    assert window.welcome.open_button is None or Act.OPEN_FILE in window.acts
+    assert window.welcome.create_button.isVisible() and window.welcome.open_button.isVisible()
+    assert "cxdesk new" not in window.welcome.findChild(object, "welcomeSteps").text()
     assert not window.acts[Act.DELETE_PLAN].isEnabled()
     assert window.status_bar.progress.text() == ""
 
@@ -299,19 +299,14 @@ def test_layout_and_last_plan_are_restored(qtbot: QtBot, make_window: Make, stor
     assert again.panel.splitter.sizes() == item_sizes
 
 
-def test_wizard_actions_are_wired_when_the_wizard_exists(
+def test_wizard_actions_are_wired(
     qtbot: QtBot, make_window: Make, store: Store
 ) -> None:
     plan_id = agency_plan(store)
     window = make_window()
-    present = feature_available("ui.wizard")
-    assert (Act.CHANGE_ANSWERS in window.acts) == present
-    assert (Act.NEW_PLAN in window.acts) == present
-    assert Act.EXPORT not in window.acts or feature_available("ui.export")
+    assert Act.CHANGE_ANSWERS in window.acts and Act.NEW_PLAN in window.acts
     plan_menu = window.menus["План"].actions()
     assert all(a.isEnabled() or a.isSeparator() for a in plan_menu)
-    if not present:
-        return
     assert window.acts[Act.CHANGE_ANSWERS] in plan_menu
     before = len(shown_items(window))
     window.select_row(row_id(store, plan_id, "2.3"))

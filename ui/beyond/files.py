@@ -120,8 +120,7 @@ class ReportDialog(QDialog):
         self.format_combo.setObjectName("reportFormat")
         self.format_combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         for key, title in REPORT_FORMATS.items():
-            if key != "pdf" or C.pdf_available():
-                self.format_combo.addItem(title, key)
+            self.format_combo.addItem(title, key)
         form.addRow("&Формат:", self.format_combo)
         row = QHBoxLayout()
         self.path_edit = QLineEdit(self)

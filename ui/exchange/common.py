@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from cxdesk.progress import Cancelled
 from cxdesk.storage.db import Store
+from cxdesk.text import plural  # noqa: F401 - C.plural for the dialogs
 
 from ui import msgbox
 from ui.settings import Settings, declare
@@ -197,30 +198,6 @@ def finished(
         open_path(path)
     elif clicked is folder:
         show_in_folder(path)
-
-
-def pdf_available() -> bool:
-    """True when the PDF writer (and printing, which shares its layout) is installed."""
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec("cxdesk.io.pdf_render") is not None
-    except (ImportError, ValueError):
-        return False
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """«1 пункт», «3 пункта», «5 пунктов»."""
-    tail = n % 100
-    if 11 <= tail <= 14:
-        word = many
-    elif n % 10 == 1:
-        word = one
-    elif 2 <= n % 10 <= 4:
-        word = few
-    else:
-        word = many
-    return f"{n} {word}"
 
 
 def quiet(label: QLabel) -> QLabel:

@@ -1,10 +1,10 @@
 """The exchange entries of the main window's «Файл» menu, and files dropped on the window.
 
 :func:`install_exchange_actions` adds what the window's own action factory does not make yet:
-«Объединить с файлом коллеги…», «Экспорт…» (Ctrl+E), «Печать…» (Ctrl+P) and «Предварительный
-просмотр» (only when the PDF renderer is installed), «Сохранить пакет…», «Отправить по почте…».
-Entries the window already has (its ``Act.EXPORT``, ``Act.PRINT``, ``Act.OPEN_FILE``) are left
-as they are. The entries that need a plan follow the window's ``plan_opened`` signal.
+«Объединить с файлом коллеги…», «Экспорт…» (Ctrl+E), «Печать…» (Ctrl+P), «Предварительный
+просмотр», «Сохранить пакет…», «Отправить по почте…». «Открыть файл…», which the window's own
+factory makes (``Act.OPEN_FILE``), is left as it is. The entries that need a plan follow the
+window's ``plan_opened`` signal.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ ENTRIES: dict[str, tuple[str, Any, str, bool]] = {
     "mail": ("Отправить по по&чте…", None, "Новое письмо с планом во вложении", True),
 }  # fmt: skip
 #: The window's own action (by object name) that makes ours unnecessary.
-OWNED_BY_WINDOW = {"open": "action_open_file", "export": "action_export", "print": "action_print"}
+OWNED_BY_WINDOW = {"open": "action_open_file"}
 
 
 def file_menu(window: Any) -> QMenu:
@@ -102,12 +102,9 @@ def install_exchange_actions(window: Any) -> dict[str, QAction]:
         return made
     made = {}
     menu = file_menu(window)
-    printing = C.pdf_available()
     for key, (text, shortcut, tip, _needs_plan) in ENTRIES.items():
         owner = OWNED_BY_WINDOW.get(key)
         if owner and any(a.objectName() == owner for a in menu.actions()):
-            continue
-        if key in ("print", "preview") and not printing:
             continue
         act = QAction(text, window)
         act.setObjectName(f"action_exchange_{key}")

@@ -63,8 +63,6 @@ class MailDialog(QDialog):
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
         for key, (title, hint) in ATTACHMENTS.items():
-            if key == "pdf" and not C.pdf_available():
-                continue
             button = QRadioButton(title, box)
             button.setObjectName(f"attach_{key}")
             self.group.addButton(button)

@@ -7,7 +7,6 @@ as Qt's printing wants. Without the renderer these commands are not offered at a
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from PySide6.QtGui import QPageLayout, QPageSize
@@ -22,12 +21,11 @@ from ui import msgbox
 from ui.exchange import common as C
 
 
-def renderer() -> Any | None:
-    """``render_to_printer`` when the PDF renderer is installed, else None."""
-    if not C.pdf_available():
-        return None
-    module = importlib.import_module("cxdesk.io.pdf_render")
-    return getattr(module, "render_to_printer", None)
+def renderer() -> Any:
+    """``render_to_printer`` of the one PDF and print renderer (imported when first used)."""
+    from cxdesk.io.pdf_render import render_to_printer
+
+    return render_to_printer
 
 
 def make_printer() -> QPrinter:
@@ -47,13 +45,6 @@ def print_options(parent: QWidget | None) -> ExportOptions:
 
 def _load(parent: QWidget | None, store: Store, plan_id: int) -> tuple[Any, Any] | None:
     render = renderer()
-    if render is None:
-        msgbox.warning(
-            parent,
-            "Печать в этой версии программы недоступна. Сохраните план в Word "
-            "(Файл → Экспорт…) и напечатайте его из Word.",
-        )
-        return None
     doc = C.wait_for(parent, store, lambda st: plan_doc(st, plan_id), label="Подготовка печати…")
     if doc is None:
         return None

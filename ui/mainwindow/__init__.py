@@ -2,15 +2,14 @@
 
 How later features plug in (none of them needs to edit window.py):
 
-- A menu action: add a member to ``actions.Act``, a factory
-  ``@action(Act.X, requires=("ui.feature",))`` returning a QAction (``make(window, text, slot,
-  shortcut)``; call the feature with ``call_feature("ui.feature", "function", window)`` so it is
-  imported only when used) and put ``Act.X`` in ``actions.MENUS``. Without its module the action
-  is not made at all. Actions that need an open plan go into ``actions.PLAN_ACTIONS``.
+- A menu action: add a member to ``actions.Act``, a factory ``@action(Act.X)`` returning a
+  QAction (``make(window, text, slot, shortcut)``; a slot that needs a heavier module imports it
+  with a plain ``from ui.feature import function`` inside the slot) and put ``Act.X`` in
+  ``actions.MENUS``. Actions that need an open plan go into ``actions.PLAN_ACTIONS``.
 - More than an action (several menu entries, files dropped on the window): a function
-  ``install(window)`` listed in ``actions.INSTALLERS``; it runs once the window is built.
+  ``install(window)`` imported and called in ``actions.install_features``.
 - A part of the item panel: a ``item_panel.PanelSection`` subclass (``title``, ``set_item(plan,
-  row)``) made as ``cls(window)``, listed in ``item_panel.SECTION_FACTORIES``.
+  row)``) made as ``cls(window)`` in ``item_panel.load_sections``.
 - A service call: ``window.run_service(lambda store: service(store, …), label="…",
   progress=False, then=None)`` runs it on the database worker (a progress dialog after 600 ms
   when labelled; ``progress=True`` passes a cancellable Progress as the second argument) and

@@ -1,21 +1,19 @@
 """The window's menu actions, made by small factories keyed by :class:`Act`.
 
 To add an action: add a member to :class:`Act`, write a factory decorated with
-``@action(Act.X, requires=("ui.feature",))`` that returns a QAction, and put ``Act.X`` in
-:data:`MENUS`. An action whose ``requires`` modules are missing is not made at all (absent,
-never dead); the menus skip it and tidy the separators around it. Feature modules are imported
-only when the action is triggered (:func:`call_feature`), so a missing or slow feature costs
-nothing at start. A feature that needs more (its own menu entries, files dropped on the window)
-lists an installer in :data:`INSTALLERS`, called once the window is built.
+``@action(Act.X)`` that returns a QAction, and put ``Act.X`` in :data:`MENUS`. A slot that needs
+a heavier part of the window imports it by a plain ``from ui.feature import function`` inside
+the slot: the import is visible to every reader and packager, and costs nothing at start.
+Every feature of the window is part of the product: none is looked up by name or may be absent.
+Features that need more than an action (menu entries of their own, files dropped on the window)
+are installed by :func:`install_features`, once the window is built; one that fails there is a
+bug, written to the log and shown to the user.
 """
 
 from __future__ import annotations
 
 import enum
-import importlib
-import importlib.util
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -29,8 +27,6 @@ class Act(enum.Enum):
 
     NEW_PLAN = enum.auto()
     OPEN_FILE = enum.auto()
-    EXPORT = enum.auto()
-    PRINT = enum.auto()
     QUIT = enum.auto()
     UNDO = enum.auto()
     REDO = enum.auto()
@@ -47,55 +43,31 @@ class Act(enum.Enum):
 
 #: Actions that need an open plan (disabled without one).
 PLAN_ACTIONS = {
-    Act.EXPORT, Act.PRINT, Act.CHANGE_ANSWERS, Act.PLAN_PROPERTIES, Act.DELETE_PLAN,
+    Act.CHANGE_ANSWERS, Act.PLAN_PROPERTIES, Act.DELETE_PLAN,
     Act.VIEW_ALL, Act.VIEW_OVERDUE, Act.VIEW_UPCOMING, Act.FIND,
 }  # fmt: skip
 
 #: The menus: title and entries; None is a separator.
 MENUS: tuple[tuple[str, tuple[Act | None, ...]], ...] = (
-    ("&Файл", (Act.NEW_PLAN, Act.OPEN_FILE, None, Act.EXPORT, Act.PRINT, None, Act.QUIT)),
+    ("&Файл", (Act.NEW_PLAN, Act.OPEN_FILE, None, Act.QUIT)),
     ("&Правка", (Act.UNDO, Act.REDO, None, Act.FIND)),
     ("П&лан", (Act.CHANGE_ANSWERS, Act.PLAN_PROPERTIES, None, Act.DELETE_PLAN)),
     ("&Вид", (Act.VIEW_ALL, Act.VIEW_OVERDUE, Act.VIEW_UPCOMING, None, Act.WRAP_TEXT)),
     ("&Справка", (Act.ABOUT,)),
 )
 
-#: Features that add more than plain actions (menu entries of their own, dropped files…):
-#: (module, function); ``function(window)`` is called once the window is built, when the
-#: module exists.
-INSTALLERS: tuple[tuple[str, str], ...] = (
-    ("ui.exchange", "install_exchange_actions"),
-    ("ui.tracking", "install_tracking"),
-    ("ui.beyond", "install_beyond"),
-    ("ui.safety", "install_safety"),
-)
-
 Factory = Callable[[Any], QAction | None]
-_FACTORIES: dict[Act, tuple[Factory, tuple[str, ...]]] = {}
+_FACTORIES: dict[Act, Factory] = {}
 
 
-def action(key: Act, requires: tuple[str, ...] = ()) -> Callable[[Factory], Factory]:
-    """Registers the factory of ``key``; made only when every module in ``requires`` exists."""
+def action(key: Act) -> Callable[[Factory], Factory]:
+    """Registers the factory of ``key``."""
 
     def register(factory: Factory) -> Factory:
-        _FACTORIES[key] = (factory, requires)
+        _FACTORIES[key] = factory
         return factory
 
     return register
-
-
-@cache
-def feature_available(module: str) -> bool:
-    """True when ``module`` can be imported (looked up, not imported)."""
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ModuleNotFoundError, ValueError):
-        return False
-
-
-def call_feature(module: str, function: str, *args: Any) -> Any:
-    """Imports a feature's module now and calls one of its functions."""
-    return getattr(importlib.import_module(module), function)(*args)
 
 
 def make(
@@ -116,14 +88,11 @@ def make(
 
 
 def create_actions(window: Any) -> dict[Act, QAction]:
-    """Makes every action whose feature is there."""
+    """Makes every action of :class:`Act`."""
     made: dict[Act, QAction] = {}
     for key in Act:
-        entry = _FACTORIES.get(key)
-        if entry is None:
-            continue
-        factory, requires = entry
-        if not all(feature_available(m) for m in requires):
+        factory = _FACTORIES.get(key)
+        if factory is None:
             continue
         act = factory(window)
         if act is None:
@@ -134,22 +103,47 @@ def create_actions(window: Any) -> dict[Act, QAction]:
 
 
 def install_features(window: Any) -> list[str]:
-    """Runs the installers of the features that are there; returns their modules.
+    """Installs the window's features (exchange, tracking, beyond, safety); returns their names.
 
-    A feature that fails to install is written to the log and left out: the window still opens.
+    Each is imported here by name for any reader and packager to see. One that fails to install
+    is a bug: it is written to the log and the user is told, after the window is shown, which
+    part is missing and where the log is; the rest of the window still works.
     """
-    done = []
-    for module, function in INSTALLERS:
-        if not feature_available(module):
-            continue
+    from ui.beyond import install_beyond
+    from ui.exchange import install_exchange_actions
+    from ui.safety import install_safety
+    from ui.tracking import install_tracking
+
+    installers: tuple[tuple[str, Callable[[Any], object]], ...] = (
+        ("обмен файлами", install_exchange_actions),
+        ("вложения и проверка", install_tracking),
+        ("сводка, проверка по типовому плану, календарь", install_beyond),
+        ("резервные копии", install_safety),
+    )
+    done: list[str] = []
+    failed: list[str] = []
+    log_path = None
+    for name, install in installers:
         try:
-            call_feature(module, function, window)
-        except Exception as exc:  # noqa: BLE001 - one broken feature must not stop the window
+            install(window)
+        except Exception as exc:  # noqa: BLE001 - logged and shown; the window still opens
             from cxdesk.logs import write_exception
 
-            write_exception(window.store.data_dir, exc, f"installing {module}")
+            log_path = write_exception(window.store.data_dir, exc, f"installing {name}")
+            failed.append(name)
             continue
-        done.append(module)
+        done.append(name)
+    if failed:
+        from PySide6.QtCore import QTimer
+
+        from ui import msgbox
+
+        text = (
+            "Часть окна не загрузилась из-за ошибки программы: " + ", ".join(failed) + ". "
+            f"Подробности записаны в журнал: {log_path}. Остальное работает; сообщите о "
+            "ошибке и приложите журнал."
+        )
+        QTimer.singleShot(0, window, lambda: msgbox.warning(window, text, "cxdesk — ошибка"))
     return done
 
 
@@ -179,29 +173,21 @@ def build_menus(menubar: QMenuBar, actions: dict[Act, QAction]) -> dict[str, Any
 
 
 # --- the factories ---------------------------------------------------------------------------
-@action(Act.NEW_PLAN, requires=("ui.wizard",))
+@action(Act.NEW_PLAN)
 def _new_plan(w: Any) -> QAction:
     return make(w, "&Новый план…", w.new_plan, QKeySequence.StandardKey.New,
                 "Создать план мероприятий по типовому плану")  # fmt: skip
 
 
-@action(Act.OPEN_FILE, requires=("cxdesk.services.importing", "ui.exchange"))
+@action(Act.OPEN_FILE)
 def _open_file(w: Any) -> QAction:
-    return make(w, "&Открыть файл…", lambda: call_feature("ui.exchange", "open_file", w),
-                QKeySequence.StandardKey.Open,
+    def run() -> None:
+        from ui.exchange import open_file
+
+        open_file(w)
+
+    return make(w, "&Открыть файл…", run, QKeySequence.StandardKey.Open,
                 "Загрузить план из файла docx, xlsx или .cxplan")  # fmt: skip
-
-
-@action(Act.EXPORT, requires=("ui.export",))
-def _export(w: Any) -> QAction:
-    return make(w, "&Экспорт…", lambda: call_feature("ui.export", "export_plan", w), "Ctrl+E",
-                "Сохранить план в docx, xlsx или PDF")  # fmt: skip
-
-
-@action(Act.PRINT, requires=("ui.printing",))
-def _print(w: Any) -> QAction:
-    return make(w, "&Печать…", lambda: call_feature("ui.printing", "print_plan", w),
-                QKeySequence.StandardKey.Print, "Напечатать план")  # fmt: skip
 
 
 @action(Act.QUIT)
@@ -228,7 +214,7 @@ def _find(w: Any) -> QAction:
     return make(w, "&Найти", w.focus_search, "Ctrl+F", "Искать в пунктах плана")
 
 
-@action(Act.CHANGE_ANSWERS, requires=("ui.wizard",))
+@action(Act.CHANGE_ANSWERS)
 def _change_answers(w: Any) -> QAction:
     return make(w, "Изменить &ответы…", w.change_answers, None,
                 "Изменить ответы на вопросы шаблона: пункты добавятся или уйдут")  # fmt: skip

@@ -7,14 +7,11 @@ are checked here first (the same ``validate`` as the services); an error shows i
 changes nothing.
 
 Later features add their own part of the panel (attachments, the Analytical Center's method…)
-as a :class:`PanelSection` listed in :data:`SECTION_FACTORIES`; it is shown when its module is
-there and skipped otherwise.
+as a :class:`PanelSection` made in :func:`load_sections`.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -40,12 +37,6 @@ from cxdesk.services.views import HistoryEntry, PlanView, RowView
 from ui.mainwindow import status
 from ui.mainwindow.item_fields import AutoText, DateField, HistoryModel
 from ui.mainwindow.wrap import WrapDelegate
-
-#: Later parts of the panel: (module, class). The class is a PanelSection made as cls(window).
-SECTION_FACTORIES: list[tuple[str, str]] = [
-    ("ui.tracking.attachments_section", "AttachmentsSection"),
-    ("ui.beyond.guidance_section", "GuidanceSection"),
-]
 
 #: The fields the panel edits: the left column of the form, then the right.
 LEFT_FIELDS = ("title", "responsible", "deadline", "start")
@@ -81,16 +72,11 @@ class PanelSection(QWidget):
 
 
 def load_sections(window: Any) -> list[PanelSection]:
-    """The panel sections whose modules exist."""
-    out = []
-    for module, name in SECTION_FACTORIES:
-        try:
-            if importlib.util.find_spec(module) is None:
-                continue
-        except ModuleNotFoundError:
-            continue
-        out.append(getattr(importlib.import_module(module), name)(window))
-    return out
+    """The later parts of the panel: the item's documents, then the Analytical Center's method."""
+    from ui.beyond.guidance_section import GuidanceSection
+    from ui.tracking.attachments_section import AttachmentsSection
+
+    return [AttachmentsSection(window), GuidanceSection(window)]
 
 
 class ItemPanel(QWidget):

@@ -1,5 +1,5 @@
 """The plan menu's commands: new plan and change of answers (through ui.wizard, imported when
-used), the plan's properties (undoable), deleting a plan, «О программе», opening a file."""
+first used), the plan's properties (undoable), deleting a plan, «О программе», opening a file."""
 
 from __future__ import annotations
 
@@ -13,17 +13,19 @@ from cxdesk.logs import log_path
 from cxdesk.services.common import Changes
 from cxdesk.services.plans import edit_plan
 from cxdesk.services.views import PlanView, get_plan
+from cxdesk.text import items as items_text
 
 from ui import msgbox
-from ui.mainwindow.actions import Act, call_feature
 from ui.mainwindow.plan_dialog import PlanPropertiesDialog
 from ui.undo import plan_edit
 
 
 def new_plan(w: Any) -> None:
     """Файл → Новый план…: the wizard makes the plan; the window opens it."""
+    from ui.wizard import run_wizard
+
     w.panel.commit()
-    plan_id = call_feature("ui.wizard", "run_wizard", w, w.store)
+    plan_id = run_wizard(w, w.store)
     if plan_id:
         w.reload_plans(select=int(plan_id))
 
@@ -33,8 +35,10 @@ def change_answers(w: Any) -> None:
     plan_id = w.current_plan_id
     if plan_id is None:
         return
+    from ui.wizard import run_answers_dialog
+
     w.panel.commit()
-    change = call_feature("ui.wizard", "run_answers_dialog", w, w.store, plan_id)
+    change = run_answers_dialog(w, w.store, plan_id)
     if change is None:
         return
     w.drop_stack(plan_id)
@@ -84,14 +88,14 @@ def confirm_delete(w: Any, delete: Any) -> None:
         return
     summary = next((p for p in w.plans if p.id == plan_id), None)
     org = summary.org if summary else f"№ {plan_id}"
-    items = f" ({summary.items} пунктов)" if summary else ""
+    items = f" ({items_text(summary.items)})" if summary else ""
     if not msgbox.question(
         w,
         f"Удалить план «{org}»{items} вместе с историей изменений?",
         yes="Удалить план",
         no="Отмена",
         detail="Это действие нельзя отменить."
-        + (" Перед удалением план можно сохранить в файл." if Act.EXPORT in w.acts else ""),
+        + " Перед удалением план можно сохранить в файл (Файл → Экспорт…).",
         dangerous=True,
     ):
         return
@@ -119,15 +123,7 @@ def about(w: Any) -> None:
 
 
 def open_path(w: Any, path: Path) -> None:
-    """A file given on the command line (a .cxplan package)."""
-    if "ui.exchange" in getattr(w, "features", ()):
-        call_feature("ui.exchange", "handle_startup_file", w, w.store, path)
-        return
-    if Act.OPEN_FILE in w.acts:
-        call_feature("ui.exchange", "open_file", w, path)
-        return
-    msgbox.warning(
-        w,
-        f"Файл «{path.name}» не открыт: эта версия cxdesk ещё не умеет загружать планы из "
-        "файлов. Попросите отправителя прислать план в виде таблицы docx или xlsx.",
-    )
+    """A file given on the command line (a plan file or a .cxplan package)."""
+    from ui.exchange import handle_startup_file
+
+    handle_startup_file(w, w.store, path)

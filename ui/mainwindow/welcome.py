@@ -11,15 +11,11 @@ INTRO = (
     "(«дорожную карту») по типовому плану Аналитического центра и довести каждый пункт "
     "до выполнения: сроки, ответственные, результаты, документы, история изменений."
 )
-STEPS_WITH_WIZARD = (
+STEPS = (
     "Начните с нового плана: выберите типовой план (субъекта РФ, органа исполнительной "
     "власти или пилотной апробации в СЗН), ответьте на несколько вопросов — и пункты "
-    "плана будут подобраны и пронумерованы."
-)
-STEPS_WITHOUT_WIZARD = (
-    "Планов пока нет. Создать план можно командой «cxdesk new agency --org "
-    "«Название органа»» (список типовых планов: «cxdesk templates»); после этого план "
-    "появится здесь."
+    "плана будут подобраны и пронумерованы. План, присланный другим органом (Word, Excel "
+    "или пакет .cxplan), откройте кнопкой «Открыть файл…»."
 )
 
 
@@ -28,8 +24,8 @@ class WelcomeView(QWidget):
 
     def __init__(
         self,
-        new_plan: QAction | None,
-        open_file: QAction | None,
+        new_plan: QAction,
+        open_file: QAction,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -53,7 +49,7 @@ class WelcomeView(QWidget):
         intro = QLabel(INTRO, column)
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        steps = QLabel(STEPS_WITH_WIZARD if new_plan else STEPS_WITHOUT_WIZARD, column)
+        steps = QLabel(STEPS, column)
         steps.setObjectName("welcomeSteps")
         steps.setWordWrap(True)
         steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -62,10 +58,8 @@ class WelcomeView(QWidget):
         self.create_button = self._button(column, "Создать план…", new_plan, "welcomeCreate")
         self.open_button = self._button(column, "Открыть файл…", open_file, "welcomeOpen")
         for button in (self.create_button, self.open_button):
-            if button is not None:
-                layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
-        if self.create_button is not None:
-            self.create_button.setDefault(True)
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.create_button.setDefault(True)
 
         middle = QHBoxLayout()
         middle.addStretch(1)
@@ -75,11 +69,7 @@ class WelcomeView(QWidget):
         outer.addStretch(3)
 
     @staticmethod
-    def _button(
-        parent: QWidget, text: str, action: QAction | None, name: str
-    ) -> QPushButton | None:
-        if action is None:
-            return None
+    def _button(parent: QWidget, text: str, action: QAction, name: str) -> QPushButton:
         button = QPushButton(text, parent)
         button.setObjectName(name)
         button.setMinimumHeight(36)

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.tasks = tasks or Tasks(store, parent=self)
         self.current_plan_id: int | None = None
         self.plans: list[PlanSummary] = []
+        self.plans_loaded = False  # the plans list has been read once
         self.undo_group = QUndoGroup(self)
         self._stacks: dict[int, QUndoStack] = {}
         self._header_restored = False
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         self.model.rows_changed.connect(self.tree.delegate.forget)
         self.tree.apply_default_widths()
         self.panel = ItemPanel(self, self)
-        self.welcome = WelcomeView(self.acts.get(Act.NEW_PLAN), self.acts.get(Act.OPEN_FILE), self)
+        self.welcome = WelcomeView(self.acts[Act.NEW_PLAN], self.acts[Act.OPEN_FILE], self)
 
         center = QWidget(self)
         cl = QVBoxLayout(center)
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
 
     def _plans_loaded(self, plans: list[PlanSummary], select: int | None) -> None:
         self.plans = plans
+        self.plans_loaded = True
         ids = [p.id for p in plans]
         if not plans:
             self.pages.setCurrentWidget(self.welcome)

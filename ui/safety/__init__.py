@@ -1,12 +1,12 @@
 """Keeping data safe in the window: backup and restore from the menu, changes made outside the
 window shown in it, one window per data folder, and recovery from a damaged database at start.
 
-:func:`install_safety` is called once the main window is built (see actions.INSTALLERS): it adds
-«Резервная копия…» and «Восстановить из копии…» to the «Файл» menu (``window.safety_actions``)
-and starts :class:`~ui.safety.watcher.ExternalChanges` (``window.external_changes``). Backup and
-restore run on the window's database worker, after any work queued before them, with a progress
-dialog when they take long. The start-up parts live in :mod:`ui.safety.instance` and
-:mod:`ui.safety.recovery` and are used by :mod:`ui.app`.
+:func:`install_safety` is called once the main window is built (see
+actions.install_features): it adds «Резервная копия…» and «Восстановить из копии…» to the
+«Файл» menu (``window.safety_actions``) and starts :class:`~ui.safety.watcher.ExternalChanges`
+(``window.external_changes``). Backup and restore run on the window's database worker, after
+any work queued before them, with a progress dialog when they take long. The start-up parts
+live in :mod:`ui.safety.instance` and :mod:`ui.safety.recovery` and are used by :mod:`ui.app`.
 """
 
 from __future__ import annotations

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 from cxdesk.progress import Progress
 from cxdesk.services.check import CheckReport, Problem, check_data
 from cxdesk.storage.db import Store
+from cxdesk.text import plural
 
 from ui.mainwindow import status
 from ui.mainwindow.wrap import WrapDelegate
-from ui.tracking.files import plural
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
 

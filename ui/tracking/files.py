@@ -46,15 +46,6 @@ _KINDS = {
 }  # fmt: skip
 
 
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """«1 файл», «2 файла», «5 файлов»."""
-    if n % 10 == 1 and n % 100 != 11:
-        return f"{n} {one}"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} {few}"
-    return f"{n} {many}"
-
-
 def size_text(size: int) -> str:
     """«12 КБ», «3,4 МБ»: as a file manager shows a size."""
     if size < 1024 * 1024:

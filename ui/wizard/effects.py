@@ -8,24 +8,15 @@ from dataclasses import dataclass
 
 from cxdesk.domain.building import PlanRequest, build_rows, node_included, with_defaults
 from cxdesk.domain.templates import Node, Question, Template
+from cxdesk.text import items, plural_form
 
 KIND_NAMES = {"block": "блок", "section": "раздел", "item": "пункт"}
 KIND_PLURALS = {"block": "блоки", "section": "разделы", "item": "пункты"}
 
 
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """The Russian form for ``n``: 1 пункт, 2 пункта, 5 пунктов, 21 пункт, 11 пунктов."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
 def items_text(n: int) -> str:
     """«1 пункт», «3 пункта», «58 пунктов»."""
-    return f"{n} {plural(n, 'пункт', 'пункта', 'пунктов')}"
+    return items(n)
 
 
 def short(text: str, limit: int = 70) -> str:
@@ -112,12 +103,12 @@ def count_sentence(counts: Counts) -> str:
     Не включено: 1 — как уже выполненный; 23 из 76 — по ответам на вопросы.»"""
     text = f"В плане будет {items_text(counts.items)}"
     if counts.excluded:
-        word = plural(counts.excluded, "исключён", "исключены", "исключены")
+        word = plural_form(counts.excluded, "исключён", "исключены", "исключены")
         text += f", из них {counts.excluded} {word} по согласованию с Аналитическим центром"
     text += "."
     left = []
     if counts.done:
-        word = plural(counts.done, "выполненный", "выполненные", "выполненные")
+        word = plural_form(counts.done, "выполненный", "выполненные", "выполненные")
         left.append(f"{counts.done} — как уже {word}")
     if counts.by_answers:
         left.append(f"{counts.by_answers} из {counts.total} — по ответам на вопросы")

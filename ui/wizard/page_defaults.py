@@ -8,14 +8,15 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout
 
 from cxdesk.domain.building import PlanRequest, build_rows
 from cxdesk.domain.deadlines import DATE, EMPTY, PERIOD, parse_deadline
+from cxdesk.text import plural_form
 
 from ui.wizard.common import PageId, PlanPage, field_grid, note, wrapped
-from ui.wizard.effects import items_text, plural
+from ui.wizard.effects import items_text
 
 
 def genitive(n: int) -> str:
     """«у 1 пункта», «у 6 пунктов»."""
-    return f"{n} {plural(n, 'пункта', 'пунктов', 'пунктов')}"
+    return f"{n} {plural_form(n, 'пункта', 'пунктов', 'пунктов')}"
 
 
 class DefaultsPage(PlanPage):

@@ -9,9 +9,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout
 
 from cxdesk.domain.building import PlanRequest
+from cxdesk.text import plural_form
 
 from ui.wizard.common import PageId, PlanPage, hint, note, wrapped
-from ui.wizard.effects import count_sentence, items_text, plan_counts, plural
+from ui.wizard.effects import count_sentence, items_text, plan_counts
 from ui.wizard.questions_form import QuestionsForm
 
 
@@ -91,7 +92,7 @@ class QuestionsPage(PlanPage):
         counts = plan_counts(self.template(), preview)
         if left:
             n = len(left)
-            word = plural(n, "вопрос", "вопроса", "вопросов")
+            word = plural_form(n, "вопрос", "вопроса", "вопросов")
             text = (
                 f"Пока в плане {items_text(counts.items)}; ещё {n} {word} без ответа — "
                 "от них зависит остальной состав плана."

@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
 
 from cxdesk.domain.building import PlanRequest
 from cxdesk.domain.templates import Template, all_templates, get_template
+from cxdesk.text import plural_form
 
 from ui.wizard.common import PageId, PlanPage, hint, wrapped
-from ui.wizard.effects import items_text, plural
+from ui.wizard.effects import items_text
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -27,7 +28,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 def size_text(t: Template) -> str:
     """«76 пунктов, 11 вопросов» or «12 пунктов, без вопросов»."""
     q = len(t.questions)
-    questions = f"{q} {plural(q, 'вопрос', 'вопроса', 'вопросов')}" if q else "без вопросов"
+    questions = f"{q} {plural_form(q, 'вопрос', 'вопроса', 'вопросов')}" if q else "без вопросов"
     return f"{items_text(len(t.items()))}, {questions}"
 
 
