@@ -4,6 +4,7 @@ conversion between a stored plan and :class:`~cxdesk.io.model.PlanDoc`."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cxdesk.domain.deadlines import format_date
 from cxdesk.domain.templates import get_template
-from cxdesk.errors import NotFound, UserError
+from cxdesk.errors import EnvironmentProblem, NotFound, UserError
 from cxdesk.io.model import (
     DEFAULT_HEADINGS,
     AttachmentInfo,
@@ -152,8 +153,27 @@ def export_plan(
             "записи. Закройте файл или выберите другое место."
         ) from exc
     except OSError as exc:
+        if not _writing_fault(exc, out):
+            from cxdesk.logs import write_exception
+
+            log = write_exception(store.data_dir, exc, f"export to {out}")
+            raise EnvironmentProblem(
+                f"Не удаётся прочитать файл самой программы ({exc.strerror or exc}: "
+                f"{os.fsdecode(exc.filename or '')}): установка cxdesk неполна или повреждена. "
+                f"Переустановите программу; подробности записаны в журнал {log}."
+            ) from exc
         raise UserError(
             f"Не удалось записать {out}: {exc.strerror or exc}. Проверьте место на диске и права."
         ) from exc
     progress.set_value(1.0)
     return out, rows
+
+
+def _writing_fault(exc: OSError, out: Path) -> bool:
+    """True when ``exc`` is about writing ``out`` (its folder, the disk), not about reading
+    some other file the writer needs."""
+    import errno
+
+    if exc.filename is None:
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO, errno.EFBIG)
+    return Path(os.fsdecode(exc.filename)).resolve().parent == out.resolve().parent

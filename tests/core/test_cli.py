@@ -160,3 +160,22 @@ def test_unexpected_error_goes_to_log(tmp_path: Path) -> None:
     res = _cli(data, "plans")
     assert res.returncode in (1, 2)
     assert res.stderr.startswith("cxdesk: error:") and "Traceback" not in res.stderr
+
+
+
+def test_export_tells_a_missing_program_file_from_a_write_fault(tmp_path: Path) -> None:
+    from cxdesk.services.documents import _writing_fault
+
+    out = tmp_path / "out" / "plan.docx"
+    out.parent.mkdir()
+    with pytest.raises(OSError) as resource:
+        (tmp_path / "site-packages" / "docx" / "templates" / "default.docx").read_bytes()
+    with pytest.raises(OSError) as target:
+        (out.parent / "missing-folder" / "x.tmp").write_bytes(b"")
+    missing_resource, missing_target = resource.value, target.value
+    assert not _writing_fault(missing_resource, out)
+    assert not _writing_fault(missing_target, out)  # not beside the file: a bug, logged
+    import errno
+
+    assert _writing_fault(OSError(errno.ENOSPC, "No space left on device"), out)
+    assert _writing_fault(OSError(errno.EACCES, "Denied", str(out.parent / ".plan.tmp")), out)
