@@ -1,4 +1,4 @@
-"""The command line of cxdesk (../shared/spec/cli.md is its contract).
+"""The command line of cxdesk (docs/cli.md describes every command).
 
 ``cxdesk`` with no command opens the window. Every command calls the same services as the
 window. Errors: exit 2 for bad input, 1 for anything else, one line ``cxdesk: error: …`` on
