@@ -83,6 +83,7 @@ class Template:
     questions: list[Question]
     nodes: list[Node]
     notes: list[Footnote] = field(default_factory=list)
+    _index: dict[str, Node] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def walk(self) -> Iterator[Node]:
         """Every node in document order."""
@@ -97,11 +98,17 @@ class Template:
     def items(self) -> list[Node]:
         return [n for n in self.walk() if n.kind == "item"]
 
+    def _by_ref(self) -> dict[str, Node]:
+        if not self._index:  # templates are read once and never change: index them once
+            for n in self.walk():
+                self._index.setdefault(n.ref, n)
+        return self._index
+
     def node(self, ref: str) -> Node:
-        for n in self.walk():
-            if n.ref == ref:
-                return n
-        raise NotFound(f"В шаблоне «{self.id}» нет пункта {ref}.")
+        found = self._by_ref().get(ref)
+        if found is None:
+            raise NotFound(f"В шаблоне «{self.id}» нет пункта {ref}.")
+        return found
 
     def question(self, qid: str) -> Question:
         for q in self.questions:

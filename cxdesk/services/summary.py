@@ -155,14 +155,26 @@ def plan_line(plan: PlanView) -> PlanLine:
     return line
 
 
+def _rows_by_ref(plan: PlanView) -> dict[str, list[RowView]]:
+    """The plan's items by their template ref (one pass over the plan)."""
+    out: dict[str, list[RowView]] = {}
+    for row in plan.items():
+        local = local_ref(plan, row.ref)
+        if local is not None:
+            out.setdefault(local, []).append(row)
+    return out
+
+
 def _item_lines(template: Template, plans: Sequence[PlanView]) -> list[ItemLine]:
     out = []
+    indexed = [
+        (plan, org_label(plan), _rows_by_ref(plan), set(plan.done_refs or [])) for plan in plans
+    ]
     for node in template.items():
         line = ItemLine(template.full_ref(node), node.number, node.title, plans=len(plans))
-        for plan in plans:
-            org = org_label(plan)
-            rows = [r for r in plan.items() if local_ref(plan, r.ref) == node.ref]
-            if node.ref in (plan.done_refs or []) or any(r.status == "done" for r in rows):
+        for plan, org, by_ref, done_refs in indexed:
+            rows = by_ref.get(node.ref, [])
+            if node.ref in done_refs or any(r.status == "done" for r in rows):
                 line.done_orgs.append(org)
             elif any(r.overdue for r in rows):
                 line.overdue_orgs.append(org)

@@ -169,6 +169,24 @@ def create_76(work: Path) -> None:
     report("create a 76-item plan", fig, median(floor_fn), "≤ 50 ms absolute")
 
 
+@bench("summary_100_plans")
+def summary_100(work: Path) -> None:
+    """The summary of 100 bodies' agency plans against reading those plans (its floor)."""
+    from cxdesk.domain.building import PlanRequest
+    from cxdesk.services.plans import create_plan
+    from cxdesk.services.summary import summarize
+    from cxdesk.services.views import get_plan
+    from cxdesk.storage.db import Store
+    from tests.core.helpers import all_answers
+
+    store = Store(work / "summary")
+    req = PlanRequest("agency", "Министерство", answers=all_answers("agency", True))
+    ids = [create_plan(store, req) for _ in range(100)]
+    fig = best(lambda: summarize(store), runs=3)
+    floor = best(lambda: [get_plan(store, i) for i in ids], runs=3)
+    report("summary of 100 plans", fig, floor, "≤ 1 s absolute")
+
+
 def _export(fmt: str, items: int) -> Callable[[Path], None]:
     def run(work: Path) -> None:
         from cxdesk.io.model import ExportOptions
