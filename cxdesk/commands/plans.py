@@ -37,12 +37,13 @@ def parse_answers(pairs: list[str]) -> dict[str, bool]:
 def cmd_templates(args: argparse.Namespace) -> int:
     from cxdesk.domain.templates import all_templates
 
+    templates = all_templates()
     data = [
         {"id": t.id, "title": t.title, "version": t.version, "items": len(t.items())}
-        for t in all_templates()
+        for t in templates
     ]
     emit(args, data, lambda: "\n".join(
-        f"{d['id']:<10} {items_text(d['items']):>11}  {d['title']}" for d in data
+        f"{t.id:<10} {items_text(len(t.items())):>11}  {t.title}" for t in templates
     ))  # fmt: skip
     return 0
 

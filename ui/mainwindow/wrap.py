@@ -132,7 +132,7 @@ class WrapDelegate(QStyledItemDelegate):
         if keys is None:
             self._rows.clear()
         else:
-            for key in keys:  # type: ignore[attr-defined]
+            for key in keys:
                 self._rows.pop(key, None)
 
     def _stamp(self) -> tuple[tuple[int, ...], bool]:
