@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -164,7 +163,7 @@ def test_cell_text_renders_values_as_shown() -> None:
     assert cell_text(None) == ""
 
 
-def test_ten_thousand_rows_read_in_reasonable_time(tmp_path: Path) -> None:
+def test_ten_thousand_rows_are_all_read(tmp_path: Path) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("План")
     ws.append(HEAD)
@@ -174,13 +173,10 @@ def test_ten_thousand_rows_read_in_reasonable_time(tmp_path: Path) -> None:
             ws.append([f"{b}.{i}.", f"Мероприятие {i} блока {b}", dt.datetime(2024, 12, 31),
                        "Отдел\nУправление", "Отчёт", "Приказ"])
     path = save(wb, tmp_path / "long.xlsx")
-    started = time.perf_counter()
-    result = read_xlsx(path)
-    elapsed = time.perf_counter() - started
+    result = read_xlsx(path)  # its speed is measured in tests/benchmarks, not here
     assert len(result.plan.rows) == 10_000
     assert Counter(r.kind for r in result.plan.rows) == {"block": 100, "item": 9_900}
     assert result.plan.rows[-1].deadline == "31.12.2024"
-    assert elapsed < 15, elapsed
 
 
 def test_own_export_identity_sheet(tmp_path: Path) -> None:

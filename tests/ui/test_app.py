@@ -43,7 +43,11 @@ def test_cxdesk_without_a_command_opens_the_window(tmp_path: Path, full: bool) -
         store.close()
     process = _start(data, tmp_path)
     try:
-        time.sleep(3)
+        deadline = time.monotonic() + 60  # a busy machine may take long to start Qt
+        while not (data / DB_NAME).exists() and time.monotonic() < deadline:
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            time.sleep(0.2)
+        time.sleep(1)
         assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
     finally:
         process.terminate()
