@@ -11,6 +11,7 @@ for the programs that need a file: the system's viewer, a .cxplan package.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterator
@@ -40,6 +41,8 @@ class DatabaseBlobStore:
     def __init__(self, engine: Engine, data_dir: Path) -> None:
         self.engine = engine
         self.root = Path(data_dir) / "cache"
+        with contextlib.suppress(OSError):  # the scratch folder of imports, as in the file store
+            (self.root / "tmp").mkdir(parents=True, exist_ok=True)
 
     # --- writing ---------------------------------------------------------------------------
     def put(self, source: Path, on_bytes: Callable[[int], None] | None = None) -> tuple[str, int]:

@@ -12,6 +12,7 @@ Pragmas, WAL and the file lock do not apply: the server keeps its own journal an
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -237,8 +238,6 @@ class PostgresProbe:
 
     def close(self) -> None:
         if self._con is not None:
-            try:
+            with contextlib.suppress(Exception):
                 self._con.close()
-            except Exception:  # noqa: BLE001
-                pass
             self._con = None
