@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "cxdesk.commands.exchange",
     "cxdesk.commands.safety",
     "cxdesk.commands.beyond",
+    "cxdesk.commands.shared",
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -64,6 +65,13 @@ def build_parser() -> Parser:
         default=None,
         help="папка данных (база, вложения, резервные копии); или переменная CXDESK_DATA_DIR",
     )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="общая база PostgreSQL (postgresql://пользователь@сервер/база); или переменная "
+        "CXDESK_DB; без неё — файл в папке данных",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMAND_MODULES:
         try:
@@ -87,8 +95,9 @@ def open_store(args: argparse.Namespace) -> Any:
     from cxdesk.services.backup import daily_backup
     from cxdesk.storage.db import Store
 
-    store = Store(data_dir(args))
-    daily_backup(store.data_dir)
+    store = Store(data_dir(args), url=getattr(args, "db", None))
+    if store.kind == "sqlite":
+        daily_backup(store.data_dir)
     return store
 
 
@@ -157,7 +166,7 @@ def _first_positional(argv: list[str]) -> str | None:
     for a in argv:
         if skip:
             skip = False
-        elif a == "--data-dir":
+        elif a in ("--data-dir", "--db"):
             skip = True
         elif not a.startswith("-"):
             return a
@@ -174,6 +183,8 @@ def _run_gui(parser: Parser, argv: list[str]) -> int:
         rest.append(plan_file)
     if args.data_dir:
         os.environ["CXDESK_DATA_DIR"] = str(args.data_dir)
+    if args.db:
+        os.environ["CXDESK_DB"] = args.db
     try:
         from ui.app import main as gui_main
     except ImportError as exc:
