@@ -1,0 +1,2 @@
+"""The shared database in the window: the «Подключение к общей базе…» dialog (the URL kept in
+the settings) and the review of a conflicting save (someone else saved the item meanwhile)."""
