@@ -241,3 +241,23 @@ class PostgresProbe:
             with contextlib.suppress(Exception):
                 self._con.close()
             self._con = None
+
+
+def check_connection(url: str) -> str:
+    """Connects once without changing anything; a Russian line on what was found there.
+
+    Raises :class:`EnvironmentProblem` (with what to do) when the server cannot be used."""
+    engine = make_engine(url)
+    try:
+        revision = current_revision(engine)
+        user = current_user(engine)
+    except Exception as exc:  # noqa: BLE001 - explained below, or a plain message
+        problem = explain_connection_error(exc, url)
+        raise problem or EnvironmentProblem(
+            f"Общая база {shown_url(url)} не отвечает как ожидается: {str(exc)[:200]}"
+        ) from exc
+    finally:
+        engine.dispose()
+    if revision is None:
+        return f"Подключение есть (вход: {user}); база пуста — схема cxdesk будет создана."
+    return f"Подключение есть (вход: {user}); база cxdesk, версия схемы {revision}."

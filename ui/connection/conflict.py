@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from cxdesk.services.merge import Difference, MergePreview
 from cxdesk.storage.versions import Conflict
@@ -41,8 +41,27 @@ class ConflictDialog(MergeDialog):
                 "Пока вы редактировали пункт, его сохранил другой пользователь. Отметьте поля, "
                 "где нужно оставить ваше значение; неотмеченные сохранят значение из базы."
             )
-        self.apply_button.setText("&Сохранить выбранные")
         self.conflict = conflict
+        self._update_count()
+
+    def _legend(self, conflicts: int) -> QWidget:
+        box = super()._legend(conflicts)
+        labels = [w for w in box.findChildren(QLabel) if w.text()]
+        if labels:
+            labels[0].setText(
+                f"Полей с расхождением: {conflicts}. Их изменили и вы, и другой пользователь. "
+                "Неотмеченные получат значение из базы (сохранённое другим); отметьте поле, "
+                "чтобы сохранить ваше значение поверх него."
+            )
+        return box
+
+    def _update_count(self) -> None:
+        super()._update_count()
+        chosen = bool(self.accepted_indexes())
+        self.apply_button.setEnabled(True)
+        self.apply_button.setText(
+            "&Сохранить выбранные" if chosen else "&Оставить значения из базы"
+        )
 
     def chosen(self) -> dict[str, str]:
         """The fields where the user keeps their own value."""

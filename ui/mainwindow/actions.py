@@ -68,6 +68,7 @@ INSTALLERS: tuple[tuple[str, str], ...] = (
     ("ui.tracking", "install_tracking"),
     ("ui.beyond", "install_beyond"),
     ("ui.safety", "install_safety"),
+    ("ui.connection", "install_connection"),
 )
 
 Factory = Callable[[Any], QAction | None]
