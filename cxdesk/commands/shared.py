@@ -82,30 +82,24 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
 
 def shared_backup(args: argparse.Namespace, output: str | None) -> Path:
     """``backup`` on a shared database: one pg_dump file (the attachments are inside)."""
-    from cxdesk import clock
-    from cxdesk.storage import postgres
+    from cxdesk.services.shared_backup import backup_store
 
     store = shared_store(args)
-    store.close()
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(output) if output else data_dir(args) / "backups" / f"shared-{stamp}.pgdump"
-    if out.is_dir():
-        out = out / f"shared-{stamp}.pgdump"
-    return postgres.dump(store.url, out)
+    try:
+        return backup_store(store, Path(output) if output else None)
+    finally:
+        store.close()
 
 
 def shared_restore(args: argparse.Namespace, source: Path) -> Path:
     """``restore`` on a shared database: the current state is dumped first, then replaced."""
-    from cxdesk.storage import postgres
+    from cxdesk.services.shared_backup import restore_store
 
-    if not source.is_file():
-        raise UserError(f"Файл не найден: {source}. Укажите файл копии (.pgdump).")
-    kept = shared_backup(args, None)
     store = shared_store(args)
-    store.close()
-    postgres.restore(store.url, source)
-    shared_store(args).close()  # brings an older copy's schema up to date
-    return kept
+    try:
+        return restore_store(store, source)
+    finally:
+        store.close()
 
 
 def register(sub: Any) -> None:
