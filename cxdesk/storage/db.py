@@ -173,7 +173,7 @@ class Store:
                     s.info["user"] = self.user
                 yield s
         except StaleDataError as exc:
-            raise Conflict.from_stale(exc) from exc
+            raise Conflict.from_stale(exc, self.kind == "postgresql") from exc
         except DBAPIError as exc:
             if self.kind == "postgresql":
                 problem = postgres.explain_connection_error(exc, self.url)

@@ -30,7 +30,15 @@ def _on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _on_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    cur = conn.connection.dbapi_connection.cursor()
+    try:
+        cur.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc) and "read-only" not in str(exc):
+            raise
+        cur.execute("BEGIN")  # a file that cannot be written can still be read
+    finally:
+        cur.close()
 
 
 def make_engine(path: Path) -> Engine:

@@ -53,10 +53,17 @@ class Conflict(UserError):
         self.fields: list[FieldConflict] = fields or []
 
     @classmethod
-    def from_stale(cls, exc: BaseException) -> Conflict:
+    def from_stale(cls, exc: BaseException, shared: bool = False) -> Conflict:
+        """The save found the row at another version than it read (or, on a shared database,
+        not at all: row-level security hides another's item from an executor's change)."""
+        rights = (
+            " Если пункт не ваш: исполнитель меняет только пункты, где он указан ответственным."
+            if shared
+            else ""
+        )
         return cls(
             "Эту строку только что изменил другой пользователь; ваше изменение не сохранено. "
-            "Откройте пункт заново (данные обновятся) и повторите изменение."
+            "Откройте пункт заново (данные обновятся) и повторите изменение." + rights
         )
 
 

@@ -203,3 +203,35 @@ def test_history_user_is_current_user(shared: Store) -> None:
         users = set(s.execute(text('select distinct "user" from history where plan_id=:p'),
                               {"p": pid}).scalars())  # fmt: skip
     assert users == {"postgres"}
+
+
+def test_attachments_stream_through_the_database_with_flat_memory(
+    shared: Store, tmp_path: Path
+) -> None:
+    import hashlib
+    import os as _os
+    import tracemalloc
+
+    big = tmp_path / "скан.pdf"
+    with big.open("wb") as f:
+        for _ in range(24):
+            f.write(_os.urandom(1024 * 1024))
+    want = hashlib.sha256(big.read_bytes()).hexdigest()
+    tracemalloc.start()
+    try:
+        sha, size = shared.blobs.put(big)
+        out = tmp_path / "обратно.pdf"
+        shared.blobs.copy_out(sha, out)
+        assert shared.blobs.verify(sha) is None
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (sha, size) == (want, 24 * 1024 * 1024)
+    assert out.read_bytes() == big.read_bytes()
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB for a 24 MiB file"
+    with shared.engine.connect() as con:
+        chunks = con.execute(text("select chunks from blob_files where sha256=:s"), {"s": sha})
+        assert chunks.scalar() == 24
+    assert shared.blobs.put(big) == (sha, size)  # stored once
+    with shared.engine.connect() as con:
+        assert con.execute(text("select count(*) from blob_files")).scalar() == 1
