@@ -235,3 +235,46 @@ def test_attachments_stream_through_the_database_with_flat_memory(
     assert shared.blobs.put(big) == (sha, size)  # stored once
     with shared.engine.connect() as con:
         assert con.execute(text("select count(*) from blob_files")).scalar() == 1
+
+
+def test_same_results_on_both_engines(pg_url: str, tmp_path: Path) -> None:
+    """One scenario (a plan built, edited, a body's Word file imported, exported, summarised)
+    on SQLite and on PostgreSQL: the same plans, the same document, the same summary."""
+    import openpyxl
+
+    from cxdesk.services.documents import export_plan
+    from cxdesk.services.importing import import_file
+    from cxdesk.services.summary import summarize, summary_json
+
+    from .helpers import all_answers
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "tula_plan.docx"
+
+    def scenario(store: Store, out: Path) -> tuple[Any, Any, Any]:
+        pid = create_plan(store, PlanRequest("agency", "Министерство",
+                                             answers=all_answers("agency", True)))  # fmt: skip
+        update_item(store, pid, "1.1", {"status": "done", "result": "Приказ № 5"}, note="итог")
+        update_item(store, pid, "1.2", {"responsible": "Петров П.П.\nИванова Е.А."})
+        imported = import_file(store, fixture).plan_id
+        export_plan(store, pid, out)
+        sheet = openpyxl.load_workbook(out).active
+        cells = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+        plans = [
+            [(r.number, r.kind, r.title, r.status, r.result, r.responsible, r.deadline, r.version)
+             for r in get_plan(store, p).rows]
+            for p in (pid, imported)
+        ]  # fmt: skip
+        summary = summary_json(summarize(store))
+        return plans, cells, summary
+
+    local = Store(tmp_path / "local", url=f"sqlite:///{tmp_path / 'local.sqlite3'}")
+    shared = Store(tmp_path / "shared", url=pg_url)
+    try:
+        on_sqlite = scenario(local, tmp_path / "a.xlsx")
+        on_postgres = scenario(shared, tmp_path / "b.xlsx")
+    finally:
+        local.close()
+        shared.close()
+    assert on_sqlite[0] == on_postgres[0]
+    assert on_sqlite[1] == on_postgres[1]
+    assert on_sqlite[2] == on_postgres[2]
