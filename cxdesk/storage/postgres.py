@@ -13,6 +13,7 @@ Pragmas, WAL and the file lock do not apply: the server keeps its own journal an
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -84,6 +85,8 @@ def explain_connection_error(exc: BaseException, url: str) -> EnvironmentProblem
         or "could not connect" in text_
         or "timeout expired" in text_
         or "could not translate host" in text_
+        or "failed to resolve host" in text_
+        or "name or service not known" in text_
         or "server closed the connection" in text_
         or "connection failed" in text_
         or "no such file or directory" in text_
@@ -120,52 +123,45 @@ def pg_tool(name: str) -> str | None:
     return None
 
 
-def dump(url: str, target: Path) -> Path:
-    """The whole database in pg_dump's custom format (``pg_restore`` reads it back)."""
-    tool = pg_tool("pg_dump")
+def _run_tool(name: str, args: list[str], url: str, failed: str) -> None:
+    """Runs pg_dump or pg_restore on the database of ``url`` (the password, if the URL has
+    one, goes in the environment, not on the command line that others can see)."""
+    tool = pg_tool(name)
     if tool is None:
         raise EnvironmentProblem(
-            "Программа pg_dump не установлена. Установите клиент PostgreSQL (пакет "
+            f"Программа {name} не установлена. Установите клиент PostgreSQL (пакет "
             "postgresql-client) или сохраните планы командой cxdesk export / pack."
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
+    parsed = make_url(engine_url(url))
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = str(parsed.password)
+    plain = parsed.set(drivername="postgresql", password=None).render_as_string()
     done = subprocess.run(
-        [tool, "--format=custom", "--no-owner", "--file", str(part), "--dbname", libpq_url(url)],
-        capture_output=True,
-        text=True,
-        check=False,
+        [tool, *args, "--dbname", plain], capture_output=True, text=True, check=False, env=env
     )
     if done.returncode != 0:
+        raise EnvironmentProblem(f"{name}: {failed}: {done.stderr.strip()[:300]}.")
+
+
+def dump(url: str, target: Path) -> Path:
+    """The whole database in pg_dump's custom format (``pg_restore`` reads it back)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(target.name + ".part")
+    try:
+        failed = "общая база не сохранена (проверьте подключение и права; данные не изменены)"
+        _run_tool("pg_dump", ["--format=custom", "--no-owner", "--file", str(part)], url, failed)
+    except BaseException:
         part.unlink(missing_ok=True)
-        raise EnvironmentProblem(
-            f"pg_dump не смог сохранить общую базу: {done.stderr.strip()[:300]}. Проверьте "
-            "подключение и права; данные не изменены."
-        )
+        raise
     part.replace(target)
     return target
 
 
 def restore(url: str, source: Path) -> None:
-    """Puts a pg_dump copy back over the database (its tables are replaced)."""
-    tool = pg_tool("pg_restore")
-    if tool is None:
-        raise EnvironmentProblem(
-            "Программа pg_restore не установлена. Установите клиент PostgreSQL (пакет "
-            "postgresql-client)."
-        )
-    done = subprocess.run(
-        [tool, "--clean", "--if-exists", "--no-owner", "--single-transaction",
-         "--dbname", libpq_url(url), str(source)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise EnvironmentProblem(
-            f"pg_restore не смог восстановить общую базу: {done.stderr.strip()[:300]}. "
-            "Проверьте файл копии и права."
-        )
+    """Puts a pg_dump copy back over the database (its tables are replaced, all or nothing)."""
+    args = ["--clean", "--if-exists", "--no-owner", "--single-transaction", str(source)]
+    _run_tool("pg_restore", args, url, "общая база не восстановлена (проверьте файл копии и права)")
 
 
 def backup_before_migration(url: str, data_dir: Path, revision: str) -> Path | None:

@@ -100,7 +100,8 @@ def test_connection_dialog_checks_and_remembers(
     dialog.grab().save(str(tmp_path / "connection.png"))
     settings = Settings.in_file(tmp_path / "s.ini")
     settings.set(SHARED_DB, "postgresql://u@h/db")
-    monkeypatch.delenv("CXDESK_DB", raising=False)
+    monkeypatch.setenv("CXDESK_DB", "")  # recorded first: the test leaves the variable as it was
+    monkeypatch.delenv("CXDESK_DB")
     apply_saved(settings)
     assert os.environ["CXDESK_DB"] == "postgresql://u@h/db"
     monkeypatch.setenv("CXDESK_DB", "postgresql://given@h/db")
