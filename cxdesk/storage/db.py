@@ -143,7 +143,16 @@ class Store:
             return
         if revision is not None:
             postgres.backup_before_migration(self.url, self.data_dir, revision)
-        _migrate(postgres.engine_url(self.url))
+        try:
+            _migrate(postgres.engine_url(self.url))
+        except DBAPIError as exc:
+            if "permission denied" not in str(exc.orig).lower():
+                raise
+            raise EnvironmentProblem(
+                f"Схема общей базы {self.label} старше этой версии cxdesk (или база пуста), а "
+                "у вас нет прав её обновить. Попросите администратора выполнить "
+                "cxdesk --db АДРЕС db-setup."
+            ) from exc
 
     def _ensure_schema(self) -> None:
         try:

@@ -83,8 +83,14 @@ def test_roles_are_enforced_by_the_database(
             update_item(executor, pid, "2", {"status": "done"})
         with pytest.raises(UserError, match="Недостаточно прав"):
             update_item(executor, pid, "1", {"title": "другое название"})
+        proof = data_dir / "акт.pdf"
+        proof.write_bytes(b"%PDF-1.4 act of the executor")
+        assert [a.name for a in attach_files(executor, pid, "1", [proof])] == ["акт.pdf"]
+        with pytest.raises(UserError, match="Недостаточно прав"):
+            attach_files(executor, pid, "2", [proof])
     finally:
         executor.close()
+    assert [a.name for a in list_attachments(shared, pid, "2")] == []
     assert item_view(shared, pid, "1").status == "in_progress"
     assert item_view(shared, pid, "2").status == other.status
 
@@ -278,3 +284,18 @@ def test_same_results_on_both_engines(pg_url: str, tmp_path: Path) -> None:
     assert on_sqlite[0] == on_postgres[0]
     assert on_sqlite[1] == on_postgres[1]
     assert on_sqlite[2] == on_postgres[2]
+
+
+def test_a_person_without_rights_on_an_empty_database_is_told_whom_to_ask(
+    pg_server: Any, tmp_path: Path
+) -> None:
+    name = f"cxdesk_empty_{uuid.uuid4().hex[:8]}"
+    login = f"plain_{uuid.uuid4().hex[:8]}"
+    pg_server.execute(f"CREATE DATABASE {name}")
+    pg_server.execute(f"CREATE ROLE {login} LOGIN")
+    try:
+        with pytest.raises(UserError, match="db-setup"):
+            Store(tmp_path, url=as_login(pg_server.url(name), login))
+    finally:
+        pg_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        pg_server.execute(f"DROP ROLE IF EXISTS {login}")
