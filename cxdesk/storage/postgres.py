@@ -16,6 +16,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ from cxdesk import clock
 from cxdesk.errors import EnvironmentProblem
 
 CHANNEL = "cxdesk"
+#: After the server could not be reached, the window's probe waits this long before trying again
+#: (a try blocks for at most 2 seconds).
+RETRY_S = 30.0
 
 
 def is_postgres(url: str) -> bool:
@@ -193,12 +197,18 @@ class PostgresProbe:
         self._con: Any = None
         self._count = 0
         self._last: tuple[dict[int, str], int] | None = None
+        self._retry_at = 0.0
 
     def _connection(self) -> Any:
         if self._con is None:
+            if time.monotonic() < self._retry_at:
+                raise EnvironmentProblem("the server was away a moment ago")
+            self._retry_at = time.monotonic() + RETRY_S  # until this attempt succeeds
             dialect = self.engine.dialect
             cargs, cparams = dialect.create_connect_args(self.engine.url)
+            cparams = {**cparams, "connect_timeout": 2, "application_name": "cxdesk-watch"}
             con = dialect.connect(*cargs, **cparams)
+            self._retry_at = 0.0
             con.autocommit = True
             con.execute(f"LISTEN {CHANNEL}")
             self._con = con
@@ -237,6 +247,8 @@ class PostgresProbe:
             with contextlib.suppress(Exception):
                 self._con.close()
             self._con = None
+        self._last = None  # notifications may be missed while away: read everything next time
+        self._count += 1
 
 
 def check_connection(url: str) -> str:

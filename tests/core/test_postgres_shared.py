@@ -299,3 +299,18 @@ def test_a_person_without_rights_on_an_empty_database_is_told_whom_to_ask(
     finally:
         pg_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         pg_server.execute(f"DROP ROLE IF EXISTS {login}")
+
+
+def test_the_probe_of_a_server_away_never_holds_the_window() -> None:
+    from cxdesk.storage.postgres import make_engine
+
+    engine = make_engine("postgresql://nobody@127.0.0.1:1/none")
+    probe = PostgresProbe(engine)
+    try:
+        started = time.monotonic()
+        assert probe.read(None) is None
+        assert probe.read(None) is None  # no new attempt right away
+        assert time.monotonic() - started < 3
+    finally:
+        probe.close()
+        engine.dispose()
