@@ -77,7 +77,7 @@ def update_item(
         clean = {k: validate(k, v) if k == "status" else v for k, v in values.items()}
     else:
         clean = {k: validate(k, v) for k, v in values.items()}
-    with store.session() as s:
+    with store.session(write=True) as s:
         plan = find_plan(s, plan_token)
         row = find_row(s, plan, item_token)
         expect_version(row, expected_version, base, clean)

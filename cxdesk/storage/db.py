@@ -169,17 +169,23 @@ class Store:
         _migrate(f"sqlite:///{self.db_path}")
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, write: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error.
 
-        Faults of the database itself (damaged, locked, read-only, disk full, a server away or a
-        refusal of rights) come out as :class:`EnvironmentProblem` with what to do; a save over
-        a row changed meanwhile by someone else as :class:`Conflict`.
+        ``write``: a read-then-write that others may run at the same moment (an item's save);
+        on SQLite it takes the write lock at its start, so that such writers queue instead of
+        the later one failing (see :mod:`cxdesk.storage.sqlite_engine`). Faults of the database
+        itself (damaged, locked, read-only, disk full, a server away or a refusal of rights)
+        come out as :class:`EnvironmentProblem` with what to do; a save over a row changed
+        meanwhile by someone else as :class:`Conflict`.
         """
         try:
             with self._sessions() as s, s.begin():
                 if self.user:
                     s.info["user"] = self.user
+                if write and self.kind == "sqlite":
+                    with sqlite_engine.immediate():
+                        s.connection()  # begins the transaction now, with the write lock
                 yield s
         except StaleDataError as exc:
             raise Conflict.from_stale(exc, self.kind == "postgresql") from exc

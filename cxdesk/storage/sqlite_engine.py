@@ -1,15 +1,19 @@
 """What is particular to SQLite, the default engine: one file in the data folder.
 
-The pragmas of every connection (WAL, synchronous=FULL, foreign keys, a busy timeout), write
-transactions that take the write lock at their start (``BEGIN IMMEDIATE``: two writers queue
-instead of the later one failing on a stale snapshot), the cheap read of the schema revision, the
-copy made before a migration (the backup API), ``PRAGMA quick_check``, and the change probe that
-open windows poll (``PRAGMA data_version``).
+The pragmas of every connection (WAL, synchronous=FULL, foreign keys, a busy timeout),
+transactions that may take the write lock at their start (``BEGIN IMMEDIATE`` for
+``Store.session(write=True)``: two item saves at once queue instead of the later one failing on a
+stale snapshot; readers and other sessions begin as before, and read beside a writer), the
+cheap read of the schema revision, the copy made before a migration (the backup API),
+``PRAGMA quick_check``, and the change probe that open windows poll (``PRAGMA data_version``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +33,31 @@ def _on_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+_IMMEDIATE: contextvars.ContextVar[bool] = contextvars.ContextVar("immediate", default=False)
+
+
+@contextlib.contextmanager
+def immediate() -> Iterator[None]:
+    """Transactions begun inside take the write lock at their start (``BEGIN IMMEDIATE``)."""
+    token = _IMMEDIATE.set(True)
+    try:
+        yield
+    finally:
+        _IMMEDIATE.reset(token)
+
+
 def _on_begin(conn: Any) -> None:
     cur = conn.connection.dbapi_connection.cursor()
     try:
-        cur.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if "readonly" not in str(exc) and "read-only" not in str(exc):
-            raise
-        cur.execute("BEGIN")  # a file that cannot be written can still be read
+        if not _IMMEDIATE.get():
+            cur.execute("BEGIN")  # readers and ordinary writers: as the driver would begin
+            return
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "readonly" not in str(exc) and "read-only" not in str(exc):
+                raise
+            cur.execute("BEGIN")  # a file that cannot be written can still be read
     finally:
         cur.close()
 
