@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from cxdesk import clock
@@ -26,8 +26,8 @@ from cxdesk.fsutil import atomic_file
 from cxdesk.storage.blobs import CHUNK
 from cxdesk.storage.models import BlobChunk, BlobFile
 
-_FILES = BlobFile.__table__
-_CHUNKS = BlobChunk.__table__
+_FILES: Table = BlobFile.__table__  # type: ignore[assignment]
+_CHUNKS: Table = BlobChunk.__table__  # type: ignore[assignment]
 
 MISSING = (
     "Файл вложения отсутствует в общей базе. Запустите проверку (cxdesk check) и восстановите "
@@ -55,7 +55,7 @@ class DatabaseBlobStore:
         with self.engine.begin() as con, source.open("rb") as src:
             blob_id = con.execute(
                 _FILES.insert().values(sha256=None, added_at=clock.now().isoformat())
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
             seq = 0
             while chunk := src.read(CHUNK):
                 digest.update(chunk)

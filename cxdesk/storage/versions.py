@@ -109,7 +109,7 @@ def _bump_plans(session: Session, _context: Any, _instances: Any) -> None:
             state = inspect(obj)
             if "version" in state.attrs and state.attrs.version.history.has_changes():
                 continue
-            obj.version = Plan.version + 1  # type: ignore[assignment]
+            obj.version = Plan.version + 1
 
 
 def install_versioning() -> None:

@@ -73,10 +73,10 @@ class ConnectionDialog(QDialog):
         )
         note.setWordWrap(True)
         layout.addWidget(note)
-        self.result = QLabel("", self)
-        self.result.setObjectName("checkResult")
-        self.result.setWordWrap(True)
-        layout.addWidget(self.result)
+        self.outcome = QLabel("", self)
+        self.outcome.setObjectName("checkResult")
+        self.outcome.setWordWrap(True)
+        layout.addWidget(self.outcome)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -111,9 +111,9 @@ class ConnectionDialog(QDialog):
                 raise UserError(f"Адрес должен начинаться с postgresql://, например {HINT}.")
             text = check_connection(url)
         except UserError as exc:
-            self.result.setText("⚠ " + exc.message)
+            self.outcome.setText("⚠ " + exc.message)
             return False
-        self.result.setText("✓ " + text)
+        self.outcome.setText("✓ " + text)
         return True
 
     def accept(self) -> None:
