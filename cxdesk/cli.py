@@ -78,11 +78,18 @@ def build_parser() -> Parser:
         metavar="ПАПКА",
         help="папка данных (база, вложения, резервные копии); или переменная CXDESK_DATA_DIR",
     )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="общая база PostgreSQL (postgresql://пользователь@сервер/база); или переменная "
+        "CXDESK_DB; без неё — файл в папке данных",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     # Every module that adds commands (each has ``register(subparsers)``; keep them cheap).
-    from cxdesk.commands import beyond, exchange, plans, safety, tracking
+    from cxdesk.commands import beyond, exchange, plans, safety, shared, tracking
 
-    for module in (plans, tracking, exchange, safety, beyond):
+    for module in (plans, tracking, exchange, safety, beyond, shared):
         module.register(sub)
     return parser
 
@@ -98,8 +105,9 @@ def open_store(args: argparse.Namespace) -> Any:
     from cxdesk.services.backup import daily_backup
     from cxdesk.storage.db import Store
 
-    store = Store(data_dir(args))
-    daily_backup(store.data_dir)
+    store = Store(data_dir(args), url=getattr(args, "db", None))
+    if store.kind == "sqlite":
+        daily_backup(store.data_dir)
     return store
 
 
@@ -168,7 +176,7 @@ def _first_positional(argv: list[str]) -> str | None:
     for a in argv:
         if skip:
             skip = False
-        elif a == "--data-dir":
+        elif a in ("--data-dir", "--db"):
             skip = True
         elif not a.startswith("-"):
             return a
@@ -185,6 +193,8 @@ def _run_gui(parser: Parser, argv: list[str]) -> int:
         rest.append(plan_file)
     if args.data_dir:
         os.environ["CXDESK_DATA_DIR"] = str(args.data_dir)
+    if args.db:
+        os.environ["CXDESK_DB"] = args.db
     try:
         from ui.app import main as gui_main
     except ImportError as exc:

@@ -205,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 0
 
+    from ui.connection.dialog import apply_saved
+
+    apply_saved(Settings())  # a shared database chosen in the window, unless --db/CXDESK_DB
     store = open_or_recover(data_dir)
     if store is None:
         guard.release()

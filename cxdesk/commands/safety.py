@@ -9,9 +9,22 @@ from typing import Any
 from cxdesk.cli import add_json, data_dir, emit
 
 
+def _shared(args: argparse.Namespace) -> bool:
+    """True when a shared database is chosen (its backup is a pg_dump file)."""
+    from cxdesk.storage.db import resolve_url
+
+    return resolve_url(getattr(args, "db", None)).startswith("postgres")
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from cxdesk.services.backup import make_backup
 
+    if _shared(args):
+        from cxdesk.commands.shared import shared_backup
+
+        path = shared_backup(args, args.output)
+        emit(args, {"path": str(path)}, f"Резервная копия общей базы: {path}")
+        return 0
     path = make_backup(data_dir(args), Path(args.output) if args.output else None)
     emit(args, {"path": str(path)}, f"Резервная копия: {path}")
     return 0
@@ -21,6 +34,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from cxdesk.services.backup import restore_backup
     from cxdesk.storage.db import Store
 
+    if _shared(args):
+        from cxdesk.commands.shared import shared_restore
+
+        kept = shared_restore(args, Path(args.file))
+        emit(args, {"path": str(Path(args.file)), "previous": str(kept)},
+             f"Общая база восстановлена из {args.file}. Прежнее состояние: {kept}")  # fmt: skip
+        return 0
     folder = data_dir(args)
     kept = restore_backup(folder, Path(args.file))
     Store(folder).close()  # brings an older backup's schema up to date

@@ -1,4 +1,5 @@
-"""The data check: the database (SQLite quick_check, foreign keys) and every stored file's hash.
+"""The data check: the database (SQLite quick_check, foreign keys; a shared database: that it
+answers with its schema) and every stored file's hash.
 
 A missing or altered file is reported by plan, item and name, with how to restore it.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from typing import Any
 
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.storage.db import Store
@@ -42,6 +44,44 @@ def check_data(store: Store, progress: Progress = NO_PROGRESS) -> CheckReport:
     """Verifies the database and every stored attachment (streamed, with progress)."""
     problems: list[Problem] = []
     progress.set_status("Проверка базы данных")
+    if store.kind != "sqlite":
+        found = _server_attachments(store, problems)
+        if found is None:
+            return CheckReport(False, problems)
+        rows = found
+    else:
+        got = _sqlite_attachments(store, problems)
+        if got is None:
+            return CheckReport(False, problems)
+        rows = got
+    return _check_files(store, rows, problems, progress)
+
+
+_ATTACHED = (
+    "SELECT a.name, a.sha256, a.size, r.plan_id, r.number FROM attachments a "
+    "JOIN rows r ON r.id = a.row_id WHERE a.removed_at IS NULL ORDER BY a.id"
+)
+
+
+def _server_attachments(store: Store, problems: list[Problem]) -> list[Any] | None:
+    """A shared database: the server keeps foreign keys itself; it must answer and hold the
+    schema, and the attachments are read from it."""
+    from sqlalchemy import text
+
+    if not store.quick_check():
+        problems.append(
+            Problem(
+                "database",
+                f"общая база {store.label} не отвечает или не содержит схему cxdesk",
+                fix="проверьте подключение; восстановите базу из копии (cxdesk restore)",
+            )
+        )
+        return None
+    with store.session() as s:
+        return [tuple(r) for r in s.execute(text(_ATTACHED))]
+
+
+def _sqlite_attachments(store: Store, problems: list[Problem]) -> list[Any] | None:
     con = sqlite3.connect(f"file:{store.db_path}?mode=ro", uri=True, timeout=10)
     try:
         try:
@@ -62,10 +102,7 @@ def check_data(store: Store, progress: Progress = NO_PROGRESS) -> CheckReport:
                         fix="восстановите базу из резервной копии (cxdesk restore)",
                     )
                 )
-            rows = con.execute(
-                "SELECT a.name, a.sha256, a.size, r.plan_id, r.number FROM attachments a "
-                "JOIN rows r ON r.id = a.row_id WHERE a.removed_at IS NULL ORDER BY a.id"
-            ).fetchall()
+            rows: list[Any] = con.execute(_ATTACHED).fetchall()
         except sqlite3.DatabaseError as exc:
             problems.append(
                 Problem(
@@ -74,9 +111,15 @@ def check_data(store: Store, progress: Progress = NO_PROGRESS) -> CheckReport:
                     fix="восстановите базу из резервной копии (cxdesk restore)",
                 )
             )
-            return CheckReport(False, problems)
+            return None
     finally:
         con.close()
+    return rows
+
+
+def _check_files(
+    store: Store, rows: list[Any], problems: list[Problem], progress: Progress
+) -> CheckReport:
     total = sum(r[2] for r in rows) or 1
     seen = 0
     verdicts: dict[str, str | None] = {}

@@ -79,7 +79,7 @@ def record(
             plan_id=plan_id,
             row_id=row_id,
             at=now(),
-            user=os_user(),
+            user=s.info.get("user") or os_user(),  # a shared database: the person's role
             field=field_name,
             old=old or "",
             new=new or "",

@@ -10,6 +10,7 @@ from cxdesk.services.common import STATUSES, Changes, find_plan, find_row, now, 
 from cxdesk.services.plans import due_iso
 from cxdesk.services.views import HistoryEntry, RowView, row_history, row_view
 from cxdesk.storage.db import Store
+from cxdesk.storage.versions import expect_version
 
 #: Fields of an item that ``set`` and the item panel edit.
 ITEM_FIELDS = (
@@ -55,6 +56,8 @@ def update_item(
     values: dict[str, str],
     note: str = "",
     restore: bool = False,
+    expected_version: int | None = None,
+    base: dict[str, str] | None = None,
 ) -> Changes:
     """Sets fields of one item; every changed field goes into the history with ``note``.
 
@@ -62,6 +65,10 @@ def update_item(
     needs a basis (``note`` serves as the basis when none is given). ``restore`` (undo and
     redo) puts values back exactly as they were, even a deadline text no longer accepted as
     new input («VI квартал 2023 года» from the template), and derives nothing else.
+
+    ``expected_version`` is the row version the user edited (``RowView.version``) and ``base``
+    the values they saw: a save over a row changed since by someone else raises
+    :class:`~cxdesk.storage.versions.Conflict` with the fields that differ, and saves nothing.
     """
     for name in values:
         if name not in ITEM_FIELDS:
@@ -70,9 +77,10 @@ def update_item(
         clean = {k: validate(k, v) if k == "status" else v for k, v in values.items()}
     else:
         clean = {k: validate(k, v) for k, v in values.items()}
-    with store.session() as s:
+    with store.session(write=True) as s:
         plan = find_plan(s, plan_token)
         row = find_row(s, plan, item_token)
+        expect_version(row, expected_version, base, clean)
         if row.kind != "item" and set(clean) - {"title"}:
             raise UserError(
                 f"Строка «{row.number}» — заголовок: у неё можно менять только название."

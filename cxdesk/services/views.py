@@ -44,6 +44,7 @@ class RowView:
     attachments: list[str] = field(default_factory=list)
     overdue: bool = False
     upcoming: bool = False
+    version: int = 1  # the stored row's version: passed back by a save (conflict check)
 
     @property
     def shown_status(self) -> str:
@@ -132,6 +133,7 @@ def row_view(row: Any, attachments: list[str], on: date) -> RowView:
         attachments=attachments,
         overdue=item and is_overdue(row.status, due, on),
         upcoming=item and is_upcoming(row.status, due, on),
+        version=getattr(row, "version", 1) or 1,
     )
 
 

@@ -1,31 +1,39 @@
-"""The store: one SQLite file in the data folder, opened in WAL with foreign keys on.
+"""The store: by default one SQLite file in the data folder; or a shared PostgreSQL database.
 
-Opening a store brings its schema up to date: a new file gets the schema from the Alembic
-migrations in db/; an older one is copied aside first (``backups/before-migration-…``) and then
-migrated. When the file is already current, Alembic is not even imported: its revision is read
-straight from the ``alembic_version`` table.
+Which one: ``Store(url=…)`` (the command line's ``--db``), else ``CXDESK_DB``, else the data
+folder's file. Both engines use the same models, services and Alembic migrations (db/); what is
+particular to each lives in :mod:`cxdesk.storage.sqlite_engine` and
+:mod:`cxdesk.storage.postgres`, and the :class:`Store` chooses. Opening a store brings its schema
+up to date: a new database gets the schema from the migrations; an older one is copied aside
+first (``backups/before-migration-…``: the SQLite backup API, or pg_dump where installed) and
+then migrated. When the database is already current, Alembic is not even imported.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from cxdesk import clock
 from cxdesk.errors import EnvironmentProblem, UserError
 from cxdesk.paths import DB_NAME, default_data_dir, migrations_dir
+from cxdesk.storage import postgres, sqlite_engine
 from cxdesk.storage.blobs import BlobStore
+from cxdesk.storage.versions import Conflict, install_versioning
+
+#: Read by callers that still import it from here.
+current_revision = sqlite_engine.current_revision
 
 #: The newest migration in db/versions; kept in step with it (a test checks).
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 
 def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem | None:
@@ -55,61 +63,38 @@ def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem
     return None
 
 
-def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.close()
+def resolve_url(url: str | None = None) -> str:
+    """The database to use: the one given (``--db``), else ``CXDESK_DB``, else "" (the data
+    folder's SQLite file)."""
+    chosen = (url or os.environ.get("CXDESK_DB", "")).strip()
+    if chosen and not (chosen.startswith("sqlite") or postgres.is_postgres(chosen)):
+        raise UserError(
+            f"Адрес базы «{chosen}» не распознан. Укажите postgresql://пользователь@сервер/база "
+            "или не указывайте ничего (тогда база — файл в папке данных)."
+        )
+    return chosen
 
 
-def current_revision(path: Path) -> str | None:
-    """The schema revision of a database file, read cheaply; None for a new or empty file."""
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-    try:
-        row = con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).fetchone()
-        if not row:
-            return None
-        got = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        return str(got[0]) if got else None
-    finally:
-        con.close()
-
-
-def _migrate(path: Path) -> None:
+def _migrate(url: str) -> None:
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
-    cfg.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
 
 
-def _backup_before_migration(path: Path, revision: str) -> None:
-    folder = path.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"before-migration-{revision}-{stamp}.sqlite3"
-    src = sqlite3.connect(str(path))
-    dst = sqlite3.connect(str(target))
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-
-
 class Store:
-    """The data folder: the database, and (beside it) the attachment store and backups."""
+    """The database and, beside it in the data folder, the attachment store and backups.
 
-    def __init__(self, data_dir: Path | None = None) -> None:
+    ``kind`` is ``sqlite`` (the default: one file in the data folder) or ``postgresql`` (a shared
+    database given by ``--db``/``CXDESK_DB``; attachments then live in the database too, and the
+    data folder keeps only the log, the backups and a cache of opened files).
+    """
+
+    def __init__(self, data_dir: Path | None = None, url: str | None = None) -> None:
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -118,16 +103,60 @@ class Store:
                 f"Не удаётся создать папку данных {self.data_dir}: {exc.strerror}. "
                 "Укажите другую папку (--data-dir) или проверьте права доступа."
             ) from exc
+        self.url = resolve_url(url)
+        self.kind = "postgresql" if postgres.is_postgres(self.url) else "sqlite"
         self.db_path = self.data_dir / DB_NAME
-        self.blobs = BlobStore(self.data_dir)
-        self._ensure_schema()
-        self.engine: Engine = create_engine(f"sqlite:///{self.db_path}")
-        event.listen(self.engine, "connect", _on_connect)
+        if self.kind == "sqlite" and self.url:
+            self.db_path = Path(self.url.split(":///", 1)[-1])
+        if self.kind == "postgresql":
+            self.engine: Engine = postgres.make_engine(self.url)
+            self._connected(self._ensure_postgres_schema)
+            self.user = self._connected(lambda: postgres.current_user(self.engine))
+            from cxdesk.storage.db_blobs import DatabaseBlobStore
+
+            self.blobs: Any = DatabaseBlobStore(self.engine, self.data_dir)
+        else:
+            self.blobs = BlobStore(self.data_dir)
+            self._ensure_schema()
+            self.engine = sqlite_engine.make_engine(self.db_path)
+            self.user = ""
+        install_versioning()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def label(self) -> str:
+        """Where the data are, for people: the file or the server (without a password)."""
+        return postgres.shown_url(self.url) if self.kind == "postgresql" else str(self.db_path)
+
+    def _connected(self, call: Any) -> Any:
+        try:
+            return call()
+        except (OperationalError, DBAPIError) as exc:
+            problem = postgres.explain_connection_error(exc, self.url)
+            if problem is None:
+                raise
+            raise problem from exc
+
+    def _ensure_postgres_schema(self) -> None:
+        revision = postgres.current_revision(self.engine)
+        if revision == SCHEMA_REVISION:
+            return
+        if revision is not None:
+            postgres.backup_before_migration(self.url, self.data_dir, revision)
+        try:
+            _migrate(postgres.engine_url(self.url))
+        except DBAPIError as exc:
+            if "permission denied" not in str(exc.orig).lower():
+                raise
+            raise EnvironmentProblem(
+                f"Схема общей базы {self.label} старше этой версии cxdesk (или база пуста), а "
+                "у вас нет прав её обновить. Попросите администратора выполнить "
+                "cxdesk --db АДРЕС db-setup."
+            ) from exc
 
     def _ensure_schema(self) -> None:
         try:
-            revision = current_revision(self.db_path)
+            revision = sqlite_engine.current_revision(self.db_path)
         except sqlite3.DatabaseError as exc:
             raise UserError(
                 f"Файл базы данных {self.db_path} повреждён ({exc}). Восстановите его из "
@@ -136,35 +165,51 @@ class Store:
         if revision == SCHEMA_REVISION:
             return
         if revision is not None:
-            _backup_before_migration(self.db_path, revision)
-        _migrate(self.db_path)
+            sqlite_engine.backup_before_migration(self.db_path, revision)
+        _migrate(f"sqlite:///{self.db_path}")
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, write: bool = False) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error.
 
-        Faults of the database file itself (damaged, locked, read-only, disk full) come out as
-        :class:`EnvironmentProblem` with what to do.
+        ``write``: a read-then-write that others may run at the same moment (an item's save);
+        on SQLite it takes the write lock at its start, so that such writers queue instead of
+        the later one failing (see :mod:`cxdesk.storage.sqlite_engine`). Faults of the database
+        itself (damaged, locked, read-only, disk full, a server away or a refusal of rights)
+        come out as :class:`EnvironmentProblem` with what to do; a save over a row changed
+        meanwhile by someone else as :class:`Conflict`.
         """
         try:
             with self._sessions() as s, s.begin():
+                if self.user:
+                    s.info["user"] = self.user
+                if write and self.kind == "sqlite":
+                    with sqlite_engine.immediate():
+                        s.connection()  # begins the transaction now, with the write lock
                 yield s
+        except StaleDataError as exc:
+            raise Conflict.from_stale(exc, self.kind == "postgresql") from exc
         except DBAPIError as exc:
-            problem = explain_database_error(exc, self.db_path)
+            if self.kind == "postgresql":
+                problem = postgres.explain_connection_error(exc, self.url)
+            else:
+                problem = explain_database_error(exc, self.db_path)
             if problem is None:
                 raise
             raise problem from exc
 
+    def probe(self) -> Any:
+        """The change probe that open windows poll (see ui/safety/watcher.py)."""
+        if self.kind == "postgresql":
+            return postgres.PostgresProbe(self.engine)
+        return sqlite_engine.SqliteProbe(self.db_path)
+
     def quick_check(self) -> bool:
-        """True when SQLite finds the database whole (a fast check for the start of the app)."""
-        try:
-            con = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
-            try:
-                return bool(con.execute("PRAGMA quick_check").fetchone()[0] == "ok")
-            finally:
-                con.close()
-        except sqlite3.DatabaseError:
-            return False
+        """True when the database is whole (SQLite's quick_check; on a server: it answers and
+        the schema is in place)."""
+        if self.kind == "postgresql":
+            return postgres.quick_check(self.engine)
+        return sqlite_engine.quick_check(self.db_path)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -6,7 +6,7 @@ it for the services. Dates are ISO text (``YYYY-MM-DD``), moments ISO date-times
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -73,9 +73,11 @@ class Row(Base):
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     basis: Mapped[str] = mapped_column(Text, default="")
     done_date: Mapped[str] = mapped_column(String(10), default="")
-    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by every change
+    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped and checked by every save
 
     plan: Mapped[Plan] = relationship(back_populates="rows")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class History(Base):
@@ -111,3 +113,39 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[str] = mapped_column(String(32))
     removed_at: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class BlobFile(Base):
+    """An attachment file kept in a shared database: its hash and size (``sha256`` is NULL while
+    its chunks are still being written)."""
+
+    __tablename__ = "blob_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    chunks: Mapped[int] = mapped_column(Integer, default=0)
+    added_at: Mapped[str] = mapped_column(String(32), default="")
+
+
+class BlobChunk(Base):
+    """One chunk (1 MiB) of a file kept in the database, in order by ``seq``."""
+
+    __tablename__ = "blob_chunks"
+
+    blob_id: Mapped[int] = mapped_column(
+        ForeignKey("blob_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Person(Base):
+    """A person of a shared database: their database role, their name as the plans write it in
+    «Ответственный», and the product's role (coordinator, executor, viewer)."""
+
+    __tablename__ = "people"
+
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    person: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(String(20), default="viewer")

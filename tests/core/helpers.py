@@ -40,3 +40,27 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     code, out, err = run(capsys, *argv, "--json")
     assert code == 0, err
     return json.loads(out)
+
+
+def damage_blob(store: Any, sha256: str, how: str) -> None:
+    """Alters (``altered``) or loses (``missing``) a stored file, on either engine's store."""
+    if store.kind == "postgresql":
+        from sqlalchemy import text
+
+        with store.engine.begin() as con:
+            if how == "missing":
+                con.execute(text("DELETE FROM blob_files WHERE sha256 = :s"), {"s": sha256})
+            else:
+                con.execute(
+                    text(
+                        "UPDATE blob_chunks SET data = :d WHERE blob_id = "
+                        "(SELECT id FROM blob_files WHERE sha256 = :s) AND seq = 0"
+                    ),
+                    {"d": "подмена".encode(), "s": sha256},
+                )
+        return
+    path = store.blobs.path(sha256)
+    if how == "missing":
+        path.unlink()
+    else:
+        path.write_text("подмена")

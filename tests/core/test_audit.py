@@ -22,6 +22,8 @@ from cxdesk.storage.models import Plan, Row
 
 from .helpers import all_answers, run, run_json
 
+pytestmark = pytest.mark.both_engines
+
 
 def agency(store: Store, **answers: bool) -> int:
     full = all_answers("agency", True)

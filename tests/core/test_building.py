@@ -16,6 +16,8 @@ from cxdesk.storage.db import Store
 
 from .helpers import all_answers
 
+pytestmark = pytest.mark.both_engines
+
 
 def make(store: Store, template: str, value: bool = True, **kw: object) -> int:
     req = PlanRequest(

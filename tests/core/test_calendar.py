@@ -18,6 +18,8 @@ from cxdesk.storage.db import Store
 
 from .helpers import all_answers, run_json
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def plan_id(store: Store) -> int:

@@ -20,6 +20,8 @@ from cxdesk.storage.db import Store
 
 from .helpers import all_answers
 
+pytestmark = pytest.mark.both_engines
+
 FIELDS = ("kind", "number", "ref", "title", "deadline", "responsible", "result", "document",
           "materials", "status", "basis")  # fmt: skip
 

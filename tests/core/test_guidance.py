@@ -18,6 +18,8 @@ from cxdesk.storage.db import Store
 
 from .helpers import all_answers, run_json
 
+pytestmark = pytest.mark.both_engines
+
 GUIDANCE = resources_dir() / "guidance"
 PHONE = re.compile(
     r"\+\d[\d\s()-]{6,}\d|(?<![\d.№/-])[78][\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)"

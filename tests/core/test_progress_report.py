@@ -21,6 +21,8 @@ from cxdesk.storage.db import Store
 
 from .helpers import all_answers, run, run_json
 
+pytestmark = pytest.mark.both_engines
+
 REPO = Path(__file__).resolve().parents[2]
 
 

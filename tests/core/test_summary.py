@@ -20,6 +20,8 @@ from cxdesk.storage.models import Row
 
 from .helpers import all_answers, run_json
 
+pytestmark = pytest.mark.both_engines
+
 
 def number_of(store: Store, plan_id: int, ref: str) -> str:
     return next(r.number for r in get_plan(store, plan_id).rows if r.ref == ref)

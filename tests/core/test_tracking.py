@@ -26,7 +26,9 @@ from cxdesk.services.plans import create_plan
 from cxdesk.services.views import get_plan, people, tracking_rows
 from cxdesk.storage.db import Store
 
-from .helpers import run, run_json
+from .helpers import damage_blob, run, run_json
+
+pytestmark = pytest.mark.both_engines
 
 
 def pilot(store: Store) -> int:
@@ -82,8 +84,8 @@ def test_check_reports_altered_and_missing(store: Store, tmp_path: Path) -> None
     f2.write_text("второй")
     a1, a2 = attach_files(store, pid, "4", [f1, f2])
     assert check_data(store).ok
-    store.blobs.path(a1.sha256).write_text("подмена")
-    store.blobs.path(a2.sha256).unlink()
+    damage_blob(store, a1.sha256, "altered")
+    damage_blob(store, a2.sha256, "missing")
     report = check_data(store)
     assert not report.ok
     kinds = {(p.kind, p.name, p.item) for p in report.problems}

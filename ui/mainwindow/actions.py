@@ -110,6 +110,7 @@ def install_features(window: Any) -> list[str]:
     part is missing and where the log is; the rest of the window still works.
     """
     from ui.beyond import install_beyond
+    from ui.connection import install_connection
     from ui.exchange import install_exchange_actions
     from ui.safety import install_safety
     from ui.tracking import install_tracking
@@ -119,6 +120,7 @@ def install_features(window: Any) -> list[str]:
         ("вложения и проверка", install_tracking),
         ("сводка, проверка по типовому плану, календарь", install_beyond),
         ("резервные копии", install_safety),
+        ("общая база", install_connection),
     )
     done: list[str] = []
     failed: list[str] = []

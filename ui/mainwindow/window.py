@@ -26,6 +26,7 @@ from cxdesk.services.common import Changes
 from cxdesk.services.items import item_history, item_view, update_item
 from cxdesk.services.plans import delete_plan
 from cxdesk.services.views import PlanSummary, PlanView, get_plan, list_plans, people
+from cxdesk.storage.versions import Conflict
 
 from ui import settings as S
 from ui.mainwindow import plan_ops
@@ -304,16 +305,28 @@ class MainWindow(QMainWindow):
         target = {"number": "title", "status": "status"}.get(key, key)
         self.panel.focus_field(target)
 
-    def edit_item(self, row_id: int, values: dict[str, str], note: str) -> None:
-        """Saves fields of an item (from the panel); the change goes onto the undo stack."""
+    def edit_item(
+        self, row_id: int, values: dict[str, str], note: str, over: Conflict | None = None
+    ) -> None:
+        """Saves fields of an item (from the panel); the change goes onto the undo stack.
+
+        The save is checked against the version the panel showed; ``over`` is a conflict the
+        user has resolved (the save then goes over the version it named)."""
         plan_id = self.current_plan_id
         if plan_id is None:
             return
+        from ui.connection import conflict as conflict_ui
+
         token = f"#{row_id}"
+        shown = (
+            self.panel.row if self.panel.row is not None and self.panel.row.id == row_id else None
+        )
+        version = over.version if over else (shown.version if shown else None)
+        base = None if over else conflict_ui.values_seen(self.panel, values)
 
         def work(store: Any) -> tuple[Changes, Any, Any]:
             before = item_view(store, plan_id, token)
-            changes = update_item(store, plan_id, token, values, note)
+            changes = update_item(store, plan_id, token, values, note, False, version, base)
             return changes, before, item_view(store, plan_id, token)
 
         def done(result: tuple[Changes, Any, Any]) -> None:
@@ -328,6 +341,12 @@ class MainWindow(QMainWindow):
             self.apply_changes(changes)
 
         def failed(exc: BaseException) -> bool:
+            if isinstance(exc, Conflict) and exc.fields:
+                number = shown.number if shown else token
+                QTimer.singleShot(
+                    0, lambda: self._resolve_conflict(row_id, values, note, exc, number)
+                )
+                return True
             if isinstance(exc, UserError):
                 self.panel.edit_done(row_id, None, exc.message)
                 return True
@@ -335,6 +354,23 @@ class MainWindow(QMainWindow):
             return False
 
         self.tasks.run(work, parent=self, success=done, failure=failed)
+
+    def _resolve_conflict(
+        self, row_id: int, values: dict[str, str], note: str, conflict: Conflict, number: str
+    ) -> None:
+        """Shows a conflicting save field by field; saves what the user keeps of their own."""
+        from ui.connection import conflict as conflict_ui
+
+        chosen = conflict_ui.ask(self, conflict, number)
+        others = {k: v for k, v in values.items() if k not in {f.name for f in conflict.fields}}
+        if chosen is None:
+            self.panel.edit_done(row_id, None, "Не сохранено: пункт изменён другим пользователем.")
+            self.reload_plan()
+            return
+        self.panel.edit_done(row_id, None, "")
+        if chosen or others:
+            self.edit_item(row_id, others | chosen, note, over=conflict)
+        self.reload_plan()
 
     def _push_item_edit(
         self, plan_id: int, row_id: int, number: str, old: dict, new: dict, changed: list[str]

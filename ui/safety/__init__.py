@@ -21,8 +21,8 @@ from cxdesk import clock
 
 from ui import msgbox
 
-BACKUP_FILTER = "Резервные копии cxdesk (*.zip)"
-RESTORE_FILTER = "Резервные копии cxdesk (*.zip *.sqlite3);;Все файлы (*)"
+BACKUP_FILTER = "Резервные копии cxdesk (*.zip *.pgdump)"
+RESTORE_FILTER = "Резервные копии cxdesk (*.zip *.sqlite3 *.pgdump);;Все файлы (*)"
 
 
 def _file_menu(window: Any) -> QMenu:
@@ -35,11 +35,14 @@ def _file_menu(window: Any) -> QMenu:
 def make_backup_action(window: Any, out: Path | None = None) -> None:
     """«Файл → Резервная копия…»: the database and every attached document in one .zip, to a
     file the user chooses (proposed in the data folder's backups)."""
-    from cxdesk.services.backup import backups_dir, make_backup
+    from cxdesk.services.backup import backups_dir
+    from cxdesk.services.shared_backup import backup_store
 
     data_dir = window.store.data_dir
+    shared = window.store.kind == "postgresql"  # a shared database: one pg_dump file
     if out is None:
-        proposed = backups_dir(data_dir) / f"cxdesk-backup-{clock.now():%Y%m%d-%H%M}.zip"
+        suffix = "pgdump" if shared else "zip"
+        proposed = backups_dir(data_dir) / f"cxdesk-backup-{clock.now():%Y%m%d-%H%M}.{suffix}"
         try:
             proposed.parent.mkdir(parents=True, exist_ok=True)
         except OSError:
@@ -61,7 +64,7 @@ def make_backup_action(window: Any, out: Path | None = None) -> None:
         )  # fmt: skip
 
     window.tasks.run(
-        lambda store: make_backup(store.data_dir, target),
+        lambda store: backup_store(store, target),
         parent=window,
         success=done,
         label="Резервная копия…",
@@ -82,8 +85,7 @@ def restore_action(window: Any, source: Path | None = None) -> None:
     """«Файл → Восстановить из копии…»: after a confirmation, the chosen backup replaces the
     data (a copy of the present state is kept first and named in the message); the window then
     shows the restored plans."""
-    from cxdesk.services.backup import restore_backup
-    from cxdesk.storage.db import Store
+    from cxdesk.services.shared_backup import restore_store
 
     if source is None:
         source = choose_backup(window)
@@ -103,9 +105,7 @@ def restore_action(window: Any, source: Path | None = None) -> None:
     previous = window.current_plan_id
 
     def work(store: Any) -> Path:
-        kept = restore_backup(store.data_dir, chosen)
-        Store(store.data_dir).close()  # brings an older copy's schema up to date
-        return kept
+        return restore_store(store, chosen)  # the data folder's file, or the shared database
 
     def done(kept: Path) -> None:
         for stack in window.undo_group.stacks():  # the data is another now: no step fits

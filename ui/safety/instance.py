@@ -5,6 +5,10 @@ is recognised by its dead process id and taken over) and, once its window is sho
 local socket named after the folder (QLocalServer). A later start finds the lock taken, connects,
 sends the file it was given (or nothing) and exits. QtNetwork is imported only when a socket is
 needed, so the usual start does not wait for it before the first paint.
+
+On a shared database the lock still guards the workstation's data folder (its log, settings,
+backups and cache of opened files); windows on other workstations, or of other data folders, work
+on the shared database at the same time, and the server keeps them apart (docs/shared-database.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,11 @@
-"""Shows in the window what the command line (or another program) changed in the database.
+"""Shows in the window what the command line (or another program, or another person on a shared
+database) changed in the database.
 
-Every two seconds a read-only connection asks SQLite whether another connection committed
-(``PRAGMA data_version``, a read of one counter). Only then it looks at what changed: the plans
+Every two seconds the store's change probe asks whether another connection committed: on SQLite
+a read-only connection reads ``PRAGMA data_version`` (one counter); on a shared PostgreSQL
+database a connection LISTENs on the ``cxdesk`` channel, to which the database's triggers send
+every changed plan's id, and a look (every half second) sends no query at all until a
+notification came. Only then it looks at what changed: the plans
 (added, removed, ``updated_at``) and the history entries added since the last look (each names
 its plan). A change the window did not make itself is a change from outside: the plans list is
 read again, the undo steps of every plan changed underneath are dropped (they may no longer
@@ -16,8 +20,6 @@ that redraws by itself) are taken as its own too.
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -25,6 +27,8 @@ from sqlalchemy import event
 from PySide6.QtCore import QObject, Qt, QTimer
 
 POLL_MS = 2000
+#: On a shared database a look costs no query until a notification came: look more often.
+LISTEN_POLL_MS = 500
 NOTE_MS = 10000
 NOTE = "План изменён вне окна (например, командой cxdesk): показано новое состояние{undo}."
 
@@ -36,8 +40,7 @@ class ExternalChanges(QObject):
         super().__init__(window)
         self.window = window
         self.engine = store.engine
-        self.db_path = Path(store.db_path)
-        self._con: sqlite3.Connection | None = None
+        self.probe = store.probe()
         self._version: int | None = None
         self._plans: dict[int, str] = {}
         self._history = 0
@@ -48,38 +51,15 @@ class ExternalChanges(QObject):
         window.changes_applied.connect(self._on_changes)
         event.listen(self.engine, "after_cursor_execute", self._own_statement)
         self.timer = QTimer(self)
-        self.timer.setInterval(POLL_MS)
+        self.timer.setInterval(POLL_MS if store.kind == "sqlite" else LISTEN_POLL_MS)
         self.timer.timeout.connect(self.poll)
         self.timer.start()
 
     # --- reading ---------------------------------------------------------------------------
-    def _connection(self) -> sqlite3.Connection | None:
-        if self._con is None:
-            try:
-                self._con = sqlite3.connect(
-                    f"file:{self.db_path}?mode=ro", uri=True, timeout=1, check_same_thread=False
-                )
-            except sqlite3.Error:
-                return None
-        return self._con
-
-    def _read(self, since: int | None) -> tuple[int, dict[int, str], int, set[int]] | None:
-        """data_version, the plans' last changes, the last history id, and the plans named by
-        history entries after ``since`` (none asked for when None)."""
-        con = self._connection()
-        if con is None:
-            return None
-        try:
-            version = con.execute("PRAGMA data_version").fetchone()[0]
-            plans = dict(con.execute("SELECT id, updated_at FROM plans").fetchall())
-            last = con.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0]
-            named: set[int] = set()
-            if since is not None and last > since:
-                query = "SELECT DISTINCT plan_id FROM history WHERE id > ?"
-                named = {pid for (pid,) in con.execute(query, (since,))}
-        except sqlite3.Error:
-            return None
-        return version, plans, last, named
+    def _read(self, since: int | None) -> tuple[Any, dict[int, str], int, set[int]] | None:
+        """The probe's marker, the plans' last changes, the last history id, and the plans
+        named since ``since`` (see :meth:`cxdesk.storage.db.Store.probe`)."""
+        return self.probe.read(since)
 
     def _own_statement(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
@@ -169,6 +149,4 @@ class ExternalChanges(QObject):
         self.timer.stop()
         if event.contains(self.engine, "after_cursor_execute", self._own_statement):
             event.remove(self.engine, "after_cursor_execute", self._own_statement)
-        if self._con is not None:
-            self._con.close()
-            self._con = None
+        self.probe.close()
