@@ -236,3 +236,20 @@ def test_glibc_needed_and_size_are_reported(bundle: Path) -> None:
         f"bundle: highest GLIBC needed {version} (by {where}); size {size / 2**20:.0f} MB"
     )
     assert tuple(int(x) for x in version.split(".")) >= (2, 17)
+
+
+def test_bundled_programs_work_on_a_shared_database(
+    product: Product, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The PostgreSQL driver and its migrations are in the bundle (skips without a server)."""
+    url = request.getfixturevalue("pg_url")  # a fresh database on the test server
+    shared = Product(product.exe.parent, tmp_path)
+    shared.env["CXDESK_DB"] = url
+    made = shared.json("new", "szn_pilot", "--org", "ЦЗН (общая база)")
+    assert made["items"] == 12
+    shown = shared.json("show", str(made["plan"]))
+    assert shown["org"] == "ЦЗН (общая база)"
+    shared.run("set", str(made["plan"]), "1", "--status", "in_progress")
+    assert shared.json("check")["ok"] is True
+    window = _describe([str(product.gui)], shared.env, tmp_path)
+    assert "Подключение к общей базе…" in window["menus"]["Файл"]
