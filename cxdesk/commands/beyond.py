@@ -1,4 +1,4 @@
-"""Commands beyond the spreadsheet: audit, summary, calendar, guidance, report."""
+"""Commands beyond the spreadsheet: audit, summary, calendar, guidance, report, timeline."""
 
 from __future__ import annotations
 
@@ -140,6 +140,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from cxdesk.services.timeline import export_timeline
+
+    path, pages = export_timeline(
+        open_store(args), args.plan, Path(args.output), args.zoom, args.paper
+    )
+    emit(args, {"path": str(path), "pages": pages}, f"График записан ({pages} стр.): {path}")
+    return 0
+
+
 def register(sub: Any) -> None:
     """Adds this module's commands."""
     p = sub.add_parser(
@@ -179,3 +189,19 @@ def register(sub: Any) -> None:
     p.add_argument("--as-of", help="дата отчёта ДД.ММ.ГГГГ (по умолчанию сегодня)")
     add_json(p)
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser(
+        "timeline",
+        help="план на оси времени (.pdf или .png, A4 или A3 альбомная)",
+        description=(
+            "Рисует план на оси времени: полоса от даты начала (или даты утверждения плана) до "
+            "срока, цвет и узор по статусу, линия сегодняшнего дня. Широкий или длинный график "
+            "занимает несколько страниц; у PNG вторая и следующие страницы — ИМЯ-2.png и далее."
+        ),
+    )
+    p.add_argument("plan")
+    p.add_argument("-o", "--output", required=True, help="файл .pdf или .png")
+    p.add_argument("--zoom", default="quarter", choices=["month", "quarter", "year"])
+    p.add_argument("--paper", default="A4", choices=["A4", "A3", "a4", "a3"])
+    add_json(p)
+    p.set_defaults(handler=cmd_timeline)

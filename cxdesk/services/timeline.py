@@ -62,6 +62,7 @@ class Line:
     status: str = ""  # the shown status of an item (``overdue`` when past its deadline)
     deadline: str = ""
     bar: Bar | None = None
+    depth: int = 0
 
     @property
     def label(self) -> str:
@@ -124,9 +125,9 @@ def build_timeline(
     apart: list[Line] = []
     for r in shown:
         if r.kind != "item":
-            lines.append(Line(r.kind, r.id, r.number, r.title))
+            lines.append(Line(r.kind, r.id, r.number, r.title, depth=r.depth))
             continue
-        line = Line("item", r.id, r.number, r.title, r.shown_status, r.deadline)
+        line = Line("item", r.id, r.number, r.title, r.shown_status, r.deadline, depth=r.depth)
         p = _period(r.deadline)
         start = P.start_date(r.start) or plan_start
         if p.kind in (P.POINT, P.SPAN):
@@ -141,6 +142,7 @@ def build_timeline(
             apart.append(line)
             continue
         lines.append(line)
+    lines = _with_items(lines)
     starts = [ln.bar.start for ln in lines if ln.bar]
     first_day = _month_start(min([begin, *starts]))
     last = max(finish, first_day + timedelta(days=27))
@@ -148,6 +150,22 @@ def build_timeline(
         last = max(last, on)
     last_day = _month_end(_month_end(last) + timedelta(days=1))  # a month to spare
     return Timeline(plan.org or plan.title, lines, apart, first_day, last_day, on, plan_start)
+
+
+def _with_items(lines: list[Line]) -> list[Line]:
+    """The lines without the blocks and sections that have no item drawn under them."""
+    keep = [line.kind == "item" for line in lines]
+    open_headings: list[int] = []
+    for i, line in enumerate(lines):
+        while open_headings and lines[open_headings[-1]].depth >= line.depth:
+            open_headings.pop()
+        if line.kind == "item":
+            for h in open_headings:
+                keep[h] = True
+            open_headings.clear()
+        else:
+            open_headings.append(i)
+    return [line for line, k in zip(lines, keep, strict=True) if k]
 
 
 def moved_deadline(old_text: str, new_due: date) -> str:
