@@ -68,7 +68,6 @@ INSTALLERS: tuple[tuple[str, str], ...] = (
     ("ui.tracking", "install_tracking"),
     ("ui.beyond", "install_beyond"),
     ("ui.safety", "install_safety"),
-    ("ui.timeline", "install_timeline"),
 )
 
 Factory = Callable[[Any], QAction | None]
