@@ -23,7 +23,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPen,
+    QPolygonF,
+    QStaticText,
+)
 
 from cxdesk.domain import periods as P
 from cxdesk.domain.deadlines import format_date
@@ -107,6 +116,36 @@ class Geometry:
         return QRectF(x0, y, max(x1 - x0, 3.0), h)
 
 
+_TEXTS: dict[tuple[str, str, int], QStaticText] = {}
+_TEXTS_KEPT = 20000
+
+
+def _static(text: str, font: QFont, width: float) -> QStaticText:
+    """``text`` laid out once in ``font``, cut with «…» to ``width`` (kept for the next frame:
+    laying text out is most of the cost of a frame)."""
+    key = (text, font.key(), int(width))
+    found = _TEXTS.get(key)
+    if found is None:
+        if len(_TEXTS) > _TEXTS_KEPT:
+            _TEXTS.clear()
+        shown = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
+        found = QStaticText(shown)
+        found.setTextFormat(Qt.TextFormat.PlainText)
+        found.prepare(font=font)
+        _TEXTS[key] = found
+    return found
+
+
+def _text(p: QPainter, rect: QRectF, text: str, centre: bool = False) -> None:
+    """Draws one line of ``text`` in the painter's font inside ``rect``, centred vertically
+    (and across, with ``centre``), cut with «…» when it is longer."""
+    font = p.font()
+    st = _static(text, font, rect.width())
+    size = st.size()
+    x = rect.left() + ((rect.width() - size.width()) / 2 if centre else 0)
+    p.drawStaticText(QPointF(x, rect.top() + (rect.height() - size.height()) / 2), st)
+
+
 def _months(first: date, last: date) -> list[date]:
     """The first days of the months from ``first``'s month to ``last``'s."""
     out = []
@@ -174,7 +213,7 @@ def paint(
 
     p.setPen(QPen(QColor("#3c4858"), 1))
     p.setFont(geo.font(1.0, bold=True))
-    p.drawText(QRectF(6, 0, lw - 12, hh), Qt.AlignmentFlag.AlignVCenter, "Мероприятие")
+    _text(p, QRectF(6, 0, lw - 12, hh), "Мероприятие")
     p.drawLine(QPointF(lw, 0), QPointF(lw, height))
     p.drawLine(QPointF(0, hh), QPointF(width, hh))
     p.restore()
@@ -297,11 +336,14 @@ def _band_text(
     a, b = max(x0, lo), min(x1, hi)
     if b - a < 8:
         return
-    fm = QFontMetricsF(p.font())
-    shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, b - a - 4)
-    if shown in ("", "…"):
+    whole = _static(text, p.font(), 10000.0)
+    if whole.size().width() > b - a - 4:  # cut: only at the edges of the window
+        shown = QFontMetricsF(p.font()).elidedText(text, Qt.TextElideMode.ElideRight, b - a - 4)
+        if shown in ("", "…"):
+            return
+        p.drawText(QRectF(a, y, b - a, h), Qt.AlignmentFlag.AlignCenter, shown)
         return
-    p.drawText(QRectF(a, y, b - a, h), Qt.AlignmentFlag.AlignCenter, shown)
+    _text(p, QRectF(a, y, b - a, h), text, centre=True)
 
 
 def _axis(
@@ -367,7 +409,6 @@ def _labels(p: QPainter, tl: Timeline, geo: Geometry, shown: range, selected: in
         "item": geo.font(1.0),
         "excluded": geo.font(1.0, italic=True),
     }
-    metrics = {k: QFontMetricsF(f) for k, f in fonts.items()}
     ink = QColor("#1f2933")
     for i in shown:
         line = tl.lines[i]
@@ -384,8 +425,7 @@ def _labels(p: QPainter, tl: Timeline, geo: Geometry, shown: range, selected: in
         color = QColor(STATUS_INK[line.status]) if line.status in ("overdue", "excluded") else ink
         p.setPen(color)
         indent = 6 if line.kind == "block" else 14 if line.kind == "section" else 22
-        text = metrics[key].elidedText(line.label, Qt.TextElideMode.ElideRight, lw - indent - 6)
-        p.drawText(QRectF(indent, y, lw - indent - 6, rh), Qt.AlignmentFlag.AlignVCenter, text)
+        _text(p, QRectF(indent, y, lw - indent - 6, rh), line.label)
         p.setPen(QPen(QColor("#eceff3"), 1))
         p.drawLine(QPointF(0, y + rh), QPointF(lw, y + rh))
 

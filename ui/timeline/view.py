@@ -53,6 +53,8 @@ class TimelineView(QAbstractScrollArea):
         self.setAccessibleName("График плана")
         self.viewport().setMouseTracking(True)
         self.viewport().setAutoFillBackground(False)
+        # every pixel is painted: Qt need not draw what lies beneath first
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.timeline: Timeline | None = None
         self.zoom = "quarter"
