@@ -134,7 +134,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from cxdesk.io.report_writer import write_report
     from cxdesk.services.progress_report import progress_report
 
-    data = progress_report(open_store(args), args.plan, _as_of(args.as_of))
+    data = progress_report(open_store(args), args.plan, _as_of(args.as_of), args.timeline)
     path = write_report(data, Path(args.output))
     emit(args, {"path": str(path)}, f"Отчёт на {data.as_of_text} записан: {path}")
     return 0
@@ -187,6 +187,9 @@ def register(sub: Any) -> None:
     p.add_argument("plan")
     p.add_argument("-o", "--output", required=True, help="файл .docx или .pdf")
     p.add_argument("--as-of", help="дата отчёта ДД.ММ.ГГГГ (по умолчанию сегодня)")
+    p.add_argument(
+        "--timeline", action="store_true", help="добавить страницы с графиком плана (по кварталам)"
+    )
     add_json(p)
     p.set_defaults(handler=cmd_report)
 

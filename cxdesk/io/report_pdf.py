@@ -108,8 +108,61 @@ def render_pdf(markup: str, path: Path, title: str) -> None:
     doc.print_(writer)
 
 
+def render_pdf_with_timeline(markup: str, path: Path, title: str, timeline: Any) -> None:
+    """The report's text on A4 portrait pages (numbered at the foot, as :func:`render_pdf`
+    numbers them), then the plan's timeline on A4 landscape pages (cxdesk.io.timeline_pdf)."""
+    _ensure_app()
+    from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+
+    from cxdesk.io.timeline_pdf import DPI, paint_pages
+
+    writer = QPdfWriter(str(path))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+    writer.setResolution(300)
+    writer.setTitle(title)
+    writer.setCreator("cxdesk")
+    doc = QTextDocument()
+    doc.setDefaultFont(_font())
+    doc.setHtml(markup)
+    doc.documentLayout().setPaintDevice(writer)
+    margin = 20 / 25.4 * 300  # 2 cm, as QTextDocument.print_ leaves
+    width, height = writer.width() - 2 * margin, writer.height() - 2 * margin
+    doc.setPageSize(QSizeF(width, height))
+    pages = max(doc.pageCount(), 1)
+    p = QPainter(writer)
+    try:
+        for n in range(pages):
+            if n:
+                writer.newPage()
+            p.save()
+            p.translate(QPointF(margin, margin - n * height))
+            doc.drawContents(p, QRectF(0, n * height, width, height))
+            p.restore()
+            p.setFont(doc.defaultFont())
+            foot = QRectF(0, writer.height() - margin, writer.width(), margin * 0.6)
+            p.drawText(foot, Qt.AlignmentFlag.AlignCenter, str(n + 1))
+        writer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        writer.newPage()
+        p.save()
+        p.scale(300 / DPI, 300 / DPI)
+        paint_pages(p, timeline, "quarter", "A4", writer.newPage)
+        p.restore()
+    finally:
+        p.end()
+        del writer
+
+
 def write_report_pdf(data: ReportData, path: Path) -> Path:
-    """Writes the progress report as PDF (temporary file, then put in place)."""
+    """Writes the progress report as PDF (temporary file, then put in place); with the
+    timeline asked for (``data.timeline``), its pages follow the text."""
     markup = report_html(data)
     title = report_heading(data)[0]
+    if data.timeline is not None:
+        timeline = data.timeline
+        return atomic_save(
+            Path(path), lambda tmp: render_pdf_with_timeline(markup, tmp, title, timeline)
+        )
     return atomic_save(Path(path), lambda tmp: render_pdf(markup, tmp, title))

@@ -156,36 +156,45 @@ def _family() -> str:
 
 
 def draw_pages(device: Any, tl: Timeline, zoom: str, paper: str, new_page: Any) -> int:
-    """Draws every page on ``device`` (a PDF writer or a printer), calling ``new_page()``
-    between pages; returns the number of pages."""
+    """Draws every page on ``device`` (a PDF writer or a printer at :data:`DPI`), calling
+    ``new_page()`` between pages; returns the number of pages."""
+    from PySide6.QtGui import QPainter
+
+    p = QPainter(device)
+    try:
+        return paint_pages(p, tl, zoom, paper, new_page)
+    finally:
+        p.end()
+
+
+def paint_pages(p: Any, tl: Timeline, zoom: str, paper: str, new_page: Any) -> int:
+    """Draws every page with painter ``p`` (in units of :data:`DPI` per inch, from the paper's
+    corner), calling ``new_page()`` between pages; returns the number of pages. The progress
+    report draws its timeline pages after its text with this."""
     from PySide6.QtGui import QPainter
 
     geo = _geometry(zoom, _family())
     pages = pages_of(tl, zoom, paper)
     size = _area(paper)
     margin = MARGIN_MM * UNITS_PER_MM
-    p = QPainter(device)
     count = 0
-    try:
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for n, page in enumerate(pages, 1):
-            if count:
-                new_page()
-            p.save()
-            p.translate(margin, margin)
-            _draw_page(p, tl, zoom, geo, page, f"стр. {n} из {len(pages)}", size)
-            p.restore()
-            count += 1
-        start = 0
-        while start < len(tl.apart):
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    for n, page in enumerate(pages, 1):
+        if count:
             new_page()
-            p.save()
-            p.translate(margin, margin)
-            start = _draw_apart(p, tl, geo, size, start)
-            p.restore()
-            count += 1
-    finally:
-        p.end()
+        p.save()
+        p.translate(margin, margin)
+        _draw_page(p, tl, zoom, geo, page, f"стр. {n} из {len(pages)}", size)
+        p.restore()
+        count += 1
+    start = 0
+    while start < len(tl.apart):
+        new_page()
+        p.save()
+        p.translate(margin, margin)
+        start = _draw_apart(p, tl, geo, size, start)
+        p.restore()
+        count += 1
     return count
 
 
@@ -207,14 +216,15 @@ def _pdf(tl: Timeline, path: Path, zoom: str, paper: str) -> int:
         del writer  # closes the file before it is put in place
 
 
-def _pngs(tl: Timeline, path: Path, zoom: str, paper: str) -> int:
+def _pngs(tl: Timeline, path: Path, zoom: str, paper: str, margin_mm: float = MARGIN_MM) -> int:
+    """The pages as PNG images: ``path``, then «…-2.png» and on. ``margin_mm``: the white
+    border (none for pictures placed on a page with margins of its own)."""
     from PySide6.QtGui import QColor, QImage, QPainter
 
     geo = _geometry(zoom, _family())
-    w_mm, h_mm = PAPER_MM[paper]
-    px = (int(w_mm * UNITS_PER_MM * PNG_SCALE), int(h_mm * UNITS_PER_MM * PNG_SCALE))
     size = _area(paper)
-    margin = MARGIN_MM * UNITS_PER_MM
+    margin = margin_mm * UNITS_PER_MM
+    px = (int((size[0] + 2 * margin) * PNG_SCALE), int((size[1] + 2 * margin) * PNG_SCALE))
     pages = pages_of(tl, zoom, paper)
     images: list[Any] = []
 
@@ -261,3 +271,27 @@ def write_timeline(tl: Timeline, path: Path, zoom: str, paper: str = "A4") -> tu
         pages[0] = _pdf(tl, tmp, zoom, paper)
 
     return atomic_save(path, write), pages[0]
+
+
+def add_to_docx(doc: Any, tl: Timeline, zoom: str = "quarter") -> int:
+    """Adds the timeline to a python-docx document: a new A4 landscape section, one picture
+    per page (drawn as the PNG pages are); returns the number of pictures."""
+    import tempfile
+
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Mm
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(MARGIN_MM)
+    section.top_margin = section.bottom_margin = Mm(MARGIN_MM)
+    with tempfile.TemporaryDirectory(prefix="cxdesk-timeline-") as folder:
+        first = Path(folder) / "page.png"
+        pages = _pngs(tl, first, zoom, "A4", margin_mm=0.0)
+        for n in range(1, pages + 1):
+            picture = first if n == 1 else first.with_name(f"page-{n}.png")
+            if n > 1:
+                doc.add_page_break()
+            doc.add_picture(str(picture), width=Mm(297 - 2 * MARGIN_MM))
+    return pages

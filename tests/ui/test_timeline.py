@@ -296,3 +296,20 @@ def _shot(window: MainWindow, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     QApplication.processEvents()
     window.grab().save(str(SHOTS / f"{name}.png"))
+
+
+def test_report_dialog_adds_the_timeline(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from ui.beyond.files import report_dialog
+
+    plan_id = agency_plan(window.store)
+    window.reload_plans(select=plan_id)
+    dialog = report_dialog(window)
+    assert dialog is not None and not dialog.with_timeline.isChecked()
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("pdf"))
+    dialog.with_timeline.setChecked(True)
+    dialog.path_edit.setText(str(tmp_path / "Отчёт.pdf"))
+    dialog.accept()
+    assert dialog.written == tmp_path / "Отчёт.pdf"
+    from tests.ui.test_timeline_export import _pdf_text
+
+    assert "График реализации плана" in _pdf_text(dialog.written)

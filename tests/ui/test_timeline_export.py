@@ -186,3 +186,59 @@ def _cli(store: Store, tmp_path: Path, argv: list[str]) -> subprocess.CompletedP
         [sys.executable, "-m", "cxdesk", "--data-dir", str(store.data_dir), *argv],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
+
+
+@needs_poppler
+@pytest.mark.parametrize("with_timeline", [False, True])
+def test_progress_report_pdf_with_the_timeline_pages(
+    store: Store, tmp_path: Path, with_timeline: bool
+) -> None:
+    from cxdesk.io.report_writer import write_report
+    from cxdesk.services.progress_report import progress_report
+
+    plan_id = agency_plan(store)
+    data = progress_report(store, plan_id, date(2026, 11, 23), timeline=with_timeline)
+    assert (data.timeline is not None) == with_timeline
+    path = write_report(data, tmp_path / "отчёт.pdf")
+    out = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(path)], capture_output=True,
+                         text=True, check=True).stdout  # fmt: skip
+    sizes = [ln.split(":", 1)[1].split("pts")[0].strip() for ln in out.splitlines()
+             if ln.startswith("Page") and "size" in ln]  # fmt: skip
+    text = _pdf_text(path)
+    assert "Отчет о ходе реализации" in text
+    if not with_timeline:
+        assert "График реализации плана" not in text
+        assert set(sizes) == {"595 x 842"}
+        return
+    portrait = [s for s in sizes if s == "595 x 842"]
+    landscape = [s for s in sizes if s == "842 x 595"]
+    assert portrait and landscape and sizes == portrait + landscape  # the text, then the chart
+    first_chart = _pdf_text(path, len(portrait) + 1)
+    assert "График реализации плана" in first_chart and "Мероприятие" in first_chart
+    assert "сегодня 23.11.2026" in first_chart
+    assert "1 " in _pdf_text(path, 1)  # the text pages keep their numbers at the foot
+
+
+def test_progress_report_docx_with_the_timeline_pictures(store: Store, tmp_path: Path) -> None:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+
+    from cxdesk.io.report_writer import write_report
+    from cxdesk.services.progress_report import progress_report
+
+    plan_id = agency_plan(store)
+    path = write_report(progress_report(store, plan_id, timeline=True), tmp_path / "о.docx")
+    doc = Document(str(path))
+    assert [s.orientation for s in doc.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    assert len(doc.inline_shapes) >= 1
+    assert doc.inline_shapes[0].width > doc.inline_shapes[0].height  # a landscape picture
+    plain = write_report(progress_report(store, plan_id), tmp_path / "п.docx")
+    assert len(Document(str(plain)).inline_shapes) == 0
+
+
+def test_cli_report_with_timeline(store: Store, tmp_path: Path) -> None:
+    plan_id = agency_plan(store)
+    out = tmp_path / "r.pdf"
+    run = _cli(store, tmp_path, ["report", str(plan_id), "-o", str(out), "--timeline"])
+    assert run.returncode == 0, run.stderr
+    assert "График реализации плана" in _pdf_text(out)
