@@ -286,6 +286,15 @@ def _row(
         p.setPen(pen)
         p.drawLine(rect.topLeft(), rect.topRight())
         p.drawLine(rect.bottomLeft(), rect.bottomRight())
+        r = rect.height() * 0.5  # arrow heads: «throughout», outward at both ends
+        y = rect.center().y()
+        p.setPen(QPen(color, 1))
+        p.setBrush(color)
+        left, right = rect.left(), rect.right()
+        p.drawPolygon(QPolygonF([QPointF(left, y - r), QPointF(left - r, y), QPointF(left, y + r)]))
+        p.drawPolygon(
+            QPolygonF([QPointF(right, y - r), QPointF(right + r, y), QPointF(right, y + r)])
+        )
     else:
         p.drawRect(rect)
     p.setBrush(Qt.BrushStyle.NoBrush)

@@ -313,3 +313,15 @@ def test_report_dialog_adds_the_timeline(qtbot: QtBot, window: MainWindow, tmp_p
     from tests.ui.test_timeline_export import _pdf_text
 
     assert "График реализации плана" in _pdf_text(dialog.written)
+
+
+def test_arrow_keys_choose_the_next_row(qtbot: QtBot, window: MainWindow) -> None:
+    plan_id = agency_plan(window.store)
+    page = show_timeline(qtbot, window, plan_id)
+    _i, first = line(page, "1.1")
+    window.select_row(first.row_id)
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_Down)
+    assert window.panel.row.number == "1.2."
+    qtbot.keyClick(page.view, Qt.Key.Key_Up)
+    assert window.panel.row.number == "1.1."

@@ -5,7 +5,7 @@
 (the same drawing the PDF and PNG files use); the names column and the axis stay in place while
 the bars scroll. A click on a row chooses its item; the end of a dated bar can be dragged to
 another day (the cursor shows it), and the new day is handed on, never stored here.
-Ctrl + wheel changes the zoom.
+Ctrl + wheel changes the zoom; Up and Down choose the next row.
 
 Signals:
     row_clicked(int): the id of the item (or heading) clicked.
@@ -20,6 +20,7 @@ from datetime import date
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -271,6 +272,18 @@ class TimelineView(QAbstractScrollArea):
             self.viewport().setToolTip("")
             return
         self.viewport().setToolTip(tooltip(tl.lines[i]))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Up and Down choose the item above or below, as in the table."""
+        tl = self.timeline
+        step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(Qt.Key(event.key()))
+        if tl is None or step is None or not tl.lines:
+            super().keyPressEvent(event)
+            return
+        i = tl.index_of(self.selected) if self.selected is not None else -1
+        i = min(max(i + step, 0), len(tl.lines) - 1)
+        self.row_clicked.emit(tl.lines[i].row_id)
+        event.accept()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
