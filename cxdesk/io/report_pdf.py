@@ -88,8 +88,9 @@ def _font() -> Any:
     return font
 
 
-def render_pdf(markup: str, path: Path, title: str) -> None:
-    """Lays out ``markup`` on A4 portrait pages and writes them to ``path``."""
+def _writer_and_document(markup: str, path: Path, title: str) -> tuple[Any, Any]:
+    """An A4 portrait PDF writer at 300 dpi (no margins: the layout leaves its own) and the
+    report's text laid out for it."""
     _ensure_app()
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
@@ -105,28 +106,24 @@ def render_pdf(markup: str, path: Path, title: str) -> None:
     doc = QTextDocument()
     doc.setDefaultFont(_font())
     doc.setHtml(markup)
+    return writer, doc
+
+
+def render_pdf(markup: str, path: Path, title: str) -> None:
+    """Lays out ``markup`` on A4 portrait pages and writes them to ``path``."""
+    writer, doc = _writer_and_document(markup, path, title)
     doc.print_(writer)
 
 
 def render_pdf_with_timeline(markup: str, path: Path, title: str, timeline: Any) -> None:
     """The report's text on A4 portrait pages (numbered at the foot, as :func:`render_pdf`
     numbers them), then the plan's timeline on A4 landscape pages (cxdesk.io.timeline_pdf)."""
-    _ensure_app()
-    from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
-    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+    writer, doc = _writer_and_document(markup, path, title)
+    from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+    from PySide6.QtGui import QPageLayout, QPainter
 
     from cxdesk.io.timeline_pdf import DPI, paint_pages
 
-    writer = QPdfWriter(str(path))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageOrientation(QPageLayout.Orientation.Portrait)
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-    writer.setResolution(300)
-    writer.setTitle(title)
-    writer.setCreator("cxdesk")
-    doc = QTextDocument()
-    doc.setDefaultFont(_font())
-    doc.setHtml(markup)
     doc.documentLayout().setPaintDevice(writer)
     margin = 20 / 25.4 * 300  # 2 cm, as QTextDocument.print_ leaves
     width, height = writer.width() - 2 * margin, writer.height() - 2 * margin
