@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -251,7 +252,7 @@ def _pngs(tl: Timeline, path: Path, zoom: str, paper: str, margin_mm: float = MA
         p.end()
     for n, img in enumerate(images, 1):
         target = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
-        atomic_save(target, lambda tmp, img=img: _save_png(img, tmp))
+        atomic_save(target, partial(_save_png, img))
     return len(images)
 
 

@@ -76,7 +76,7 @@ def pixel(img: QImage, x: float, y: float) -> str:
 
 
 def to_viewport(page: TimelinePage, x: float, y: float) -> tuple[float, float]:
-    sx, sy = page.view.scroll()
+    sx, sy = page.view.offsets()
     geo = page.view.geo
     return x - sx + geo.label_width, y - sy + geo.header_height
 

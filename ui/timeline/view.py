@@ -63,7 +63,7 @@ class TimelineView(QAbstractScrollArea):
         self.selected: int | None = None
         self._drag: tuple[int, date] | None = None  # line index, the day under the pointer
         self.horizontalScrollBar().setSingleStep(24)
-        self.verticalScrollBar().setSingleStep(self.geo.row_height)
+        self.verticalScrollBar().setSingleStep(int(self.geo.row_height))
 
     # --- what is shown ---------------------------------------------------------------------
     def set_timeline(self, timeline: Timeline | None) -> None:
@@ -146,24 +146,25 @@ class TimelineView(QAbstractScrollArea):
         v.setPageStep(int(height))
         v.setSingleStep(int(self.geo.row_height))
 
-    def scroll(self) -> tuple[float, float]:
+    def offsets(self) -> tuple[float, float]:
+        """How far the chart is scrolled: across and down."""
         return float(self.horizontalScrollBar().value()), float(self.verticalScrollBar().value())
 
     def _date_at_middle(self) -> date | None:
         if self.timeline is None:
             return None
-        return self.geo.date_at(self.timeline, self.scroll()[0] + self._chart_size()[0] / 2)
+        return self.geo.date_at(self.timeline, self.offsets()[0] + self._chart_size()[0] / 2)
 
     def line_at(self, pos: QPointF) -> int:
         """The index of the line under a viewport position, -1 outside the lines."""
         tl = self.timeline
         if tl is None or pos.y() < self.geo.header_height:
             return -1
-        i = int((pos.y() - self.geo.header_height + self.scroll()[1]) // self.geo.row_height)
+        i = int((pos.y() - self.geo.header_height + self.offsets()[1]) // self.geo.row_height)
         return i if 0 <= i < len(tl.lines) else -1
 
     def chart_x(self, pos: QPointF) -> float:
-        return pos.x() - self.geo.label_width + self.scroll()[0]
+        return pos.x() - self.geo.label_width + self.offsets()[0]
 
     def bar_end_at(self, line: int) -> QPointF | None:
         """Where the end of a line's bar is in the viewport (None: no bar)."""
@@ -173,7 +174,7 @@ class TimelineView(QAbstractScrollArea):
         rect = self.geo.bar_rect(tl, line, tl.lines[line])
         if rect is None:
             return None
-        sx, sy = self.scroll()
+        sx, sy = self.offsets()
         return QPointF(
             rect.right() - sx + self.geo.label_width,
             rect.center().y() - sy + self.geo.header_height,
@@ -199,7 +200,7 @@ class TimelineView(QAbstractScrollArea):
             p.end()
             return
         size = (float(vp.width()), float(vp.height()))
-        paint(p, self.timeline, self.geo, self.zoom, size, self.scroll(), self.selected)
+        paint(p, self.timeline, self.geo, self.zoom, size, self.offsets(), self.selected)
         if self._drag is not None:
             self._paint_drag(p)
         p.end()
@@ -208,8 +209,8 @@ class TimelineView(QAbstractScrollArea):
         tl = self.timeline
         assert tl is not None and self._drag is not None
         i, day = self._drag
-        x = self.geo.x_of(tl, day) + self.geo.ppd - self.scroll()[0] + self.geo.label_width
-        y = i * self.geo.row_height - self.scroll()[1] + self.geo.header_height
+        x = self.geo.x_of(tl, day) + self.geo.ppd - self.offsets()[0] + self.geo.label_width
+        y = i * self.geo.row_height - self.offsets()[1] + self.geo.header_height
         p.setPen(QPen(QColor(TODAY_INK), 2))
         p.drawLine(QPointF(x, y), QPointF(x, y + self.geo.row_height))
         text = f"срок: {format_date(day)}"
