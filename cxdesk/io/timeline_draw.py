@@ -176,10 +176,12 @@ def paint(
     scroll: tuple[float, float] = (0.0, 0.0),
     selected: int | None = None,
     rows: range | None = None,
+    kept: dict[Any, Any] | None = None,
 ) -> None:
     """Draws the window ``size`` of the timeline scrolled by ``scroll`` (chart units) at the
     painter's origin: labels on the left and the axis on top stay in place. ``rows``: only these
-    lines (a printed page), default the ones in the window. ``selected``: a row id."""
+    lines (a printed page), default the ones in the window. ``selected``: a row id. ``kept``:
+    a dict the screen passes to keep the axis drawn while only rows scroll."""
     width, height = size
     sx, sy = scroll
     lw, hh = geo.label_width, geo.header_height
@@ -199,11 +201,14 @@ def paint(
     _today(p, tl, geo, shown)
     p.restore()
 
-    p.save()  # the axis
-    p.setClipRect(QRectF(lw, 0, chart_w, hh))
-    p.translate(lw - sx, 0)
-    _axis(p, tl, geo, zoom, d0, d1, sx, sx + chart_w)
-    p.restore()
+    if kept is None:
+        p.save()  # the axis
+        p.setClipRect(QRectF(lw, 0, chart_w, hh))
+        p.translate(lw - sx, 0)
+        _axis(p, tl, geo, zoom, d0, d1, sx, sx + chart_w)
+        p.restore()
+    else:
+        p.drawPixmap(QPointF(lw, 0), _kept_axis(p, kept, tl, geo, zoom, (d0, d1), sx, chart_w))
 
     p.save()  # the labels
     p.setClipRect(QRectF(0, hh, lw, chart_h))
@@ -217,6 +222,36 @@ def paint(
     p.drawLine(QPointF(lw, 0), QPointF(lw, height))
     p.drawLine(QPointF(0, hh), QPointF(width, hh))
     p.restore()
+
+
+def _kept_axis(
+    p: QPainter,
+    kept: dict[Any, Any],
+    tl: Timeline,
+    geo: Geometry,
+    zoom: str,
+    days: tuple[date, date],
+    sx: float,
+    width: float,
+) -> Any:
+    """The axis of this window as a pixmap, drawn again only when it scrolled across."""
+    from PySide6.QtGui import QPixmap
+
+    ratio = p.device().devicePixelRatioF()
+    key = ("axis", id(tl), tl.first, tl.last, tl.today, zoom, sx, width, geo.ppd, ratio)
+    pix = kept.get(key)
+    if pix is None:
+        pix = QPixmap(max(int(width * ratio), 1), max(int(geo.header_height * ratio), 1))
+        pix.setDevicePixelRatio(ratio)
+        pix.fill(QColor("white"))
+        pp = QPainter(pix)
+        pp.setRenderHints(p.renderHints())
+        pp.translate(-sx, 0)
+        _axis(pp, tl, geo, zoom, days[0], days[1], sx, sx + width)
+        pp.end()
+        kept.clear()
+        kept[key] = pix
+    return pix
 
 
 def _grid(

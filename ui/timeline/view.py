@@ -62,6 +62,7 @@ class TimelineView(QAbstractScrollArea):
         self.geo = Geometry.for_zoom(self.zoom)
         self.selected: int | None = None
         self._drag: tuple[int, date] | None = None  # line index, the day under the pointer
+        self._kept: dict = {}  # what paint() keeps between frames (the axis)
         self.horizontalScrollBar().setSingleStep(24)
         self.verticalScrollBar().setSingleStep(int(self.geo.row_height))
 
@@ -200,7 +201,8 @@ class TimelineView(QAbstractScrollArea):
             p.end()
             return
         size = (float(vp.width()), float(vp.height()))
-        paint(p, self.timeline, self.geo, self.zoom, size, self.offsets(), self.selected)
+        paint(p, self.timeline, self.geo, self.zoom, size, self.offsets(), self.selected,
+              kept=self._kept)  # fmt: skip
         if self._drag is not None:
             self._paint_drag(p)
         p.end()
