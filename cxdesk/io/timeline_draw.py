@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -36,7 +36,9 @@ from PySide6.QtGui import (
 
 from cxdesk.domain import periods as P
 from cxdesk.domain.deadlines import format_date
-from cxdesk.services.timeline import ZOOMS, Line, Timeline
+
+if TYPE_CHECKING:
+    from cxdesk.services.timeline import Line, Timeline
 
 #: The window's status colours (ui/mainwindow/status.py holds them as QColors; a test keeps the
 #: two the same), and the heading backgrounds.
@@ -52,6 +54,9 @@ SECTION_BACKGROUND = "#f1f5fa"
 SELECTED_BACKGROUND = "#cfe0f7"
 TODAY_INK = "#d0021b"
 GRID_INK = {"month": "#eceff3", "quarter": "#c9d0d9", "year": "#8a95a3"}
+
+#: Zoom → pixels per day on screen (a quarter about 120 pixels wide at ``quarter``).
+PIXELS_PER_DAY = {"month": 4.0, "quarter": 1.3, "year": 0.45}
 
 #: Status → brush pattern: what tells statuses apart without colour.
 PATTERNS = {
@@ -80,7 +85,7 @@ class Geometry:
     @classmethod
     def for_zoom(cls, zoom: str, scale: float = 1.0, family: str = "") -> Geometry:
         s = scale
-        return cls(ZOOMS[zoom][1] * s, 320.0 * s, 22.0 * s, 40.0 * s, 12.0 * s, family)
+        return cls(PIXELS_PER_DAY[zoom] * s, 320.0 * s, 22.0 * s, 40.0 * s, 12.0 * s, family)
 
     def font(self, size: float = 1.0, bold: bool = False, italic: bool = False) -> QFont:
         """The font of the drawing, ``size`` times the base size."""
@@ -146,7 +151,7 @@ def _text(p: QPainter, rect: QRectF, text: str, centre: bool = False) -> None:
     p.drawStaticText(QPointF(x, rect.top() + (rect.height() - size.height()) / 2), st)
 
 
-def _months(first: date, last: date) -> list[date]:
+def months_between(first: date, last: date) -> list[date]:
     """The first days of the months from ``first``'s month to ``last``'s."""
     out = []
     y, m = first.year, first.month
@@ -156,7 +161,7 @@ def _months(first: date, last: date) -> list[date]:
     return out
 
 
-def _next_month(d: date) -> date:
+def next_month(d: date) -> date:
     return date(d.year + 1, 1, 1) if d.month == 12 else date(d.year, d.month + 1, 1)
 
 
@@ -266,7 +271,7 @@ def _grid(
             y = i * geo.row_height
             x0, x1 = geo.x_of(tl, d0), geo.x_of(tl, d1) + geo.ppd * 31
             p.fillRect(QRectF(x0, y, x1 - x0, geo.row_height), QColor(color))
-    for m in _months(d0, d1 + timedelta(days=31)):
+    for m in months_between(d0, d1 + timedelta(days=31)):
         level = "year" if m.month == 1 else "quarter" if m.month % 3 == 1 else "month"
         if level == "month" and zoom == "year":
             continue
@@ -397,7 +402,7 @@ def _axis(
     top, low = hh * 0.48, hh * 0.52
     p.fillRect(QRectF(lo, 0, hi - lo, hh), QColor("#f7f9fb"))
     ink = QPen(QColor("#3c4858"), 1)
-    months = _months(d0, d1)
+    months = months_between(d0, d1)
     years = sorted({m.year for m in months})
     p.setFont(geo.font(1.0, bold=True))
     for y in years:
@@ -410,7 +415,7 @@ def _axis(
     p.setFont(geo.font(0.92))
     for m in months:
         x0 = geo.x_of(tl, max(m, tl.first))
-        end = _next_month(m)
+        end = next_month(m)
         if zoom == "month":
             x1 = geo.x_of(tl, min(end, tl.last + timedelta(days=1)))
             p.setPen(ink)

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxdesk.domain import periods as P
 from cxdesk.domain.deadlines import format_date
 from cxdesk.io.office_basics import atomic_save
-from cxdesk.services.timeline import Timeline
+
+if TYPE_CHECKING:
+    from cxdesk.services.timeline import Timeline
 
 #: Paper (landscape) in millimetres, the margin, and the drawing's units per millimetre.
 PAPER_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
@@ -55,12 +57,12 @@ def _area(paper: str) -> tuple[float, float]:
 
 def _time_cuts(tl: Timeline, geo: Any, width: float) -> list[tuple[date, date]]:
     """Stretches of days that fit ``width`` each, cut at months' starts."""
-    from cxdesk.io.timeline_draw import _months, _next_month
+    from cxdesk.io.timeline_draw import months_between, next_month
 
     cuts: list[tuple[date, date]] = []
     start = tl.first
-    for m in _months(tl.first, tl.last):
-        end = _next_month(m)
+    for m in months_between(tl.first, tl.last):
+        end = next_month(m)
         if m > start and geo.x_of(tl, end) - geo.x_of(tl, start) > width:
             cuts.append((start, m - timedelta(days=1)))
             start = m

@@ -29,12 +29,8 @@ from cxdesk.services.common import today
 from cxdesk.services.views import PlanView, RowView, get_plan
 from cxdesk.storage.db import Store
 
-#: Zoom levels: key → (title, pixels per day on screen).
-ZOOMS = {
-    "month": ("Месяцы", 4.0),
-    "quarter": ("Кварталы", 1.3),
-    "year": ("Годы", 0.45),
-}
+#: Zoom levels: key → title (the scale of each is the drawing's, cxdesk.io.timeline_draw).
+ZOOMS = {"month": "Месяцы", "quarter": "Кварталы", "year": "Годы"}
 PAPERS = ("A4", "A3")
 FORMATS = (".pdf", ".png")
 

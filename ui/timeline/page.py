@@ -77,7 +77,7 @@ class TimelinePage(QWidget):
         label = QLabel("&Масштаб:", self)
         self.zoom = QComboBox(self)
         self.zoom.setObjectName("timelineZoom")
-        for key, (title, _ppd) in ZOOMS.items():
+        for key, title in ZOOMS.items():
             self.zoom.addItem(title, key)
         self.zoom.setCurrentIndex(self.zoom.findData("quarter"))
         self.zoom.setToolTip("Месяцы, кварталы или годы по оси (Ctrl + колесо мыши)")
