@@ -325,3 +325,81 @@ def test_arrow_keys_choose_the_next_row(qtbot: QtBot, window: MainWindow) -> Non
     assert window.panel.row.number == "1.2."
     qtbot.keyClick(page.view, Qt.Key.Key_Up)
     assert window.panel.row.number == "1.1."
+
+
+def _template_plan(store: Store, template: str) -> int:
+    if template == "agency":
+        return agency_plan(store)
+    if template == "region":
+        return region_plan(store)
+    return create_plan(store, PlanRequest("szn_pilot", "ЦЗН Тульской области"))
+
+
+def _colours_near(img: QImage, x: float, y: float, spread: int = 2) -> set[str]:
+    return {
+        pixel(img, x + dx, y + dy)
+        for dx in range(-spread, spread + 1)
+        for dy in range(-spread, spread + 1)
+        if 0 <= x + dx < img.width() and 0 <= y + dy < img.height()
+    }
+
+
+@pytest.mark.parametrize("template", ["agency", "region", "szn_pilot"])
+def test_each_template_bars_quarters_and_a_drag(
+    qtbot: QtBot, window: MainWindow, template: str
+) -> None:
+    """On every template's plan: each dated bar ends where its deadline says (outline drawn in
+    its status colour), a quarter's bracket spans the quarter, and dragging the end of the first
+    dated bar moves its deadline and undoes."""
+    from cxdesk.domain.deadlines import parse_deadline
+
+    plan_id = _template_plan(window.store, template)
+    page = show_timeline(qtbot, window, plan_id)
+    page.zoom.setCurrentIndex(page.zoom.findData("month"))
+    view, tl, geo = page.view, page.view.timeline, page.view.geo
+    dated = [(i, ln) for i, ln in enumerate(tl.lines) if ln.bar and ln.bar.period.kind in
+             ("point", "span")]  # fmt: skip
+    assert dated
+    for i, ln in dated[:6]:
+        assert ln.bar.end == parse_deadline(ln.deadline).due, ln.deadline
+        view.ensure_visible(ln.row_id)
+        rect = geo.bar_rect(tl, i, ln)
+        assert rect.right() == pytest.approx(geo.x_of(tl, ln.bar.end) + geo.ppd)
+        img = picture(page)
+        x, y = to_viewport(page, max(rect.right() - 8, rect.left() + 1), rect.top())
+        assert STATUS_INK[ln.status] in _colours_near(img, x, y), (ln.number, ln.deadline)
+    spans = [(i, ln) for i, ln in enumerate(tl.lines) if ln.bar and ln.bar.window]
+    for i, ln in spans[:3]:
+        first = ln.bar.window
+        assert ln.bar.start <= first <= ln.bar.end
+        if "квартал" in ln.deadline.lower():  # a quarter: from its first day to its last
+            assert first.day == 1 and first.month in (1, 4, 7, 10)
+            assert (ln.bar.end - first).days in range(89, 92)
+        view.ensure_visible(ln.row_id)
+        view.scroll_to_date(first, 0.3)
+        img = picture(page)
+        rect = geo.bar_rect(tl, i, ln)
+        mid = (geo.x_of(tl, first) + rect.right()) / 2
+        x, y = to_viewport(page, mid, rect.bottom() + geo.row_height * 0.12)
+        assert STATUS_INK[ln.status] in _colours_near(img, x, y, 1), ln.deadline
+
+    i, ln = dated[0]
+    old_text, old_end = ln.deadline, ln.bar.end
+    view.ensure_visible(ln.row_id)
+    view.scroll_to_date(old_end, 0.5)
+    end = view.bar_end_at(i)
+    new_end = old_end.replace(day=10) if old_end.day > 15 else old_end.replace(day=25)
+    target_x, _ = to_viewport(page, geo.x_of(tl, new_end) + geo.ppd, 0)
+    vp = view.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=QPoint(int(end.x()), int(end.y())))
+    qtbot.mouseMove(vp, QPoint(int(target_x), int(end.y())))
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=QPoint(int(target_x), int(end.y())))
+
+    def stored() -> str:
+        return next(r.deadline for r in get_plan(window.store, plan_id).rows if r.id == ln.row_id)
+
+    qtbot.waitUntil(lambda: parse_deadline(stored()).due == new_end)
+    qtbot.waitUntil(lambda: page.view.timeline.lines[i].bar.end == new_end)
+    window.undo_group.undo()
+    qtbot.waitUntil(lambda: stored() == old_text)
+    qtbot.waitUntil(lambda: page.view.timeline.lines[i].bar.end == old_end)

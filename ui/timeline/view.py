@@ -83,8 +83,8 @@ class TimelineView(QAbstractScrollArea):
         self.zoom = zoom
         self.geo = Geometry.for_zoom(zoom)
         self._update_ranges()
-        if middle is not None:
-            self.scroll_to_date(middle)
+        if middle is not None:  # the day in the middle stays there
+            self.scroll_to_date(middle, 0.5)
         self.viewport().update()
 
     def set_selected(self, row_id: int | None) -> None:
@@ -118,12 +118,13 @@ class TimelineView(QAbstractScrollArea):
             if not hbar.value() <= x <= hbar.value() + width - 30:
                 hbar.setValue(int(x - width * 0.7))
 
-    def scroll_to_date(self, day: date) -> None:
+    def scroll_to_date(self, day: date, at: float = 0.6) -> None:
+        """Scrolls across so that ``day`` stands at ``at`` of the chart's width."""
         tl = self.timeline
         if tl is None:
             return
         x = self.geo.x_of(tl, min(max(day, tl.first), tl.last))
-        self.horizontalScrollBar().setValue(int(x - self._chart_size()[0] * 0.6))
+        self.horizontalScrollBar().setValue(int(x - self._chart_size()[0] * at))
 
     # --- geometry --------------------------------------------------------------------------
     def _chart_size(self) -> tuple[float, float]:
