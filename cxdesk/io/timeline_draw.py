@@ -18,8 +18,9 @@ QtGui only, imported by the modules that draw (never by the core at start).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -81,6 +82,9 @@ class Geometry:
     header_height: float = 40.0
     font_px: float = 12.0
     family: str = ""  # "" — the application's font
+    _fonts: dict[tuple[float, bool, bool], QFont] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def for_zoom(cls, zoom: str, scale: float = 1.0, family: str = "") -> Geometry:
@@ -88,12 +92,15 @@ class Geometry:
         return cls(PIXELS_PER_DAY[zoom] * s, 320.0 * s, 22.0 * s, 40.0 * s, 12.0 * s, family)
 
     def font(self, size: float = 1.0, bold: bool = False, italic: bool = False) -> QFont:
-        """The font of the drawing, ``size`` times the base size."""
-        font = QFont(self.family) if self.family else QFont()
-        font.setPixelSize(max(int(round(self.font_px * size)), 6))
-        font.setBold(bold)
-        font.setItalic(italic)
-        return font
+        """The font of the drawing, ``size`` times the base size (made once per geometry)."""
+        found = self._fonts.get((size, bold, italic))
+        if found is None:
+            found = QFont(self.family) if self.family else QFont()
+            found.setPixelSize(max(int(round(self.font_px * size)), 6))
+            found.setBold(bold)
+            found.setItalic(italic)
+            self._fonts[(size, bold, italic)] = found
+        return found
 
     def x_of(self, tl: Timeline, d: date) -> float:
         """The left edge of day ``d`` in the chart (0 at the first day drawn)."""
@@ -119,6 +126,12 @@ class Geometry:
         h = self.row_height * 0.52
         y = i * self.row_height + (self.row_height - h) / 2 - self.row_height * 0.06
         return QRectF(x0, y, max(x1 - x0, 3.0), h)
+
+
+@cache
+def _ink(name: str) -> QColor:
+    """A colour by its name, parsed once."""
+    return QColor(name)
 
 
 _TEXTS: dict[tuple[str, str, int], QStaticText] = {}
@@ -195,7 +208,7 @@ def paint(
     d0 = geo.date_at(tl, sx)
     d1 = geo.date_at(tl, sx + chart_w)
     p.save()
-    p.fillRect(QRectF(0, 0, width, height), QColor("white"))
+    p.fillRect(QRectF(0, 0, width, height), _ink("white"))
 
     p.save()  # the chart
     p.setClipRect(QRectF(lw, hh, chart_w, chart_h))
@@ -221,7 +234,7 @@ def paint(
     _labels(p, tl, geo, shown, selected)
     p.restore()
 
-    p.setPen(QPen(QColor("#3c4858"), 1))
+    p.setPen(QPen(_ink("#3c4858"), 1))
     p.setFont(geo.font(1.0, bold=True))
     _text(p, QRectF(6, 0, lw - 12, hh), "Мероприятие")
     p.drawLine(QPointF(lw, 0), QPointF(lw, height))
@@ -248,7 +261,7 @@ def _kept_axis(
     if pix is None:
         pix = QPixmap(max(int(width * ratio), 1), max(int(geo.header_height * ratio), 1))
         pix.setDevicePixelRatio(ratio)
-        pix.fill(QColor("white"))
+        pix.fill(_ink("white"))
         pp = QPainter(pix)
         pp.setRenderHints(p.renderHints())
         pp.translate(-sx, 0)
@@ -270,17 +283,19 @@ def _grid(
             color = BLOCK_BACKGROUND if line.kind == "block" else SECTION_BACKGROUND
             y = i * geo.row_height
             x0, x1 = geo.x_of(tl, d0), geo.x_of(tl, d1) + geo.ppd * 31
-            p.fillRect(QRectF(x0, y, x1 - x0, geo.row_height), QColor(color))
+            p.fillRect(QRectF(x0, y, x1 - x0, geo.row_height), _ink(color))
     for m in months_between(d0, d1 + timedelta(days=31)):
         level = "year" if m.month == 1 else "quarter" if m.month % 3 == 1 else "month"
         if level == "month" and zoom == "year":
             continue
-        p.setPen(QPen(QColor(GRID_INK[level]), 1))
+        p.setPen(QPen(_ink(GRID_INK[level]), 1))
         x = geo.x_of(tl, m)
         p.drawLine(QPointF(x, top), QPointF(x, bottom))
 
 
+@cache
 def _style(status: str) -> tuple[QColor, QPen, QBrush]:
+    """The colour, outline and fill of a status's bars (made once: they never change)."""
     color = QColor(STATUS_INK.get(status, STATUS_INK["not_started"]))
     pen = QPen(color, 2.2 if status == "overdue" else 1.2)
     if status == "excluded":
@@ -301,7 +316,7 @@ def _row(
 ) -> None:
     if line.row_id == selected:
         y = i * geo.row_height
-        p.fillRect(QRectF(x_from, y, x_to - x_from, geo.row_height), QColor(SELECTED_BACKGROUND))
+        p.fillRect(QRectF(x_from, y, x_to - x_from, geo.row_height), _ink(SELECTED_BACKGROUND))
     rect = geo.bar_rect(tl, i, line)
     if rect is None or line.bar is None:
         return
@@ -318,7 +333,7 @@ def _row(
                      color)  # fmt: skip
         return
     p.setPen(pen)
-    p.fillRect(rect, QColor("white"))
+    p.fillRect(rect, _ink("white"))
     p.setBrush(brush)
     if kind == P.WHOLE:  # open ends: the work goes on before and after
         p.setPen(Qt.PenStyle.NoPen)
@@ -354,7 +369,7 @@ def _row(
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(color)
         p.drawEllipse(QPointF(cx, rect.center().y()), r, r)
-        p.setPen(QPen(QColor("white"), 1))
+        p.setPen(QPen(_ink("white"), 1))
         p.setFont(geo.font(r * 1.7 / geo.font_px, bold=True))
         p.drawText(QRectF(cx - r, rect.center().y() - r, 2 * r, 2 * r),
                    Qt.AlignmentFlag.AlignCenter, "!")  # fmt: skip
@@ -362,7 +377,7 @@ def _row(
 
 
 def _diamond(p: QPainter, x: float, y: float, r: float, pen: QPen, color: QColor) -> None:
-    p.setPen(QPen(QColor("white") if pen.color() == color else pen.color(), 1))
+    p.setPen(QPen(_ink("white") if pen.color() == color else pen.color(), 1))
     p.setBrush(color)
     shape = QPolygonF([QPointF(x, y - r), QPointF(x + r, y), QPointF(x, y + r), QPointF(x - r, y)])
     p.drawPolygon(shape)
@@ -373,7 +388,7 @@ def _today(p: QPainter, tl: Timeline, geo: Geometry, shown: range) -> None:
     if not tl.first <= tl.today <= tl.last:
         return
     x = geo.x_of(tl, tl.today) + geo.ppd / 2
-    pen = QPen(QColor(TODAY_INK), 1.6, Qt.PenStyle.DashLine)
+    pen = QPen(_ink(TODAY_INK), 1.6, Qt.PenStyle.DashLine)
     p.setPen(pen)
     p.drawLine(QPointF(x, shown.start * geo.row_height), QPointF(x, shown.stop * geo.row_height))
 
@@ -400,8 +415,8 @@ def _axis(
 ) -> None:
     hh = geo.header_height
     top, low = hh * 0.48, hh * 0.52
-    p.fillRect(QRectF(lo, 0, hi - lo, hh), QColor("#f7f9fb"))
-    ink = QPen(QColor("#3c4858"), 1)
+    p.fillRect(QRectF(lo, 0, hi - lo, hh), _ink("#f7f9fb"))
+    ink = QPen(_ink("#3c4858"), 1)
     months = months_between(d0, d1)
     years = sorted({m.year for m in months})
     p.setFont(geo.font(1.0, bold=True))
@@ -410,7 +425,7 @@ def _axis(
         x1 = geo.x_of(tl, min(date(y, 12, 31), tl.last)) + geo.ppd
         p.setPen(ink)
         _band_text(p, x0, x1, 0, top, f"{y} год" if x1 - x0 > 70 else str(y), lo, hi)
-        p.setPen(QPen(QColor(GRID_INK["year"]), 1))
+        p.setPen(QPen(_ink(GRID_INK["year"]), 1))
         p.drawLine(QPointF(x0, 0), QPointF(x0, hh))
     p.setFont(geo.font(0.92))
     for m in months:
@@ -420,7 +435,7 @@ def _axis(
             x1 = geo.x_of(tl, min(end, tl.last + timedelta(days=1)))
             p.setPen(ink)
             _band_text(p, x0, x1, top, low, MONTHS_SHORT[m.month - 1], lo, hi)
-            p.setPen(QPen(QColor(GRID_INK["quarter" if m.month % 3 == 1 else "month"]), 1))
+            p.setPen(QPen(_ink(GRID_INK["quarter" if m.month % 3 == 1 else "month"]), 1))
             p.drawLine(QPointF(x0, top), QPointF(x0, hh))
         elif m.month % 3 == 1:
             q = (m.month - 1) // 3
@@ -429,24 +444,24 @@ def _axis(
             p.setPen(ink)
             label = f"{ROMAN_QUARTERS[q]} кв." if zoom == "quarter" else ROMAN_QUARTERS[q]
             _band_text(p, x0, x1, top, low, label, lo, hi)
-            p.setPen(QPen(QColor(GRID_INK["quarter"]), 1))
+            p.setPen(QPen(_ink(GRID_INK["quarter"]), 1))
             p.drawLine(QPointF(x0, top), QPointF(x0, hh))
         elif zoom == "quarter":  # month ticks under the quarters
-            p.setPen(QPen(QColor(GRID_INK["quarter"]), 1))
+            p.setPen(QPen(_ink(GRID_INK["quarter"]), 1))
             p.drawLine(QPointF(x0, hh - hh * 0.14), QPointF(x0, hh))
     if tl.first <= tl.today <= tl.last:
         x = geo.x_of(tl, tl.today) + geo.ppd / 2
-        p.setPen(QPen(QColor(TODAY_INK), 1.6))
+        p.setPen(QPen(_ink(TODAY_INK), 1.6))
         p.drawLine(QPointF(x, top), QPointF(x, hh))
         p.setFont(geo.font(0.8, bold=True))
         fm = QFontMetricsF(p.font())
         text = f"сегодня {format_date(tl.today)}"
         w = fm.horizontalAdvance(text) + 6
         box = QRectF(x + 2, hh - fm.height() - 2, w, fm.height())
-        p.fillRect(box, QColor("white"))
-        p.setPen(QPen(QColor(TODAY_INK), 1))
+        p.fillRect(box, _ink("white"))
+        p.setPen(QPen(_ink(TODAY_INK), 1))
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-    p.setPen(QPen(QColor("#c9d0d9"), 1))
+    p.setPen(QPen(_ink("#c9d0d9"), 1))
     p.drawLine(QPointF(lo, top), QPointF(hi, top))
 
 
@@ -458,24 +473,24 @@ def _labels(p: QPainter, tl: Timeline, geo: Geometry, shown: range, selected: in
         "item": geo.font(1.0),
         "excluded": geo.font(1.0, italic=True),
     }
-    ink = QColor("#1f2933")
+    ink = _ink("#1f2933")
     for i in shown:
         line = tl.lines[i]
         y = i * rh
         if line.kind == "block":
-            p.fillRect(QRectF(0, y, lw, rh), QColor(BLOCK_BACKGROUND))
+            p.fillRect(QRectF(0, y, lw, rh), _ink(BLOCK_BACKGROUND))
         elif line.kind == "section":
-            p.fillRect(QRectF(0, y, lw, rh), QColor(SECTION_BACKGROUND))
+            p.fillRect(QRectF(0, y, lw, rh), _ink(SECTION_BACKGROUND))
         if line.row_id == selected:
-            p.fillRect(QRectF(0, y, lw, rh), QColor(SELECTED_BACKGROUND))
+            p.fillRect(QRectF(0, y, lw, rh), _ink(SELECTED_BACKGROUND))
         key = "excluded" if line.status == "excluded" else line.kind
         key = key if key in fonts else "item"
         p.setFont(fonts[key])
-        color = QColor(STATUS_INK[line.status]) if line.status in ("overdue", "excluded") else ink
+        color = _ink(STATUS_INK[line.status]) if line.status in ("overdue", "excluded") else ink
         p.setPen(color)
         indent = 6 if line.kind == "block" else 14 if line.kind == "section" else 22
         _text(p, QRectF(indent, y, lw - indent - 6, rh), line.label)
-        p.setPen(QPen(QColor("#eceff3"), 1))
+        p.setPen(QPen(_ink("#eceff3"), 1))
         p.drawLine(QPointF(0, y + rh), QPointF(lw, y + rh))
 
 
@@ -489,17 +504,17 @@ def legend(p: QPainter, geo: Geometry, x: float, y: float) -> float:
     for status in ("not_started", "in_progress", "done", "overdue", "excluded"):
         _color, pen, brush = _style(status)
         rect = QRectF(x, y + (geo.row_height - h) / 2, h * 2.4, h)
-        p.fillRect(rect, QColor("white"))
+        p.fillRect(rect, _ink("white"))
         p.setPen(pen)
         p.setBrush(brush)
         p.drawRect(rect)
         p.setBrush(Qt.BrushStyle.NoBrush)
         x = _legend_text(p, rect.right() + 5, y, geo, STATUS_TITLES.get(status, status))
     mid = y + geo.row_height / 2
-    p.setPen(QPen(QColor(TODAY_INK), 1.6, Qt.PenStyle.DashLine))
+    p.setPen(QPen(_ink(TODAY_INK), 1.6, Qt.PenStyle.DashLine))
     p.drawLine(QPointF(x + 4, y + 3), QPointF(x + 4, y + geo.row_height - 3))
     x = _legend_text(p, x + 10, y, geo, "сегодня")
-    ink = QColor(STATUS_INK["not_started"])
+    ink = _ink(STATUS_INK["not_started"])
     _diamond(p, x + h * 0.6, mid, h * 0.6, QPen(ink, 1), ink)
     x = _legend_text(p, x + h * 1.4, y, geo, "срок — дата")
     p.setPen(QPen(ink, 1.4))
@@ -514,7 +529,7 @@ def legend(p: QPainter, geo: Geometry, x: float, y: float) -> float:
 def _legend_text(p: QPainter, x: float, y: float, geo: Geometry, text: str) -> float:
     """One word of the key at ``x``; returns where the next entry goes."""
     width = QFontMetricsF(p.font()).horizontalAdvance(text)
-    p.setPen(QColor("#1f2933"))
+    p.setPen(_ink("#1f2933"))
     p.drawText(QRectF(x, y, width + 4, geo.row_height), Qt.AlignmentFlag.AlignVCenter, text)
     return x + width + 16
 
