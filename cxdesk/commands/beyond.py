@@ -204,7 +204,18 @@ def register(sub: Any) -> None:
     )
     p.add_argument("plan")
     p.add_argument("-o", "--output", required=True, help="файл .pdf или .png")
-    p.add_argument("--zoom", default="quarter", choices=["month", "quarter", "year"])
-    p.add_argument("--paper", default="A4", choices=["A4", "A3", "a4", "a3"])
+    p.add_argument(
+        "--zoom",
+        default="quarter",
+        choices=["month", "quarter", "year"],
+        help="деления оси: месяцы, кварталы (по умолчанию) или годы",
+    )
+    p.add_argument(
+        "--paper",
+        default="A4",
+        type=str.upper,
+        choices=["A4", "A3"],
+        help="лист в альбомной ориентации (по умолчанию A4)",
+    )
     add_json(p)
     p.set_defaults(handler=cmd_timeline)
