@@ -155,7 +155,7 @@ def test_png_pages(store: Store, tmp_path: Path) -> None:
     [
         (["-o", "{tmp}/t.docx"], "в .pdf или .png"),
         (["-o", "{tmp}/нет/t.pdf"], "Папки"),
-        (["-o", "{tmp}/t.pdf", "--zoom", "week"], "invalid choice"),
+        (["-o", "{tmp}/t.pdf", "--zoom", "week"], "week"),  # argparse names the value
     ],
 )
 def test_cli_refuses_bad_input(store: Store, tmp_path: Path, args: list[str], message: str) -> None:
