@@ -1,4 +1,4 @@
-"""Commands beyond the spreadsheet: audit, summary, calendar, guidance, report."""
+"""Commands beyond the spreadsheet: audit, summary, calendar, guidance, report, timeline."""
 
 from __future__ import annotations
 
@@ -134,9 +134,19 @@ def cmd_report(args: argparse.Namespace) -> int:
     from cxdesk.io.report_writer import write_report
     from cxdesk.services.progress_report import progress_report
 
-    data = progress_report(open_store(args), args.plan, _as_of(args.as_of))
+    data = progress_report(open_store(args), args.plan, _as_of(args.as_of), args.timeline)
     path = write_report(data, Path(args.output))
     emit(args, {"path": str(path)}, f"Отчёт на {data.as_of_text} записан: {path}")
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from cxdesk.services.timeline import export_timeline
+
+    path, pages = export_timeline(
+        open_store(args), args.plan, Path(args.output), args.zoom, args.paper
+    )
+    emit(args, {"path": str(path), "pages": pages}, f"График записан ({pages} стр.): {path}")
     return 0
 
 
@@ -177,5 +187,35 @@ def register(sub: Any) -> None:
     p.add_argument("plan")
     p.add_argument("-o", "--output", required=True, help="файл .docx или .pdf")
     p.add_argument("--as-of", help="дата отчёта ДД.ММ.ГГГГ (по умолчанию сегодня)")
+    p.add_argument(
+        "--timeline", action="store_true", help="добавить страницы с графиком плана (по кварталам)"
+    )
     add_json(p)
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser(
+        "timeline",
+        help="план на оси времени (.pdf или .png, A4 или A3 альбомная)",
+        description=(
+            "Рисует план на оси времени: полоса от даты начала (или даты утверждения плана) до "
+            "срока, цвет и узор по статусу, линия сегодняшнего дня. Широкий или длинный график "
+            "занимает несколько страниц; у PNG вторая и следующие страницы — ИМЯ-2.png и далее."
+        ),
+    )
+    p.add_argument("plan")
+    p.add_argument("-o", "--output", required=True, help="файл .pdf или .png")
+    p.add_argument(
+        "--zoom",
+        default="quarter",
+        choices=["month", "quarter", "year"],
+        help="деления оси: месяцы, кварталы (по умолчанию) или годы",
+    )
+    p.add_argument(
+        "--paper",
+        default="A4",
+        type=str.upper,
+        choices=["A4", "A3"],
+        help="лист в альбомной ориентации (по умолчанию A4)",
+    )
+    add_json(p)
+    p.set_defaults(handler=cmd_timeline)

@@ -88,8 +88,9 @@ def _font() -> Any:
     return font
 
 
-def render_pdf(markup: str, path: Path, title: str) -> None:
-    """Lays out ``markup`` on A4 portrait pages and writes them to ``path``."""
+def _writer_and_document(markup: str, path: Path, title: str) -> tuple[Any, Any]:
+    """An A4 portrait PDF writer at 300 dpi (no margins: the layout leaves its own) and the
+    report's text laid out for it."""
     _ensure_app()
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
@@ -105,11 +106,60 @@ def render_pdf(markup: str, path: Path, title: str) -> None:
     doc = QTextDocument()
     doc.setDefaultFont(_font())
     doc.setHtml(markup)
+    return writer, doc
+
+
+def render_pdf(markup: str, path: Path, title: str) -> None:
+    """Lays out ``markup`` on A4 portrait pages and writes them to ``path``."""
+    writer, doc = _writer_and_document(markup, path, title)
     doc.print_(writer)
 
 
+def render_pdf_with_timeline(markup: str, path: Path, title: str, timeline: Any) -> None:
+    """The report's text on A4 portrait pages (numbered at the foot, as :func:`render_pdf`
+    numbers them), then the plan's timeline on A4 landscape pages (cxdesk.io.timeline_pdf)."""
+    writer, doc = _writer_and_document(markup, path, title)
+    from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+    from PySide6.QtGui import QPageLayout, QPainter
+
+    from cxdesk.io.timeline_pdf import DPI, paint_pages
+
+    doc.documentLayout().setPaintDevice(writer)
+    margin = 20 / 25.4 * 300  # 2 cm, as QTextDocument.print_ leaves
+    width, height = writer.width() - 2 * margin, writer.height() - 2 * margin
+    doc.setPageSize(QSizeF(width, height))
+    pages = max(doc.pageCount(), 1)
+    p = QPainter(writer)
+    try:
+        for n in range(pages):
+            if n:
+                writer.newPage()
+            p.save()
+            p.translate(QPointF(margin, margin - n * height))
+            doc.drawContents(p, QRectF(0, n * height, width, height))
+            p.restore()
+            p.setFont(doc.defaultFont())
+            foot = QRectF(0, writer.height() - margin, writer.width(), margin * 0.6)
+            p.drawText(foot, Qt.AlignmentFlag.AlignCenter, str(n + 1))
+        writer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        writer.newPage()
+        p.save()
+        p.scale(300 / DPI, 300 / DPI)
+        paint_pages(p, timeline, "quarter", "A4", writer.newPage)
+        p.restore()
+    finally:
+        p.end()
+        del writer
+
+
 def write_report_pdf(data: ReportData, path: Path) -> Path:
-    """Writes the progress report as PDF (temporary file, then put in place)."""
+    """Writes the progress report as PDF (temporary file, then put in place); with the
+    timeline asked for (``data.timeline``), its pages follow the text."""
     markup = report_html(data)
     title = report_heading(data)[0]
+    if data.timeline is not None:
+        timeline = data.timeline
+        return atomic_save(
+            Path(path), lambda tmp: render_pdf_with_timeline(markup, tmp, title, timeline)
+        )
     return atomic_save(Path(path), lambda tmp: render_pdf(markup, tmp, title))

@@ -126,6 +126,10 @@ def write_report_docx(data: ReportData, path: Path) -> Path:
                 bold = [len(part.rows) - 1] if part.bold_last else []
                 table(doc, part.headers, part.rows, part.widths_mm, size=12, bold_rows=bold)
                 paragraph(doc, "")
+        if data.timeline is not None:
+            from cxdesk.io.timeline_pdf import add_to_docx
+
+            add_to_docx(doc, data.timeline)
         doc.save(str(tmp))
 
     return atomic_save(Path(path), write)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,6 +30,9 @@ REPORT_TITLE = (
     "клиентоцентричности"
 )
 Files = dict[int, list[tuple[str, str]]]
+
+if TYPE_CHECKING:
+    from cxdesk.services.timeline import Timeline
 
 
 @dataclass
@@ -68,6 +72,7 @@ class ReportData:
     blocks: list[BlockLine]
     overdue: list[OverdueItem]
     done: list[DoneItem]
+    timeline: Timeline | None = None  # the plan on a time axis: pages after the text
 
     @property
     def as_of_text(self) -> str:
@@ -176,10 +181,18 @@ def report_from_view(view: PlanView, as_of: date, files: Files) -> ReportData:
     )
 
 
-def progress_report(store: Store, plan: str | int, as_of: date | None = None) -> ReportData:
-    """The progress report of a plan (its id or uid) as of ``as_of`` (today)."""
+def progress_report(
+    store: Store, plan: str | int, as_of: date | None = None, timeline: bool = False
+) -> ReportData:
+    """The progress report of a plan (its id or uid) as of ``as_of`` (today); ``timeline``
+    adds the plan on a time axis, its statuses and today's line as of that date."""
     as_of = as_of or today()
     with store.session() as s:
         stored = find_plan(s, plan)
         view, files = _as_of_view(s, plan_view_in(s, stored, as_of), as_of)
-    return report_from_view(view, as_of, files)
+    data = report_from_view(view, as_of, files)
+    if timeline:
+        from cxdesk.services.timeline import build_timeline
+
+        data.timeline = build_timeline(view, on=as_of)
+    return data

@@ -337,15 +337,13 @@ def check_big_store(work: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if "--list" in argv:
-        from tests.benchmarks import gui_bench
-
-        gui_bench.register(BENCHES, report, best)
-        print("\n".join(BENCHES))
-        return 0
-    from tests.benchmarks import gui_bench
+    from tests.benchmarks import gui_bench, timeline_bench
 
     gui_bench.register(BENCHES, report, best)
+    timeline_bench.register(BENCHES, report, best)
+    if "--list" in argv:
+        print("\n".join(BENCHES))
+        return 0
     names = [a for a in argv if not a.startswith("-")] or list(BENCHES)
     for name in names:
         with tempfile.TemporaryDirectory(prefix="cxbench-") as tmp:

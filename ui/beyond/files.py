@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -134,6 +135,9 @@ class ReportDialog(QDialog):
         path_label = QLabel("&Файл:", self)
         path_label.setBuddy(self.path_edit)
         form.addRow(path_label, row)
+        self.with_timeline = QCheckBox("Добавить &график плана (страницы по кварталам)", self)
+        self.with_timeline.setObjectName("reportTimeline")
+        form.addRow("", self.with_timeline)
         layout.addLayout(form)
         note = QLabel(
             "Для прошедшей даты состояние пунктов берётся из истории изменений на конец того "
@@ -189,6 +193,7 @@ class ReportDialog(QDialog):
             msgbox.warning(self, "Укажите файл, в который сохранить отчёт.")
             return
         path, fmt, as_of, plan_id = self.path(), self.fmt(), self.date(), self.plan_id
+        timeline = self.with_timeline.isChecked()
         if not path.parent.is_dir():
             msgbox.warning(self, f"Папки «{path.parent}» нет. Выберите папку кнопкой «Обзор…».")
             return
@@ -198,7 +203,7 @@ class ReportDialog(QDialog):
             return
 
         def work(store: Any) -> Path:
-            return write_report(progress_report(store, plan_id, as_of), path, fmt)
+            return write_report(progress_report(store, plan_id, as_of, timeline), path, fmt)
 
         self.save_button.setEnabled(False)
         try:

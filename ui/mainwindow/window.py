@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -69,7 +70,8 @@ class MainWindow(QMainWindow):
         plan_opened(int): the plan now shown (its id), 0 when none.
 
     Parts, for tests and features: ``acts`` (Act → QAction), ``menus`` (title → QMenu),
-    ``plans_list``, ``filter_bar``, ``model``, ``tree``, ``panel``, ``welcome``,
+    ``plans_list``, ``filter_bar``, ``model``, ``views`` (the tabs: the tree and what features
+    add), ``tree``, ``panel``, ``welcome``,
     ``status_bar``, ``undo_group``, ``tasks``, ``settings``, ``store``.
     """
 
@@ -120,7 +122,12 @@ class MainWindow(QMainWindow):
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(4)
         cl.addWidget(self.filter_bar)
-        cl.addWidget(self.tree)
+        # the table, and the views of the same rows that features add beside it (ui.timeline)
+        self.views = QTabWidget(self)
+        self.views.setObjectName("planViews")
+        self.views.setDocumentMode(True)
+        self.views.addTab(self.tree, "&Таблица")
+        cl.addWidget(self.views)
         self.plan_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.plan_splitter.setObjectName("planSplitter")
         self.plan_splitter.addWidget(center)
@@ -153,6 +160,9 @@ class MainWindow(QMainWindow):
         self._enable_plan_actions(False)
         self.restore_settings()
         self.features = install_features(self)
+        from ui.timeline import install_timeline  # the «График» tab beside the table
+
+        install_timeline(self)
         self.reload_plans()
 
     # --- plans -----------------------------------------------------------------------------
