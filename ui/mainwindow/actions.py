@@ -113,6 +113,7 @@ def install_features(window: Any) -> list[str]:
     from ui.connection import install_connection
     from ui.exchange import install_exchange_actions
     from ui.safety import install_safety
+    from ui.timeline import install_timeline
     from ui.tracking import install_tracking
 
     installers: tuple[tuple[str, Callable[[Any], object]], ...] = (
@@ -121,6 +122,7 @@ def install_features(window: Any) -> list[str]:
         ("сводка, проверка по типовому плану, календарь", install_beyond),
         ("резервные копии", install_safety),
         ("общая база", install_connection),
+        ("график", install_timeline),
     )
     done: list[str] = []
     failed: list[str] = []

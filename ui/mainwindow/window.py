@@ -160,9 +160,6 @@ class MainWindow(QMainWindow):
         self._enable_plan_actions(False)
         self.restore_settings()
         self.features = install_features(self)
-        from ui.timeline import install_timeline  # the «График» tab beside the table
-
-        install_timeline(self)
         self.reload_plans()
 
     # --- plans -----------------------------------------------------------------------------

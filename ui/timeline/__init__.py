@@ -1,8 +1,9 @@
 """The plan as a timeline: the «График» tab beside the table in the main window.
 
-:func:`install_timeline` (called by the window once it is built) adds the tab
-(:class:`~ui.timeline.page.TimelinePage`, with the painted :class:`~ui.timeline.view.TimelineView`)
-to the window's ``views`` and the entry «Вид → График» (Ctrl+G) that switches between the two.
+:func:`install_timeline` (called by ``actions.install_features`` once the window is built)
+adds the tab (:class:`~ui.timeline.page.TimelinePage`, with the painted
+:class:`~ui.timeline.view.TimelineView`) to the window's ``views`` and the entry «Вид → График»
+(Ctrl+G) that switches between the two.
 """
 
 from __future__ import annotations
