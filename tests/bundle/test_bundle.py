@@ -176,7 +176,7 @@ def test_mail_report_summary_calendar_audit_backup(product: Product) -> None:
         product.run("timeline", "3", "-o", str(chart), "--paper", "A3")
         assert chart.stat().st_size > 5000
     with_chart = home / "report-timeline.pdf"
-    product.run("report", "3", "-o", str(with_chart), "--timeline")
+    product.run("report", "2", "-o", str(with_chart), "--timeline")
     assert with_chart.stat().st_size > (home / "report.pdf").stat().st_size
     summary = home / "summary.xlsx"
     product.json("summary", "-o", str(summary))
