@@ -164,7 +164,10 @@ class _Walker:
         text: list[str] = []
         for block in _blocks(body):
             if block.tag == _P:
-                text.extend(clean_lines([self.paragraph(block)]))
+                lines = clean_lines([self.paragraph(block)])
+                text.extend(lines)
+                if grids:
+                    grids[-1].after.extend(lines)
                 continue
             rows = self.table_rows(block)
             grids.append(Grid(rows=rows, label=f"таблица {len(grids) + 1}", before=list(text)))

@@ -59,6 +59,7 @@ class Preamble:
     approver_name: str = ""
     approval_date: str = ""
     as_of: str = ""
+    has_approval: bool = False
     warnings: list[str] = field(default_factory=list)
 
 
@@ -80,6 +81,7 @@ def parse_preamble(lines: list[str]) -> Preamble:
     start = next((i for i, line in enumerate(lines) if _APPROVE_RE.match(line)), None)
     rest = lines
     if start is not None:
+        out.has_approval = True
         rest = _read_approval(lines[start:], out)
         rest = lines[:start] + rest
     rest = [line for line in rest if not _NOISE_RE.match(line)]

@@ -7,7 +7,11 @@ lines, horizontal spans and vertical-merge copies) and hand them to :func:`build
 2. maps its columns by their headings (:mod:`cxdesk.io.table_layout`);
 3. reads the rows (:mod:`cxdesk.io.table_rows`): skips repeated headers and the row of column
    numbers, joins rows broken across pages, tells blocks, sections and items apart;
-4. reads the approval block and the title above the table (:mod:`cxdesk.io.plan_header`).
+4. reads the approval block and the title above the table (:mod:`cxdesk.io.plan_header`) and
+   the signature and executor below it (:mod:`cxdesk.io.table_tail`).
+
+Later tables join the plan when they repeat its header or, without a header, have its columns;
+a table that is not taken is named in a warning with its row count.
 
 Everything it guessed, skipped or did not understand becomes a warning in Russian.
 """
@@ -20,11 +24,17 @@ from cxdesk.errors import BadFile
 from cxdesk.io.grid import Cell, Grid, GridRow
 from cxdesk.io.model import PlanDoc, ReadResult
 from cxdesk.io.plan_header import parse_preamble
-from cxdesk.io.table_layout import find_layout
+from cxdesk.io.table_layout import Layout, find_layout, is_number_row
 from cxdesk.io.table_rows import read_rows
+from cxdesk.io.table_tail import cut_tail, read_tail
+from cxdesk.io.table_text import parse_number
 from cxdesk.progress import NO_PROGRESS, Progress
 
 __all__ = ["Cell", "Grid", "GridRow", "build_plan", "no_table_message"]
+
+#: A table after the plan's table with at most this many rows and few columns is read as text
+#: (a signature laid out in a table), not as a part of the plan.
+SMALL_TABLE_ROWS = 6
 
 
 def build_plan(
@@ -46,20 +56,53 @@ def build_plan(
     index, grid, layout = found
     warnings = list(layout.warnings)
     rows = list(grid.rows[layout.first_data:])
+    last, below = grid, list(grid.after)
+    width = grid.width
     for extra in grids[index + 1 :]:
         more = find_layout(extra)
-        if more is None or more.keys != layout.keys:
-            break
-        warnings.append(
-            f"Таблица плана продолжена отдельной таблицей ({extra.label}); строки объединены."
-        )
-        rows.extend(extra.rows[more.first_data :])
+        counted = sum(1 for row in extra.rows if any(cell.text for cell in row.cells))
+        if more is not None and more.keys == layout.keys:
+            warnings.append(
+                f"Таблица плана продолжена отдельной таблицей ({extra.label}); строки объединены."
+            )
+            rows.extend(extra.rows[more.first_data :])
+        elif more is None and _continues(extra, width):
+            warnings.append(
+                f"Таблица плана продолжена отдельной таблицей без заголовка ({extra.label}, "
+                f"{_rows_word(counted)}); строки объединены."
+            )
+            rows.extend(extra.rows)
+        elif more is None and last is not None and _is_small_text(extra):
+            below.extend(line for row in extra.rows for cell in row.cells
+                         if cell.text and not cell.copied for line in [cell.text])
+            below.extend(extra.after)
+            continue
+        else:
+            if counted:
+                why = ("у неё другие столбцы" if more is not None
+                       else f"в ней {extra.width} столбцов, а в таблице плана {width}")
+                warnings.append(
+                    f"{extra.label.capitalize()} ({_rows_word(counted)}) не прочитана: {why}. "
+                    "Если это часть плана, перенесите её строки в таблицу плана."
+                )
+            last = None
+            continue
+        last, below = extra, list(extra.after)
+    rows, tail_lines = cut_tail(rows, layout)
     plan_rows, row_warnings = read_rows(rows, layout, progress)
     warnings.extend(row_warnings)
     above = [line for row in grid.rows[: layout.header_row] for cell in row.cells
              if not cell.copied for line in cell.lines]
     header = parse_preamble(grid.before + above)
     warnings.extend(header.warnings)
+    tail = read_tail(tail_lines + below)
+    if tail.other:
+        shown = "; ".join(f"«{_short(line)}»" for line in tail.other[:3])
+        more_lines = f" и ещё {len(tail.other) - 3}" if len(tail.other) > 3 else ""
+        warnings.append(
+            f"Под таблицей плана {_lines_word(len(tail.other))} текста, которые не подпись и не "
+            f"строка исполнителя; они не прочитаны: {shown}{more_lines}."
+        )
     plan = PlanDoc(
         title=header.title,
         org=header.org,
@@ -69,10 +112,65 @@ def build_plan(
         as_of=header.as_of,
         columns=layout.columns(),
         rows=plan_rows,
+        signature="\n".join(tail.signature),
+        executor="\n".join(tail.executor),
+        has_approval=header.has_approval,
+        header_rows=header_rows(grid, layout),
     )
     if not plan_rows:
         warnings.append(f"В таблице плана ({grid.label}) нет ни одной строки с мероприятием.")
     return ReadResult(plan=plan, warnings=warnings)
+
+
+def header_rows(grid: Grid, layout: Layout) -> list[list[str]]:
+    """The heading rows of the plan's table as texts, a merged heading repeated over its columns."""
+    width = grid.width
+    out: list[list[str]] = []
+    for row in grid.rows[layout.header_row : layout.first_data]:
+        texts = [""] * width
+        for cell in row.cells:
+            for col in range(cell.col, min(cell.col + cell.span, width)):
+                texts[col] = " ".join(cell.text.split())
+        out.append(texts)
+    return out
+
+
+def _continues(extra: Grid, width: int) -> bool:
+    """Whether a table without a header continues the plan's table: the same columns, and it
+    starts with the row of column numbers or with a row of data."""
+    if extra.width != width or not extra.rows:
+        return False
+    first = next((row for row in extra.rows if any(cell.text for cell in row.cells)), None)
+    if first is None:
+        return False
+    return is_number_row(first) or sum(1 for cell in first.cells if cell.text) >= 2 or any(
+        parse_number(cell.text) is not None for cell in first.cells if cell.text
+    )
+
+
+def _is_small_text(extra: Grid) -> bool:
+    """A small table of text (a signature laid out in a borderless table)."""
+    return len(extra.rows) <= SMALL_TABLE_ROWS and extra.width <= 4
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _plural(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def _rows_word(n: int) -> str:
+    return f"{n} {_plural(n, 'строка', 'строки', 'строк')}"
+
+
+def _lines_word(n: int) -> str:
+    return f"{n} {_plural(n, 'строка', 'строки', 'строк')}"
 
 
 def no_table_message(source: str, tables: int, sheets: bool = False) -> str:
