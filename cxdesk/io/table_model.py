@@ -37,9 +37,7 @@ __all__ = ["Cell", "Grid", "GridRow", "build_plan", "no_table_message"]
 SMALL_TABLE_ROWS = 6
 
 
-def build_plan(
-    grids: Sequence[Grid], source: str, progress: Progress | None = None
-) -> ReadResult:
+def build_plan(grids: Sequence[Grid], source: str, progress: Progress | None = None) -> ReadResult:
     """Reads the plan from the tables of one file; ``source`` names the file in messages.
 
     Raises :class:`BadFile` when no table names the activity in its header.
@@ -55,7 +53,7 @@ def build_plan(
         raise BadFile(no_table_message(source, len(grids)))
     index, grid, layout = found
     warnings = list(layout.warnings)
-    rows = list(grid.rows[layout.first_data:])
+    rows = list(grid.rows[layout.first_data :])
     last, below = grid, list(grid.after)
     width = grid.width
     for extra in grids[index + 1 :]:
@@ -73,14 +71,22 @@ def build_plan(
             )
             rows.extend(extra.rows)
         elif more is None and last is not None and _is_small_text(extra):
-            below.extend(line for row in extra.rows for cell in row.cells
-                         if cell.text and not cell.copied for line in [cell.text])
+            below.extend(
+                line
+                for row in extra.rows
+                for cell in row.cells
+                if cell.text and not cell.copied
+                for line in [cell.text]
+            )
             below.extend(extra.after)
             continue
         else:
             if counted:
-                why = ("у неё другие столбцы" if more is not None
-                       else f"в ней {extra.width} столбцов, а в таблице плана {width}")
+                why = (
+                    "у неё другие столбцы"
+                    if more is not None
+                    else f"в ней {extra.width} столбцов, а в таблице плана {width}"
+                )
                 warnings.append(
                     f"{extra.label.capitalize()} ({_rows_word(counted)}) не прочитана: {why}. "
                     "Если это часть плана, перенесите её строки в таблицу плана."
@@ -91,8 +97,13 @@ def build_plan(
     rows, tail_lines = cut_tail(rows, layout)
     plan_rows, row_warnings = read_rows(rows, layout, progress)
     warnings.extend(row_warnings)
-    above = [line for row in grid.rows[: layout.header_row] for cell in row.cells
-             if not cell.copied for line in cell.lines]
+    above = [
+        line
+        for row in grid.rows[: layout.header_row]
+        for cell in row.cells
+        if not cell.copied
+        for line in cell.lines
+    ]
     header = parse_preamble(grid.before + above)
     warnings.extend(header.warnings)
     tail = read_tail(tail_lines + below)
@@ -143,8 +154,10 @@ def _continues(extra: Grid, width: int) -> bool:
     first = next((row for row in extra.rows if any(cell.text for cell in row.cells)), None)
     if first is None:
         return False
-    return is_number_row(first) or sum(1 for cell in first.cells if cell.text) >= 2 or any(
-        parse_number(cell.text) is not None for cell in first.cells if cell.text
+    return (
+        is_number_row(first)
+        or sum(1 for cell in first.cells if cell.text) >= 2
+        or any(parse_number(cell.text) is not None for cell in first.cells if cell.text)
     )
 
 

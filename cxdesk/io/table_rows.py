@@ -24,10 +24,12 @@ from cxdesk.io.model import STATUS_TITLES, Row
 from cxdesk.io.table_layout import Layout, is_header_tail, is_number_row, is_repeat_header
 from cxdesk.io.table_text import (
     is_dash,
+    is_roman,
     number_depth,
     number_parts,
     parse_number,
     split_heading_number,
+    split_title_number,
 )
 from cxdesk.progress import Progress
 
@@ -185,11 +187,64 @@ def read_rows(
                 )
             continue
         raws.append(raw)
+    _numbers_from_titles(raws, layout, warnings)
     numbered = any(parse_number(raw.number_text) for raw in raws)
     entries = _assemble(raws, numbered, warnings)
     _decide_kinds(entries, warnings)
+    _restore_trailing_zeros(entries, warnings)
     _check_numbers(entries, warnings)
     return [entry.row for entry in entries], warnings
+
+
+def _numbers_from_titles(raws: list[_Raw], layout: Layout, warnings: list[str]) -> None:
+    """Numbers typed into the item's text («1. Назначен…») while the № column stays empty.
+
+    Taken when most rows that have no number in the № column begin their text with one (at
+    least three such rows), so that a numbered list inside one cell is left alone.
+    """
+    if "number" not in layout.keys.values():
+        return
+    bare = [raw for raw in raws if not raw.number_text and "title" not in raw.copied]
+    found = [(raw, split_title_number(raw.fields.get("title", ""))) for raw in bare]
+    hits = [(raw, number, title) for raw, (number, title) in found if number]
+    if len(hits) < 3 or 2 * len(hits) < len(bare):
+        return
+    for raw, number, title in hits:
+        raw.number_text, raw.fields["title"] = number, title
+    warnings.append(
+        f"Столбец «№ п/п» пуст, номера пунктов набраны в начале текста мероприятия; они прочитаны "
+        f"оттуда ({len(hits)} строк)."
+    )
+
+
+def _restore_trailing_zeros(entries: list[_Entry], warnings: list[str]) -> None:
+    """«4.1» right after «4.9» is 4.10: Excel keeps a typed number as a number and drops its
+    trailing zero. The number is read from the order, and a warning says so."""
+    last: dict[tuple[str, ...], int] = {}
+    for entry in entries:
+        number = entry.row.number
+        if not parse_number(number) or is_roman(number):
+            continue
+        parts = number_parts(number)
+        if len(parts) < 2 or not all(p.isdigit() for p in parts):
+            continue
+        parent, tail = tuple(parts[:-1]), parts[-1]
+        before = last.get(parent)
+        if (
+            before is not None
+            and before >= 9
+            and int(tail) < before
+            and int(tail + "0") == before + 1
+        ):
+            fixed = ".".join([*parent, tail + "0"]) + ("." if number.endswith(".") else "")
+            warnings.append(
+                f"Строка {entry.line}: номер «{number}» стоит после "
+                f"{'.'.join([*parent, str(before)])}; прочитан как {fixed} (Excel хранит номер "
+                "как число и отбрасывает ноль на конце)."
+            )
+            entry.row.number = fixed
+            tail = tail + "0"
+        last[parent] = int(tail)
 
 
 def _new_entry(raw: _Raw, number: str) -> _Entry:
@@ -268,6 +323,9 @@ def _decide_kinds(entries: list[_Entry], warnings: list[str]) -> None:
         if not entry.heading and not entry.merged:
             row.kind = "item"
             continue
+        if row.number and is_roman(row.number):
+            row.kind = "block"
+            continue
         if row.number and parse_number(row.number):
             depth = number_depth(row.number)
             if depth == 1:
@@ -302,7 +360,9 @@ def _unnumbered_heading(
     row = entry.row
     depth = number_depth(following)
     if depth < 2:
-        row.kind = "block"
+        # inside a numbered block («I.», «3.») an unnumbered heading over flat items is a section
+        inside = any(e.row.kind == "block" and e.row.number for e in entries[:index])
+        row.kind = "section" if inside else "block"
         return
     parts = number_parts(following)[: min(depth - 1, 2)]
     row.kind = "block" if len(parts) == 1 else "section"

@@ -22,7 +22,9 @@ _SURNAME = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
 NAME_END_RE = re.compile(rf"(?:^|[\s_/])(?:{_INITIALS}\s?{_SURNAME}|{_SURNAME}\s+{_INITIALS})\s*$")
 #: The executor line: «Исп.: …», «Исполнитель: …», «Исп. Петрова М.С.».
 EXECUTOR_RE = re.compile(r"^\s*(?:исп\.?|исполнитель\b|исполнители\b)\s*:?", re.I)
-_PHONE_RE = re.compile(r"^\s*(?:тел\.?|телефон|т\.|e-?mail|эл\.\s*почта|\+7|8\s?\(|\(\d{3,5}\))", re.I)
+_PHONE_RE = re.compile(
+    r"^\s*(?:тел\.?|телефон|т\.|e-?mail|эл\.\s*почта|\+7|8\s?\(|\(\d{3,5}\))", re.I
+)
 #: Words a signing position begins with.
 _POSITION_RE = re.compile(
     r"^\s*(?:перв(?:ый|ого)\s+)?(?:заместител|министр|руководител|начальник|директор|председател"
@@ -46,9 +48,7 @@ class Tail:
 
 def is_signature_line(text: str) -> bool:
     """Whether a line is part of a signature or executor line by its own look."""
-    return bool(
-        EXECUTOR_RE.match(text) or NAME_END_RE.search(text) or _POSITION_RE.match(text)
-    )
+    return bool(EXECUTOR_RE.match(text) or NAME_END_RE.search(text) or _POSITION_RE.match(text))
 
 
 def read_tail(lines: list[str]) -> Tail:
@@ -69,8 +69,12 @@ def read_tail(lines: list[str]) -> Tail:
             in_executor = True
             tail.executor.append(line)
             continue
-        if in_executor and (_PHONE_RE.match(line) or len(tail.executor) < 3 and len(line) < 80
-                            and not _POSITION_RE.match(line)):
+        if in_executor and (
+            _PHONE_RE.match(line)
+            or len(tail.executor) < 3
+            and len(line) < 80
+            and not _POSITION_RE.match(line)
+        ):
             tail.executor.append(line)
             continue
         in_executor = False
@@ -91,8 +95,9 @@ def read_tail(lines: list[str]) -> Tail:
 
 
 def _row_text(row: GridRow) -> str:
-    return " ".join(cell.text.replace("\n", " ") for cell in row.cells
-                    if cell.text and not cell.copied)
+    return " ".join(
+        cell.text.replace("\n", " ") for cell in row.cells if cell.text and not cell.copied
+    )
 
 
 def _is_data(row: GridRow, layout: Layout) -> bool:
