@@ -112,6 +112,11 @@ class SafeZip:
             raise self._fail(what)
         try:
             return zipfile.ZipFile(self.path)
+        except NotImplementedError as exc:  # «zip file version 6.8», unknown compression
+            raise self._fail(
+                "он упакован способом, который не используют Word, Excel и LibreOffice "
+                f"({exc}). Откройте его в своей программе и сохраните заново"
+            ) from exc
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
             raise self._fail(
                 "он повреждён или передан не полностью (архив обрывается). Попросите прислать "
@@ -267,7 +272,10 @@ class SafeZip:
             if not name.lower().endswith((".xml", ".rels", ".vml")):
                 continue
             parser = etree.XMLPullParser(
-                events=("start",), resolve_entities=False, no_network=True, load_dtd=False,
+                events=("start",),
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
                 huge_tree=False,
             )
             try:

@@ -301,7 +301,7 @@ def read_xlsx(path: str | Path, progress: Progress | None = None) -> ReadResult:
         except (BadFile, Cancelled):
             raise
         except Exception as exc:  # broken shared strings, styles, cell references, zip parts
-            log.warning("workbook %s refused", zf.label, exc_info=True)
+            log.info("workbook %s refused as damaged", zf.label, exc_info=True)
             raise _damaged(zf.label, exc) from exc
         finally:
             workbook.close()
