@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -195,7 +196,16 @@ class SafeZip:
         try:
             with self._zip.open(self._infos[name]) as fh:
                 return bytes(fh.read(1024))
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            OSError,
+            ValueError,
+            struct.error,
+        ):
             return b""
 
     # -- reading -----------------------------------------------------------------------------
@@ -234,7 +244,8 @@ class SafeZip:
                         self._check_size(name, seen, info.compress_size)
                         raise self._fail(f"часть «{name}» больше, чем заявлено в архиве")
                     yield block
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error) as exc:
+            # a damaged local header (an offset before the file's start, a short read)
             raise self._fail(
                 f"часть «{name}» повреждена (не сходится контрольная сумма или архив обрывается). "
                 "Попросите прислать файл ещё раз"
