@@ -46,6 +46,12 @@ _ORG_NOUNS = {
     "службе": "служба", "аппарате": "аппарат", "администрации": "администрация",
     "правительстве": "правительство", "центре": "центр",
 }
+#: The period a title ends with («на 2024–2025 годы», «в 2024 году»), not part of the body's name.
+_PERIOD_RE = re.compile(
+    r"\s+(?:на|в|до)\s+(?:период\s+)?(?:\d{4}\s*(?:[-–—]\s*\d{4}\s*)?(?:годы|год|года|году|гг?\.?)?"
+    r"|\d{4}\s*[-–—]\s*\d{4}\s*(?:годы|гг?\.?)?)\s*$",
+    re.I,
+)
 _ORG_RE = re.compile(r"\bво?\s+(" + "|".join(_ORG_NOUNS) + r")\s+(.+)$", re.I)
 
 
@@ -158,7 +164,8 @@ def org_from_title(title: str) -> str:
     if match is None:
         return ""
     noun = _ORG_NOUNS[match.group(1).lower()]
-    return f"{noun} {match.group(2)}".strip(" .,;")
+    name = _PERIOD_RE.sub("", match.group(2))
+    return f"{noun} {name}".strip(" .,;")
 
 
 # -- cxdesk's own exports ------------------------------------------------------------------------

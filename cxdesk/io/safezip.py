@@ -44,7 +44,17 @@ CHUNK = 64 * 1024
 
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
 
-KIND_NAMES = {"docx": "документ Word (.docx)", "xlsx": "книга Excel (.xlsx)"}
+KIND_NAMES = {
+    "docx": "документ Word (.docx)",
+    "xlsx": "книга Excel (.xlsx)",
+    "odt": "документ OpenDocument (.odt)",
+    "ods": "таблица OpenDocument (.ods)",
+}
+#: The mimetype member of OpenDocument files, by kind.
+ODF_TYPES = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
 _MAIN_PART = {"docx": "word/", "xlsx": "xl/"}
 
 
@@ -173,13 +183,27 @@ class SafeZip:
 
     def _check_kind(self) -> None:
         names = self._infos
+        if self.kind in ODF_TYPES:
+            mimetype = self._peek("mimetype").strip() if "mimetype" in names else b""
+            if mimetype == ODF_TYPES[self.kind] and "content.xml" in names:
+                return
+            other = next((k for k, t in ODF_TYPES.items() if mimetype == t), None)
+            if other is not None:
+                raise self._fail(
+                    f"это {KIND_NAMES[other]}, а не {KIND_NAMES[self.kind]}. Исправьте "
+                    f"расширение имени файла на .{other} и импортируйте снова"
+                )
+            raise self._fail(
+                f"это не {KIND_NAMES[self.kind]}: в нём нет содержимого OpenDocument. Откройте "
+                "файл в LibreOffice и сохраните заново"
+            )
         want = _MAIN_PART.get(self.kind, "")
         if any(n.startswith(want) for n in names) and "[Content_Types].xml" in names:
             return
         if "mimetype" in names and self._peek("mimetype").startswith(b"application/vnd.oasis"):
             raise self._fail(
-                "это документ OpenDocument (LibreOffice, .odt/.ods). Откройте его и сохраните "
-                "в формате Microsoft Office (.docx или .xlsx)"
+                "это документ OpenDocument (LibreOffice). Исправьте расширение имени файла на "
+                ".odt (текст) или .ods (таблица) и импортируйте снова"
             )
         for other, prefix in _MAIN_PART.items():
             if other != self.kind and any(n.startswith(prefix) for n in names):

@@ -206,7 +206,7 @@ def _rows(
     return out
 
 
-def _grid(rows: Rows, merges: list[tuple[int, int, int, int]], label: str) -> Grid:
+def sheet_grid(rows: Rows, merges: list[tuple[int, int, int, int]], label: str) -> Grid:
     """The sheet's cells as a grid: a merged range gives its first cell a span, and the rows
     below it (a vertical merge) copies of that cell's text.
 
@@ -321,7 +321,7 @@ def read_sheets(zf: SafeZip, sheets: list[Any], progress: Progress) -> tuple[Any
     """The sheet that holds the plan (visible sheets first) and warnings about the others."""
     found, others = [], []
     for ws in sheets:
-        head = _grid(_rows(ws, MAX_HEADER_SCAN + 5, None), [], f"лист «{ws.title}»")
+        head = sheet_grid(_rows(ws, MAX_HEADER_SCAN + 5, None), [], f"лист «{ws.title}»")
         (found if find_layout(head) is not None else others).append(ws)
     if not found:
         raise BadFile(no_table_message(zf.label, len(sheets), sheets=True))
@@ -357,7 +357,7 @@ def _read_workbook(zf: SafeZip, workbook: Any, progress: Progress) -> ReadResult
         rows, hidden = _visible(rows, layout)
         if hidden[0] or hidden[1]:
             warnings.append(hidden_warning(ws.title, *hidden))
-    grid = _grid(rows, layout.merges, f"лист «{ws.title}»")
+    grid = sheet_grid(rows, layout.merges, f"лист «{ws.title}»")
     progress.set_status("Разбор таблицы плана…")
     progress.set_value(0.5)
     result = build_plan([grid], zf.label, progress)
