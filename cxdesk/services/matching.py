@@ -2,7 +2,8 @@
 
 Rows of a foreign file carry no template refs. For each template the rows are compared with its
 items; the template with the most confident matches wins, and each row gets the ref of its best
-item (each template item used once). Rows that match none are reported.
+item (each template item used once). A reworded item (same block, the number close by, similar
+words) is then matched by its place between two matched items. Rows that match none are reported.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from cxdesk.io.model import PlanDoc
 THRESHOLD = 82.0
 #: A same number adds this much to the score.
 NUMBER_BONUS = 8.0
+#: A reworded item between two matched ones needs only this similarity (0–100) to its template
+#: item, which must lie between theirs ...
+GAP_THRESHOLD = 60.0
+#: ... within this many template nodes.
+GAP_SPAN = 6
 
 
 def normalize(text: str) -> str:
@@ -89,5 +95,42 @@ def match_template(doc: PlanDoc, templates: list[Template] | None = None) -> Mat
             best, best_items = m, matched_items
     if best_items < max(2, len(items) // 5):
         best = Match()
+    else:
+        chosen = next(t for t in (templates or all_templates()) if t.id == best.template_id)
+        _fill_gaps(doc, chosen, best)
     best.unmatched = [i for i in items if i not in best.refs]
     return best
+
+
+def _fill_gaps(doc: PlanDoc, template: Template, match: Match) -> None:
+    """Matches reworded items: a row left unmatched between two matched rows is the template's
+    item between their items (same block, the number close by) when their words are similar
+    enough (:data:`GAP_THRESHOLD`), each template item used once."""
+    from rapidfuzz import fuzz
+
+    nodes = list(template.walk())
+    position = {f"{template.id}:{node.ref}": j for j, node in enumerate(nodes)}
+    used = {position[ref] for ref in match.refs.values() if ref in position}
+    anchors = sorted((i, position[ref]) for i, ref in match.refs.items() if ref in position)
+    for i, row in enumerate(doc.rows):
+        if i in match.refs or row.kind != "item" or not normalize(row.title):
+            continue
+        low = max((j for k, j in anchors if k < i), default=-1)
+        high = min((j for k, j in anchors if k > i), default=len(nodes))
+        if high - low > GAP_SPAN:
+            continue
+        mine = normalize(row.title)
+        best, best_score = None, GAP_THRESHOLD
+        for j in range(low + 1, high):
+            if j in used or nodes[j].kind != "item":
+                continue
+            score = fuzz.token_set_ratio(mine, normalize(nodes[j].title))
+            if _number(row.number) and _number(row.number) == _number(nodes[j].number):
+                score += NUMBER_BONUS
+            if score > best_score:
+                best, best_score = j, score
+        if best is not None:
+            used.add(best)
+            match.refs[i] = f"{template.id}:{nodes[best].ref}"
+            match.scores[i] = min(best_score, 100.0)
+            anchors = sorted([*anchors, (i, best)])
