@@ -183,7 +183,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     plan = get_plan(open_store(args), args.plan)
     data = {
         "id": plan.id, "org": plan.org, "template": plan.template_id, "answers": plan.answers,
-        "title": plan.title, "rows": [row_json(r) for r in plan.rows],
+        "title": plan.title, "approver_position": plan.approver_position,
+        "approver_name": plan.approver_name, "approval_date": plan.approval_date,
+        "signature": plan.signature, "executor": plan.executor,
+        "rows": [row_json(r) for r in plan.rows],
     }  # fmt: skip
 
     def text() -> str:

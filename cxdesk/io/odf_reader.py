@@ -51,7 +51,12 @@ def _x(name: str) -> str:
 _P, _H, _LIST, _ITEM, _HEADER = _x("p"), _x("h"), _x("list"), _x("list-item"), _x("list-header")
 _S, _TAB, _BREAK, _NOTE = _x("s"), _x("tab"), _x("line-break"), _x("note")
 _SECTION = _x("section")
-_TBL, _ROW, _CELL, _COVERED = _t("table"), _t("table-row"), _t("table-cell"), _t("covered-table-cell")
+_TBL, _ROW, _CELL, _COVERED = (
+    _t("table"),
+    _t("table-row"),
+    _t("table-cell"),
+    _t("covered-table-cell"),
+)
 _COLUMN = _t("table-column")
 _ROW_GROUPS = frozenset({_t("table-header-rows"), _t("table-rows"), _t("table-row-group")})
 _COLUMN_GROUPS = frozenset({_t("table-header-columns"), _t("table-columns"),
@@ -191,7 +196,9 @@ class _Table:
                     )
             line += max(0, repeat - MAX_REPEAT)
 
-    def _cells(self, row: Any, line: int, vertical: dict[int, tuple[list[str], int, int]]) -> list[Cell]:
+    def _cells(
+        self, row: Any, line: int, vertical: dict[int, tuple[list[str], int, int]]
+    ) -> list[Cell]:
         out: list[Cell] = []
         col = 1
         for el in row:
@@ -230,9 +237,11 @@ class _Table:
 def _body(zf: SafeZip, kind: str) -> Any:
     root = zf.parse_xml("content.xml")
     body = root.find(f"{{{OFFICE}}}body")
-    inner = body.find(f"{{{OFFICE}}}{'text' if kind == 'odt' else 'spreadsheet'}") if (
-        body is not None
-    ) else None
+    inner = (
+        body.find(f"{{{OFFICE}}}{'text' if kind == 'odt' else 'spreadsheet'}")
+        if (body is not None)
+        else None
+    )
     if inner is None:
         raise BadFile(f"Файл {zf.label} не прочитан: в нём нет содержимого документа.")
     return inner

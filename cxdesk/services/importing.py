@@ -178,6 +178,11 @@ def _depths(doc: PlanDoc) -> list[int]:
     return out
 
 
+def org_from_file_name(path: Path) -> str:
+    """The name a plan gets when its file names no organisation: the file's name."""
+    return path.stem.replace("_", " ").strip() or "Без названия"
+
+
 def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
     """Stores a read file as a new plan inside the caller's transaction."""
     doc = incoming.doc
@@ -190,7 +195,7 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
     stamp = now()
     org = doc.org.strip()
     if not org:
-        org = incoming.path.stem.replace("_", " ").strip() or "Без названия"
+        org = org_from_file_name(incoming.path)
         incoming.warnings.append(
             f"В файле не указана организация: план назван по имени файла «{org}». "
             "Исправьте название в свойствах плана (План → Свойства плана…)."
@@ -273,10 +278,20 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
 
 
 def import_file(
-    store: Store, path: Path, progress: Progress = NO_PROGRESS, dry_run: bool = False
+    store: Store,
+    path: Path,
+    progress: Progress = NO_PROGRESS,
+    dry_run: bool = False,
+    org: str | None = None,
 ) -> ImportOutcome:
-    """Imports a file as a new plan (whole or nothing); ``dry_run`` only reads and reports."""
+    """Imports a file as a new plan (whole or nothing); ``dry_run`` only reads and reports.
+
+    ``org`` names the organisation when the user corrected what was read (the preview's field,
+    ``import --org``).
+    """
     incoming = read_incoming(store, Path(path), progress)
+    if org is not None and org.strip():
+        incoming.doc.org = " ".join(org.split())
     try:
         if dry_run:
             return ImportOutcome(None, incoming.items(), incoming.warnings, incoming.doc)
