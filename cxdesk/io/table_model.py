@@ -26,7 +26,7 @@ from cxdesk.io.model import PlanDoc, ReadResult
 from cxdesk.io.plan_header import parse_preamble
 from cxdesk.io.table_layout import Layout, find_layout, is_number_row
 from cxdesk.io.table_rows import read_rows
-from cxdesk.io.table_tail import cut_tail, read_tail
+from cxdesk.io.table_tail import cut_tail, is_signature_line, read_tail
 from cxdesk.io.table_text import parse_number
 from cxdesk.progress import NO_PROGRESS, Progress
 
@@ -162,8 +162,12 @@ def _continues(extra: Grid, width: int) -> bool:
 
 
 def _is_small_text(extra: Grid) -> bool:
-    """A small table of text (a signature laid out in a borderless table)."""
-    return len(extra.rows) <= SMALL_TABLE_ROWS and extra.width <= 4
+    """A small table that holds a signature or an executor line (laid out in a borderless
+    table below the plan)."""
+    if len(extra.rows) > SMALL_TABLE_ROWS or extra.width > 4:
+        return False
+    return any(is_signature_line(line) for row in extra.rows for cell in row.cells
+               for line in cell.lines)  # fmt: skip
 
 
 def _short(text: str) -> str:
