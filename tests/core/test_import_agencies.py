@@ -38,7 +38,7 @@ from cxdesk.errors import BadFile
 from cxdesk.io.csv_reader import read_csv
 from cxdesk.io.docx_reader import read_docx
 from cxdesk.io.model import ReadResult
-from cxdesk.io.odf_reader import read_odt, read_ods
+from cxdesk.io.odf_reader import read_ods, read_odt
 from cxdesk.io.table_text import parse_number
 from cxdesk.io.xlsx_reader import read_xlsx
 
