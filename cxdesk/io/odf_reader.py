@@ -124,24 +124,23 @@ def _table_rows(tbl: Any) -> list[list[tuple[int, str]]]:
     return out
 
 
-def _rows_of(tbl: Any) -> list[Any]:
+def _nested(tbl: Any, tag: str, groups: frozenset[str]) -> list[Any]:
+    """Rows (or columns) of a table, looking into header and group wrappers."""
     out: list[Any] = []
     for child in tbl:
-        if child.tag == _ROW:
+        if child.tag == tag:
             out.append(child)
-        elif child.tag in _ROW_GROUPS:
-            out.extend(_rows_of(child))
+        elif child.tag in groups:
+            out.extend(_nested(child, tag, groups))
     return out
+
+
+def _rows_of(tbl: Any) -> list[Any]:
+    return _nested(tbl, _ROW, _ROW_GROUPS)
 
 
 def _columns_of(tbl: Any) -> list[Any]:
-    out: list[Any] = []
-    for child in tbl:
-        if child.tag == _COLUMN:
-            out.append(child)
-        elif child.tag in _COLUMN_GROUPS:
-            out.extend(_columns_of(child))
-    return out
+    return _nested(tbl, _COLUMN, _COLUMN_GROUPS)
 
 
 def _hidden(el: Any) -> bool:

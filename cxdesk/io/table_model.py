@@ -111,7 +111,7 @@ def build_plan(grids: Sequence[Grid], source: str, progress: Progress | None = N
         shown = "; ".join(f"«{_short(line)}»" for line in tail.other[:3])
         more_lines = f" и ещё {len(tail.other) - 3}" if len(tail.other) > 3 else ""
         warnings.append(
-            f"Под таблицей плана {_lines_word(len(tail.other))} текста, которые не подпись и не "
+            f"Под таблицей плана {_rows_word(len(tail.other))} текста, которые не подпись и не "
             f"строка исполнителя; они не прочитаны: {shown}{more_lines}."
         )
     plan = PlanDoc(
@@ -183,10 +183,6 @@ def _plural(n: int, one: str, few: str, many: str) -> str:
 
 
 def _rows_word(n: int) -> str:
-    return f"{n} {_plural(n, 'строка', 'строки', 'строк')}"
-
-
-def _lines_word(n: int) -> str:
     return f"{n} {_plural(n, 'строка', 'строки', 'строк')}"
 
 

@@ -43,6 +43,7 @@ from cxdesk.io.table_text import parse_number
 from cxdesk.io.xlsx_reader import read_xlsx
 
 from .helpers import run, run_json
+from .test_import_docx import check_plan
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 sys.path.insert(0, str(FIXTURES))
@@ -178,17 +179,8 @@ def test_ods_sheet_leaves_its_hidden_draft_row_out() -> None:
 # -- the agency plan typed in LibreOffice Writer -----------------------------------------------
 def test_odt_numbers_typed_into_the_text() -> None:
     result = read_odt(FIXTURES / "agency_typed.odt")
-    want = expected("agency_autonum")  # the same plan, numbered by Word there
+    check_plan(result, expected("agency_autonum"))  # the same plan, numbered by Word there
     plan = result.plan
-    for name in ("title", "org", "approver_position", "approver_name", "approval_date"):
-        assert getattr(plan, name) == want[name], name
-    assert [c.key for c in plan.columns] == want["columns"]
-    assert len(plan.rows) == len(want["rows"])
-    for row, wanted in zip(plan.rows, want["rows"], strict=True):
-        label = f"{wanted['kind']} {wanted['number']}"
-        assert (row.kind, row.number) == (wanted["kind"], wanted["number"]), label
-        for name in FIELDS:
-            assert getattr(row, name) == wanted.get(name, ""), f"{label}: {name}"
     assert plan.signature == "Министр экономического развития Тульской области\nА.С. Иванова"
     assert plan.executor == "Исп.: Сидорова Е.В.\nтел. (4872) 24-52-10"
     assert result.warnings == [

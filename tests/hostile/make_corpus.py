@@ -236,24 +236,15 @@ def zip_version_xlsx() -> bytes:
     """A workbook whose sheet member claims zip version 6.8 (NotImplementedError on reading)."""
     data = bytearray(_workbook(_sheet(_plan_rows(1, 3))))
     name = b"xl/worksheets/sheet1.xml"
-    at = 0
-    while True:
-        at = data.find(b"PK\x03\x04", at)
-        if at < 0:
-            break
-        size = int.from_bytes(data[at + 26 : at + 28], "little")
-        if data[at + 30 : at + 30 + size] == name:
-            data[at + 4 : at + 6] = (68).to_bytes(2, "little")
-        at += 4
-    at = 0
-    while True:
-        at = data.find(b"PK\x01\x02", at)
-        if at < 0:
-            break
-        size = int.from_bytes(data[at + 28 : at + 30], "little")
-        if data[at + 46 : at + 46 + size] == name:
-            data[at + 6 : at + 8] = (68).to_bytes(2, "little")
-        at += 4
+    # (signature, where the name's length is, where the name is, where the version is)
+    headers = ((b"PK\x03\x04", 26, 30, 4), (b"PK\x01\x02", 28, 46, 6))
+    for magic, size_at, name_at, version_at in headers:
+        at = data.find(magic)
+        while at >= 0:
+            size = int.from_bytes(data[at + size_at : at + size_at + 2], "little")
+            if data[at + name_at : at + name_at + size] == name:
+                data[at + version_at : at + version_at + 2] = (68).to_bytes(2, "little")
+            at = data.find(magic, at + 4)
     return bytes(data)
 
 
