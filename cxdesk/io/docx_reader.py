@@ -31,18 +31,37 @@ PREAMBLE_TABLE_ROWS = 40
 _P, _TBL, _TR, _TC = w("p"), w("tbl"), w("tr"), w("tc")
 _R, _T, _TAB, _PTAB, _BR, _CR = w("r"), w("t"), w("tab"), w("ptab"), w("br"), w("cr")
 _NBHYPHEN, _SDT, _SDTCONTENT, _CUSTOMXML = (
-    w("noBreakHyphen"), w("sdt"), w("sdtContent"), w("customXml")
+    w("noBreakHyphen"),
+    w("sdt"),
+    w("sdtContent"),
+    w("customXml"),
 )
 _VAL, _TYPE = w("val"), w("type")
 _TRPR, _TCPR, _GRIDBEFORE, _GRIDSPAN, _VMERGE, _DEL = (
-    w("trPr"), w("tcPr"), w("gridBefore"), w("gridSpan"), w("vMerge"), w("del")
+    w("trPr"),
+    w("tcPr"),
+    w("gridBefore"),
+    w("gridSpan"),
+    w("vMerge"),
+    w("del"),
 )
 _RPR, _VANISH = w("rPr"), w("vanish")
-_SKIP = frozenset({
-    w("del"), w("moveFrom"), w("instrText"), w("delText"), w("drawing"), w("pict"), w("object"),
-    w("footnoteReference"), w("endnoteReference"), w("commentReference"), w("fldChar"),
-    f"{{{MC}}}AlternateContent",
-})
+_SKIP = frozenset(
+    {
+        w("del"),
+        w("moveFrom"),
+        w("instrText"),
+        w("delText"),
+        w("drawing"),
+        w("pict"),
+        w("object"),
+        w("footnoteReference"),
+        w("endnoteReference"),
+        w("commentReference"),
+        w("fldChar"),
+        f"{{{MC}}}AlternateContent",
+    }
+)
 _WRAPPERS = frozenset({_SDT, _SDTCONTENT, _CUSTOMXML, w("ins"), w("moveTo")})
 
 

@@ -233,31 +233,29 @@ class _Table:
         return out
 
 
-def _body(zf: SafeZip, kind: str) -> Any:
-    root = zf.parse_xml("content.xml")
+def _content(path: str | Path, kind: str, progress: Progress) -> Any:
+    """The checked ``content.xml`` of an OpenDocument file: its text or spreadsheet body."""
+    progress.set_status("Проверка файла…")
+    with SafeZip(path, kind) as zf:
+        zf.check_no_dtd()
+        root = zf.parse_xml("content.xml")
+        label = zf.label
     body = root.find(f"{{{OFFICE}}}body")
-    inner = (
-        body.find(f"{{{OFFICE}}}{'text' if kind == 'odt' else 'spreadsheet'}")
-        if (body is not None)
-        else None
-    )
+    name = "text" if kind == "odt" else "spreadsheet"
+    inner = body.find(f"{{{OFFICE}}}{name}") if body is not None else None
     if inner is None:
-        raise BadFile(f"Файл {zf.label} не прочитан: в нём нет содержимого документа.")
+        raise BadFile(f"Файл {label} не прочитан: в нём нет содержимого документа.")
+    progress.set_status("Чтение документа…")
     return inner
 
 
 def read_odt(path: str | Path, progress: Progress | None = None) -> ReadResult:
     """Reads the plan from a LibreOffice text document (.odt)."""
     progress = progress or NO_PROGRESS
-    progress.set_status("Проверка файла…")
-    with SafeZip(path, "odt") as zf:
-        zf.check_no_dtd()
-        body = _body(zf, "odt")
-        progress.set_status("Чтение документа…")
-        grids: list[Grid] = []
-        text: list[str] = []
-        _walk(body, grids, text)
-        result = build_plan(grids, zf.label, progress)
+    body = _content(path, "odt", progress)
+    grids: list[Grid] = []
+    _walk(body, grids, [])
+    result = build_plan(grids, f"«{Path(path).name}»", progress)
     progress.set_value(1.0)
     return result
 
@@ -284,11 +282,8 @@ def _walk(parent: Any, grids: list[Grid], text: list[str]) -> None:
 def read_ods(path: str | Path, progress: Progress | None = None) -> ReadResult:
     """Reads the plan from a LibreOffice spreadsheet (.ods): the first sheet with a plan table."""
     progress = progress or NO_PROGRESS
-    progress.set_status("Проверка файла…")
-    with SafeZip(path, "ods") as zf:
-        zf.check_no_dtd()
-        body = _body(zf, "ods")
-        tables = [_Table(tbl, str(tbl.get(_t("name")) or "")) for tbl in body.iter(_TBL)]
+    body = _content(path, "ods", progress)
+    tables = [_Table(tbl, str(tbl.get(_t("name")) or "")) for tbl in body.iter(_TBL)]
     warnings: list[str] = []
     chosen = None
     for table in tables:

@@ -115,9 +115,7 @@ def _layout(texts: dict[int, str], first_data: int) -> Layout:
                 warnings.append(f"Столбец «{text}» не распознан и пропущен.")
             continue
         if key in used:
-            warnings.append(
-                f"Столбец «{text}» повторяет столбец «{used[key]}» и пропущен."
-            )
+            warnings.append(f"Столбец «{text}» повторяет столбец «{used[key]}» и пропущен.")
             continue
         if fuzzy:
             warnings.append(f"Столбец «{text}» принят за «{DEFAULT_HEADINGS[key]}».")
