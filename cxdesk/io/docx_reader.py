@@ -27,6 +27,9 @@ from cxdesk.progress import NO_PROGRESS, Progress
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 #: Tables with more rows than this are never taken for text above the plan (approval blocks).
 PREAMBLE_TABLE_ROWS = 40
+#: A cell never spans more grid columns than this (Word's own limit is 63); a larger ``gridSpan``
+#: in a damaged or hostile file would make every later step loop over it.
+MAX_SPAN = 63
 
 _P, _TBL, _TR, _TC = w("p"), w("tbl"), w("tr"), w("tc")
 _R, _T, _TAB, _PTAB, _BR, _CR = w("r"), w("t"), w("tab"), w("ptab"), w("br"), w("cr")
@@ -153,7 +156,7 @@ class _Walker:
             if trpr is not None:
                 before = trpr.find(_GRIDBEFORE)
                 if before is not None:
-                    col = _to_int(before.get(_VAL), 0)
+                    col = min(max(0, _to_int(before.get(_VAL), 0)), MAX_SPAN)
             cells: list[Cell] = []
             for tc in _children(tr, _TC):
                 tcpr = tc.find(_TCPR)
@@ -161,7 +164,7 @@ class _Walker:
                 if tcpr is not None:
                     grid_span = tcpr.find(_GRIDSPAN)
                     if grid_span is not None:
-                        span = max(1, _to_int(grid_span.get(_VAL), 1))
+                        span = min(max(1, _to_int(grid_span.get(_VAL), 1)), MAX_SPAN)
                     merge = tcpr.find(_VMERGE)
                     if merge is not None:
                         vmerge = merge.get(_VAL) or "continue"

@@ -35,6 +35,8 @@ __all__ = ["Cell", "Grid", "GridRow", "build_plan", "no_table_message"]
 #: A table after the plan's table with at most this many rows and few columns is read as text
 #: (a signature laid out in a table), not as a part of the plan.
 SMALL_TABLE_ROWS = 6
+#: Heading rows are kept at most this wide.
+MAX_HEADER_COLUMNS = 100
 
 
 def build_plan(grids: Sequence[Grid], source: str, progress: Progress | None = None) -> ReadResult:
@@ -135,7 +137,7 @@ def build_plan(grids: Sequence[Grid], source: str, progress: Progress | None = N
 
 def header_rows(grid: Grid, layout: Layout) -> list[list[str]]:
     """The heading rows of the plan's table as texts, a merged heading repeated over its columns."""
-    width = grid.width
+    width = min(grid.width, MAX_HEADER_COLUMNS)
     out: list[list[str]] = []
     for row in grid.rows[layout.header_row : layout.first_data]:
         texts = [""] * width

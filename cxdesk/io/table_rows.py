@@ -27,6 +27,7 @@ from cxdesk.io.table_text import (
     is_roman,
     number_depth,
     number_parts,
+    number_ranges,
     parse_number,
     split_heading_number,
     split_title_number,
@@ -163,6 +164,7 @@ def read_rows(
     """The plan's rows from the grid rows below the header, with warnings."""
     warnings: list[str] = []
     raws: list[_Raw] = []
+    unmapped: list[int] = []
     after_header = False
     for index, grid_row in enumerate(rows):
         if index % 500 == 0:
@@ -181,12 +183,11 @@ def read_rows(
         raw = _extract(grid_row, layout, warnings)
         if not raw.fields and not raw.number_text:
             if raw.unmapped:
-                warnings.append(
-                    f"Строка {raw.line}: текст есть только в нераспознанных столбцах, "
-                    "строка пропущена."
-                )
+                unmapped.append(raw.line)
             continue
         raws.append(raw)
+    if unmapped:
+        warnings.append(_unmapped_warning(unmapped))
     _numbers_from_titles(raws, layout, warnings)
     numbered = any(parse_number(raw.number_text) for raw in raws)
     entries = _assemble(raws, numbered, warnings)
@@ -194,6 +195,14 @@ def read_rows(
     _restore_trailing_zeros(entries, warnings)
     _check_numbers(entries, warnings)
     return [entry.row for entry in entries], warnings
+
+
+def _unmapped_warning(lines: list[int]) -> str:
+    """One warning for all rows that had text only in columns not recognised."""
+    what = "текст есть только в нераспознанных столбцах"
+    if len(lines) == 1:
+        return f"Строка {lines[0]}: {what}, строка пропущена."
+    return f"Строки {number_ranges(lines)}: {what}, строки пропущены ({len(lines)})."
 
 
 def _numbers_from_titles(raws: list[_Raw], layout: Layout, warnings: list[str]) -> None:

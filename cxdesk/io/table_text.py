@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -143,6 +143,22 @@ def number_depth(number: str) -> int:
 def number_parts(number: str) -> list[str]:
     """The numeric groups of a number: «3.1.» → ["3", "1"]."""
     return [g for g in number.rstrip(".)").split(".") if g]
+
+
+def number_ranges(numbers: Iterable[int], name: Callable[[int], str] = str) -> str:
+    """«5, 7–9» from [5, 7, 8, 9], each number shown by ``name``."""
+    parts: list[str] = []
+    run: list[int] = []
+    for n in sorted(numbers):
+        if run and n == run[-1] + 1:
+            run.append(n)
+            continue
+        if run:
+            parts.append(name(run[0]) if len(run) == 1 else f"{name(run[0])}–{name(run[-1])}")
+        run = [n]
+    if run:
+        parts.append(name(run[0]) if len(run) == 1 else f"{name(run[0])}–{name(run[-1])}")
+    return ", ".join(parts)
 
 
 def is_dash(text: str) -> bool:

@@ -34,7 +34,7 @@ from cxdesk.io.plan_header import load_identity
 from cxdesk.io.safezip import SafeZip
 from cxdesk.io.table_layout import MAX_HEADER_SCAN, find_layout
 from cxdesk.io.table_model import build_plan, no_table_message
-from cxdesk.io.table_text import clean_lines
+from cxdesk.io.table_text import clean_lines, number_ranges
 from cxdesk.progress import NO_PROGRESS, Cancelled, Progress
 
 log = logging.getLogger(__name__)
@@ -251,29 +251,13 @@ def sheet_grid(rows: Rows, merges: list[tuple[int, int, int, int]], label: str) 
     return Grid(rows=grid_rows, label=label)
 
 
-def _ranges(numbers: list[int], name: Any) -> str:
-    """«5, 7–9» from [5, 7, 8, 9], each number shown by ``name``."""
-    parts: list[str] = []
-    run: list[int] = []
-    for n in sorted(numbers):
-        if run and n == run[-1] + 1:
-            run.append(n)
-            continue
-        if run:
-            parts.append(name(run[0]) if len(run) == 1 else f"{name(run[0])}–{name(run[-1])}")
-        run = [n]
-    if run:
-        parts.append(name(run[0]) if len(run) == 1 else f"{name(run[0])}–{name(run[-1])}")
-    return ", ".join(parts)
-
-
 def hidden_warning(title: str, rows: list[int], cols: list[int]) -> str:
     """The warning that names the hidden rows and columns with text that were left out."""
     parts = []
     if rows:
-        parts.append(f"строки {_ranges(rows, str)} ({len(rows)})")
+        parts.append(f"строки {number_ranges(rows, str)} ({len(rows)})")
     if cols:
-        parts.append(f"столбцы {_ranges(cols, get_column_letter)} ({len(cols)})")
+        parts.append(f"столбцы {number_ranges(cols, get_column_letter)} ({len(cols)})")
     return (
         f"На листе «{title}» скрыты {' и '.join(parts)}: они не прочитаны. Если в них есть "
         "пункты плана, покажите их в Excel и загрузите файл снова."

@@ -257,6 +257,21 @@ def hidden_rows_xlsx() -> bytes:
     return _workbook(_sheet(rows, "A1:D5", head=cols))
 
 
+def huge_span_docx(rows: int = 3000) -> bytes:
+    """Cells that claim to span a billion grid columns after a billion skipped ones."""
+    cell = (
+        '<w:tc><w:tcPr><w:gridSpan w:val="999999999"/></w:tcPr><w:p><w:r><w:t>{text}</w:t>'
+        "</w:r></w:p></w:tc>"
+    )
+    body = "".join(
+        f'<w:tr><w:trPr><w:gridBefore w:val="999999999"/></w:trPr>'
+        f"<w:tc><w:p><w:r><w:t>{i}.</w:t></w:r></w:p></w:tc>{cell.format(text=f'Пункт {i}')}</w:tr>"
+        for i in range(1, rows + 1)
+    )
+    xml = _document_xml("", "x").replace(b"</w:tbl>", body.encode() + b"</w:tbl>")
+    return _replace_member(_valid_docx(), "word/document.xml", xml)
+
+
 def corpus(secret: Path) -> dict[str, tuple[str, Callable[[], bytes]]]:
     """name → (what cxdesk must do, how to make the bytes)."""
     valid = _valid_docx()
@@ -284,6 +299,7 @@ def corpus(secret: Path) -> dict[str, tuple[str, Callable[[], bytes]]]:
         "bad_reference.xlsx": (REFUSE, bad_reference_xlsx),
         "zip_version.xlsx": (REFUSE, zip_version_xlsx),
         "hidden_rows.xlsx": (READ, hidden_rows_xlsx),
+        "huge_span.docx": (READ, huge_span_docx),
     }
 
 
