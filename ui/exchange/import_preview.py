@@ -100,7 +100,9 @@ class PlanPreviewTree(QTreeWidget):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        widths = (60, 0, 150, 170, 180, 95) if with_status else (80, 0, 180, 200, 220)
+        widths = [60, 0, 150, 170, 180, 95] if with_status else [80, 0, 180, 200, 220]
+        if any(r.kind == "section" for r in doc.rows):
+            widths[0] += 40  # room for the items' numbers under two levels of headings
         for col, width in enumerate(widths):
             if col != 1:
                 self.setColumnWidth(col, width)
