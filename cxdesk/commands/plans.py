@@ -121,6 +121,11 @@ def cmd_exclude(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lines(text: str | None) -> str | None:
+    """A multi-line field typed on the command line: «\\n» starts a new line."""
+    return None if text is None else text.replace("\\n", "\n").strip()
+
+
 def cmd_edit(args: argparse.Namespace) -> int:
     from cxdesk.services.plans import edit_plan
 
@@ -132,6 +137,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
             "approver_position": args.approver_position,
             "approver_name": args.approver_name,
             "approval_date": args.approval_date,
+            "signature": _lines(args.signature),
+            "executor": _lines(args.executor),
         }.items()
         if v is not None
     }
@@ -287,6 +294,8 @@ def register(sub: Any) -> None:
     p.add_argument("plan")
     for opt in ("--org", "--title", "--approver-position", "--approver-name", "--approval-date"):
         p.add_argument(opt)
+    p.add_argument("--signature", help="подпись под таблицей (строки через \\n)")
+    p.add_argument("--executor", help="строка исполнителя («Исп.: …»)")
     add_json(p)
     p.set_defaults(handler=cmd_edit)
 

@@ -379,3 +379,17 @@ def test_fixture_files_are_what_the_script_writes(tmp_path: Path) -> None:
     m.stavropol_csv(tmp_path / "s.csv")
     assert (tmp_path / "s.csv").read_bytes() == (FIXTURES / "stavropol_agency.csv").read_bytes()
     assert os.path.getsize(FIXTURES / "stavropol_agency.docx") > 0
+
+
+def test_signature_and_executor_edited_from_the_command_line(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    done = run_json(capsys, "import", str(FIXTURES / "agency_typed.odt"))
+    plan = str(done["plan"])
+    code, _, err = run(capsys, "edit", plan, "--signature", r"Министр\nА.С. Иванова",
+                       "--executor", "Исп.: Орлова Т.В.")  # fmt: skip
+    assert code == 0, err
+    shown = run_json(capsys, "show", plan)
+    assert (shown["signature"], shown["executor"]) == ("Министр\nА.С. Иванова", "Исп.: Орлова Т.В.")
+    assert shown["approver_name"] == "А.С. Иванова"
+    assert shown["approval_date"] == "«15» марта 2024 г."
