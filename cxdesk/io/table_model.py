@@ -18,6 +18,7 @@ Everything it guessed, skipped or did not understand becomes a warning in Russia
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from cxdesk.errors import BadFile
@@ -35,6 +36,11 @@ __all__ = ["Cell", "Grid", "GridRow", "build_plan", "no_table_message"]
 #: A table after the plan's table with at most this many rows and few columns is read as text
 #: (a signature laid out in a table), not as a part of the plan.
 SMALL_TABLE_ROWS = 6
+#: Lines between the parts of a split table that say only that it goes on.
+_CONTINUED_RE = re.compile(
+    r"^\s*(?:продолжение|окончание)(?:\s+таблицы|\s+приложения)?\b.*$|^\s*[-–—]?\s*\d{1,4}\s*[-–—]?\s*$",
+    re.I,
+)
 #: Heading rows are kept at most this wide.
 MAX_HEADER_COLUMNS = 100
 
@@ -57,10 +63,15 @@ def build_plan(grids: Sequence[Grid], source: str, progress: Progress | None = N
     warnings = list(layout.warnings)
     rows = list(grid.rows[layout.first_data :])
     last, below = grid, list(grid.after)
+    between: list[str] = []
     width = grid.width
     for extra in grids[index + 1 :]:
         more = find_layout(extra)
         counted = sum(1 for row in extra.rows if any(cell.text for cell in row.cells))
+        if (more is not None and more.keys == layout.keys) or (
+            more is None and _continues(extra, width)
+        ):
+            between.extend(line for line in below if not _CONTINUED_RE.match(line))
         if more is not None and more.keys == layout.keys:
             warnings.append(
                 f"Таблица плана продолжена отдельной таблицей ({extra.label}); строки объединены."
@@ -96,6 +107,12 @@ def build_plan(grids: Sequence[Grid], source: str, progress: Progress | None = N
             last = None
             continue
         last, below = extra, list(extra.after)
+    if between:
+        shown = "; ".join(f"«{_short(line)}»" for line in between[:3])
+        warnings.append(
+            f"Между частями таблицы плана не прочитан текст ({_rows_word(len(between))}): "
+            f"{shown}{f' и ещё {len(between) - 3}' if len(between) > 3 else ''}."
+        )
     rows, tail_lines = cut_tail(rows, layout)
     plan_rows, row_warnings = read_rows(rows, layout, progress)
     warnings.extend(row_warnings)
@@ -113,8 +130,8 @@ def build_plan(grids: Sequence[Grid], source: str, progress: Progress | None = N
         shown = "; ".join(f"«{_short(line)}»" for line in tail.other[:3])
         more_lines = f" и ещё {len(tail.other) - 3}" if len(tail.other) > 3 else ""
         warnings.append(
-            f"Под таблицей плана {_rows_word(len(tail.other))} текста, которые не подпись и не "
-            f"строка исполнителя; они не прочитаны: {shown}{more_lines}."
+            f"Под таблицей плана не прочитан текст, который не подпись и не строка исполнителя "
+            f"({_rows_word(len(tail.other))}): {shown}{more_lines}."
         )
     plan = PlanDoc(
         title=header.title,

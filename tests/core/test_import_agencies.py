@@ -393,3 +393,24 @@ def test_signature_and_executor_edited_from_the_command_line(
     assert (shown["signature"], shown["executor"]) == ("Министр\nА.С. Иванова", "Исп.: Орлова Т.В.")
     assert shown["approver_name"] == "А.С. Иванова"
     assert shown["approval_date"] == "«15» марта 2024 г."
+
+
+def test_text_between_and_below_the_tables_is_named(tmp_path: Path) -> None:
+    document = docx.Document()
+    _table(document, [HEAD4, ["1.", "Первое", "31.12.2025", "Отдел"]])
+    for line in ("Продолжение таблицы", "2", "Примечание: пункт 2 согласован с АЦ"):
+        document.add_paragraph(line)
+    _table(document, [["1", "2", "3", "4"], ["2.", "Второе", "31.12.2025", "Отдел"]])
+    document.add_paragraph("* Сроки уточняются ежеквартально по итогам мониторинга " * 5)
+    document.add_paragraph("Министр А.Б. Сидоров")
+    path = tmp_path / "notes.docx"
+    document.save(path)
+    result = read_docx(path)
+    assert [r.number for r in result.plan.rows] == ["1.", "2."]
+    assert result.plan.signature == "Министр А.Б. Сидоров"
+    assert (
+        "Между частями таблицы плана не прочитан текст (1 строка): «Примечание: пункт 2 "
+        "согласован с АЦ»." in result.warnings
+    )
+    below = [w for w in result.warnings if w.startswith("Под таблицей плана не прочитан текст")]
+    assert len(below) == 1 and "(1 строка)" in below[0], result.warnings
