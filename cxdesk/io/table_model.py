@@ -28,7 +28,7 @@ from cxdesk.io.plan_header import parse_preamble
 from cxdesk.io.table_layout import Layout, find_layout, is_number_row
 from cxdesk.io.table_rows import read_rows
 from cxdesk.io.table_tail import cut_tail, is_signature_line, read_tail
-from cxdesk.io.table_text import parse_number
+from cxdesk.io.table_text import number_ranges, parse_number
 from cxdesk.progress import NO_PROGRESS, Progress
 
 __all__ = ["Cell", "Grid", "GridRow", "build_plan", "no_table_message"]
@@ -41,6 +41,9 @@ _CONTINUED_RE = re.compile(
     r"^\s*(?:продолжение|окончание)(?:\s+таблицы|\s+приложения)?\b.*$|^\s*[-–—]?\s*\d{1,4}\s*[-–—]?\s*$",
     re.I,
 )
+#: A remark made about more rows than this is said once for all of them.
+MAX_SAME_WARNINGS = 10
+_ROW_WARNING_RE = re.compile(r"^Строка (\d+): (.*)$", re.S)
 #: Heading rows are kept at most this wide.
 MAX_HEADER_COLUMNS = 100
 
@@ -149,7 +152,28 @@ def build_plan(grids: Sequence[Grid], source: str, progress: Progress | None = N
     )
     if not plan_rows:
         warnings.append(f"В таблице плана ({grid.label}) нет ни одной строки с мероприятием.")
-    return ReadResult(plan=plan, warnings=warnings)
+    return ReadResult(plan=plan, warnings=collapse_warnings(warnings))
+
+
+def collapse_warnings(warnings: list[str]) -> list[str]:
+    """The same remark about many rows said once: «Строки 5–900 (896): …» instead of 896 lines
+    (the first such remark keeps its place)."""
+    groups: dict[str, list[int]] = {}
+    for text in warnings:
+        match = _ROW_WARNING_RE.match(text)
+        if match is not None:
+            groups.setdefault(match.group(2), []).append(int(match.group(1)))
+    out: list[str] = []
+    said: set[str] = set()
+    for text in warnings:
+        match = _ROW_WARNING_RE.match(text)
+        if match is None or len(groups[match.group(2)]) <= MAX_SAME_WARNINGS:
+            out.append(text)
+        elif match.group(2) not in said:
+            said.add(match.group(2))
+            lines = groups[match.group(2)]
+            out.append(f"Строки {number_ranges(lines)} ({len(lines)}): {match.group(2)}")
+    return out
 
 
 def header_rows(grid: Grid, layout: Layout) -> list[list[str]]:

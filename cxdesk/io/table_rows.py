@@ -399,5 +399,6 @@ def _check_numbers(entries: list[_Entry], warnings: list[str]) -> None:
             warnings.append(f"Строка {entry.line}: статус «{status}» не распознан.")
     for number, found in lines.items():
         if len(found) > 1:
-            where = ", ".join(str(n) for n in found)
-            warnings.append(f"Номер {number} встречается несколько раз (строки {where}).")
+            where = number_ranges(found) if len(found) > 5 else ", ".join(map(str, found))
+            times = f"{len(found)} раз" if len(found) > 5 else "несколько раз"
+            warnings.append(f"Номер {number} встречается {times} (строки {where}).")

@@ -8,6 +8,7 @@ column of the plan a heading names, whatever its wording, case, spacing or hyphe
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable
@@ -237,6 +238,7 @@ def normalize_heading(text: str) -> str:
     return t.strip(" :;,.").replace("№п/п", "№ п/п")
 
 
+@functools.lru_cache(maxsize=4096)
 def map_heading(text: str) -> tuple[str | None, bool]:
     """The column key a heading names and whether it was only a close match (a typo).
 

@@ -44,7 +44,7 @@ CASES = [
     "encrypted.docx", "legacy.doc", "legacy.xls", "no_table.docx", "control_chars.xlsx",
     "ten_thousand_rows.docx", "huge_dimension.xlsx", "one_huge_merge.xlsx",
     "bad_shared_string.xlsx", "bad_style.xlsx", "bad_reference.xlsx", "zip_version.xlsx",
-    "hidden_rows.xlsx", "huge_span.docx",
+    "hidden_rows.xlsx", "huge_span.docx", "repeated.ods", "xxe.odt", "huge_field.csv",
 ]  # fmt: skip
 
 

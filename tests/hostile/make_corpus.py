@@ -272,6 +272,56 @@ def huge_span_docx(rows: int = 3000) -> bytes:
     return _replace_member(_valid_docx(), "word/document.xml", xml)
 
 
+_ODF_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def _odf(kind: str, body: str, doctype: str = "") -> bytes:
+    mimetype = f"application/vnd.oasis.opendocument.{'text' if kind == 'odt' else 'spreadsheet'}"
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<office:document-content {_ODF_NS}>'
+        f"<office:body>{body}</office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", mimetype, compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
+    return out.getvalue()
+
+
+def _odf_row(values: list[str], attrs: str = "") -> str:
+    return f"<table:table-row{attrs}>" + "".join(
+        f"<table:table-cell><text:p>{v}</text:p></table:table-cell>" for v in values
+    ) + "</table:table-row>"  # fmt: skip
+
+
+def repeated_ods() -> bytes:
+    """A content row repeated a million times and cells repeated 16,384 times (a few KB)."""
+    rows = _odf_row(["№ п/п", "Мероприятие", "Срок реализации"]) + _odf_row(
+        ["1.", "Мероприятие", "31.12.2025"], ' table:number-rows-repeated="1000000"'
+    ) + (
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+        'table:number-columns-repeated="16384"><text:p>x</text:p></table:table-cell>'
+        "</table:table-row>"
+    )  # fmt: skip
+    return _odf("ods", f'<office:spreadsheet><table:table table:name="П">{rows}</table:table>'
+                       "</office:spreadsheet>")  # fmt: skip
+
+
+def xxe_odt(secret: Path) -> bytes:
+    doctype = f'<!DOCTYPE office:document-content [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+    rows = _odf_row(["№ п/п", "Мероприятие", "Срок"]) + _odf_row(["1.", "&xxe;", "31.12.2025"])
+    return _odf("odt", f"<office:text><table:table>{rows}</table:table></office:text>", doctype)
+
+
+def hostile_csv() -> bytes:
+    """A field far past the csv module's limit, and NUL-free binary noise after the header."""
+    return ("№ п/п;Мероприятие;Срок\n1.;" + "А" * 200_000 + ";31.12.2025\n").encode("utf-8")
+
+
 def corpus(secret: Path) -> dict[str, tuple[str, Callable[[], bytes]]]:
     """name → (what cxdesk must do, how to make the bytes)."""
     valid = _valid_docx()
@@ -300,6 +350,9 @@ def corpus(secret: Path) -> dict[str, tuple[str, Callable[[], bytes]]]:
         "zip_version.xlsx": (REFUSE, zip_version_xlsx),
         "hidden_rows.xlsx": (READ, hidden_rows_xlsx),
         "huge_span.docx": (READ, huge_span_docx),
+        "repeated.ods": (READ, repeated_ods),
+        "xxe.odt": (REFUSE, lambda: xxe_odt(secret)),
+        "huge_field.csv": (REFUSE, hostile_csv),
     }
 
 
