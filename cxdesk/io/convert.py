@@ -66,6 +66,13 @@ def how_to_convert(path: Path) -> str:
     )
 
 
+def _plain_stem(path: Path) -> str:
+    """The file's name without what a command line or LibreOffice's own parser could misread
+    (leading dashes, control characters); «plan» if nothing is left."""
+    stem = "".join(ch for ch in path.stem if ch.isprintable()).lstrip("-. ")
+    return stem[:100] or "plan"
+
+
 def _lo_type(target: str) -> str:
     return "Word 2007–365 (.docx)" if target == "docx" else "Excel 2007–365 (.xlsx)"
 
@@ -81,8 +88,8 @@ def convert(path: Path, out_dir: Path) -> Path:
         raise BadFile(how_to_convert(path))
     target = TARGETS[path.suffix.lower()][0]
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-", dir=out_dir))
-    source = out_dir / f"source{path.suffix.lower()}"
-    shutil.copyfile(path, source)  # a plain name: LibreOffice mangles some others
+    source = out_dir / f"{_plain_stem(path)}{path.suffix.lower()}"
+    shutil.copyfile(path, source)
     command = [
         office,
         f"-env:UserInstallation={profile.resolve().as_uri()}",
@@ -102,7 +109,7 @@ def convert(path: Path, out_dir: Path) -> Path:
         raise BadFile(
             f"LibreOffice не запустился ({exc.strerror or exc}). {how_to_convert(path)}"
         ) from exc
-    result = out_dir / f"source.{target}"
+    result = out_dir / f"{source.stem}.{target}"
     if not result.is_file() or result.stat().st_size == 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         raise BadFile(

@@ -57,6 +57,8 @@ MAX_COLUMNS = 60
 MAX_ROWS = 200_000
 #: More merged ranges than this on one sheet is not a plan.
 MAX_MERGES = 50_000
+#: The very hidden sheet where cxdesk's own exports keep the plan's identity.
+IDENTITY_SHEET = "cxdesk"
 #: Rows of a sheet without a plan table read to say how much of it was not taken.
 OTHER_SHEET_SCAN = 10_000
 
@@ -318,6 +320,8 @@ def read_sheets(zf: SafeZip, sheets: list[Any], progress: Progress) -> tuple[Any
             f"пропущены: {names}."
         )
     for other in others:
+        if other.title == IDENTITY_SHEET and other.sheet_state == "veryHidden":
+            continue  # cxdesk's own hidden identity, read by cxdesk.io.identity
         filled = len(_rows(other, OTHER_SHEET_SCAN, progress))
         if filled:
             count = f"{filled}+" if filled >= OTHER_SHEET_SCAN else str(filled)

@@ -111,7 +111,12 @@ def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) ->
         tmp = Path(tempfile.mkdtemp(prefix="in-", dir=_tmp_root(store)))
         try:
             converted = convert(path, tmp)
-            result = _read_with(converted.suffix, converted, progress)
+            try:
+                result = _read_with(converted.suffix, converted, progress)
+            except BadFile as exc:
+                raise BadFile(
+                    f"{exc} (Файл «{path.name}» был преобразован LibreOffice в {converted.suffix}.)"
+                ) from exc
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         result.warnings.insert(

@@ -303,7 +303,7 @@ def test_old_formats_are_converted_and_checked(
         "#!/bin/sh\n"
         'for a; do out="$prev_out"; [ "$prev" = "--outdir" ] && dir="$a"; prev="$a"; done\n'
         f'case "$*" in *-env:UserInstallation=file://*) ;; *) exit 3;; esac\n'
-        f'cp "{source}" "$dir/source.docx"\n',
+        f'cp "{source}" "$dir/plan.docx"\n',
         encoding="utf-8",
     )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
@@ -314,6 +314,14 @@ def test_old_formats_are_converted_and_checked(
     assert data["warnings"][0] == "Файл «plan.rtf» преобразован через LibreOffice в .docx."
     tmp = data_dir / "store" / "tmp"
     assert not tmp.exists() or not any(tmp.iterdir())
+    # what LibreOffice makes of it is checked like any incoming file
+    letter = docx.Document()
+    letter.add_paragraph("Письмо без таблицы плана")
+    letter.save(tmp_path / "letter.docx")
+    fake.write_text(fake.read_text().replace(str(source), str(tmp_path / "letter.docx")))
+    code, _, err = run(capsys, "import", str(tmp_path / "plan.rtf"))
+    assert code == 2 and "не найдена таблица плана" in err, err
+    assert "«plan.rtf» был преобразован LibreOffice в .docx" in err
     # a converter that writes nothing: refused, nothing stored
     fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\n")
     code, _, err = run(capsys, "import", str(tmp_path / "plan.rtf"))
