@@ -190,18 +190,20 @@ def header_rows(grid: Grid, layout: Layout) -> list[list[str]]:
 
 
 def _continues(extra: Grid, width: int) -> bool:
-    """Whether a table without a header continues the plan's table: the same columns, and it
-    starts with the row of column numbers or with a row of data."""
-    if extra.width != width or not extra.rows:
+    """Whether a table without a header continues the plan's table: it starts with the row of
+    column numbers, or its first rows carry item numbers or fill several columns; and it has the
+    plan's columns (one more or fewer only when it starts with numbers, as a table split by hand
+    and re-pasted may)."""
+    first = [row for row in extra.rows[:10] if any(cell.text for cell in row.cells)][:3]
+    if not first:
         return False
-    first = next((row for row in extra.rows if any(cell.text for cell in row.cells)), None)
-    if first is None:
+    numbered = is_number_row(first[0]) or any(
+        parse_number(cell.text) is not None
+        for row in first for cell in row.cells[:2] if cell.text and not cell.copied
+    )  # fmt: skip
+    if extra.width != width and not (numbered and abs(extra.width - width) <= 1):
         return False
-    return (
-        is_number_row(first)
-        or sum(1 for cell in first.cells if cell.text) >= 2
-        or any(parse_number(cell.text) is not None for cell in first.cells if cell.text)
-    )
+    return numbered or any(sum(1 for cell in row.cells if cell.text) >= 2 for row in first)
 
 
 def _is_small_text(extra: Grid) -> bool:
