@@ -191,9 +191,8 @@ def header_rows(grid: Grid, layout: Layout) -> list[list[str]]:
 
 def _continues(extra: Grid, width: int) -> bool:
     """Whether a table without a header continues the plan's table: it starts with the row of
-    column numbers, or its first rows carry item numbers or fill several columns; and it has the
-    plan's columns (one more or fewer only when it starts with numbers, as a table split by hand
-    and re-pasted may)."""
+    column numbers, or its first rows carry item numbers or fill several columns; and it has as
+    many columns as the plan's table."""
     first = [row for row in extra.rows[:10] if any(cell.text for cell in row.cells)][:3]
     if not first:
         return False
@@ -201,7 +200,7 @@ def _continues(extra: Grid, width: int) -> bool:
         parse_number(cell.text) is not None
         for row in first for cell in row.cells[:2] if cell.text and not cell.copied
     )  # fmt: skip
-    if extra.width != width and not (numbered and abs(extra.width - width) <= 1):
+    if extra.width != width:
         return False
     return numbered or any(sum(1 for cell in row.cells if cell.text) >= 2 for row in first)
 
