@@ -223,27 +223,34 @@ def sheet_grid(rows: Rows, merges: list[tuple[int, int, int, int]], label: str) 
         if max_row > min_row:
             starts.append((min_row, min_col, max_row, max_col))
     starts.sort()
+    sources = {(first, col) for first, col, _, _ in starts}
     active: dict[int, tuple[int, int]] = {}  # column → (first row, last row) of a vertical merge
     lines: dict[tuple[int, int], list[str]] = {}
     grid_rows: list[GridRow] = []
     at = 0
+    below: dict[int, tuple[int, int]] = {}
     for r, cells in rows:
         while at < len(starts) and starts[at][0] < r:
             first, col, last, _ = starts[at]
             active[col] = (first, last)
             at += 1
-        below = {}
-        for col, (first, last) in list(active.items()):
-            if last < r:
-                del active[col]
-            else:
-                below[col] = (first, col)
+        if active:
+            below = {}
+            for col, (first, last) in list(active.items()):
+                if last < r:
+                    del active[col]
+                else:
+                    below[col] = (first, col)
+        elif below:
+            below = {}
         out: list[Cell] = []
         for c, text in cells:
-            if c in below:
+            if below and c in below:
                 continue  # hidden under a merged range: Excel shows the range's first cell
-            lines[(r, c)] = clean_lines([text])
-            out.append(Cell(lines=lines[(r, c)], col=c - 1, span=spans.get((r, c), 1)))
+            cell_lines = clean_lines([text])
+            if (r, c) in sources:
+                lines[(r, c)] = cell_lines
+            out.append(Cell(lines=cell_lines, col=c - 1, span=spans.get((r, c), 1) if spans else 1))
         for c, source in below.items():
             out.append(Cell(lines=list(lines.get(source, [])), col=c - 1,
                             span=spans.get(source, 1), copied=True))  # fmt: skip
