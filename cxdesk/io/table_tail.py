@@ -141,5 +141,18 @@ def cut_tail(rows: list[GridRow], layout: Layout) -> tuple[list[GridRow], list[s
         gap = index > 0 and rows[index].line - rows[index - 1].line > 1
         empty_before = index > 0 and not _row_text(rows[index - 1])
         if text and (gap or empty_before or is_signature_line(text)):
-            return rows[:index], [t for t in texts[offset:] if t]
+            return rows[:index], [line for row in rows[index:] for line in _row_lines(row)]
     return rows, []
+
+
+def _row_lines(row: GridRow) -> list[str]:
+    """The lines of a tail row: a cell's own lines kept («Заместитель министра» over the rest of
+    the position), the cells after the first joined to its last line («… | Г.В. Богданова»)."""
+    cells = [cell for cell in row.cells if cell.text and not cell.copied]
+    if not cells:
+        return []
+    lines = list(cells[0].lines)
+    rest = " ".join(" ".join(cell.lines) for cell in cells[1:])
+    if rest:
+        lines[-1] = f"{lines[-1]} {rest}"
+    return lines

@@ -422,3 +422,23 @@ def test_text_between_and_below_the_tables_is_named(tmp_path: Path) -> None:
     )
     below = [w for w in result.warnings if w.startswith("Под таблицей плана не прочитан текст")]
     assert len(below) == 1 and "(1 строка)" in below[0], result.warnings
+
+
+def test_signature_typed_into_the_last_row_keeps_its_lines(tmp_path: Path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=4)
+    for values in (HEAD4, ["1.", "Первое", "31.12.2025", "Отдел"], ["", "", "", ""]):
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+    cells = table.add_row().cells
+    position = cells[0].merge(cells[2])
+    position.text = "Заместитель министра"
+    position.add_paragraph("экономического развития края")
+    cells[3].text = "Г.В. Богданова"
+    path = tmp_path / "in_table.docx"
+    document.save(path)
+    result = read_docx(path)
+    assert [r.number for r in result.plan.rows] == ["1."]
+    assert result.plan.signature == (
+        "Заместитель министра\nэкономического развития края Г.В. Богданова"
+    )
