@@ -211,8 +211,7 @@ def _numbers_from_titles(raws: list[_Raw], layout: Layout, warnings: list[str]) 
     Taken when most rows that have no number in the № column begin their text with one (at
     least three such rows), so that a numbered list inside one cell is left alone.
     """
-    if "number" not in layout.keys.values():
-        return
+    has_column = "number" in layout.keys.values()
     bare = [raw for raw in raws if not raw.number_text and "title" not in raw.copied]
     found = [(raw, split_title_number(raw.fields.get("title", ""))) for raw in bare]
     hits = [(raw, number, title) for raw, (number, title) in found if number]
@@ -220,8 +219,9 @@ def _numbers_from_titles(raws: list[_Raw], layout: Layout, warnings: list[str]) 
         return
     for raw, number, title in hits:
         raw.number_text, raw.fields["title"] = number, title
+    where = "Столбец «№ п/п» пуст" if has_column else "В таблице нет столбца «№ п/п»"
     warnings.append(
-        f"Столбец «№ п/п» пуст, номера пунктов набраны в начале текста мероприятия; они прочитаны "
+        f"{where}, номера пунктов набраны в начале текста мероприятия; они прочитаны "
         f"оттуда ({len(hits)} строк)."
     )
 

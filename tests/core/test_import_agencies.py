@@ -442,3 +442,17 @@ def test_signature_typed_into_the_last_row_keeps_its_lines(tmp_path: Path) -> No
     assert result.plan.signature == (
         "Заместитель министра\nэкономического развития края Г.В. Богданова"
     )
+
+
+def test_numbers_typed_without_a_space_and_without_a_number_column(tmp_path: Path) -> None:
+    document = docx.Document()
+    rows = [["Мероприятие", "Срок реализации", "Ответственный"]]
+    rows += [[f"{n}.Мероприятие номер {n}", "31.12.2025", "Отдел"] for n in range(1, 5)]
+    _table(document, rows)
+    path = tmp_path / "no_number_column.docx"
+    document.save(path)
+    result = read_docx(path)
+    assert [(r.number, r.title) for r in result.plan.rows] == [
+        (f"{n}.", f"Мероприятие номер {n}") for n in range(1, 5)
+    ]
+    assert any(w.startswith("В таблице нет столбца «№ п/п»") for w in result.warnings)
