@@ -243,16 +243,16 @@ def _restore_trailing_zeros(entries: list[_Entry], warnings: list[str]) -> None:
             before is not None
             and before >= 9
             and int(tail) < before
-            and int(tail + "0") == before + 1
+            and str(before + 1).rstrip("0") == tail
         ):
-            fixed = ".".join([*parent, tail + "0"]) + ("." if number.endswith(".") else "")
+            tail = str(before + 1)  # 4.1 after 4.9 is 4.10, 4.1 after 4.99 is 4.100
+            fixed = ".".join([*parent, tail]) + ("." if number.endswith(".") else "")
             warnings.append(
                 f"Строка {entry.line}: номер «{number}» стоит после "
                 f"{'.'.join([*parent, str(before)])}; прочитан как {fixed} (Excel хранит номер "
                 "как число и отбрасывает ноль на конце)."
             )
             entry.row.number = fixed
-            tail = tail + "0"
         last[parent] = int(tail)
 
 

@@ -456,3 +456,22 @@ def test_numbers_typed_without_a_space_and_without_a_number_column(tmp_path: Pat
         (f"{n}.", f"Мероприятие номер {n}") for n in range(1, 5)
     ]
     assert any(w.startswith("В таблице нет столбца «№ п/п»") for w in result.warnings)
+
+
+def test_excel_drops_every_trailing_zero(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEAD4)
+    ws.append(["2.", "Блок"])
+    for n in range(1, 102):
+        ws.append([float(f"2.{n}"), f"Мероприятие {n}", "31.12.2025", "Отдел"])
+    path = tmp_path / "hundred.xlsx"
+    wb.save(path)
+    result = read_xlsx(path)
+    numbers = [r.number for r in result.plan.rows[1:]]
+    assert numbers == [f"2.{n}" for n in range(1, 102)]
+    fixed = [w for w in result.warnings if "отбрасывает ноль" in w]
+    assert len(fixed) == 10  # 2.10, 2.20 … 2.90 and 2.100
+    assert not [w for w in result.warnings if "встречается" in w]
