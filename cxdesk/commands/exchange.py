@@ -65,7 +65,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             return 0
         from cxdesk.services.importing import import_file
 
-        outcome = import_file(store, Path(args.file), progress, args.dry_run)
+        outcome = import_file(store, Path(args.file), progress, args.dry_run, org=args.org)
     finally:
         progress.finish()
     data = {
@@ -117,10 +117,11 @@ def register(sub: Any) -> None:
     add_json(p)
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("import", help="загрузить план из docx, xlsx или .cxplan")
+    p = sub.add_parser("import", help="загрузить план из docx, xlsx, odt, ods, csv или .cxplan")
     p.add_argument("file")
     p.add_argument("--into", metavar="PLAN", help="объединить с этим планом")
     p.add_argument("--dry-run", action="store_true", help="только показать, ничего не менять")
+    p.add_argument("--org", help="организация плана, если в файле она не указана или неверна")
     add_json(p)
     p.set_defaults(handler=cmd_import)
 

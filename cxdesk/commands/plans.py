@@ -123,6 +123,11 @@ def cmd_exclude(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lines(text: str | None) -> str | None:
+    """A multi-line field typed on the command line: «\\n» starts a new line."""
+    return None if text is None else text.replace("\\n", "\n").strip()
+
+
 def cmd_edit(args: argparse.Namespace) -> int:
     from cxdesk.services.plans import edit_plan
 
@@ -134,6 +139,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
             "approver_position": args.approver_position,
             "approver_name": args.approver_name,
             "approval_date": args.approval_date,
+            "signature": _lines(args.signature),
+            "executor": _lines(args.executor),
         }.items()
         if v is not None
     }
@@ -185,7 +192,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     plan = get_plan(open_store(args), args.plan)
     data = {
         "id": plan.id, "org": plan.org, "template": plan.template_id, "answers": plan.answers,
-        "title": plan.title, "rows": [row_json(r) for r in plan.rows],
+        "title": plan.title, "approver_position": plan.approver_position,
+        "approver_name": plan.approver_name, "approval_date": plan.approval_date,
+        "signature": plan.signature, "executor": plan.executor,
+        "rows": [row_json(r) for r in plan.rows],
     }  # fmt: skip
 
     def text() -> str:
@@ -286,6 +296,8 @@ def register(sub: Any) -> None:
     p.add_argument("plan")
     for opt in ("--org", "--title", "--approver-position", "--approver-name", "--approval-date"):
         p.add_argument(opt)
+    p.add_argument("--signature", help="подпись под таблицей (строки через \\n)")
+    p.add_argument("--executor", help="строка исполнителя («Исп.: …»)")
     add_json(p)
     p.set_defaults(handler=cmd_edit)
 

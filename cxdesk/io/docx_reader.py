@@ -27,22 +27,44 @@ from cxdesk.progress import NO_PROGRESS, Progress
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 #: Tables with more rows than this are never taken for text above the plan (approval blocks).
 PREAMBLE_TABLE_ROWS = 40
+#: A cell never spans more grid columns than this (Word's own limit is 63); a larger ``gridSpan``
+#: in a damaged or hostile file would make every later step loop over it.
+MAX_SPAN = 63
 
 _P, _TBL, _TR, _TC = w("p"), w("tbl"), w("tr"), w("tc")
 _R, _T, _TAB, _PTAB, _BR, _CR = w("r"), w("t"), w("tab"), w("ptab"), w("br"), w("cr")
 _NBHYPHEN, _SDT, _SDTCONTENT, _CUSTOMXML = (
-    w("noBreakHyphen"), w("sdt"), w("sdtContent"), w("customXml")
+    w("noBreakHyphen"),
+    w("sdt"),
+    w("sdtContent"),
+    w("customXml"),
 )
 _VAL, _TYPE = w("val"), w("type")
 _TRPR, _TCPR, _GRIDBEFORE, _GRIDSPAN, _VMERGE, _DEL = (
-    w("trPr"), w("tcPr"), w("gridBefore"), w("gridSpan"), w("vMerge"), w("del")
+    w("trPr"),
+    w("tcPr"),
+    w("gridBefore"),
+    w("gridSpan"),
+    w("vMerge"),
+    w("del"),
 )
 _RPR, _VANISH = w("rPr"), w("vanish")
-_SKIP = frozenset({
-    w("del"), w("moveFrom"), w("instrText"), w("delText"), w("drawing"), w("pict"), w("object"),
-    w("footnoteReference"), w("endnoteReference"), w("commentReference"), w("fldChar"),
-    f"{{{MC}}}AlternateContent",
-})
+_SKIP = frozenset(
+    {
+        w("del"),
+        w("moveFrom"),
+        w("instrText"),
+        w("delText"),
+        w("drawing"),
+        w("pict"),
+        w("object"),
+        w("footnoteReference"),
+        w("endnoteReference"),
+        w("commentReference"),
+        w("fldChar"),
+        f"{{{MC}}}AlternateContent",
+    }
+)
 _WRAPPERS = frozenset({_SDT, _SDTCONTENT, _CUSTOMXML, w("ins"), w("moveTo")})
 
 
@@ -134,7 +156,7 @@ class _Walker:
             if trpr is not None:
                 before = trpr.find(_GRIDBEFORE)
                 if before is not None:
-                    col = _to_int(before.get(_VAL), 0)
+                    col = min(max(0, _to_int(before.get(_VAL), 0)), MAX_SPAN)
             cells: list[Cell] = []
             for tc in _children(tr, _TC):
                 tcpr = tc.find(_TCPR)
@@ -142,7 +164,7 @@ class _Walker:
                 if tcpr is not None:
                     grid_span = tcpr.find(_GRIDSPAN)
                     if grid_span is not None:
-                        span = max(1, _to_int(grid_span.get(_VAL), 1))
+                        span = min(max(1, _to_int(grid_span.get(_VAL), 1)), MAX_SPAN)
                     merge = tcpr.find(_VMERGE)
                     if merge is not None:
                         vmerge = merge.get(_VAL) or "continue"
@@ -164,7 +186,10 @@ class _Walker:
         text: list[str] = []
         for block in _blocks(body):
             if block.tag == _P:
-                text.extend(clean_lines([self.paragraph(block)]))
+                lines = clean_lines([self.paragraph(block)])
+                text.extend(lines)
+                if grids:
+                    grids[-1].after.extend(lines)
                 continue
             rows = self.table_rows(block)
             grids.append(Grid(rows=rows, label=f"таблица {len(grids) + 1}", before=list(text)))

@@ -42,9 +42,16 @@ class Grid:
 
     ``label`` names it in messages («таблица 2», «лист «План»»); ``before`` is the text above it
     (paragraphs, or cells of the rows above), line by line, where the approval block and the
-    title are looked for.
+    title are looked for; ``after`` the text below it up to the next table (where the signature
+    and the executor line stand). ``width`` is the number of grid columns the table spans.
     """
 
     rows: list[GridRow]
     label: str
     before: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        """How many grid columns the table's cells cover."""
+        return max((cell.col + cell.span for row in self.rows for cell in row.cells), default=0)

@@ -22,8 +22,10 @@ _APPROVE_RE = re.compile(r"^\s*(утверждаю|утвержден[аоы]?|�
 _INITIALS = r"(?:[А-ЯЁ]\.\s?){1,2}"
 _SURNAME = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
 _NAME_RE = re.compile(rf"(?:^|[\s_])({_INITIALS}\s?{_SURNAME}|{_SURNAME}\s+{_INITIALS})\s*$")
-_NAME_ONLY_RE = re.compile(rf"^[_\s.]*(?:подпись\s*)?({_INITIALS}\s?{_SURNAME}|{_SURNAME}\s+"
-                           rf"{_INITIALS})\s*$")
+_NAME_ONLY_RE = re.compile(
+    rf"^[_\s.]*(?:подпись\s*)?({_INITIALS}\s?{_SURNAME}|{_SURNAME}\s+"
+    rf"{_INITIALS})\s*$"
+)
 _MONTHS_RE = re.compile(
     r"январ[яь]|феврал[яь]|марта?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|августа?|сентябр[яь]|"
     r"октябр[яь]|ноябр[яь]|декабр[яь]|\bг(ода|\.)?(?=\s|$)",
@@ -40,11 +42,24 @@ _NOISE_RE = re.compile(
     r"^(приложение( №)?\s*\d*|к (приказу|распоряжению|постановлению|решению)\b.*|от .*№.*)$", re.I
 )
 _ORG_NOUNS = {
-    "министерстве": "министерство", "комитете": "комитет", "департаменте": "департамент",
-    "управлении": "управление", "агентстве": "агентство", "инспекции": "инспекция",
-    "службе": "служба", "аппарате": "аппарат", "администрации": "администрация",
-    "правительстве": "правительство", "центре": "центр",
+    "министерстве": "министерство",
+    "комитете": "комитет",
+    "департаменте": "департамент",
+    "управлении": "управление",
+    "агентстве": "агентство",
+    "инспекции": "инспекция",
+    "службе": "служба",
+    "аппарате": "аппарат",
+    "администрации": "администрация",
+    "правительстве": "правительство",
+    "центре": "центр",
 }
+#: The period a title ends with («на 2024–2025 годы», «в 2024 году»), not part of the body's name.
+_PERIOD_RE = re.compile(
+    r"\s+(?:на|в|до)\s+(?:период\s+)?(?:\d{4}\s*(?:[-–—]\s*\d{4}\s*)?(?:годы|год|года|году|гг?\.?)?"
+    r"|\d{4}\s*[-–—]\s*\d{4}\s*(?:годы|гг?\.?)?)\s*$",
+    re.I,
+)
 _ORG_RE = re.compile(r"\bво?\s+(" + "|".join(_ORG_NOUNS) + r")\s+(.+)$", re.I)
 
 
@@ -58,6 +73,7 @@ class Preamble:
     approver_name: str = ""
     approval_date: str = ""
     as_of: str = ""
+    has_approval: bool = False
     warnings: list[str] = field(default_factory=list)
 
 
@@ -79,6 +95,7 @@ def parse_preamble(lines: list[str]) -> Preamble:
     start = next((i for i, line in enumerate(lines) if _APPROVE_RE.match(line)), None)
     rest = lines
     if start is not None:
+        out.has_approval = True
         rest = _read_approval(lines[start:], out)
         rest = lines[:start] + rest
     rest = [line for line in rest if not _NOISE_RE.match(line)]
@@ -155,7 +172,8 @@ def org_from_title(title: str) -> str:
     if match is None:
         return ""
     noun = _ORG_NOUNS[match.group(1).lower()]
-    return f"{noun} {match.group(2)}".strip(" .,;")
+    name = _PERIOD_RE.sub("", match.group(2))
+    return f"{noun} {name}".strip(" .,;")
 
 
 # -- cxdesk's own exports ------------------------------------------------------------------------
@@ -191,8 +209,11 @@ def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
     unmatched: list[str] = []
     for row in plan.rows:
         found = next(
-            (j for j in range(at, min(at + 50, len(stored_rows)))
-             if str(stored_rows[j].get("number", "")) == row.number),
+            (
+                j
+                for j in range(at, min(at + 50, len(stored_rows)))
+                if str(stored_rows[j].get("number", "")) == row.number
+            ),
             None,
         )
         if found is None:
@@ -203,7 +224,9 @@ def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
     if unmatched:
         result.warnings.append(
             "Строки, которых не было в выгрузке cxdesk (добавлены позже): "
-            + ", ".join(unmatched[:20]) + ("…" if len(unmatched) > 20 else "") + "."
+            + ", ".join(unmatched[:20])
+            + ("…" if len(unmatched) > 20 else "")
+            + "."
         )
 
 
@@ -253,10 +276,14 @@ def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
     attachments = []
     for item in stored.get("attachments") or []:
         if isinstance(item, Mapping):
-            attachments.append(AttachmentInfo(
-                name=str(item.get("name", "")), size=int(item.get("size") or 0),
-                sha256=str(item.get("sha256", "")), added=str(item.get("added", "")),
-            ))
+            attachments.append(
+                AttachmentInfo(
+                    name=str(item.get("name", "")),
+                    size=int(item.get("size") or 0),
+                    sha256=str(item.get("sha256", "")),
+                    added=str(item.get("added", "")),
+                )
+            )
         else:
             attachments.append(AttachmentInfo(name=str(item)))
     row.attachments = attachments

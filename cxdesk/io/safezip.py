@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -43,7 +44,17 @@ CHUNK = 64 * 1024
 
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
 
-KIND_NAMES = {"docx": "документ Word (.docx)", "xlsx": "книга Excel (.xlsx)"}
+KIND_NAMES = {
+    "docx": "документ Word (.docx)",
+    "xlsx": "книга Excel (.xlsx)",
+    "odt": "документ OpenDocument (.odt)",
+    "ods": "таблица OpenDocument (.ods)",
+}
+#: The mimetype member of OpenDocument files, by kind.
+ODF_TYPES = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
 _MAIN_PART = {"docx": "word/", "xlsx": "xl/"}
 
 
@@ -112,6 +123,11 @@ class SafeZip:
             raise self._fail(what)
         try:
             return zipfile.ZipFile(self.path)
+        except NotImplementedError as exc:  # «zip file version 6.8», unknown compression
+            raise self._fail(
+                "он упакован способом, который не используют Word, Excel и LibreOffice "
+                f"({exc}). Откройте его в своей программе и сохраните заново"
+            ) from exc
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
             raise self._fail(
                 "он повреждён или передан не полностью (архив обрывается). Попросите прислать "
@@ -167,13 +183,27 @@ class SafeZip:
 
     def _check_kind(self) -> None:
         names = self._infos
+        if self.kind in ODF_TYPES:
+            mimetype = self._peek("mimetype").strip() if "mimetype" in names else b""
+            if mimetype == ODF_TYPES[self.kind] and "content.xml" in names:
+                return
+            other = next((k for k, t in ODF_TYPES.items() if mimetype == t), None)
+            if other is not None:
+                raise self._fail(
+                    f"это {KIND_NAMES[other]}, а не {KIND_NAMES[self.kind]}. Исправьте "
+                    f"расширение имени файла на .{other} и импортируйте снова"
+                )
+            raise self._fail(
+                f"это не {KIND_NAMES[self.kind]}: в нём нет содержимого OpenDocument. Откройте "
+                "файл в LibreOffice и сохраните заново"
+            )
         want = _MAIN_PART.get(self.kind, "")
         if any(n.startswith(want) for n in names) and "[Content_Types].xml" in names:
             return
         if "mimetype" in names and self._peek("mimetype").startswith(b"application/vnd.oasis"):
             raise self._fail(
-                "это документ OpenDocument (LibreOffice, .odt/.ods). Откройте его и сохраните "
-                "в формате Microsoft Office (.docx или .xlsx)"
+                "это документ OpenDocument (LibreOffice). Исправьте расширение имени файла на "
+                ".odt (текст) или .ods (таблица) и импортируйте снова"
             )
         for other, prefix in _MAIN_PART.items():
             if other != self.kind and any(n.startswith(prefix) for n in names):
@@ -190,7 +220,16 @@ class SafeZip:
         try:
             with self._zip.open(self._infos[name]) as fh:
                 return bytes(fh.read(1024))
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            OSError,
+            ValueError,
+            struct.error,
+        ):
             return b""
 
     # -- reading -----------------------------------------------------------------------------
@@ -229,7 +268,8 @@ class SafeZip:
                         self._check_size(name, seen, info.compress_size)
                         raise self._fail(f"часть «{name}» больше, чем заявлено в архиве")
                     yield block
-        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error) as exc:
+            # a damaged local header (an offset before the file's start, a short read)
             raise self._fail(
                 f"часть «{name}» повреждена (не сходится контрольная сумма или архив обрывается). "
                 "Попросите прислать файл ещё раз"
@@ -267,7 +307,10 @@ class SafeZip:
             if not name.lower().endswith((".xml", ".rels", ".vml")):
                 continue
             parser = etree.XMLPullParser(
-                events=("start",), resolve_entities=False, no_network=True, load_dtd=False,
+                events=("start",),
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
                 huge_tree=False,
             )
             try:

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 from cxdesk.io.grid import Cell, Grid, GridRow
 from cxdesk.io.model import DEFAULT_HEADINGS, Column
-from cxdesk.io.table_text import map_heading, normalize_heading, parse_number, single_line
+from cxdesk.io.table_text import (
+    MAX_HEADING,
+    map_heading,
+    normalize_heading,
+    parse_number,
+    single_line,
+)
 
 #: How many rows from the top of a table may come before its header.
 MAX_HEADER_SCAN = 30
@@ -115,9 +121,7 @@ def _layout(texts: dict[int, str], first_data: int) -> Layout:
                 warnings.append(f"Столбец «{text}» не распознан и пропущен.")
             continue
         if key in used:
-            warnings.append(
-                f"Столбец «{text}» повторяет столбец «{used[key]}» и пропущен."
-            )
+            warnings.append(f"Столбец «{text}» повторяет столбец «{used[key]}» и пропущен.")
             continue
         if fuzzy:
             warnings.append(f"Столбец «{text}» принят за «{DEFAULT_HEADINGS[key]}».")
@@ -142,6 +146,10 @@ def is_repeat_header(row: GridRow, layout: Layout) -> bool:
     for cell in _cells(row):
         if parse_number(cell.text) is not None:
             return False
+        if len(cell.text) > MAX_HEADING or not any(
+            col in layout.keys for col in range(cell.col, cell.col + cell.span)
+        ):
+            continue  # no heading of the plan's columns
         key, _ = map_heading(cell.text)
         if key is not None and any(
             layout.keys.get(col) == key for col in range(cell.col, cell.col + cell.span)

@@ -24,10 +24,13 @@ from cxdesk.io.model import STATUS_TITLES, Row
 from cxdesk.io.table_layout import Layout, is_header_tail, is_number_row, is_repeat_header
 from cxdesk.io.table_text import (
     is_dash,
+    is_roman,
     number_depth,
     number_parts,
+    number_ranges,
     parse_number,
     split_heading_number,
+    split_title_number,
 )
 from cxdesk.progress import Progress
 
@@ -161,6 +164,7 @@ def read_rows(
     """The plan's rows from the grid rows below the header, with warnings."""
     warnings: list[str] = []
     raws: list[_Raw] = []
+    unmapped: list[int] = []
     after_header = False
     for index, grid_row in enumerate(rows):
         if index % 500 == 0:
@@ -179,17 +183,77 @@ def read_rows(
         raw = _extract(grid_row, layout, warnings)
         if not raw.fields and not raw.number_text:
             if raw.unmapped:
-                warnings.append(
-                    f"Строка {raw.line}: текст есть только в нераспознанных столбцах, "
-                    "строка пропущена."
-                )
+                unmapped.append(raw.line)
             continue
         raws.append(raw)
+    if unmapped:
+        warnings.append(_unmapped_warning(unmapped))
+    _numbers_from_titles(raws, layout, warnings)
     numbered = any(parse_number(raw.number_text) for raw in raws)
     entries = _assemble(raws, numbered, warnings)
     _decide_kinds(entries, warnings)
+    _restore_trailing_zeros(entries, warnings)
     _check_numbers(entries, warnings)
     return [entry.row for entry in entries], warnings
+
+
+def _unmapped_warning(lines: list[int]) -> str:
+    """One warning for all rows that had text only in columns not recognised."""
+    what = "текст есть только в нераспознанных столбцах"
+    if len(lines) == 1:
+        return f"Строка {lines[0]}: {what}, строка пропущена."
+    return f"Строки {number_ranges(lines)}: {what}, строки пропущены ({len(lines)})."
+
+
+def _numbers_from_titles(raws: list[_Raw], layout: Layout, warnings: list[str]) -> None:
+    """Numbers typed into the item's text («1. Назначен…») while the № column stays empty.
+
+    Taken when most rows that have no number in the № column begin their text with one (at
+    least three such rows), so that a numbered list inside one cell is left alone.
+    """
+    has_column = "number" in layout.keys.values()
+    bare = [raw for raw in raws if not raw.number_text and "title" not in raw.copied]
+    found = [(raw, split_title_number(raw.fields.get("title", ""))) for raw in bare]
+    hits = [(raw, number, title) for raw, (number, title) in found if number]
+    if len(hits) < 3 or 2 * len(hits) < len(bare):
+        return
+    for raw, number, title in hits:
+        raw.number_text, raw.fields["title"] = number, title
+    where = "Столбец «№ п/п» пуст" if has_column else "В таблице нет столбца «№ п/п»"
+    warnings.append(
+        f"{where}, номера пунктов набраны в начале текста мероприятия; они прочитаны "
+        f"оттуда ({len(hits)} строк)."
+    )
+
+
+def _restore_trailing_zeros(entries: list[_Entry], warnings: list[str]) -> None:
+    """«4.1» right after «4.9» is 4.10: Excel keeps a typed number as a number and drops its
+    trailing zero. The number is read from the order, and a warning says so."""
+    last: dict[tuple[str, ...], int] = {}
+    for entry in entries:
+        number = entry.row.number
+        if not parse_number(number) or is_roman(number):
+            continue
+        parts = number_parts(number)
+        if len(parts) < 2 or not all(p.isdigit() for p in parts):
+            continue
+        parent, tail = tuple(parts[:-1]), parts[-1]
+        before = last.get(parent)
+        if (
+            before is not None
+            and before >= 9
+            and int(tail) < before
+            and str(before + 1).rstrip("0") == tail
+        ):
+            tail = str(before + 1)  # 4.1 after 4.9 is 4.10, 4.1 after 4.99 is 4.100
+            fixed = ".".join([*parent, tail]) + ("." if number.endswith(".") else "")
+            warnings.append(
+                f"Строка {entry.line}: номер «{number}» стоит после "
+                f"{'.'.join([*parent, str(before)])}; прочитан как {fixed} (Excel хранит номер "
+                "как число и отбрасывает ноль на конце)."
+            )
+            entry.row.number = fixed
+        last[parent] = int(tail)
 
 
 def _new_entry(raw: _Raw, number: str) -> _Entry:
@@ -268,6 +332,9 @@ def _decide_kinds(entries: list[_Entry], warnings: list[str]) -> None:
         if not entry.heading and not entry.merged:
             row.kind = "item"
             continue
+        if row.number and is_roman(row.number):
+            row.kind = "block"
+            continue
         if row.number and parse_number(row.number):
             depth = number_depth(row.number)
             if depth == 1:
@@ -302,7 +369,9 @@ def _unnumbered_heading(
     row = entry.row
     depth = number_depth(following)
     if depth < 2:
-        row.kind = "block"
+        # inside a numbered block («I.», «3.») an unnumbered heading over flat items is a section
+        inside = any(e.row.kind == "block" and e.row.number for e in entries[:index])
+        row.kind = "section" if inside else "block"
         return
     parts = number_parts(following)[: min(depth - 1, 2)]
     row.kind = "block" if len(parts) == 1 else "section"
@@ -330,5 +399,6 @@ def _check_numbers(entries: list[_Entry], warnings: list[str]) -> None:
             warnings.append(f"Строка {entry.line}: статус «{status}» не распознан.")
     for number, found in lines.items():
         if len(found) > 1:
-            where = ", ".join(str(n) for n in found)
-            warnings.append(f"Номер {number} встречается несколько раз (строки {where}).")
+            where = number_ranges(found) if len(found) > 5 else ", ".join(map(str, found))
+            times = f"{len(found)} раз" if len(found) > 5 else "несколько раз"
+            warnings.append(f"Номер {number} встречается {times} (строки {where}).")

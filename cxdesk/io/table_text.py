@@ -8,9 +8,10 @@ column of the plan a heading names, whatever its wording, case, spacing or hyphe
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -22,10 +23,29 @@ _TAG_RE = re.compile(
     r"|s|em|strong|a|sub|sup|small|big|strike|code)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
-_BLOCK_TAGS = frozenset({
-    "p", "div", "li", "ul", "ol", "br", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4",
-    "h5", "h6", "blockquote", "pre", "hr",
-})
+_BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "br",
+        "tr",
+        "table",
+        "tbody",
+        "thead",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "hr",
+    }
+)
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,9});")
 _CONTROL_RE = re.compile(
     "[\x00-\x08\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff\ufffe\uffff\ud800-\udfff]"
@@ -73,11 +93,16 @@ def clean_lines(paragraphs: Iterable[str]) -> list[str]:
 
 
 # -- item numbers ------------------------------------------------------------------------------
-_NUMBER_RE = re.compile(r"^(?:№\s*)?((?:\d{1,3}\s?\.\s?)*\d{1,3}\.?|[IVXLC]{1,6}\.?|\d{1,3}\))$")
+_NUMBER_RE = re.compile(r"^(?:№\s*)?((?:\d{1,4}\s?\.\s?)*\d{1,4}\.?|[IVXLC]{1,6}\.?|\d{1,4}\))$")
 _HEAD_NUMBER_RE = re.compile(
-    r"^(?:(?:блок|раздел|этап|часть)\s+)?((?:\d{1,3}\.)+(?:\d{1,3}\.?)?|[IVXLC]{1,6}\.)\s+(\S.*)$",
+    r"^(?:(?:блок|раздел|этап|часть)\s+)?((?:\d{1,4}\.)+(?:\d{1,4}\.?)?|[IVXLC]{1,6}\.)\s+(\S.*)$",
     re.S | re.I,
 )
+#: A number typed at the start of an item's text: «1. Назначен…», «1.1.Назначен…», «12) …».
+_TITLE_NUMBER_RE = re.compile(
+    r"^((?:\d{1,4}\.)+(?:\d{1,4}\.?)?|\d{1,4}\))\s*([А-ЯЁA-Z«\"(].*)$", re.S
+)
+_ROMAN_RE = re.compile(r"^[IVXLC]{1,6}\.?$")
 _DASHES = frozenset({"-", "–", "—", "−", "―", "‑", "--"})
 
 
@@ -97,6 +122,19 @@ def split_heading_number(text: str) -> tuple[str, str]:
     return match.group(1), match.group(2).strip()
 
 
+def split_title_number(text: str) -> tuple[str, str]:
+    """«1. Назначен…» → («1.», «Назначен…»): a number typed into an item's text; else ("", text)."""
+    match = _TITLE_NUMBER_RE.match(text.strip())
+    if match is None:
+        return "", text
+    return match.group(1), match.group(2).strip()
+
+
+def is_roman(number: str) -> bool:
+    """Whether a number is a Roman block number («I.», «II», «IV.»)."""
+    return bool(_ROMAN_RE.match(number.strip()))
+
+
 def number_depth(number: str) -> int:
     """How many levels a number has: «3.» → 1, «3.1.» → 2, «3.1.4» → 3; «II.» → 1."""
     groups = [g for g in number.rstrip(".)").split(".") if g]
@@ -106,6 +144,22 @@ def number_depth(number: str) -> int:
 def number_parts(number: str) -> list[str]:
     """The numeric groups of a number: «3.1.» → ["3", "1"]."""
     return [g for g in number.rstrip(".)").split(".") if g]
+
+
+def number_ranges(numbers: Iterable[int], name: Callable[[int], str] = str) -> str:
+    """«5, 7–9» from [5, 7, 8, 9], each number shown by ``name``."""
+    parts: list[str] = []
+    run: list[int] = []
+    for n in sorted(numbers):
+        if run and n == run[-1] + 1:
+            run.append(n)
+            continue
+        if run:
+            parts.append(name(run[0]) if len(run) == 1 else f"{name(run[0])}–{name(run[-1])}")
+        run = [n]
+    if run:
+        parts.append(name(run[0]) if len(run) == 1 else f"{name(run[0])}–{name(run[-1])}")
+    return ", ".join(parts)
 
 
 def is_dash(text: str) -> bool:
@@ -122,22 +176,37 @@ _HYPHEN_RE = re.compile(r"(?<=[а-яa-z])[-‐‑]\s*(?=[а-яa-z])")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (key, re.compile(pattern))
     for key, pattern in [
-        ("number", r"(№|no|n|#)\s*\.?\s*(п\s*/\s*п\.?|пп|п\.\s*п\.?|пункта|мероприятия|строки)?"
-                   r"|п\s*/\s*п|номер( пункта| мероприятия| п/п)?"),
+        (
+            "number",
+            r"(№|no|n|#)\s*\.?\s*(п\s*/\s*п\.?|пп|п\.\s*п\.?|пункта|мероприятия|строки)?"
+            r"|п\s*/\s*п|номер( пункта| мероприятия| п/п)?",
+        ),
         ("start", r"(дата|срок) начала.*|начало( реализации| исполнения)?"),
-        ("fact", r"отметка о (выполнении|исполнении).*|информация о (ходе )?(выполнении|исполнении)"
-                 r".*|фактическ.*|факт"),
+        (
+            "fact",
+            r"отметка о (выполнении|исполнении).*|информация о (ходе )?(выполнении|исполнении)"
+            r".*|фактическ.*|факт",
+        ),
         ("status", r"статус.*|состояние( исполнения| выполнения)?"),
         ("responsible", r"ответствен.*|(со)?исполнител.*"),
-        ("deadline", r"срок.*|дата (окончания|завершения|исполнения|выполнения).*"
-                     r"|окончание.*|дата"),
+        (
+            "deadline",
+            r"срок.*|дата (окончания|завершения|исполнения|выполнения).*"
+            r"|окончание.*|дата",
+        ),
         ("result", r"(ожидаемый |планируемый |достигнутый )?результат.*"),
-        ("document", r"вид(ы)? документ.*|(подтверждающий |итоговый |отчетный )?документ.*"
-                     r"|форма (документа|отчетности|подтверждения).*|наименование документа.*"),
+        (
+            "document",
+            r"вид(ы)? документ.*|(подтверждающий |итоговый |отчетный )?документ.*"
+            r"|форма (документа|отчетности|подтверждения).*|наименование документа.*",
+        ),
         ("materials", r"(дополнительные |прилагаемые )?материалы.*"),
         ("note", r"примечани[ея]|комментари[ий]"),
-        ("title", r"((наименование|содержание|название|перечень) )?мероприяти[йяе].*"
-                  r"|наименование|мероприятия?"),
+        (
+            "title",
+            r"((наименование|содержание|название|перечень) )?мероприяти[йяе].*"
+            r"|наименование|мероприятия?",
+        ),
     ]
 ]
 
@@ -169,6 +238,7 @@ def normalize_heading(text: str) -> str:
     return t.strip(" :;,.").replace("№п/п", "№ п/п")
 
 
+@functools.lru_cache(maxsize=4096)
 def map_heading(text: str) -> tuple[str | None, bool]:
     """The column key a heading names and whether it was only a close match (a typo).
 

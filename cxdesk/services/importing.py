@@ -1,4 +1,5 @@
-"""Import: a docx, xlsx or .cxplan file read into a whole new plan, or nothing.
+"""Import: a docx, xlsx, odt, ods, csv (doc, xls, rtf through LibreOffice) or .cxplan file read
+into a whole new plan, or nothing.
 
 The readers in cxdesk/io find the table and say what they guessed; here the rows are matched to
 their typical template (refs), and the plan is stored in one transaction with its history and,
@@ -7,6 +8,7 @@ for a package, its attachments (every hash verified before anything is stored).
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import tempfile
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from cxdesk.domain.deadlines import parse_user_date
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import BadFile, NotFound, UserError
-from cxdesk.io.model import PlanDoc
+from cxdesk.io.model import PlanDoc, ReadResult
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.services.common import new_uid, now, os_user
 from cxdesk.services.matching import match_template
@@ -29,7 +31,17 @@ from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, History, Plan
 from cxdesk.storage.models import Row as StoredRow
 
-SUPPORTED = (".docx", ".xlsx", ".cxplan")
+SUPPORTED = (".docx", ".xlsx", ".cxplan", ".odt", ".ods", ".csv", ".doc", ".xls", ".rtf")
+#: The readers of the formats cxdesk reads itself: module and function.
+READERS = {
+    ".docx": ("cxdesk.io.docx_reader", "read_docx"),
+    ".xlsx": ("cxdesk.io.xlsx_reader", "read_xlsx"),
+    ".odt": ("cxdesk.io.odf_reader", "read_odt"),
+    ".ods": ("cxdesk.io.odf_reader", "read_ods"),
+    ".csv": ("cxdesk.io.csv_reader", "read_csv"),
+}
+#: Formats converted through LibreOffice first (see cxdesk.io.convert).
+CONVERTED = (".doc", ".xls", ".rtf")
 STATUSES = ("not_started", "in_progress", "done", "excluded")
 
 
@@ -65,13 +77,6 @@ class ImportOutcome:
     doc: PlanDoc
 
 
-def _legacy_hint(path: Path) -> str:
-    return (
-        f"Файл «{path.name}» — в старом формате Word/Excel (.doc/.xls). Откройте его в Word, "
-        "Excel или LibreOffice и сохраните как .docx или .xlsx, затем загрузите снова."
-    )
-
-
 def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) -> Incoming:
     """Reads a file of any supported kind; raises BadFile with what to do when it cannot."""
     path = Path(path)
@@ -80,12 +85,11 @@ def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) ->
     if not path.is_file():
         raise BadFile(f"«{path}» — не файл. Укажите файл .docx, .xlsx или .cxplan.")
     suffix = path.suffix.lower()
-    if suffix in (".doc", ".xls"):
-        raise BadFile(_legacy_hint(path))
     if suffix not in SUPPORTED:
         raise BadFile(
-            f"Формат файла «{path.name}» не поддерживается. Загрузите план в .docx, .xlsx "
-            "или пакет .cxplan."
+            f"Формат файла «{path.name}» не поддерживается. Загрузите план в .docx, .xlsx, "
+            ".odt, .ods, .csv (или .doc, .xls, .rtf, если установлен LibreOffice) либо пакет "
+            ".cxplan."
         )
     progress.set_status(f"Чтение «{path.name}»")
     if suffix == ".cxplan":
@@ -100,17 +104,35 @@ def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) ->
         return Incoming(
             path, got.plan, [], list(got.history), dict(got.files), dict(got.exchange), True, tmp
         )
-    if suffix == ".docx":
-        from cxdesk.io.docx_reader import read_docx
+    if suffix in CONVERTED:
+        from cxdesk.io.convert import convert
 
-        result = read_docx(path, progress)
+        progress.set_status(f"Преобразование «{path.name}» через LibreOffice")
+        tmp = Path(tempfile.mkdtemp(prefix="in-", dir=_tmp_root(store)))
+        try:
+            converted = convert(path, tmp)
+            try:
+                result = _read_with(converted.suffix, converted, progress)
+            except BadFile as exc:
+                raise BadFile(
+                    f"{exc} (Файл «{path.name}» был преобразован LibreOffice в {converted.suffix}.)"
+                ) from exc
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        result.warnings.insert(
+            0, f"Файл «{path.name}» преобразован через LibreOffice в {converted.suffix}."
+        )
     else:
-        from cxdesk.io.xlsx_reader import read_xlsx
-
-        result = read_xlsx(path, progress)
+        result = _read_with(suffix, path, progress)
     incoming = Incoming(path, result.plan, list(result.warnings))
     _apply_matching(incoming)
     return incoming
+
+
+def _read_with(suffix: str, path: Path, progress: Progress) -> ReadResult:
+    module, name = READERS[suffix]
+    reader = getattr(importlib.import_module(module), name)
+    return reader(path, progress)  # type: ignore[no-any-return]
 
 
 def _tmp_root(store: Store) -> Path:
@@ -161,6 +183,11 @@ def _depths(doc: PlanDoc) -> list[int]:
     return out
 
 
+def org_from_file_name(path: Path) -> str:
+    """The name a plan gets when its file names no organisation: the file's name."""
+    return path.stem.replace("_", " ").strip() or "Без названия"
+
+
 def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
     """Stores a read file as a new plan inside the caller's transaction."""
     doc = incoming.doc
@@ -173,7 +200,7 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
     stamp = now()
     org = doc.org.strip()
     if not org:
-        org = incoming.path.stem.replace("_", " ").strip() or "Без названия"
+        org = org_from_file_name(incoming.path)
         incoming.warnings.append(
             f"В файле не указана организация: план назван по имени файла «{org}». "
             "Исправьте название в свойствах плана (План → Свойства плана…)."
@@ -187,6 +214,8 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
         approver_position=doc.approver_position,
         approver_name=doc.approver_name,
         approval_date=doc.approval_date,
+        signature=doc.signature,
+        executor=doc.executor,
         answers=json.dumps(doc.answers or {}, ensure_ascii=False, sort_keys=True),
         done_refs="[]",
         auto_number=False,
@@ -254,10 +283,20 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
 
 
 def import_file(
-    store: Store, path: Path, progress: Progress = NO_PROGRESS, dry_run: bool = False
+    store: Store,
+    path: Path,
+    progress: Progress = NO_PROGRESS,
+    dry_run: bool = False,
+    org: str | None = None,
 ) -> ImportOutcome:
-    """Imports a file as a new plan (whole or nothing); ``dry_run`` only reads and reports."""
+    """Imports a file as a new plan (whole or nothing); ``dry_run`` only reads and reports.
+
+    ``org`` names the organisation when the user corrected what was read (the preview's field,
+    ``import --org``).
+    """
     incoming = read_incoming(store, Path(path), progress)
+    if org is not None and org.strip():
+        incoming.doc.org = " ".join(org.split())
     try:
         if dry_run:
             return ImportOutcome(None, incoming.items(), incoming.warnings, incoming.doc)

@@ -2,7 +2,8 @@
 
 Rows of a foreign file carry no template refs. For each template the rows are compared with its
 items; the template with the most confident matches wins, and each row gets the ref of its best
-item (each template item used once). Rows that match none are reported.
+item (each template item used once). A reworded item (same block, the number close by, similar
+words) is then matched by its place between two matched items. Rows that match none are reported.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from cxdesk.io.model import PlanDoc
 THRESHOLD = 82.0
 #: A same number adds this much to the score.
 NUMBER_BONUS = 8.0
+#: Plans with more rows than this choose their template on a sample of this many rows.
+SAMPLE_ROWS = 300
+#: A reworded item between two matched ones needs only this similarity (0–100) to its template
+#: item, which must lie between theirs ...
+GAP_THRESHOLD = 60.0
+#: ... within this many template nodes.
+GAP_SPAN = 6
 
 
 def normalize(text: str) -> str:
@@ -40,18 +48,33 @@ class Match:
     unmatched: list[int] = field(default_factory=list)
 
 
-def _score_template(doc: PlanDoc, template: Template) -> Match:
+def _score_template(doc: PlanDoc, template: Template, only: list[int] | None = None) -> Match:
+    """Matches the rows (or the rows ``only``) to one template's nodes.
+
+    A row whose wording is exactly a node's (the common case) is taken without fuzzy matching;
+    the others are compared with the nodes of their kind by rapidfuzz.
+    """
     from rapidfuzz import fuzz, process
 
     nodes = list(template.walk())
     pools: dict[bool, tuple[list[int], list[str]]] = {}
+    exact: dict[tuple[bool, str], list[int]] = {}
     for want_item in (True, False):
         idx = [j for j, n in enumerate(nodes) if (n.kind == "item") == want_item]
         pools[want_item] = (idx, [normalize(nodes[j].title) for j in idx])
+        for j, name in zip(*pools[want_item], strict=True):
+            exact.setdefault((want_item, name), []).append(j)
     candidates: list[tuple[float, int, int]] = []
-    for i, row in enumerate(doc.rows):
+    for i in range(len(doc.rows)) if only is None else only:
+        row = doc.rows[i]
         mine = normalize(row.title)
         if not mine:
+            continue
+        same = exact.get((row.kind == "item", mine))
+        if same:
+            for j in same:
+                bonus = NUMBER_BONUS if _number(row.number) == _number(nodes[j].number) else 0.0
+                candidates.append((100.0 + bonus, i, j))
             continue
         idx, names = pools[row.kind == "item"]
         found = process.extract(
@@ -78,16 +101,61 @@ def _score_template(doc: PlanDoc, template: Template) -> Match:
 
 
 def match_template(doc: PlanDoc, templates: list[Template] | None = None) -> Match:
-    """Finds the template the document's rows come from and each row's ref."""
+    """Finds the template the document's rows come from and each row's ref.
+
+    The template is chosen on a sample of the rows (all of them in a plan of ordinary size), and
+    the rows are then matched within that template only.
+    """
     items = [i for i, r in enumerate(doc.rows) if r.kind == "item"]
-    best = Match()
-    best_items = 0
-    for template in templates or all_templates():
-        m = _score_template(doc, template)
+    candidates = list(templates or all_templates())
+    step = max(1, -(-len(doc.rows) // SAMPLE_ROWS))
+    sample = None if step == 1 else list(range(0, len(doc.rows), step))
+    best, best_items, chosen = Match(), 0, None
+    for template in candidates:
+        m = _score_template(doc, template, sample)
         matched_items = sum(1 for i in m.refs if doc.rows[i].kind == "item")
         if matched_items > best_items:
-            best, best_items = m, matched_items
-    if best_items < max(2, len(items) // 5):
+            best, best_items, chosen = m, matched_items, template
+    if chosen is not None and sample is not None:
+        best = _score_template(doc, chosen)
+        best_items = sum(1 for i in best.refs if doc.rows[i].kind == "item")
+    if chosen is None or best_items < max(2, len(items) // 5):
         best = Match()
+    else:
+        _fill_gaps(doc, chosen, best)
     best.unmatched = [i for i in items if i not in best.refs]
     return best
+
+
+def _fill_gaps(doc: PlanDoc, template: Template, match: Match) -> None:
+    """Matches reworded items: a row left unmatched between two matched rows is the template's
+    item between their items (same block, the number close by) when their words are similar
+    enough (:data:`GAP_THRESHOLD`), each template item used once."""
+    from rapidfuzz import fuzz
+
+    nodes = list(template.walk())
+    position = {f"{template.id}:{node.ref}": j for j, node in enumerate(nodes)}
+    used = {position[ref] for ref in match.refs.values() if ref in position}
+    anchors = sorted((i, position[ref]) for i, ref in match.refs.items() if ref in position)
+    for i, row in enumerate(doc.rows):
+        if i in match.refs or row.kind != "item" or not normalize(row.title):
+            continue
+        low = max((j for k, j in anchors if k < i), default=-1)
+        high = min((j for k, j in anchors if k > i), default=len(nodes))
+        if high - low > GAP_SPAN:
+            continue
+        mine = normalize(row.title)
+        best, best_score = None, GAP_THRESHOLD
+        for j in range(low + 1, high):
+            if j in used or nodes[j].kind != "item":
+                continue
+            score = fuzz.token_set_ratio(mine, normalize(nodes[j].title))
+            if _number(row.number) and _number(row.number) == _number(nodes[j].number):
+                score += NUMBER_BONUS
+            if score > best_score:
+                best, best_score = j, score
+        if best is not None:
+            used.add(best)
+            match.refs[i] = f"{template.id}:{nodes[best].ref}"
+            match.scores[i] = min(best_score, 100.0)
+            anchors = sorted([*anchors, (i, best)])

@@ -25,7 +25,9 @@ from cxdesk.services.views import holds_data
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Plan, Row
 
-PLAN_FIELDS = ("org", "title", "approver_position", "approver_name", "approval_date")
+PLAN_FIELDS = (
+    "org", "title", "approver_position", "approver_name", "approval_date", "signature", "executor",
+)  # fmt: skip
 ANSWER_BASIS = "исключено ответом на вопрос"
 
 

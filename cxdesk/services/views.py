@@ -69,6 +69,8 @@ class PlanView:
     done_refs: list[str]
     numbering: str
     rows: list[RowView]
+    signature: str = ""  # the signature block below the table, one line per line
+    executor: str = ""  # the «Исп.: …» line(s)
 
     def items(self) -> list[RowView]:
         return [r for r in self.rows if r.kind == "item"]
@@ -165,6 +167,8 @@ def plan_view_in(s: Session, plan: Plan, on: date | None = None) -> PlanView:
         done_refs=json.loads(plan.done_refs or "[]"),
         numbering=plan.numbering,
         rows=[row_view(r, names.get(r.id, []), on) for r in rows],
+        signature=plan.signature or "",
+        executor=plan.executor or "",
     )
 
 

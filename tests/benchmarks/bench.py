@@ -290,6 +290,82 @@ for _fmt, _n in (("docx", 76), ("xlsx", 76), ("docx", 5000), ("xlsx", 5000)):
     BENCHES[f"import_{_fmt}_{_n}"] = _import(_fmt, _n)
 
 
+def _foreign_rows(items: int) -> list[list[str]]:
+    """A foreign plan of ``items`` items: template wording (some reworded), numbered flat from 1
+    (so numbers pass 1000), blocks as merged rows, with no cxdesk identity."""
+    from cxdesk.domain.templates import get_template
+
+    nodes = [n for n in get_template("agency").walk() if n.kind == "item"]
+    rows: list[list[str]] = [["№ п/п", "Мероприятие", "Срок реализации", "Ответственный",
+                              "Вид документа"]]  # fmt: skip
+    for i in range(items):
+        if i % 100 == 0:
+            rows.append(["", f"Раздел {i // 100 + 1}. Мероприятия этапа", "", "", ""])
+        node = nodes[i % len(nodes)]
+        title = node.title if i % 7 else f"{node.title} (этап {i // len(nodes) + 1})"
+        rows.append([f"{i + 1}.", title, "31.12.2025", "Отдел развития", "Приказ"])
+    return rows
+
+
+def _foreign_import(fmt: str, items: int) -> Callable[[Path], None]:
+    def run(work: Path) -> None:
+        from cxdesk.services.importing import import_file
+        from cxdesk.storage.db import Store
+
+        rows = _foreign_rows(items)
+        src = work / f"foreign-{items}.{fmt}"
+        if fmt == "xlsx":
+            import openpyxl
+
+            wb = openpyxl.Workbook()
+            for values in rows:
+                wb.active.append(values)
+            wb.save(src)
+        else:
+            import docx
+
+            document = docx.Document()
+            table = document.add_table(rows=len(rows), cols=5)
+            for tr, values in zip(table._tbl.tr_lst, rows, strict=True):
+                for tc, value in zip(tr.tc_lst, values, strict=True):
+                    tc.p_lst[0].add_r().text = value
+            document.save(src)
+        store = Store(work / f"data-{fmt}")
+        outcome = import_file(store, src, dry_run=True)
+        assert outcome.items == items, outcome.items
+        fig = best(lambda: import_file(store, src, dry_run=True), 3)
+        floor = best(lambda: _read_floor(src), 3)
+        report(f"import foreign {fmt}, {items} rows", fig, floor, "≤ 3× the floor (issue 19)")
+
+    return run
+
+
+def _read_floor(src: Path) -> None:
+    """Reading the same cells and nothing else: openpyxl read-only, lxml iterparse of w:t."""
+    if src.suffix == ".xlsx":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(src, read_only=True, data_only=True)
+        for row in wb.active.iter_rows(values_only=True):
+            for value in row:
+                str(value)
+        wb.close()
+        return
+    import zipfile
+
+    from lxml import etree
+
+    tag = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+    with zipfile.ZipFile(src) as z, z.open("word/document.xml") as fh:
+        for _, el in etree.iterparse(fh, tag=tag):
+            str(el.text)
+            el.clear()
+
+
+for _fmt in ("xlsx", "docx"):
+    BENCHES[f"import_foreign_{_fmt}_5000"] = _foreign_import(_fmt, 5000)
+
+
 @bench("check_1000_files_1gb")
 def check_big_store(work: Path) -> None:
     """`check` of 1,000 attachments (1 GB): time against hashing the same files, and memory."""

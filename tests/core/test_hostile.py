@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -41,7 +42,9 @@ CASES = [
     "xxe.docx", "billion_laughs.docx", "zip_bomb.docx", "random.docx", "random.xlsx",
     "empty.docx", "empty.xlsx", "truncated.docx", "png_named.xlsx", "ole_named.docx",
     "encrypted.docx", "legacy.doc", "legacy.xls", "no_table.docx", "control_chars.xlsx",
-    "ten_thousand_rows.docx",
+    "ten_thousand_rows.docx", "huge_dimension.xlsx", "one_huge_merge.xlsx",
+    "bad_shared_string.xlsx", "bad_style.xlsx", "bad_reference.xlsx", "zip_version.xlsx",
+    "hidden_rows.xlsx", "huge_span.docx", "repeated.ods", "xxe.odt", "huge_field.csv",
 ]  # fmt: skip
 
 
@@ -83,3 +86,28 @@ def test_legacy_files_say_how_to_convert(
         assert ".docx" in err or ".xlsx" in err
     _, _, err = run(capsys, "import", str(folder / "encrypted.docx"))
     assert "парол" in err.lower()
+
+
+def test_damaged_workbooks_are_refused_as_damaged(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, corpus: tuple[Path, dict[str, str]]
+) -> None:
+    folder, _ = corpus
+    for name in ("bad_shared_string.xlsx", "bad_style.xlsx", "bad_reference.xlsx",
+                 "zip_version.xlsx"):  # fmt: skip
+        code, _, err = run(capsys, "import", str(folder / name))
+        assert code == 2, err
+        assert "непредвиденная" not in err and "сохраните заново" in err, err
+
+
+def test_declared_huge_sheet_reads_its_real_content(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, corpus: tuple[Path, dict[str, str]]
+) -> None:
+    folder, _ = corpus
+    code, out, err = run(capsys, "import", str(folder / "huge_dimension.xlsx"), "--json")
+    assert code == 0, err
+    assert json.loads(out)["items"] == 40
+    code, out, err = run(capsys, "import", str(folder / "hidden_rows.xlsx"), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["items"] == 3
+    assert any("скрыты строки 3 (1) и столбцы D (1)" in w for w in data["warnings"])

@@ -37,10 +37,11 @@ MAIL_FORMAT = declare("exchange/mail_format", "cxplan", str, "what the last emai
 MAIL_TO = declare("exchange/mail_to", "", str, "the last recipient of an email")
 
 #: Files a plan can be read from.
-OPEN_SUFFIXES = (".docx", ".xlsx", ".cxplan")
+OPEN_SUFFIXES = (".docx", ".xlsx", ".cxplan", ".odt", ".ods", ".csv", ".doc", ".xls", ".rtf")
 OPEN_FILTER = (
-    "Планы (*.docx *.xlsx *.cxplan);;Документ Word (*.docx);;Книга Excel (*.xlsx);;"
-    "Пакет cxdesk (*.cxplan)"
+    "Планы (*.docx *.xlsx *.cxplan *.odt *.ods *.csv *.doc *.xls *.rtf);;"
+    "Документ Word (*.docx);;Книга Excel (*.xlsx);;Пакет cxdesk (*.cxplan);;"
+    "LibreOffice (*.odt *.ods);;Таблица CSV (*.csv);;Старые форматы (*.doc *.xls *.rtf)"
 )
 #: Set (to anything but 0) to keep files and folders from being opened (tests, screenshots).
 NO_OPEN_ENV = "CXDESK_NO_OPEN"

@@ -1,9 +1,11 @@
 """The import preview: what was read from a file, before anything is stored.
 
 Shows the plan as a tree (numbers, titles, deadlines, responsible, results), the title and
-approval block that were found, the typical plan it was matched to (or «не сопоставлен»), how
-many items, and every warning (what the reader guessed, skipped or did not understand). The user
-creates the plan or cancels; for a file of a plan that is already here, the user can also merge
+approval block, the signature and executor line below the table that were found, the typical plan
+it was matched to (or «не сопоставлен»), how many items, and every warning (what the reader
+guessed, skipped or did not understand). The organisation is a field: the user corrects it before
+the plan is created (a file that names none offers its own name). The user creates the plan or
+cancels; for a file of a plan that is already here, the user can also merge
 it into that plan.
 """
 
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QSplitter,
@@ -32,12 +35,12 @@ from PySide6.QtWidgets import (
 
 from cxdesk.errors import NotFound
 from cxdesk.io.model import STATUS_TITLES, PlanDoc
-from cxdesk.services.importing import Incoming
+from cxdesk.services.importing import Incoming, org_from_file_name
 
 from ui.exchange import common as C
 
 NOT_FOUND = "не найден"
-NO_ORG = "не указана — впишите её после загрузки (План → Свойства плана…)"
+NO_ORG = "в файле не указана — впишите её здесь"
 NOT_MATCHED = "не сопоставлен"
 
 
@@ -56,6 +59,12 @@ def template_title(doc: PlanDoc) -> str:
 def approval_text(doc: PlanDoc) -> str:
     parts = [doc.approver_position, doc.approver_name, doc.approval_date]
     lines = [C.flat(p) for p in parts if p and p.strip()]
+    return "\n".join(lines) if lines else NOT_FOUND
+
+
+def below_text(text: str) -> str:
+    """The signature or executor line as read, or «не найден»."""
+    lines = [C.flat(line) for line in text.split("\n") if line.strip()]
     return "\n".join(lines) if lines else NOT_FOUND
 
 
@@ -91,7 +100,9 @@ class PlanPreviewTree(QTreeWidget):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        widths = (60, 0, 150, 170, 180, 95) if with_status else (80, 0, 180, 200, 220)
+        widths = [60, 0, 150, 170, 180, 95] if with_status else [80, 0, 180, 200, 220]
+        if any(r.kind == "section" for r in doc.rows):
+            widths[0] += 40  # room for the items' numbers under two levels of headings
         for col, width in enumerate(widths):
             if col != 1:
                 self.setColumnWidth(col, width)
@@ -172,7 +183,8 @@ class ImportPreviewDialog(QDialog):
             ("file", "Файл:", str(incoming.path)),
             ("title", "Заголовок:", C.flat(doc.title) or NOT_FOUND),
             ("approval", "Гриф «УТВЕРЖДАЮ»:", approval_text(doc)),
-            ("org", "Организация:", C.flat(doc.org) or NO_ORG),
+            ("signature", "Подпись под таблицей:", below_text(doc.signature)),
+            ("executor", "Исполнитель:", below_text(doc.executor)),
             ("template", "Типовой план:", template_title(doc)),
             ("count", "Прочитано:", counts_text(incoming)),
         ):
@@ -184,6 +196,8 @@ class ImportPreviewDialog(QDialog):
                 widget.setStyleSheet("QLabel { color: #8a5a00; }")
             self.fields[key] = widget
             form.addRow(label, widget)
+            if key == "approval":
+                form.addRow("Организация:", self._org_field(incoming))
         layout.addLayout(form)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -237,6 +251,27 @@ class ImportPreviewDialog(QDialog):
         (self.merge_button or self.create_button).setDefault(True)
         layout.addWidget(buttons)
         self.resize(1060, 720)
+
+    def _org_field(self, incoming: Incoming) -> QWidget:
+        """The organisation as read (or, when the file names none, the file's name), editable."""
+        box = QWidget(self)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        self.org = QLineEdit(C.flat(incoming.doc.org) or org_from_file_name(incoming.path), box)
+        self.org.setObjectName("preview_org")
+        self.org.setPlaceholderText("Например: министерство экономического развития края")
+        lay.addWidget(self.org)
+        if not incoming.doc.org.strip():
+            hint = QLabel(NO_ORG + " (пока план назван по имени файла).", box)
+            hint.setObjectName("preview_org_hint")
+            hint.setStyleSheet("QLabel { color: #8a5a00; }")
+            lay.addWidget(hint)
+        return box
+
+    def org_text(self) -> str:
+        """The organisation as the user left it ("" keeps what the file says)."""
+        return " ".join(self.org.text().split())
 
     def _choose(self, choice: str) -> None:
         self.choice = choice

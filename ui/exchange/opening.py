@@ -72,9 +72,11 @@ def open_plan_file(parent: QWidget | None, store: Store, path: Path) -> int | No
     if got is None:
         return None
     incoming, existing = got
+    org = None
     try:
         dialog = ImportPreviewDialog(incoming, existing, parent)
         choice = dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
+        org = dialog.org_text()
     finally:
         incoming.cleanup()
     if choice == "merge" and existing is not None:
@@ -88,7 +90,7 @@ def open_plan_file(parent: QWidget | None, store: Store, path: Path) -> int | No
     outcome = C.wait_for(
         parent,
         store,
-        lambda st, progress: import_file(st, path, progress),
+        lambda st, progress: import_file(st, path, progress, org=org),
         label=f"Загрузка плана из «{path.name}»…",
         progress=True,
     )

@@ -1,4 +1,5 @@
-"""The plan's properties: organisation, title printed above the table, the approval block."""
+"""The plan's properties: organisation, title printed above the table, the approval block, and the
+signature and executor line printed below it (read from an imported file, or typed here)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ class PlanPropertiesDialog(QDialog):
         form.addRow("Должность:", self.approver_position)
         form.addRow("Ф. И. О.:", self.approver_name)
         form.addRow("Дата:", self.approval_date)
+        self.signature = AutoText(1, 4, self)
+        self.signature.setObjectName("planSignature")
+        self.signature.setText(plan.signature)
+        self.signature.setPlaceholderText("Например: Заместитель министра … Г.В. Богданова")
+        self.executor = AutoText(1, 3, self)
+        self.executor.setObjectName("planExecutor")
+        self.executor.setText(plan.executor)
+        self.executor.setPlaceholderText("Например: Исп.: Петрова М.С., тел. 35-10-21")
+        below = QLabel("<b>Под таблицей</b>", self)
+        below.setContentsMargins(0, 8, 0, 0)
+        form.addRow(below)
+        form.addRow("Подпись:", self.signature)
+        form.addRow("Исполнитель:", self.executor)
         layout.addLayout(form)
         self.error = QLabel(self)
         self.error.setObjectName("propertiesError")
@@ -76,6 +90,8 @@ class PlanPropertiesDialog(QDialog):
             "approver_position": self.approver_position.text().strip(),
             "approver_name": self.approver_name.text().strip(),
             "approval_date": self.approval_date.text().strip(),
+            "signature": self.signature.text().strip(),
+            "executor": self.executor.text().strip(),
         }
         return {k: v for k, v in now.items() if v != getattr(self.plan, k)}
 
