@@ -20,13 +20,22 @@ from cxdesk.domain.building import (
 from cxdesk.domain.deadlines import parse_deadline
 from cxdesk.domain.templates import Node, Template, get_template
 from cxdesk.errors import UserError
-from cxdesk.services.common import Changes, find_plan, find_row, new_uid, now, record
+from cxdesk.services.common import (
+    STATUSES,
+    Changes,
+    find_plan,
+    find_row,
+    new_uid,
+    now,
+    record,
+)
 from cxdesk.services.views import holds_data
 from cxdesk.storage.db import Store
-from cxdesk.storage.models import Plan, Row
+from cxdesk.storage.models import History, Plan, Row
 
 PLAN_FIELDS = ("org", "title", "approver_position", "approver_name", "approval_date")
 ANSWER_BASIS = "исключено ответом на вопрос"
+ANSWER_NOTE = "ответы изменены"
 
 
 def default_title(template: Template, org: str) -> str:
@@ -180,7 +189,12 @@ def change_answers(
                     change.kept_excluded.append(row.ref)
                 else:
                     change.removed.append(row.ref)
-            elif row is not None and wanted and row.basis.startswith(ANSWER_BASIS):
+            elif (
+                row is not None
+                and wanted
+                and row.status == "excluded"
+                and row.basis.startswith(ANSWER_BASIS)
+            ):
                 change.restored.append(row.ref)
         if dry_run:
             return change
@@ -192,11 +206,14 @@ def change_answers(
             )
             basis = f"{ANSWER_BASIS} {qs}"
             record(s, plan.id, row.id, "status", row.status, "excluded", basis)
+            if row.basis:
+                record(s, plan.id, row.id, "basis", row.basis, basis, ANSWER_NOTE)
             row.status, row.basis = "excluded", basis
         for ref in change.restored:
             row = by_ref[ref[len(prefix) :]]
-            record(s, plan.id, row.id, "status", row.status, "not_started", "ответы изменены")
-            row.status, row.basis = "not_started", ""
+            status, basis = _before_answer_exclusion(s, row)
+            record(s, plan.id, row.id, "status", row.status, status, ANSWER_NOTE)
+            row.status, row.basis = status, basis
         removed = {ref for ref in change.removed}
         for row in [r for r in seq if r.ref in removed]:
             s.delete(row)
@@ -242,6 +259,24 @@ def change_answers(
         plan.answers = json.dumps(answers, ensure_ascii=False, sort_keys=True)
         plan.updated_at = now()
         return change
+
+
+def _before_answer_exclusion(s: Session, row: Row) -> tuple[str, str]:
+    """The status and basis a row had before an answer excluded it (from its history), so
+    that answering back brings a done item back done, never «не начато»."""
+    entries = s.scalars(
+        select(History)
+        .where(History.row_id == row.id, History.field.in_(("status", "basis")))
+        .order_by(History.id.desc())
+    )
+    basis = ""
+    for h in entries:
+        if h.field == "basis" and h.new == row.basis:
+            basis = h.old
+        elif h.field == "status" and h.new == "excluded" and h.note.startswith(ANSWER_BASIS):
+            status = h.old if h.old in STATUSES and h.old != "excluded" else "not_started"
+            return status, basis
+    return "not_started", basis
 
 
 def _yes_no(value: bool | None) -> str:
