@@ -126,6 +126,11 @@ class AnswerChange:
     removed: list[str] = field(default_factory=list)
     kept_excluded: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    previous: dict[str, bool] = field(default_factory=dict)  # the answers before the change
+
+    def changes(self) -> Changes:
+        """What the views redraw after the change: items come and go."""
+        return Changes({self.plan_id}, structure=True, history=True, plans_list=True)
 
 
 def _failing_questions(node: Node, answers: dict[str, bool]) -> list[str]:
@@ -178,7 +183,7 @@ def change_answers(
         order = {n.ref: i for i, n in enumerate(template.walk())}
         seq = list(s.scalars(select(Row).where(Row.plan_id == plan.id).order_by(Row.position)))
         by_ref = {r.ref[len(prefix) :]: r for r in seq if r.ref.startswith(prefix)}
-        change = AnswerChange(plan.id, answers)
+        change = AnswerChange(plan.id, answers, previous=json.loads(plan.answers or "{}"))
         for item in template.items():
             row = by_ref.get(item.ref)
             wanted = node_included(item, answers) and item.ref not in done
@@ -201,8 +206,10 @@ def change_answers(
 
         for ref in change.kept_excluded:
             row = by_ref[ref[len(prefix) :]]
+            texts = {q.id: q.text for q in template.questions}
+            failing = _failing_questions(template.node(row.ref[len(prefix) :]), answers)
             qs = ", ".join(
-                f"«{q}»" for q in _failing_questions(template.node(row.ref[len(prefix) :]), answers)
+                f"«{texts.get(q, q)}» — «{'Да' if answers.get(q) else 'Нет'}»" for q in failing
             )
             basis = f"{ANSWER_BASIS} {qs}"
             record(s, plan.id, row.id, "status", row.status, "excluded", basis)

@@ -134,7 +134,7 @@ def test_change_answers_adds_and_removes_only_affected(store: Store) -> None:
     assert "agency:3.1.1" in change.removed and "agency:1.5" in change.removed
     final = get_plan(store, pid)
     kept = next(r for r in final.rows if r.ref == "agency:3.1.2")
-    assert kept.status == "excluded" and "provides_services" in kept.basis
+    assert kept.status == "excluded" and "государственные услуги" in kept.basis
     assert json.loads(json.dumps(final.answers)) == {**answers, "provides_services": False}
     assert "agency:3.1" in {r.ref for r in final.rows}  # its heading stays above the kept row
 

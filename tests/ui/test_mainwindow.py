@@ -330,8 +330,56 @@ def test_wizard_actions_are_wired_when_the_wizard_exists(
     QTimer.singleShot(0, apply)
     window.acts[Act.CHANGE_ANSWERS].trigger()
     assert len(shown_items(window)) == before + 7  # section 3.3 came in
-    assert window.stack_for(plan_id).count() == 0  # rows changed under the old steps
     assert get_plan(store, plan_id).answers["performs_control"] is True
+    # the change is one undo step on top of the note's edit, and «Отменить» takes it back
+    assert window.stack_for(plan_id).count() == 2
+    undo = window.acts[Act.UNDO]
+    assert undo.isEnabled() and undo.text() == "Отменить изменение ответов"
+    undo.trigger()
+    assert len(shown_items(window)) == before
+    assert get_plan(store, plan_id).answers["performs_control"] is False
+    undo.trigger()
+    assert stored(store, plan_id, "2.3").note == ""
+    window.acts[Act.REDO].trigger()
+    window.acts[Act.REDO].trigger()
+    assert len(shown_items(window)) == before + 7
+    assert stored(store, plan_id, "2.3").note == "x"
+
+
+def test_answers_there_and_back_keep_a_done_item_done(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    """«Нет» then «Да» in the answers dialog: the done item comes back done with its result."""
+    if not feature_available("ui.wizard"):
+        pytest.skip("no wizard")
+    from PySide6.QtWidgets import QRadioButton
+
+    from cxdesk.services.items import update_item
+
+    plan_id = agency_plan(store)
+    window = make_window()
+    target = next(r for r in get_plan(store, plan_id).items() if r.ref == "agency:3.1.2")
+    update_item(store, plan_id, f"#{target.id}", {"status": "done", "result": "Приказ № 9"})
+    window.reload_plan()
+
+    def answer(value: str) -> None:
+        def go() -> None:
+            dialog = QApplication.activeModalWidget()
+            dialog.findChild(QRadioButton, f"answer_provides_services_{value}").click()
+            dialog.apply_button.click()
+
+        QTimer.singleShot(0, go)
+        window.acts[Act.CHANGE_ANSWERS].trigger()
+
+    answer("no")
+    row = next(r for r in get_plan(store, plan_id).rows if r.id == target.id)
+    assert row.status == "excluded" and "государственные услуги" in row.basis
+    answer("yes")
+    back = next(r for r in get_plan(store, plan_id).rows if r.id == target.id)
+    assert (back.status, back.result, back.basis) == ("done", "Приказ № 9", "")
+    window.select_row(target.id)
+    assert window.panel.row.status == "done"
+    assert window.acts[Act.UNDO].isEnabled()
 
 
 def test_plan_properties_are_undoable(qtbot: QtBot, make_window: Make, store: Store) -> None:

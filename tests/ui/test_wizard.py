@@ -446,7 +446,7 @@ def test_answers_dialog_shows_the_change_and_applies_only_on_confirmation(
     after = get_plan(store, plan_id)
     assert after.answers["it_support"] is True
     kept = next(r for r in after.rows if r.ref == "agency:3.3.1")
-    assert kept.status == "excluded" and "performs_control" in kept.basis
+    assert kept.status == "excluded" and "контроль (надзор)" in kept.basis
 
 
 def test_run_answers_dialog_cancelled_returns_none(qtbot: QtBot, store: Store) -> None:

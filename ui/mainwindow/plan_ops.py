@@ -17,7 +17,7 @@ from cxdesk.services.views import PlanView, get_plan
 from ui import msgbox
 from ui.mainwindow.actions import Act, call_feature
 from ui.mainwindow.plan_dialog import PlanPropertiesDialog
-from ui.undo import plan_edit
+from ui.undo import answers_change, plan_edit
 
 
 def new_plan(w: Any) -> None:
@@ -29,7 +29,7 @@ def new_plan(w: Any) -> None:
 
 
 def change_answers(w: Any) -> None:
-    """План → Изменить ответы…: items come and go, so the plan's undo history is dropped."""
+    """План → Изменить ответы…: one undo step (answering back restores every item)."""
     plan_id = w.current_plan_id
     if plan_id is None:
         return
@@ -37,7 +37,9 @@ def change_answers(w: Any) -> None:
     change = call_feature("ui.wizard", "run_answers_dialog", w, w.store, plan_id)
     if change is None:
         return
-    w.drop_stack(plan_id)
+    before = dict(getattr(change, "previous", {}))
+    after = dict(getattr(change, "answers", {}))
+    w.push_command(plan_id, answers_change(plan_id, before, after, w.run_undo_call))
     w.undo_group.setActiveStack(w.stack_for(plan_id))
     parts = [
         f"добавлено пунктов: {len(getattr(change, 'added', []))}",
