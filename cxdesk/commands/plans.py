@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from cxdesk.cli import add_json, emit, open_store
+from cxdesk.domain.item_fields import ITEM_FIELDS
 from cxdesk.errors import UserError
 
 YES = {"yes", "y", "да", "д", "true", "1", "on"}
@@ -202,26 +203,34 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What the ``set`` flags take (the others take the field's text; a field of several lines
+#: takes \n-separated text, as the shell passes it).
+SET_HELP = {
+    "status": "not_started | in_progress | done | excluded",
+    "start": "дата начала, ДД.ММ.ГГГГ",
+    "deadline": "срок: дата ДД.ММ.ГГГГ или текст («IV квартал 2026 года»)",
+    "responsible": "ответственные, по одному в строке",
+    "title": "текст мероприятия",
+    "result": "результат",
+    "document": "вид документа",
+    "materials": "дополнительные материалы",
+    "note": "поле «Примечание»",
+    "basis": "основание исключения",
+    "done_date": "дата выполнения, ДД.ММ.ГГГГ (по умолчанию при --status done — сегодня)",
+}
+
+
 def cmd_set(args: argparse.Namespace) -> int:
     from cxdesk.services.items import item_view, update_item
 
-    values = {
-        k: v
-        for k, v in {
-            "status": args.status, "start": args.start, "deadline": args.deadline,
-            "responsible": args.responsible, "result": args.result,
-            "document": args.document, "title": args.title, "basis": args.basis,
-            "note": args.note,
-        }.items()
-        if v is not None
-    }  # fmt: skip
+    values = {k: v for k in ITEM_FIELDS if (v := getattr(args, k, None)) is not None}
     note = args.comment or ""
     if not values:
         raise UserError("Нечего менять: укажите --status, --deadline, --result или другое поле.")
     store = open_store(args)
     changes = update_item(store, args.plan, args.item, values, note)
     (row_id,) = changes.row_ids
-    view = item_view(store, args.plan, row_id)
+    view = item_view(store, args.plan, f"#{row_id}")
     emit(args, {"id": view.id, "status": view.shown_status},
          f"Пункт {view.number}: {STATUS_RU.get(view.shown_status, view.shown_status)}")  # fmt: skip
     return 0
@@ -299,10 +308,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("set", help="изменить пункт (статус, срок, результат …)")
     p.add_argument("plan")
     p.add_argument("item", help="номер пункта (1.1) или его id")
-    p.add_argument("--status", help="not_started | in_progress | done | excluded")
-    for opt in ("--start", "--deadline", "--responsible", "--result", "--document",
-                "--title", "--basis", "--note"):  # fmt: skip
-        p.add_argument(opt)
+    for name in ITEM_FIELDS:  # every field the item panel edits, by construction
+        p.add_argument("--" + name.replace("_", "-"), dest=name, help=SET_HELP.get(name))
     p.add_argument("--comment", help="комментарий к изменению (в истории)")
     add_json(p)
     p.set_defaults(handler=cmd_set)

@@ -495,3 +495,92 @@ def test_f2_and_double_click_go_to_the_field(qtbot: QtBot, make_window: Make, st
     window.tree.setCurrentIndex(window.tree.currentIndex().siblingAtColumn(5))  # Результат
     qtbot.keyClick(window.tree, Qt.Key.Key_F2)
     assert window.panel.result.hasFocus()
+
+
+def test_every_field_of_the_item_panel_is_set_by_the_command_line(
+    qtbot: QtBot, make_window: Make, store: Store, data_dir: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Each field the panel edits has its `cxdesk set` flag; what it sets shows in the panel."""
+    from cxdesk.cli import main
+
+    from ui.mainwindow.item_panel import FIELDS
+
+    plan_id = agency_plan(store)
+    window = make_window()
+    rid = row_id(store, plan_id, "1.2")
+    values = {
+        "title": "Новый текст", "responsible": "Петрова М.С.", "deadline": "01.12.2026",
+        "start": "01.10.2026", "status": "done", "done_date": "20.11.2026",
+        "result": "Приказ № 3", "document": "Приказ", "materials": "Письмо № 5",
+        "note": "подписан", "basis": "",
+    }  # fmt: skip
+    assert set(values) == set(FIELDS)
+    argv = ["--data-dir", str(data_dir), "set", str(plan_id), f"#{rid}"]
+    for name, value in values.items():
+        if value:
+            argv += ["--" + name.replace("_", "-"), value]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert "Пункт 1.2.: выполнено" in capsys.readouterr().out
+    window.reload_plan()
+    window.select_row(rid)
+    panel = window.panel
+    for name, value in values.items():
+        if name != "status":
+            assert panel._current(name) == value, name
+    assert panel.row.status == "done"
+
+
+def test_imported_rows_history_reads_in_russian(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    """An imported item's history says it came from a file, in words; no key is shown."""
+    from cxdesk.services.importing import import_file
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "tula_plan.docx"
+    plan_id = import_file(store, fixture).plan_id
+    window = make_window()
+    window.open_plan(plan_id)
+    first = next(r for r in get_plan(store, plan_id).items())
+    window.select_row(first.id)
+    model = window.panel.history_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    for i in range(model.rowCount()):
+        for col in range(model.columnCount()):
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                text = str(model.index(i, col).data(role) or "")
+                assert "imported" not in text and "not_started" not in text, text
+    assert "Пункт загружен из файла" in model.index(0, 1).data()
+
+
+def test_core_messages_reach_the_window_without_command_line_advice(
+    make_window: Make, boxes: list
+) -> None:
+    """Every message the core raises (they serve the command line too) reads, in a window's
+    box, without «cxdesk …» or «--…» advice."""
+    import ast
+
+    from ui.wording import has_cli_advice
+
+    root = Path(__file__).resolve().parents[2] / "cxdesk"
+    texts = []
+    for path in root.rglob("*.py"):
+        if path.parts[-2] in ("commands",) or path.name == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "").endswith(
+                ("Error", "NotFound", "BadFile", "Problem")
+            ):
+                for arg in node.args[:1]:
+                    parts = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
+                    text = "".join(
+                        p.value if isinstance(p, ast.Constant) and isinstance(p.value, str)
+                        else "3"
+                        for p in parts
+                    )  # fmt: skip
+                    texts.append(text)
+    advising = [t for t in texts if has_cli_advice(t)]
+    assert len(advising) >= 5  # the core does advise the command line
+    window = make_window()
+    for text in advising:
+        msgbox.user_error(window, text)
+    assert boxes and not [b.text for b in boxes if has_cli_advice(b.text)]
