@@ -236,6 +236,20 @@ def cmd_set(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_delete(args: argparse.Namespace) -> int:
+    from cxdesk.services.plans import delete_plan
+
+    if not args.yes:
+        raise UserError(
+            f"План {args.plan} будет удалён вместе с историей, и это нельзя отменить. "
+            "Повторите команду с --yes."
+        )
+    changes = delete_plan(open_store(args), args.plan)
+    (plan_id,) = changes.plan_ids
+    emit(args, {"id": plan_id}, f"План {plan_id} удалён.")
+    return 0
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     from cxdesk.services.items import item_history
 
@@ -313,6 +327,12 @@ def register(sub: Any) -> None:
     p.add_argument("--comment", help="комментарий к изменению (в истории)")
     add_json(p)
     p.set_defaults(handler=cmd_set)
+
+    p = sub.add_parser("delete", help="удалить план вместе с историей")
+    p.add_argument("plan")
+    p.add_argument("--yes", action="store_true", help="да, удалить (отменить нельзя)")
+    add_json(p)
+    p.set_defaults(handler=cmd_delete)
 
     p = sub.add_parser("history", help="история изменений пункта")
     p.add_argument("plan")
