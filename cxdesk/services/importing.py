@@ -161,6 +161,13 @@ def _depths(doc: PlanDoc) -> list[int]:
     return out
 
 
+def exchange_point(incoming: Incoming) -> str:
+    """The moment the incoming file was written by cxdesk (its exchange point), "" if foreign."""
+    if incoming.is_package:
+        return str(incoming.exchange.get("sent_at") or "")
+    return incoming.doc.exchanged_at
+
+
 def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
     """Stores a read file as a new plan inside the caller's transaction."""
     doc = incoming.doc
@@ -195,7 +202,7 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
         columns=json.dumps([[c.key, c.heading] for c in doc.columns], ensure_ascii=False),
         created_at=stamp,
         updated_at=stamp,
-        synced_at=stamp,
+        synced_at=exchange_point(incoming) or stamp,
     )
     s.add(plan)
     s.flush()

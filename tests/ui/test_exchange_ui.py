@@ -473,3 +473,30 @@ def test_work_runs_on_the_database_thread(
         assert shown[-1].kind == "error" and "999" in shown[-1].text
     finally:
         host.tasks.shutdown()
+
+
+def test_merge_dialog_shows_no_conflict_for_a_change_made_before_the_export(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    """Our change, exported, edited by the colleague, merged back: a plain checked change."""
+    from cxdesk.services.documents import export_plan
+    from cxdesk.services.merge import preview_merge
+
+    plan_id = pilot(store)
+    update_item(store, plan_id, "2", {"responsible": "Петрова А. А."}, "")
+    sent, _ = export_plan(store, plan_id, tmp_path / "к коллеге.xlsx")
+    theirs = Store(tmp_path / "colleague")
+    try:
+        their_plan = import_file(theirs, sent).plan_id
+        update_item(theirs, their_plan, "2", {"responsible": "Иванов И. И."}, "")
+        back, _ = export_plan(theirs, their_plan, tmp_path / "от коллеги.xlsx")
+    finally:
+        theirs.close()
+    preview = preview_merge(store, plan_id, back)
+    dialog = MergeDialog(preview, ORG, {"2": "Рабочая группа"})
+    qtbot.addWidget(dialog)
+    change = next(d for d in preview.differences if d.field == "responsible")
+    row = dialog.difference_item(change.index)
+    assert not change.conflict and "конфликт" not in row.text(0)
+    assert change.index in dialog.accepted_indexes()
+    assert dialog.findChild(QWidget, "conflictLegend") is None
