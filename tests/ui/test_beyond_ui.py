@@ -359,3 +359,40 @@ def test_no_banner_when_nothing_falls_due(qtbot: QtBot, make_window: Make, store
     QApplication.processEvents()
     banner = getattr(window, "beyond_upcoming", None)
     assert banner is None or not banner.isVisible()
+
+
+def test_counts_agree_and_a_section_is_no_block(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    """The header, the status bar, the plans list and the summary count the same items
+    (excluded ones apart), and an imported plan's section row (at the top level, as a file gives
+    it) stays part of its block in the chart by block."""
+    from sqlalchemy import update
+
+    from cxdesk.storage.models import Plan
+
+    plan_id = agency_plan(store)  # one item excluded by agreement
+    with store.session() as s:  # as an imported file gives it: no template, sections on top
+        s.execute(update(Plan).where(Plan.id == plan_id).values(template_id=""))
+        s.execute(update(Row).where(Row.plan_id == plan_id).values(ref=""))
+        s.execute(update(Row).where(Row.plan_id == plan_id, Row.kind == "section").values(depth=0))
+    plan = get_plan(store, plan_id)
+    items = len(plan.items())
+    excluded = sum(r.status == "excluded" for r in plan.items())
+    assert excluded == 1
+    window = make_window()
+    header = window.filter_bar.count.text()
+    from ui.mainwindow.plans_list import counts_text
+
+    listed = counts_text(window.plans_list.model.plans[0])  # what the list's delegate paints
+    tip = window.plans_list.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"из {items - excluded} " in tip
+    assert header == f"Пунктов: {items - excluded}, исключено 1"
+    assert f"из {items - excluded}" in listed
+    assert f"из {items - excluded} " in window.status_bar.progress.text()
+    window.beyond_actions["summary"].trigger()
+    summary = window.findChild(SummaryWindow, "summaryWindow")
+    bars = summary.blocks_chart.bars()
+    blocks = [r for r in plan.rows if r.kind == "block"]
+    assert [b.label for b in bars] == [f"{b.number} {b.title}" for b in blocks]
+    assert sum(b.total for b in bars) == items - excluded

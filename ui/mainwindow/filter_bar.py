@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxdesk.services.views import RowView
+from cxdesk.services.views import RowView, counted_items
 
 from ui.mainwindow import status
 
@@ -298,8 +298,16 @@ class FilterBar(QWidget):
             self._timer.stop()
             self._emit()
 
-    def show_count(self, shown: int, total: int, active: bool) -> None:
-        self.count.setText(f"Показано {shown} из {total}" if active else f"Пунктов: {total}")
+    def show_count(self, shown: int, total: int, active: bool, excluded: int = 0) -> None:
+        """«Пунктов: 67, исключено 1» (counted as everywhere: excluded items apart); with a
+        filter, «Показано 5 из 68» over every item row of the tree."""
+        if active:
+            self.count.setText(f"Показано {shown} из {total}")
+            self.count.setToolTip("Пункты, которые проходят фильтр, из всех пунктов плана")
+            return
+        text = f"Пунктов: {counted_items(total, excluded)}"
+        self.count.setText(text + (f", исключено {excluded}" if excluded else ""))
+        self.count.setToolTip("Пункты к исполнению; исключённые показаны, но не считаются")
 
     def _emit(self) -> None:
         self._timer.stop()

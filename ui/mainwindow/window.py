@@ -434,7 +434,8 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         m = self.model
-        self.filter_bar.show_count(m.shown_items, m.total_items(), m.criteria.active)
+        items, _done, _overdue, excluded = m.counts()
+        self.filter_bar.show_count(m.shown_items, items, m.criteria.active, excluded)
 
     def show_view(self, key: str) -> None:
         """Вид → Все пункты / Просроченные / Ближайшие сроки."""
