@@ -387,7 +387,8 @@ def test_counts_agree_and_a_section_is_no_block(
     listed = counts_text(window.plans_list.model.plans[0])  # what the list's delegate paints
     tip = window.plans_list.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert f"из {items - excluded} " in tip
-    assert header == f"Пунктов: {items - excluded}, исключено 1"
+    assert header == f"Пунктов: {items - excluded}"
+    assert "исключённые (1)" in window.filter_bar.count.toolTip()
     assert f"из {items - excluded}" in listed
     assert f"из {items - excluded} " in window.status_bar.progress.text()
     window.beyond_actions["summary"].trigger()
@@ -396,3 +397,40 @@ def test_counts_agree_and_a_section_is_no_block(
     blocks = [r for r in plan.rows if r.kind == "block"]
     assert [b.label for b in bars] == [f"{b.number} {b.title}" for b in blocks]
     assert sum(b.total for b in bars) == items - excluded
+
+
+def test_item_panel_never_scrolls_sideways_with_a_long_link(
+    qtbot: QtBot, make_window: Make, store: Store, tmp_path: Path
+) -> None:
+    """Guidance holding a long address wraps it; the panel has no sideways scroll, its fields are
+    as wide as the panel, with the audit panel open too."""
+    from dataclasses import replace
+
+    from ui.beyond.guidance_section import guidance_html
+
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.resize(1100, 760)
+    window.select_row(row_id(store, plan_id, "3.1.3"))
+    section = window.findChild(QWidget, "guidanceSection")
+    long_url = "https://ac.gov.ru/uploads/2-Publications/rus_klientocentrichnost/" + "x" * 150
+    section.text.setText(
+        guidance_html(
+            [replace(g, links=[*g.links, ("Методика", long_url)]) for g in section.guidance]
+        )  # fmt: skip
+    )
+    window.beyond_actions["audit"].trigger()
+    qtbot.wait(50)
+    from PySide6.QtWidgets import QScrollArea
+
+    panel = window.panel
+    scroll = panel.findChild(QScrollArea)
+    viewport = scroll.viewport()
+    body = scroll.widget()
+    qtbot.wait(50)
+    assert body.width() <= viewport.width()
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert scroll.horizontalScrollBar().maximum() == 0
+    result = panel.editors["result"]
+    assert result.mapTo(body, result.rect().topRight()).x() <= viewport.width()
+    panel.grab().save(str(tmp_path / "panel.png"))

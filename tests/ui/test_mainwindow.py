@@ -584,3 +584,48 @@ def test_core_messages_reach_the_window_without_command_line_advice(
     for text in advising:
         msgbox.user_error(window, text)
     assert boxes and not [b.text for b in boxes if has_cli_advice(b.text)]
+
+
+def test_a_date_error_goes_when_a_valid_date_is_typed_back(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.select_row(row_id(store, plan_id, "1.2"))
+    panel = window.panel
+    for key in ("start", "done_date", "deadline"):
+        if not panel._shown.get(key):
+            continue
+        edit = panel.editors[key].edit
+        before = edit.text()
+        edit.setFocus()
+        edit.selectAll()
+        type_text(edit, "32.13.2026")
+        leave_field(qtbot, window)
+        assert panel.error.isVisible() and edit.styleSheet(), key
+        edit.setFocus()
+        edit.selectAll()
+        type_text(edit, before or "01.12.2026")
+        assert not panel.error.isVisible(), key  # at once, before the field is left
+        assert edit.styleSheet() == "", key
+        leave_field(qtbot, window)
+        assert not panel.error.isVisible(), key
+
+
+def test_status_filter_shows_every_choice_whole(make_window: Make, store: Store) -> None:
+    """«Ближайшие сроки», never «Ближай… сроки», even in a narrow window."""
+    agency_plan(store)
+    window = make_window()
+    window.resize(900, 600)
+    box = window.filter_bar.status
+    QApplication.processEvents()
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    option.initFrom(box)
+    field = box.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, box
+    )
+    room = field.width() - box.iconSize().width() - 4  # the text beside the icon, as painted
+    for i in range(box.count()):
+        assert box.fontMetrics().horizontalAdvance(box.itemText(i)) <= room, box.itemText(i)

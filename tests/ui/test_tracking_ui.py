@@ -8,7 +8,6 @@ import os
 import shutil
 import stat
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from PySide6.QtCore import QMimeData, QModelIndex, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from cxdesk import clock
 from cxdesk.services.attachments import attach_files, list_attachments
 from cxdesk.services.items import item_history
 from cxdesk.services.views import get_plan
@@ -134,7 +134,7 @@ def test_attach_remove_undo_and_history(
     assert stored_names(store, plan_id, "1.4") == [ORDER, REPORT]
     sizes = [section.list.topLevelItem(i).text(1) for i in range(2)]
     assert sizes == ["1 КБ", "29 КБ"]
-    assert section.list.topLevelItem(0).text(2) == date.today().strftime("%d.%m.%Y")
+    assert section.list.topLevelItem(0).text(2) == clock.today().strftime("%d.%m.%Y")
     history = [window.panel.history_model.index(i, 1).data() for i in range(2)]
     assert any(REPORT in h for h in history) and any(ORDER in h for h in history)
     stack = window.stack_for(plan_id)

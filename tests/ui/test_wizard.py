@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QApplication,
     QPushButton,
     QRadioButton,
+    QStyle,
+    QStyleOptionViewItem,
     QWidget,
     QWizard,
 )
@@ -482,3 +484,33 @@ def test_answers_of_a_plan_without_questions(qtbot: QtBot, store: Store) -> None
     with msgbox.capture() as shown:
         assert run_answers_dialog(None, store, plan_id) is None
     assert len(shown) == 1 and "нет вопросов" in shown[0].text
+
+
+def test_ticking_an_exclusion_with_the_mouse_selects_its_row(
+    qtbot: QtBot, wizard: PlanWizard
+) -> None:
+    """A click on the box of a row that is not current ticks it and makes it current: its
+    «Основание» field is enabled at once, and the page does not jump when the hint appears."""
+    to_questions(qtbot, wizard)
+    answer(qtbot, wizard, ANSWERS)
+    go_next(qtbot, wizard)
+    go_next(qtbot, wizard)
+    exclude = wizard.exclude_page
+    tree = exclude.tree
+    first = tree.item_for(tree.refs()[0])
+    tree.setCurrentItem(first)
+    assert exclude.basis_edit.isEnabled()
+    target = tree.item_for("3.4.1")
+    tree.scrollToItem(target)
+    box_y = exclude.basis_edit.mapTo(wizard, exclude.basis_edit.rect().topLeft()).y()
+    option = QStyleOptionViewItem()
+    index = tree.indexFromItem(target, 0)
+    tree.itemDelegate().initStyleOption(option, index)
+    option.rect = tree.visualRect(index)
+    box = tree.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, tree)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
+    assert target.checkState(0) == Qt.CheckState.Checked
+    assert tree.currentItem() is target
+    assert exclude.basis_edit.isEnabled() and "3.4.1" in exclude.basis_label.text()
+    assert exclude.hint.isVisible()
+    assert exclude.basis_edit.mapTo(wizard, exclude.basis_edit.rect().topLeft()).y() == box_y
