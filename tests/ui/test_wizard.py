@@ -16,6 +16,7 @@ from PySide6.QtCore import QDate, QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QPushButton,
     QRadioButton,
     QStyle,
@@ -514,3 +515,37 @@ def test_ticking_an_exclusion_with_the_mouse_selects_its_row(
     assert exclude.basis_edit.isEnabled() and "3.4.1" in exclude.basis_label.text()
     assert exclude.hint.isVisible()
     assert exclude.basis_edit.mapTo(wizard, exclude.basis_edit.rect().topLeft()).y() == box_y
+
+
+def test_questions_say_what_their_footnotes_mean(qtbot: QtBot, wizard: PlanWizard) -> None:
+    """Each question asks what the coordinator knows, its footnotes are labelled by their own
+    numbers, and contradictory answers are pointed out."""
+    to_questions(qtbot, wizard)
+    page = wizard.questions_page
+    form = page.form
+    meaning = form.findChild(QLabel, "meaning_has_subordinates")
+    assert meaning.isVisible() and "необязател" in meaning.text()
+    assert "Сноска 10 (к пункту 1.5) типового плана: Опционально." in (
+        form.findChild(QLabel, "help_has_subordinates").text()
+    )
+    services = form.findChild(QLabel, "help_provides_services").text()
+    assert "Сноска 12 (к пункту 1.5)" in services and "Сноска 16 (к разделу 3.1)" in services
+    for qid in ("region_unified_registry", "region_unified_feedback"):
+        text = form.rows[qid].question.text
+        assert not text.startswith("Утвердил") and "переносит ли" in text
+    answer(qtbot, wizard, {"provides_services": False, "has_vg_services": True})
+    conflict = form.findChild(QLabel, "conflict_has_vg_services")
+    assert conflict.isVisible() and "противоречит" in conflict.text()
+    assert "Проверьте ответы" in page.hint.text() and page.hint.isVisible()
+    answer(qtbot, wizard, {"has_vg_services": False})
+    assert not conflict.isVisible() and "Проверьте ответы" not in page.hint.text()
+
+
+def test_answers_dialog_points_out_contradictions(qtbot: QtBot, store: Store) -> None:
+    plan_id = _agency_plan(store)
+    dialog = AnswersDialog(None, store, plan_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    answer(qtbot, dialog, {"provides_services": False, "has_vg_services": True})
+    assert "противоречит" in dialog.diff_label.text()
+    assert dialog.findChild(QLabel, "conflict_has_vg_services").isVisible()

@@ -167,6 +167,11 @@ class AnswersDialog(QDialog):
             self.diff_label.setText(
                 "Ответы не изменены. Измените ответ — здесь появится, что добавится или удалится."
             )
+        conflicts = self.form.contradictions()
+        if conflicts:
+            self.diff_label.setText(
+                self.diff_label.text() + "\nПроверьте ответы: " + " ".join(conflicts)
+            )
         self.apply_button.setEnabled(changed and not self.form.unanswered())
 
     def _describe(self, ref: str, attr: str) -> list[str]:
