@@ -262,7 +262,7 @@ def test_guidance_shows_for_agency_3_1_3_and_hides_elsewhere(
     window.select_row(row_id(store, plan_id, "3.1.3"))
     assert window.panel.row.ref == "agency:3.1.3"
     assert section.isVisible()
-    assert section.toggle.text() == "Рекомендации Аналитического центра"
+    assert section.toggle.text() == "Рекомендации Аналитического центра (2)"  # 5.1.6 and 6.1.6
     text = section.text.text()
     assert "п. 5.1.6 Рекомендаций" in text
     assert "Методика" in text and "Провести опрос среди внешних клиентов" in text
