@@ -87,7 +87,16 @@ def cmd_new(args: argparse.Namespace) -> int:
         approver_position=args.approver_position or "",
         approver_name=args.approver_name or "",
         approval_date=args.approval_date or "",
+        default_deadline=args.deadline or "",
+        past_deadlines=args.past_deadlines,
     )
+    if request.past_deadlines == "shift":
+        from cxdesk import clock
+        from cxdesk.domain.building import past_template_deadlines
+        from cxdesk.domain.past_deadlines import years_to_catch_up
+
+        past = past_template_deadlines(template, request)
+        request.shift_years = args.shift_years or years_to_catch_up(past, clock.today())
     store = open_store(args)
     plan_id = create_plan(store, request)
     items = len(get_plan(store, plan_id).items())
@@ -283,6 +292,16 @@ def register(sub: Any) -> None:
     p.add_argument("--exclude", action="append", metavar="NUMBER=BASIS",
                    help="пункт исключён по согласованию с АЦ, с основанием")  # fmt: skip
     p.add_argument("--responsible", help="ответственный по умолчанию")
+    p.add_argument("--deadline", help="срок по умолчанию (где типовой план не даёт срока)")
+    p.add_argument("--past-deadlines", choices=["keep", "default", "shift"], default="keep",
+                   help="сроки типового плана, которые уже прошли: оставить; заменить сроком "
+                        "по умолчанию; перенести на целые годы")  # fmt: skip
+    p.add_argument(
+        "--shift-years",
+        type=int,
+        metavar="N",
+        help="на сколько лет перенести (по умолчанию — чтобы ни один не был в прошлом)",
+    )
     p.add_argument("--approver-position")
     p.add_argument("--approver-name")
     p.add_argument("--approval-date")

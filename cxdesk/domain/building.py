@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cxdesk import clock
+from cxdesk.domain.deadlines import parse_deadline
+from cxdesk.domain.past_deadlines import PastDeadline, is_past, resolve
 from cxdesk.domain.templates import Node, Question, Template
 from cxdesk.errors import UserError
 
@@ -30,6 +33,10 @@ class PlanRequest:
     approver_position: str = ""
     approver_name: str = ""
     approval_date: str = ""
+    #: Template deadlines already past (see :mod:`cxdesk.domain.past_deadlines`): keep them,
+    #: put ``default_deadline`` in their place, or move them by ``shift_years``.
+    past_deadlines: str = "keep"
+    shift_years: int = 0
 
 
 @dataclass
@@ -137,6 +144,18 @@ def resolve_template_refs(template: Template, tokens: Iterable[str]) -> set[str]
     return refs
 
 
+def past_template_deadlines(template: Template, request: PlanRequest) -> list[PastDeadline]:
+    """The plan's items whose template deadline is already past today."""
+    on = clock.today()
+    keep = PlanRequest(**{**request.__dict__, "past_deadlines": "keep"})
+    return [
+        PastDeadline(r.ref, r.number, r.deadline, parse_deadline(r.deadline).due)  # type: ignore[arg-type]
+        for r in build_rows(template, keep)
+        if r.kind == "item" and r.deadline and is_past(r.deadline, on)
+        and template.node(r.ref).deadline == r.deadline
+    ]  # fmt: skip
+
+
 def build_rows(template: Template, request: PlanRequest) -> list[PlannedRow]:
     """The rows of a new plan, numbered afresh, headings only where they hold rows."""
     answers = with_defaults(template, request.answers)
@@ -152,12 +171,20 @@ def build_rows(template: Template, request: PlanRequest) -> list[PlannedRow]:
     nodes = [n for n in template.walk() if n.ref in wanted]
     numbers = fresh_numbers([(n.kind, depth_of(n)) for n in nodes], template.numbering)
     rows = []
+    on = clock.today()
     for node, number in zip(nodes, numbers, strict=True):
         row = PlannedRow(
             kind=node.kind, ref=node.ref, number=number, title=node.title, depth=depth_of(node)
         )
         if node.kind == "item":
-            row.deadline = node.deadline or request.default_deadline
+            own = resolve(
+                node.deadline,
+                request.past_deadlines,
+                request.shift_years,
+                request.default_deadline,
+                on,
+            )
+            row.deadline = own or request.default_deadline
             row.responsible = node.responsible or request.default_responsible
             row.result = node.result
             row.document = node.document

@@ -66,6 +66,11 @@ def create_plan(store: Store, request: PlanRequest) -> int:
         raise UserError("Не указана организация. Укажите её: --org «Название органа».")
     for ref in (*request.done, *request.exclusions):
         template.node(ref)
+    if request.past_deadlines not in ("keep", "default", "shift"):
+        raise UserError(
+            f"«{request.past_deadlines}» — не способ обойтись с прошедшими сроками. "
+            "Допустимо: keep (оставить), default (срок по умолчанию), shift (перенести на годы)."
+        )
     rows = build_rows(template, PlanRequest(**{**request.__dict__, "answers": answers}))
     stamp = now()
     with store.session() as s:

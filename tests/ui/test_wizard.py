@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -549,3 +549,44 @@ def test_answers_dialog_points_out_contradictions(qtbot: QtBot, store: Store) ->
     answer(qtbot, dialog, {"provides_services": False, "has_vg_services": True})
     assert "противоречит" in dialog.diff_label.text()
     assert dialog.findChild(QLabel, "conflict_has_vg_services").isVisible()
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("keep", "31.12.2024"), ("shift", "31.12.2026"), ("default", "01.12.2027")],
+)
+def test_past_template_deadlines_are_named_and_handled(
+    qtbot: QtBot, wizard: PlanWizard, store: Store, mode: str, expected: str
+) -> None:
+    """Today (CXDESK_TODAY, 23.11.2026) the agency template's «31.12.2024» is past: the wizard
+    names those items and keeps them, moves them by whole years, or puts the default in."""
+    to_questions(qtbot, wizard)
+    answer(qtbot, wizard, ANSWERS)
+    for _ in range(3):
+        go_next(qtbot, wizard)
+    assert wizard.currentId() == PageId.DEFAULTS
+    page = wizard.defaults_page
+    box = page.findChild(QWidget, "past_deadlines_box")
+    assert box.isVisible()
+    text = page.findChild(QLabel, "past_deadlines_text").text()
+    template = get_template("agency")
+    dated = [r for r in build_rows(template, wizard.request()) if r.kind == "item" and r.deadline]
+    assert dated and "23.11.2026" in text and "31.12.2024" in text
+    assert f"у {len(dated)} пунктов" in text and all(r.number.rstrip(".") in text for r in dated)
+    assert page.findChild(QWidget, "past_deadlines_keep").isChecked()  # nothing changes unasked
+    assert page.years.value() == 2  # the fewest whole years that bring them to today or later
+    type_text(page.deadline_edit, "01.12.2027")
+    choice = page.findChild(QRadioButton, f"past_deadlines_{mode}")
+    qtbot.mouseClick(choice, Qt.MouseButton.LeftButton, pos=QPoint(8, choice.height() // 2))
+    assert page.past_mode() == mode
+    assert expected in page.findChild(QLabel, "past_deadlines_result").text() or mode == "keep"
+    for _ in range(2):
+        go_next(qtbot, wizard)
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    create_plan(store, wizard.request())  # what run_wizard does with the request
+    (plan,) = list_plans(store)
+    rows = get_plan(store, plan.id).items()
+    made = [r for r in rows if template.node(r.ref.split(":")[1]).deadline]
+    assert len(made) == len(dated) and {r.deadline for r in made} == {expected}
+    assert (plan.overdue > 0) == (mode == "keep")
