@@ -95,6 +95,23 @@ def check_answers(template: Template, answers: Mapping[str, bool]) -> dict[str, 
     return with_defaults(template, answers)
 
 
+def propose_answers(template: Template, refs: set[str]) -> dict[str, bool]:
+    """Answers read from what a plan contains (a plan imported without answers): a question
+    whose conditional block, section or item is in the plan gets the answer that brings it in,
+    one whose nodes are all absent the answer that leaves them out."""
+    out = {}
+    for q in template.questions:
+        nodes = [n for n in template.walk() if q.id in n.include_if]
+        if not nodes:
+            continue
+        present = [
+            n for n in nodes
+            if n.ref in refs or any(i.ref in refs for i in template.items() if n in i.ancestors())
+        ]  # fmt: skip
+        out[q.id] = present[0].include_if[q.id] if present else not nodes[0].include_if[q.id]
+    return out
+
+
 def included_items(template: Template, answers: Mapping[str, bool]) -> list[Node]:
     """Template items that the answers bring into a plan, in document order."""
     return [n for n in template.items() if node_included(n, answers)]

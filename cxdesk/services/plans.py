@@ -16,6 +16,7 @@ from cxdesk.domain.building import (
     depth_of,
     fresh_numbers,
     node_included,
+    propose_answers,
 )
 from cxdesk.domain.deadlines import parse_deadline
 from cxdesk.domain.templates import Node, Template, get_template
@@ -132,6 +133,7 @@ class AnswerChange:
     kept_excluded: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
     previous: dict[str, bool] = field(default_factory=dict)  # the answers before the change
+    structure: bool = True  # False: only the answers were recorded, no row came or went
 
     def changes(self) -> Changes:
         """What the views redraw after the change: items come and go."""
@@ -172,24 +174,51 @@ def _drop_empty_headings(s: Session, seq: list[Row]) -> list[Row]:
         seq = keep
 
 
+def proposed_answers(store: Store, plan_token: str | int) -> dict[str, bool]:
+    """For a plan without saved answers (imported): the answers its contents imply."""
+    with store.session() as s:
+        plan = find_plan(s, plan_token)
+        if not plan.template_id:
+            return {}
+        template = get_template(plan.template_id)
+        prefix = f"{template.id}:"
+        refs = {
+            r[len(prefix) :]
+            for r in s.scalars(select(Row.ref).where(Row.plan_id == plan.id))
+            if r.startswith(prefix)
+        }
+        return propose_answers(template, refs)
+
+
 def change_answers(
-    store: Store, plan_token: str | int, new_answers: dict[str, bool], dry_run: bool = False
-) -> AnswerChange:
+    store: Store,
+    plan_token: str | int,
+    new_answers: dict[str, bool],
+    dry_run: bool = False,
+    structure: bool = True,
+) -> AnswerChange:  # noqa: C901 - one transaction, read top to bottom
     """Changes a plan's answers: adds what they bring in (in template order), removes what
-    they leave out, and keeps as excluded the rows that hold data."""
+    they leave out, and keeps as excluded the rows that hold data. With ``structure=False``
+    (the first answers of an imported plan, read from its contents) only the answers are
+    recorded and no row comes or goes."""
     with store.session() as s:
         plan = find_plan(s, plan_token)
         if not plan.template_id:
             raise UserError(f"План {plan.id} загружен из файла и не связан с вопросами шаблона.")
         template = get_template(plan.template_id)
-        answers = check_answers(template, {**json.loads(plan.answers or "{}"), **new_answers})
+        if structure or new_answers:
+            answers = check_answers(template, {**json.loads(plan.answers or "{}"), **new_answers})
+        else:  # the undo of an imported plan's first answers: none again
+            answers = {}
         done = set(json.loads(plan.done_refs or "[]"))
         prefix = f"{template.id}:"
         order = {n.ref: i for i, n in enumerate(template.walk())}
         seq = list(s.scalars(select(Row).where(Row.plan_id == plan.id).order_by(Row.position)))
         by_ref = {r.ref[len(prefix) :]: r for r in seq if r.ref.startswith(prefix)}
-        change = AnswerChange(plan.id, answers, previous=json.loads(plan.answers or "{}"))
-        for item in template.items():
+        change = AnswerChange(
+            plan.id, answers, previous=json.loads(plan.answers or "{}"), structure=structure
+        )
+        for item in template.items() if structure else ():
             row = by_ref.get(item.ref)
             wanted = node_included(item, answers) and item.ref not in done
             if row is None and wanted:
@@ -250,8 +279,9 @@ def change_answers(
                 )  # fmt: skip
                 s.add(row)
                 seq.insert(at, row)
-        seq = _drop_empty_headings(s, seq)
-        _renumber(s, plan, seq)
+        if structure:
+            seq = _drop_empty_headings(s, seq)
+            _renumber(s, plan, seq)
         s.flush()
         for row in seq:
             if row.ref in set(change.added):

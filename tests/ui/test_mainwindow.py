@@ -629,3 +629,45 @@ def test_status_filter_shows_every_choice_whole(make_window: Make, store: Store)
     room = field.width() - box.iconSize().width() - 4  # the text beside the icon, as painted
     for i in range(box.count()):
         assert box.fontMetrics().horizontalAdvance(box.itemText(i)) <= room, box.itemText(i)
+
+
+def test_answers_of_an_imported_plan_are_proposed_from_its_contents(
+    qtbot: QtBot, make_window: Make, store: Store, boxes: list
+) -> None:
+    """A plan imported without answers: «Изменить ответы…» proposes them from the blocks and
+    sections it holds, shows them for confirmation, then records them (rows stay), undoably."""
+    if not feature_available("ui.wizard"):
+        pytest.skip("no wizard")
+    from cxdesk.domain.templates import get_template
+    from cxdesk.services.importing import import_file
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "agency_autonum.docx"
+    plan_id = import_file(store, fixture).plan_id
+    plan = get_plan(store, plan_id)
+    assert plan.template_id == "agency" and plan.answers == {}
+    rows_before = [(r.id, r.ref, r.number) for r in plan.rows]
+    refs = {r.ref.split(":", 1)[1] for r in plan.rows if r.ref}
+    window = make_window()
+    window.open_plan(plan_id)
+    seen = {}
+
+    def confirm() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen["answers"] = dialog.form.answers()
+        seen["intro"] = dialog.intro.text()
+        seen["enabled"] = dialog.apply_button.isEnabled()
+        dialog.apply_button.click()
+
+    QTimer.singleShot(0, confirm)
+    window.acts[Act.CHANGE_ANSWERS].trigger()
+    template = get_template("agency")
+    assert set(seen["answers"]) == {q.id for q in template.questions}  # every one proposed
+    assert seen["answers"]["own_hr_service"] is ("2" in refs)  # block 2 (HR) decides
+    assert seen["answers"]["provides_services"] is ("3.1" in refs)
+    assert "предложены по его составу" in seen["intro"] and seen["enabled"]
+    after = get_plan(store, plan_id)
+    assert after.answers == seen["answers"]
+    assert [(r.id, r.ref, r.number) for r in after.rows] == rows_before  # rows as the file gave
+    assert not [b for b in boxes if "--answer" in b.text or "cxdesk " in b.text]
+    window.acts[Act.UNDO].trigger()
+    assert get_plan(store, plan_id).answers == {}

@@ -39,7 +39,8 @@ def change_answers(w: Any) -> None:
         return
     before = dict(getattr(change, "previous", {}))
     after = dict(getattr(change, "answers", {}))
-    w.push_command(plan_id, answers_change(plan_id, before, after, w.run_undo_call))
+    structure = bool(getattr(change, "structure", True))
+    w.push_command(plan_id, answers_change(plan_id, before, after, w.run_undo_call, structure))
     w.undo_group.setActiveStack(w.stack_for(plan_id))
     parts = [
         f"добавлено пунктов: {len(getattr(change, 'added', []))}",
