@@ -292,10 +292,17 @@ def test_calendar_writes_an_ics_that_icalendar_reads(
     assert out == tmp_path / "Сроки.ics"
     calendar = Calendar.from_ical(out.read_bytes())
     events = calendar.walk("VEVENT")
-    expected = calendar_rows(get_plan(store, plan_id))
+    plan = get_plan(store, plan_id)
+    expected = calendar_rows(plan, include_past=False)  # only what is still to come, by default
+    assert len(calendar_rows(plan)) > len(expected)  # the plan has overdue items too
+    assert any("Только предстоящие" not in b.text and "уже прошли" in b.text for b in boxes)
     assert len(events) == len(expected) > 0
     assert {str(e["summary"]).split(" ", 1)[0] for e in events} == {r.number for r in expected}
-    assert boxes[-1].text == f"В календарь «Сроки.ics» записано {len(expected)} сроков."
+    from ui.exchange.common import plural
+
+    assert boxes[-1].text == (
+        f"В календарь «Сроки.ics» записано {plural(len(expected), 'срок', 'срока', 'сроков')}."
+    )
 
 
 def test_report_dialog_writes_the_report(
@@ -434,3 +441,14 @@ def test_item_panel_never_scrolls_sideways_with_a_long_link(
     result = panel.editors["result"]
     assert result.mapTo(body, result.rect().topRight()).x() <= viewport.width()
     panel.grab().save(str(tmp_path / "panel.png"))
+
+
+def test_calendar_with_past_deadlines_on_request(
+    make_window: Make, store: Store, tmp_path: Path
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    with msgbox.capture(answer=False):  # «Все, и прошедшие»
+        out = save_calendar(window, tmp_path / "все.ics")
+    events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert len(events) == len(calendar_rows(get_plan(store, plan_id)))

@@ -500,3 +500,40 @@ def test_merge_dialog_shows_no_conflict_for_a_change_made_before_the_export(
     assert not change.conflict and "конфликт" not in row.text(0)
     assert change.index in dialog.accepted_indexes()
     assert dialog.findChild(QWidget, "conflictLegend") is None
+
+
+def test_export_dialog_says_which_layout_and_starts_from_the_official_one(
+    host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    """A report chosen once does not silently stay: the next export starts from the official
+    form, and the dialog says what it will save."""
+    plan_id = pilot(store)
+    dialog = ExportDialog(host, store, plan_id, ORG)
+    used = dialog.findChild(QWidget, "layoutUsed")
+    assert dialog.layout_key() == "official" and "официальная форма" in used.text()
+    dialog.layout_buttons["report"].setChecked(True)
+    assert "отчёт о ходе на дату" in used.text()
+    dialog.set_path(tmp_path / "отчёт.docx")
+    dialog.accept()
+    assert dialog.written is not None
+    again = ExportDialog(host, store, plan_id, ORG)
+    assert (
+        again.layout_key() == "official"
+        and "официальная форма" in again.findChild(QWidget, "layoutUsed").text()
+    )
+
+
+def test_file_dialogs_start_in_the_folder_used_last(
+    host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    """A folder chosen in one file dialog (an export) is where the others open next (a package,
+    opening a file) until they have a folder of their own."""
+    plan_id = pilot(store)
+    folder = tmp_path / "Обмен"
+    folder.mkdir()
+    dialog = ExportDialog(host, store, plan_id, ORG)
+    dialog.set_path(folder / "план.docx")
+    dialog.accept()
+    assert dialog.written is not None
+    assert C.remembered_folder(host, C.PACKAGE_FOLDER) == folder
+    assert C.remembered_folder(host, C.OPEN_FOLDER) == folder

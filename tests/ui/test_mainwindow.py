@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cxdesk.services.items import item_history
@@ -671,3 +671,61 @@ def test_answers_of_an_imported_plan_are_proposed_from_its_contents(
     assert not [b for b in boxes if "--answer" in b.text or "cxdesk " in b.text]
     window.acts[Act.UNDO].trigger()
     assert get_plan(store, plan_id).answers == {}
+
+
+@pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",  # a popup menu on the offscreen platform
+    "This plugin does not support grabbing the keyboard",
+)
+def test_tree_context_menu_offers_the_items_actions(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    """A right click on an item: it becomes current; the menu sets its status, excludes it
+    (the basis asked in the panel), attaches, opens its documents and shows its guidance."""
+    from PySide6.QtWidgets import QMenu
+
+    plan_id = agency_plan(store)
+    window = make_window()
+    target = row_id(store, plan_id, "3.1.3")
+    index = window.model.index_of(target)
+    window.tree.scrollTo(index)
+    pos = window.tree.visualRect(index).center()
+    window.tree.customContextMenuRequested.emit(pos)
+    menu = window.findChild(QMenu, "treeContextMenu")
+    assert menu is not None and menu.isVisible()
+    assert window.panel.row.id == target
+    names = {a.objectName() for a in menu.findChildren(QAction)} | {
+        a.objectName() for a in menu.actions()
+    }
+    assert {"ctx_exclude"} <= names
+    if feature_available("ui.tracking"):
+        assert "ctx_attach" in names
+    if feature_available("ui.beyond"):
+        assert "ctx_guidance" in names
+    status_menu = window.findChild(QMenu, "ctx_status")
+    done = next(a for a in status_menu.actions() if a.objectName() == "ctx_status_done")
+    menu.close()
+    done.trigger()
+    assert stored(store, plan_id, "3.1.3").status == "done"
+    assert window.acts[Act.UNDO].isEnabled()
+    window.tree.customContextMenuRequested.emit(pos)
+    menu = window.findChild(QMenu, "treeContextMenu")
+    exclude = next(a for a in menu.actions() if a.objectName() == "ctx_exclude")
+    menu.close()
+    exclude.trigger()
+    assert window.panel.status.currentData() == "excluded"
+    assert window.panel.basis.isVisible() and window.panel.basis.hasFocus()
+
+
+def test_the_selected_item_is_restored_on_the_next_start(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window("restart.ini")
+    target = row_id(store, plan_id, "2.3")
+    window.select_row(target)
+    window.close()
+    again = make_window("restart.ini")
+    assert again.panel.row is not None and again.panel.row.id == target
+    assert again.tree.currentIndex().data(ROW_ROLE).id == target

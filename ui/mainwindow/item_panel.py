@@ -428,6 +428,16 @@ class ItemPanel(QWidget):
         if after and "status" in after:
             self.comment.clear()
 
+    def choose_status(self, key: str) -> None:
+        """Sets the status as if chosen in the box (the tree's context menu): saved at once,
+        except an exclusion, which waits for its basis in the panel."""
+        if self.row is None or self.row.kind != "item":
+            return
+        self.status.setCurrentIndex(max(self.status.findData(key), 0))
+        self._on_status_chosen(self.status.currentIndex())
+        if key != "excluded" or self.basis.text().strip():
+            self.commit()
+
     def _on_edited(self, key: str) -> None:
         """A field with an error is typed into: the error goes as soon as its text is valid."""
         if key != self._error_field:
