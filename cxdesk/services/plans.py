@@ -19,6 +19,7 @@ from cxdesk.domain.building import (
     propose_answers,
 )
 from cxdesk.domain.deadlines import parse_deadline
+from cxdesk.domain.past_deadlines import is_past
 from cxdesk.domain.templates import Node, Template, get_template
 from cxdesk.errors import UserError
 from cxdesk.services.common import (
@@ -29,6 +30,7 @@ from cxdesk.services.common import (
     new_uid,
     now,
     record,
+    today,
 )
 from cxdesk.services.views import holds_data
 from cxdesk.storage.db import Store
@@ -259,6 +261,7 @@ def change_answers(
         for row in [r for r in seq if r.ref in removed]:
             s.delete(row)
         seq = [r for r in seq if r.ref not in removed]
+        carried = _carried_values(template, prefix, seq)
         for ref in change.added:
             node = template.node(ref[len(prefix) :])
             for n in (*reversed(list(node.ancestors())), node):
@@ -273,7 +276,9 @@ def change_answers(
                         at = i + 1
                 row = _new_row(
                     plan, 0, depth=depth_of(n), kind=n.kind, ref=prefix + n.ref,
-                    number="", title=n.title, deadline=n.deadline, responsible=n.responsible,
+                    number="", title=n.title,
+                    deadline=carried.get(("deadline", n.deadline), n.deadline),
+                    responsible=carried.get(("responsible", n.responsible), n.responsible),
                     result=n.result, document=n.document, materials=n.materials,
                     status="not_started",
                 )  # fmt: skip
@@ -301,6 +306,34 @@ def change_answers(
         plan.answers = json.dumps(answers, ensure_ascii=False, sort_keys=True)
         plan.updated_at = now()
         return change
+
+
+def _carried_values(template: Template, prefix: str, seq: list[Row]) -> dict[tuple[str, str], str]:
+    """What the plan made of the template's values when it was created, so that an item the
+    answers bring back gets the same: the default deadline and responsible (where the template
+    gives none) and the past template deadlines moved or replaced in the wizard. A template
+    value counts only when every item of the plan that has it got one and the same other value.
+    """
+    seen: dict[tuple[str, str], set[str]] = {}
+    for row in seq:
+        if row.kind != "item" or not row.ref.startswith(prefix):
+            continue
+        try:
+            node = template.node(row.ref[len(prefix) :])
+        except UserError:
+            continue
+        for name in ("deadline", "responsible"):
+            given = getattr(node, name)
+            if name == "deadline" and given and not is_past(given, today()):
+                continue  # a deadline still ahead is the template's to keep
+            if name == "responsible" and given:
+                continue
+            seen.setdefault((name, given), set()).add(getattr(row, name))
+    return {
+        key: next(iter(values))
+        for key, values in seen.items()
+        if len(values) == 1 and key[1] not in values
+    }
 
 
 def _before_answer_exclusion(s: Session, row: Row) -> tuple[str, str]:

@@ -273,3 +273,24 @@ def test_property_no_entered_data_lost_by_answers(store: Store, steps: list) -> 
     for ref, values in entered.items():
         if "status" in values:
             assert plan[ref].status == values["status"], ref
+
+
+def test_items_brought_back_by_answers_get_what_the_wizard_gave(store: Store) -> None:
+    """Untouched items removed by an answer and brought back by the next one get the plan's
+    defaults and its moved past deadlines, not the template's raw values."""
+    req = PlanRequest(
+        template_id="agency",
+        org="Министерство",
+        answers=all_answers("agency", True),
+        default_responsible="Отдел развития",
+        past_deadlines="shift",
+        shift_years=2,
+    )
+    pid = create_plan(store, req)
+    before = {r.ref: (r.deadline, r.responsible) for r in get_plan(store, pid).items()}
+    assert before["agency:3.1.7"] == ("31.12.2026", "Отдел развития")
+    change_answers(store, pid, {"provides_services": False})
+    assert "agency:3.1.7" not in {r.ref for r in get_plan(store, pid).rows}
+    change_answers(store, pid, {"provides_services": True})
+    after = {r.ref: (r.deadline, r.responsible) for r in get_plan(store, pid).items()}
+    assert after == before

@@ -150,6 +150,10 @@ class ItemPanel(QWidget):
         self.flag = QLabel(body)
         self.flag.setObjectName("itemFlag")
         self.flag.setTextFormat(Qt.TextFormat.PlainText)
+        self.flag.setWordWrap(True)  # a long basis wraps under itself, never past the panel
+        self.flag.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.heading.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        top.setAlignment(self.heading, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.flag, 1)
         layout.addLayout(top)
         self.error = QLabel(body)
@@ -343,7 +347,13 @@ class ItemPanel(QWidget):
         text, color, mark = "", None, ""
         if row is not None and row.kind == "item":
             if row.status == "excluded":
-                text, mark = f"Исключено: {row.basis or 'основание не указано'}", "excluded"
+                basis = row.basis or "основание не указано"
+                text = (
+                    basis[:1].upper() + basis[1:]
+                    if basis.startswith("исключено")
+                    else f"Исключено: {basis}"
+                )
+                mark = "excluded"
             elif row.overdue:
                 text, mark = f"Просрочено: срок {format_date(row.due_date)}", "overdue"
             elif row.upcoming:
