@@ -37,9 +37,9 @@ def change_answers(w: Any) -> None:
     change = call_feature("ui.wizard", "run_answers_dialog", w, w.store, plan_id)
     if change is None:
         return
+    structure = bool(getattr(change, "structure", True))
     before = dict(getattr(change, "previous", {}))
     after = dict(getattr(change, "answers", {}))
-    structure = bool(getattr(change, "structure", True))
     w.push_command(plan_id, answers_change(plan_id, before, after, w.run_undo_call, structure))
     w.undo_group.setActiveStack(w.stack_for(plan_id))
     parts = [
@@ -49,6 +49,11 @@ def change_answers(w: Any) -> None:
     kept = len(getattr(change, "kept_excluded", []))
     if kept:
         parts.append(f"оставлено исключёнными: {kept}")
+    restored = len(getattr(change, "restored", []))
+    if restored:
+        parts.append(f"вернулось из исключённых: {restored}")
+    if not structure:
+        parts = ["пункты плана не изменились"]
     w.status_bar.showMessage("Ответы изменены: " + ", ".join(parts) + ".", 10000)
     w.apply_changes(Changes({plan_id}, structure=True, history=True, plans_list=True))
 
