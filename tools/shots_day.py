@@ -148,10 +148,10 @@ def walk(out: Path) -> list[Path]:
     _save(window, out, "window-back-done", saved)
 
     # 5. merge the colleague's file
+    from cxdesk.services.merge import preview_merge
+
     from ui.exchange.merge_dialog import MergeDialog
     from ui.exchange.merging import row_titles
-
-    from cxdesk.services.merge import preview_merge
 
     preview = preview_merge(store, plan_id, back)
     dialog = MergeDialog(preview, ORG, row_titles(get_plan(store, plan_id)))

@@ -35,9 +35,7 @@ def pack_plan(
         uid_of = dict(
             s.execute(select(StoredRow.id, StoredRow.uid).where(StoredRow.plan_id == plan.id)).all()
         )
-        entries = s.scalars(
-            select(History).where(History.plan_id == plan.id).order_by(History.id)
-        )
+        entries = s.scalars(select(History).where(History.plan_id == plan.id).order_by(History.id))
         history: list[dict[str, Any]] = [
             {"row_uid": uid_of.get(h.row_id) if h.row_id else None, "at": h.at, "user": h.user,
              "field": h.field, "old": h.old, "new": h.new, "note": h.note}
