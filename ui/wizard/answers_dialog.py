@@ -47,10 +47,15 @@ def diff_sentence(change: AnswerChange) -> str:
         parts.append(f"добавится {items_text(len(change.added))}")
     if change.removed:
         parts.append(f"удалится {items_text(len(change.removed))}")
+    one = lambda n: n % 10 == 1 and n % 100 != 11  # noqa: E731 - «останется 1 пункт»
     if change.kept_excluded:
-        parts.append(f"останутся исключёнными {items_text(len(change.kept_excluded))}")
+        n = len(change.kept_excluded)
+        verb = "останется исключённым" if one(n) else "останутся исключёнными"
+        parts.append(f"{verb} {items_text(n)}")
     if change.restored:
-        parts.append(f"вернутся из исключённых {items_text(len(change.restored))}")
+        n = len(change.restored)
+        verb = "вернётся" if one(n) else "вернутся"
+        parts.append(f"{verb} из исключённых {items_text(n)}")
     text = ", ".join(parts)
     return text[:1].upper() + text[1:] + "."
 
