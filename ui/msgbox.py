@@ -22,6 +22,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from cxdesk.errors import UserError
 from cxdesk.logs import write_exception
 
+from ui.wording import for_window
+
 TITLE = "cxdesk"
 
 
@@ -73,6 +75,7 @@ def capture_answer() -> bool:
 def _box(
     parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, detail: str = ""
 ) -> QMessageBox:
+    text, detail = for_window(text), for_window(detail)
     box = QMessageBox(icon, title or TITLE, text, QMessageBox.StandardButton.NoButton, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -84,7 +87,7 @@ def _box(
 def information(parent: QWidget | None, text: str, title: str = TITLE, detail: str = "") -> None:
     """A message that needs no answer."""
     if _capture is not None:
-        _capture.shown.append(Shown("information", title, text))
+        _capture.shown.append(Shown("information", title, for_window(text)))
         return
     box = _box(parent, QMessageBox.Icon.Information, title, text, detail)
     box.addButton("ОК", QMessageBox.ButtonRole.AcceptRole)
@@ -94,7 +97,7 @@ def information(parent: QWidget | None, text: str, title: str = TITLE, detail: s
 def warning(parent: QWidget | None, text: str, title: str = TITLE) -> None:
     """Something went wrong that the user can put right; the text says how."""
     if _capture is not None:
-        _capture.shown.append(Shown("warning", title, text))
+        _capture.shown.append(Shown("warning", title, for_window(text)))
         return
     box = _box(parent, QMessageBox.Icon.Warning, title, text)
     box.addButton("ОК", QMessageBox.ButtonRole.AcceptRole)
@@ -112,7 +115,7 @@ def question(
 ) -> bool:
     """Asks; True when the user chose ``yes``. A dangerous question defaults to ``no``."""
     if _capture is not None:
-        _capture.shown.append(Shown("question", title, text))
+        _capture.shown.append(Shown("question", title, for_window(text)))
         return _capture.answer
     icon = QMessageBox.Icon.Warning if dangerous else QMessageBox.Icon.Question
     box = _box(parent, icon, title, text, detail)
@@ -128,7 +131,7 @@ def user_error(parent: QWidget | None, error: UserError | str, title: str = TITL
     """Bad input or the environment's fault: the message says what to do."""
     text = error.message if isinstance(error, UserError) else str(error)
     if _capture is not None:
-        _capture.shown.append(Shown("error", title, text))
+        _capture.shown.append(Shown("error", title, for_window(text)))
         return
     box = _box(parent, QMessageBox.Icon.Warning, title, text)
     box.addButton("ОК", QMessageBox.ButtonRole.AcceptRole)

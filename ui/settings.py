@@ -48,6 +48,8 @@ PLAN_SPLITTER = declare("window/plan_splitter", QByteArray(), QByteArray, "tree 
 ITEM_SPLITTER = declare("window/item_splitter", QByteArray(), QByteArray, "fields | history")
 TREE_HEADER = declare("plan/header", QByteArray(), QByteArray, "column widths and order")
 LAST_PLAN = declare("plan/last", 0, int, "the plan open when the window closed (0: none)")
+LAST_ROW = declare("plan/last_row", 0, int, "the row selected in that plan (0: none)")
+LAST_FOLDER = declare("files/last_folder", "", str, "the folder of the last file dialog")
 WRAP_TEXT = declare("view/wrap_text", True, bool, "long texts wrap in the plan's table")
 
 
@@ -106,3 +108,19 @@ def set_application_names() -> None:
     """Names used by QSettings and shown in window titles; call before any QSettings."""
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
+
+
+def folder_for(settings: Settings, setting: Setting) -> Path | None:
+    """The folder a file dialog opens in: the one last used for ``setting``, else the one any
+    file dialog of the window used last (:data:`LAST_FOLDER`); None when neither exists."""
+    for candidate in (settings.get(setting), settings.get(LAST_FOLDER)):
+        if candidate and Path(str(candidate)).is_dir():
+            return Path(str(candidate))
+    return None
+
+
+def remember_folder(settings: Settings, setting: Setting, chosen: Path) -> None:
+    """Remembers the folder of a file chosen in a dialog, for ``setting`` and for all."""
+    folder = str(Path(chosen).parent)
+    settings.set(setting, folder)
+    settings.set(LAST_FOLDER, folder)

@@ -19,7 +19,7 @@ from PySide6.QtGui import QUndoCommand
 
 from cxdesk.services.common import Changes
 from cxdesk.services.items import update_item
-from cxdesk.services.plans import edit_plan
+from cxdesk.services.plans import change_answers, edit_plan
 from cxdesk.storage.db import Store
 
 Call = Callable[[Store], Changes]
@@ -143,3 +143,24 @@ def plan_edit(
         return edit_plan(store, plan_id, **before)
 
     return ServiceCommand("изменение свойств плана", do, undo, runner)
+
+
+def answers_change(
+    plan_id: int,
+    before: dict[str, bool],
+    after: dict[str, bool],
+    runner: Runner,
+    structure: bool = True,
+) -> ServiceCommand:
+    """The command for a change of the plan's answers already made: undo answers back, which
+    brings every item back as it was (:func:`~cxdesk.services.plans.change_answers` keeps
+    the data of every item it takes out). ``structure=False``: answers only (an imported
+    plan's first answers, read from its contents)."""
+
+    def do(store: Store) -> Changes:
+        return change_answers(store, plan_id, after, structure=structure).changes()
+
+    def undo(store: Store) -> Changes:
+        return change_answers(store, plan_id, before, structure=structure).changes()
+
+    return ServiceCommand("изменение ответов", do, undo, runner)

@@ -86,7 +86,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_calendar(args: argparse.Namespace) -> int:
     from cxdesk.services.calendar_export import write_calendar
 
-    path, events = write_calendar(open_store(args), args.plan, Path(args.output))
+    path, events = write_calendar(
+        open_store(args), args.plan, Path(args.output), include_past=not args.upcoming_only
+    )
     emit(
         args,
         {"path": str(path), "events": events},
@@ -174,6 +176,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("calendar", help="сроки плана как календарь (.ics) с напоминаниями")
     p.add_argument("plan")
     p.add_argument("-o", "--output", required=True, help="файл .ics")
+    p.add_argument("--upcoming-only", action="store_true",
+                   help="только сроки, которые ещё впереди (как предлагает окно)")  # fmt: skip
     add_json(p)
     p.set_defaults(handler=cmd_calendar)
 

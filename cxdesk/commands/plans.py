@@ -7,6 +7,7 @@ import argparse
 from typing import Any
 
 from cxdesk.cli import add_json, emit, open_store
+from cxdesk.domain.item_fields import ITEM_FIELDS
 from cxdesk.errors import UserError
 from cxdesk.text import items as items_text
 
@@ -88,7 +89,16 @@ def cmd_new(args: argparse.Namespace) -> int:
         approver_position=args.approver_position or "",
         approver_name=args.approver_name or "",
         approval_date=args.approval_date or "",
+        default_deadline=args.deadline or "",
+        past_deadlines=args.past_deadlines,
     )
+    if request.past_deadlines == "shift":
+        from cxdesk import clock
+        from cxdesk.domain.building import past_template_deadlines
+        from cxdesk.domain.past_deadlines import years_to_catch_up
+
+        past = past_template_deadlines(template, request)
+        request.shift_years = args.shift_years or years_to_catch_up(past, clock.today())
     store = open_store(args)
     plan_id = create_plan(store, request)
     items = len(get_plan(store, plan_id).items())
@@ -214,28 +224,50 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What the ``set`` flags take (the others take the field's text; a field of several lines
+#: takes \n-separated text, as the shell passes it).
+SET_HELP = {
+    "status": "not_started | in_progress | done | excluded",
+    "start": "дата начала, ДД.ММ.ГГГГ",
+    "deadline": "срок: дата ДД.ММ.ГГГГ или текст («IV квартал 2026 года»)",
+    "responsible": "ответственные, по одному в строке",
+    "title": "текст мероприятия",
+    "result": "результат",
+    "document": "вид документа",
+    "materials": "дополнительные материалы",
+    "note": "поле «Примечание»",
+    "basis": "основание исключения",
+    "done_date": "дата выполнения, ДД.ММ.ГГГГ (по умолчанию при --status done — сегодня)",
+}
+
+
 def cmd_set(args: argparse.Namespace) -> int:
     from cxdesk.services.items import item_view, update_item
 
-    values = {
-        k: v
-        for k, v in {
-            "status": args.status, "start": args.start, "deadline": args.deadline,
-            "responsible": args.responsible, "result": args.result,
-            "document": args.document, "title": args.title, "basis": args.basis,
-            "note": args.note,
-        }.items()
-        if v is not None
-    }  # fmt: skip
+    values = {k: v for k in ITEM_FIELDS if (v := getattr(args, k, None)) is not None}
     note = args.comment or ""
     if not values:
         raise UserError("Нечего менять: укажите --status, --deadline, --result или другое поле.")
     store = open_store(args)
     changes = update_item(store, args.plan, args.item, values, note)
     (row_id,) = changes.row_ids
-    view = item_view(store, args.plan, row_id)
+    view = item_view(store, args.plan, f"#{row_id}")
     emit(args, {"id": view.id, "status": view.shown_status},
          f"Пункт {view.number}: {STATUS_RU.get(view.shown_status, view.shown_status)}")  # fmt: skip
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from cxdesk.services.plans import delete_plan
+
+    if not args.yes:
+        raise UserError(
+            f"План {args.plan} будет удалён вместе с историей, и это нельзя отменить. "
+            "Повторите команду с --yes."
+        )
+    changes = delete_plan(open_store(args), args.plan)
+    (plan_id,) = changes.plan_ids
+    emit(args, {"id": plan_id}, f"План {plan_id} удалён.")
     return 0
 
 
@@ -272,6 +304,16 @@ def register(sub: Any) -> None:
     p.add_argument("--exclude", action="append", metavar="NUMBER=BASIS",
                    help="пункт исключён по согласованию с АЦ, с основанием")  # fmt: skip
     p.add_argument("--responsible", help="ответственный по умолчанию")
+    p.add_argument("--deadline", help="срок по умолчанию (где типовой план не даёт срока)")
+    p.add_argument("--past-deadlines", choices=["keep", "default", "shift"], default="keep",
+                   help="сроки типового плана, которые уже прошли: оставить; заменить сроком "
+                        "по умолчанию; перенести на целые годы")  # fmt: skip
+    p.add_argument(
+        "--shift-years",
+        type=int,
+        metavar="N",
+        help="на сколько лет перенести (по умолчанию — чтобы ни один не был в прошлом)",
+    )
     p.add_argument("--approver-position")
     p.add_argument("--approver-name")
     p.add_argument("--approval-date")
@@ -313,13 +355,17 @@ def register(sub: Any) -> None:
     p = sub.add_parser("set", help="изменить пункт (статус, срок, результат …)")
     p.add_argument("plan")
     p.add_argument("item", help="номер пункта (1.1) или его id")
-    p.add_argument("--status", help="not_started | in_progress | done | excluded")
-    for opt in ("--start", "--deadline", "--responsible", "--result", "--document",
-                "--title", "--basis", "--note"):  # fmt: skip
-        p.add_argument(opt)
+    for name in ITEM_FIELDS:  # every field the item panel edits, by construction
+        p.add_argument("--" + name.replace("_", "-"), dest=name, help=SET_HELP.get(name))
     p.add_argument("--comment", help="комментарий к изменению (в истории)")
     add_json(p)
     p.set_defaults(handler=cmd_set)
+
+    p = sub.add_parser("delete", help="удалить план вместе с историей")
+    p.add_argument("plan")
+    p.add_argument("--yes", action="store_true", help="да, удалить (отменить нельзя)")
+    add_json(p)
+    p.set_defaults(handler=cmd_delete)
 
     p = sub.add_parser("history", help="история изменений пункта")
     p.add_argument("plan")

@@ -75,6 +75,14 @@ def cmd_attachments(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_detach(args: argparse.Namespace) -> int:
+    from cxdesk.services.attachments import remove_attachment
+
+    remove_attachment(open_store(args), args.attachment, args.comment or "")
+    emit(args, {"id": args.attachment}, f"Вложение {args.attachment} убрано (видно в истории).")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from cxdesk.services.check import check_data
 
@@ -133,6 +141,12 @@ def register(sub: Any) -> None:
     p.add_argument("item")
     add_json(p)
     p.set_defaults(handler=cmd_attachments)
+
+    p = sub.add_parser("detach", help="убрать вложение у пункта (id — из attachments)")
+    p.add_argument("attachment", type=int, metavar="ID")
+    p.add_argument("--comment", help="комментарий к изменению (в истории)")
+    add_json(p)
+    p.set_defaults(handler=cmd_detach)
 
     p = sub.add_parser("check", help="проверить базу и все вложения")
     add_json(p)

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cxdesk import clock
+from cxdesk.domain.deadlines import parse_deadline
+from cxdesk.domain.past_deadlines import PastDeadline, is_past, resolve
 from cxdesk.domain.templates import Node, Question, Template
 from cxdesk.errors import UserError
 
@@ -30,6 +33,10 @@ class PlanRequest:
     approver_position: str = ""
     approver_name: str = ""
     approval_date: str = ""
+    #: Template deadlines already past (see :mod:`cxdesk.domain.past_deadlines`): keep them,
+    #: put ``default_deadline`` in their place, or move them by ``shift_years``.
+    past_deadlines: str = "keep"
+    shift_years: int = 0
 
 
 @dataclass
@@ -88,6 +95,23 @@ def check_answers(template: Template, answers: Mapping[str, bool]) -> dict[str, 
     return with_defaults(template, answers)
 
 
+def propose_answers(template: Template, refs: set[str]) -> dict[str, bool]:
+    """Answers read from what a plan contains (a plan imported without answers): a question
+    whose conditional block, section or item is in the plan gets the answer that brings it in,
+    one whose nodes are all absent the answer that leaves them out."""
+    out = {}
+    for q in template.questions:
+        nodes = [n for n in template.walk() if q.id in n.include_if]
+        if not nodes:
+            continue
+        present = [
+            n for n in nodes
+            if n.ref in refs or any(i.ref in refs for i in template.items() if n in i.ancestors())
+        ]  # fmt: skip
+        out[q.id] = present[0].include_if[q.id] if present else not nodes[0].include_if[q.id]
+    return out
+
+
 def included_items(template: Template, answers: Mapping[str, bool]) -> list[Node]:
     """Template items that the answers bring into a plan, in document order."""
     return [n for n in template.items() if node_included(n, answers)]
@@ -137,6 +161,18 @@ def resolve_template_refs(template: Template, tokens: Iterable[str]) -> set[str]
     return refs
 
 
+def past_template_deadlines(template: Template, request: PlanRequest) -> list[PastDeadline]:
+    """The plan's items whose template deadline is already past today."""
+    on = clock.today()
+    keep = PlanRequest(**{**request.__dict__, "past_deadlines": "keep"})
+    return [
+        PastDeadline(r.ref, r.number, r.deadline, parse_deadline(r.deadline).due)  # type: ignore[arg-type]
+        for r in build_rows(template, keep)
+        if r.kind == "item" and r.deadline and is_past(r.deadline, on)
+        and template.node(r.ref).deadline == r.deadline
+    ]  # fmt: skip
+
+
 def build_rows(template: Template, request: PlanRequest) -> list[PlannedRow]:
     """The rows of a new plan, numbered afresh, headings only where they hold rows."""
     answers = with_defaults(template, request.answers)
@@ -152,12 +188,20 @@ def build_rows(template: Template, request: PlanRequest) -> list[PlannedRow]:
     nodes = [n for n in template.walk() if n.ref in wanted]
     numbers = fresh_numbers([(n.kind, depth_of(n)) for n in nodes], template.numbering)
     rows = []
+    on = clock.today()
     for node, number in zip(nodes, numbers, strict=True):
         row = PlannedRow(
             kind=node.kind, ref=node.ref, number=number, title=node.title, depth=depth_of(node)
         )
         if node.kind == "item":
-            row.deadline = node.deadline or request.default_deadline
+            own = resolve(
+                node.deadline,
+                request.past_deadlines,
+                request.shift_years,
+                request.default_deadline,
+                on,
+            )
+            row.deadline = own or request.default_deadline
             row.responsible = node.responsible or request.default_responsible
             row.result = node.result
             row.document = node.document

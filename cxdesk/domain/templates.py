@@ -20,13 +20,37 @@ from cxdesk.paths import resources_dir
 
 @dataclass(frozen=True)
 class Question:
-    """An inclusion question: its stable id, the question, and the footnote's own words."""
+    """An inclusion question: its stable id, the question, and the footnote's own words.
+
+    ``meaning`` says in plain words what the footnote means for the coordinator; ``requires``
+    names answers that a «Да» here presumes (``{"provides_services": True}``: services rated «В»
+    or «Г» exist only where services are provided), so that contradictory answers are pointed out.
+    """
 
     id: str
     text: str
     help: str
     footnote: int | None = None
     default: bool | None = None
+    meaning: str = ""
+    requires: tuple[tuple[str, bool], ...] = ()
+
+
+def contradictions(template: Template, answers: dict[str, bool]) -> list[str]:
+    """Answers that contradict each other, each in a sentence that says which and why."""
+    by_id = {q.id: q for q in template.questions}
+    out = []
+    for q in template.questions:
+        if answers.get(q.id) is not True:
+            continue
+        for other, want in q.requires:
+            if other in by_id and answers.get(other) is (not want):
+                said = "Да" if not want else "Нет"
+                out.append(
+                    f"Ответ «Да» на вопрос «{q.text}» противоречит ответу «{said}» на вопрос "
+                    f"«{by_id[other].text}». {q.meaning}".strip()
+                )
+    return out
 
 
 @dataclass(frozen=True)
@@ -168,6 +192,8 @@ def load_template_file(path: Path) -> Template:
                 help=q.get("help", ""),
                 footnote=q.get("footnote"),
                 default=q.get("default"),
+                meaning=q.get("meaning", ""),
+                requires=tuple((str(k), bool(v)) for k, v in (q.get("requires") or {}).items()),
             )
             for q in data.get("questions", [])
         ],

@@ -68,6 +68,8 @@ _PLAN_FIELDS = (
     "approver_position",
     "approver_name",
     "approval_date",
+    "exchanged_at",
+    "exchange_base",
 )
 _ROW_FIELDS = (
     "uid", "ref", "kind", "number", "status", "basis", "done_date", "start", "deadline",

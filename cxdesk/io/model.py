@@ -124,6 +124,11 @@ class PlanDoc:
     header_rows: list[list[str]] = field(default_factory=list)
     #: The printed form (see cxdesk.domain.form), {} for the template's own.
     form: dict[str, object] = field(default_factory=dict)
+    #: The exchange point this file is: the moment cxdesk wrote it ("" for foreign files) …
+    exchanged_at: str = ""
+    #: … and the exchange point its plan came from (the file's plan ``synced_at``), so that a
+    #: colleague's file tells which of our exports or packages it grew from.
+    exchange_base: str = ""
 
 
 @dataclass

@@ -197,6 +197,8 @@ def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
     plan.uid = str(meta.get("uid") or "")
     plan.template_id = str(meta.get("template_id") or "")
     plan.template_version = str(meta.get("template_version") or "")
+    plan.exchanged_at = str(meta.get("exchanged_at") or "")
+    plan.exchange_base = str(meta.get("exchange_base") or "")
     answers = meta.get("answers") or {}
     plan.answers = {str(k): bool(v) for k, v in answers.items()}
     for name in ("org", "title", "approver_position", "approver_name", "approval_date"):

@@ -26,10 +26,18 @@ REMINDER_DAYS = 7
 PRODID = f"-//cxdesk//cxdesk {__version__}//RU"
 
 
-def calendar_rows(plan: PlanView) -> list[RowView]:
-    """The items that get an event: dated, not done, not excluded."""
+def calendar_rows(
+    plan: PlanView, include_past: bool = True, on: date | None = None
+) -> list[RowView]:
+    """The items that get an event: dated, not done, not excluded; without ``include_past``
+    only those due today or later (a calendar full of past dates helps nobody)."""
+    on = on or today()
     return [
-        r for r in plan.items() if r.due_date is not None and r.status not in ("done", "excluded")
+        r
+        for r in plan.items()
+        if r.due_date is not None
+        and r.status not in ("done", "excluded")
+        and (include_past or r.due_date >= on)
     ]
 
 
@@ -43,7 +51,9 @@ def _description(plan: PlanView, row: RowView) -> str:
     return "\n".join(parts)
 
 
-def build_calendar(plan: PlanView, stamp: datetime | None = None) -> tuple[bytes, int]:
+def build_calendar(
+    plan: PlanView, stamp: datetime | None = None, include_past: bool = True
+) -> tuple[bytes, int]:
     """The calendar of one plan as iCalendar bytes, and the number of events."""
     from icalendar import Alarm, Calendar, Event
 
@@ -54,7 +64,7 @@ def build_calendar(plan: PlanView, stamp: datetime | None = None) -> tuple[bytes
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"Сроки плана: {plan.org}")
-    rows = calendar_rows(plan)
+    rows = calendar_rows(plan, include_past)
     for row in rows:
         assert row.due_date is not None
         event = Event()
@@ -75,13 +85,16 @@ def build_calendar(plan: PlanView, stamp: datetime | None = None) -> tuple[bytes
     return cal.to_ical(), len(rows)
 
 
-def write_calendar(store: Store, plan: str | int | PlanView, out: Path) -> tuple[Path, int]:
-    """Writes the plan's deadlines to ``out`` (.ics); returns the path and the number of events."""
+def write_calendar(
+    store: Store, plan: str | int | PlanView, out: Path, include_past: bool = True
+) -> tuple[Path, int]:
+    """Writes the plan's deadlines to ``out`` (.ics); returns the path and the number of events
+    (``include_past=False``: only the deadlines still to come)."""
     out = Path(out)
     if out.suffix.lower() != ".ics":
         raise UserError(f"Файл календаря должен иметь расширение .ics, а не «{out.name}».")
     view = plan if isinstance(plan, PlanView) else get_plan(store, plan)
-    data, events = build_calendar(view)
+    data, events = build_calendar(view, include_past=include_past)
     atomic_save(out, lambda tmp: tmp.write_bytes(data))
     return out, events
 

@@ -24,7 +24,8 @@ from cxdesk.io.model import (
     Row,
 )
 from cxdesk.progress import NO_PROGRESS, Progress
-from cxdesk.services.common import find_plan, today
+from cxdesk.services.common import find_plan, now, today
+from cxdesk.services.exchange_points import mark_exchange
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, Plan
 from cxdesk.storage.models import Row as StoredRow
@@ -72,6 +73,7 @@ def plan_doc_in(s: Session, plan: Plan, as_of: date | None = None) -> PlanDoc:
         uid=plan.uid,
         answers=json.loads(plan.answers or "{}"),
         as_of=format_date(as_of or today()),
+        exchange_base=plan.synced_at or "",
         rows=[
             Row(
                 kind=r.kind,
@@ -138,6 +140,9 @@ def export_plan(
     if not out.parent.exists():
         raise NotFound(f"Папки {out.parent} нет. Укажите существующую папку для файла.")
     doc = plan_doc(store, plan_token, as_of)
+    exchanged = f in ("docx", "xlsx")  # a file a colleague may edit and send back
+    if exchanged:
+        doc.exchanged_at = now()
     progress.set_status("Запись файла")
     if f == "docx":
         from cxdesk.io.docx_writer import write_docx as writer
@@ -165,6 +170,9 @@ def export_plan(
         raise UserError(
             f"Не удалось записать {out}: {exc.strerror or exc}. Проверьте место на диске и права."
         ) from exc
+    if exchanged:
+        with store.session() as s:
+            mark_exchange(s, find_plan(s, plan_token), doc.exchanged_at, out.name)
     progress.set_value(1.0)
     return out, rows
 

@@ -186,6 +186,11 @@ def _depths(doc: PlanDoc) -> list[int]:
 def org_from_file_name(path: Path) -> str:
     """The name a plan gets when its file names no organisation: the file's name."""
     return path.stem.replace("_", " ").strip() or "Без названия"
+def exchange_point(incoming: Incoming) -> str:
+    """The moment the incoming file was written by cxdesk (its exchange point), "" if foreign."""
+    if incoming.is_package:
+        return str(incoming.exchange.get("sent_at") or "")
+    return incoming.doc.exchanged_at
 
 
 def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
@@ -224,7 +229,7 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
         columns=json.dumps([[c.key, c.heading] for c in doc.columns], ensure_ascii=False),
         created_at=stamp,
         updated_at=stamp,
-        synced_at=stamp,
+        synced_at=exchange_point(incoming) or stamp,
     )
     s.add(plan)
     s.flush()

@@ -5,18 +5,13 @@ from __future__ import annotations
 import re
 
 from cxdesk.domain.deadlines import PERIOD, UNREADABLE, format_date, parse_deadline, parse_user_date
+from cxdesk.domain.item_fields import ITEM_FIELDS
 from cxdesk.errors import UserError
 from cxdesk.services.common import STATUSES, Changes, find_plan, find_row, now, record, today
 from cxdesk.services.plans import due_iso
 from cxdesk.services.views import HistoryEntry, RowView, row_history, row_view
 from cxdesk.storage.db import Store
 from cxdesk.storage.versions import expect_version
-
-#: Fields of an item that ``set`` and the item panel edit.
-ITEM_FIELDS = (
-    "title", "start", "deadline", "responsible", "result", "document", "materials", "note",
-    "status", "basis", "done_date",
-)  # fmt: skip
 
 #: Control characters (pasted from other programs): no document can carry them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -1,9 +1,11 @@
 """Merge a colleague's updated file into a plan, item by item and field by field.
 
 Rows are matched by identity (our own files), else by template ref, else by number and wording.
-A field is a *conflict* when both sides changed it since they last exchanged the plan: our side
-from our history after ``plan.synced_at``; theirs from the package's history (a package carries
-it) or, for a Word or Excel file, by the mere difference. The user accepts all or some changes;
+A field is a *conflict* when both sides changed it since the exchange point the file grew from
+(:mod:`cxdesk.services.exchange_points`: the export or package it came from, else the plan's last
+exchange): ours when our value then differs from our value now, theirs when the file's value
+differs from our value then. A change made before the export reached the file and is no
+conflict. The user accepts all or some changes;
 the merge is one transaction, recorded in the history «из файла …», and can be undone.
 """
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from cxdesk.io.model import Row as DocRow
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.services.common import Changes, find_plan, new_uid, now, record
+from cxdesk.services.exchange_points import exchange_base, value_at
 from cxdesk.services.importing import Incoming, read_incoming
 from cxdesk.services.matching import normalize
 from cxdesk.services.plans import due_iso
@@ -95,22 +98,14 @@ def _match_rows(doc_rows: list[DocRow], ours: list[StoredRow]) -> dict[int, Stor
     return out
 
 
-def _our_changed(s: Session, row_id: int, field_name: str, since: str | None) -> bool:
-    q = select(History.id).where(History.row_id == row_id, History.field == field_name)
-    if since:
-        q = q.where(History.at >= since)
-    return s.scalars(q.limit(1)).first() is not None
-
-
-def _their_changed(incoming: Incoming, uid: str, field_name: str, since: str | None) -> bool:
-    if not incoming.is_package:
-        return True
-    return any(
-        h.get("row_uid") == uid
-        and h.get("field") == field_name
-        and (not since or str(h.get("at", "")) >= since)
-        for h in incoming.history
-    )
+def _conflict(s: Session, row: StoredRow, name: str, old: str, new: str, base: str | None) -> bool:
+    """Both sides changed the field since the exchange point ``base``: ours from our history
+    (the value it had then), theirs by their value differing from that one."""
+    if not base:  # never exchanged: any change of ours meets the file's difference
+        q = select(History.id).where(History.row_id == row.id, History.field == name)
+        return s.scalars(q.limit(1)).first() is not None
+    then = value_at(s, row.id, name, base, old)
+    return then != old and then != new
 
 
 def _preview(s: Session, plan: Plan, incoming: Incoming) -> MergePreview:
@@ -120,7 +115,11 @@ def _preview(s: Session, plan: Plan, incoming: Incoming) -> MergePreview:
         )
     )
     matched = _match_rows(incoming.doc.rows, ours)
-    base = plan.synced_at
+    if incoming.is_package:
+        stamps = [str(incoming.exchange.get(k) or "") for k in ("sent_at", "base")]
+    else:
+        stamps = [incoming.doc.exchanged_at, incoming.doc.exchange_base]
+    base = exchange_base(s, plan, stamps)
     preview = MergePreview(plan.id, incoming.path.name, warnings=list(incoming.warnings))
     diffs = preview.differences
     for i, d in enumerate(incoming.doc.rows):
@@ -138,9 +137,7 @@ def _preview(s: Session, plan: Plan, incoming: Incoming) -> MergePreview:
                 continue
             if new == old or (not new and name in ("status", "done_date")):
                 continue
-            conflict = _our_changed(s, row.id, name, base) and _their_changed(
-                incoming, d.uid, name, base
-            )
+            conflict = _conflict(s, row, name, old, new, base)
             diffs.append(
                 Difference(len(diffs), "field", row.number, name, old, new, conflict, row.id, i)
             )

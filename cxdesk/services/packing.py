@@ -12,6 +12,7 @@ from cxdesk.errors import UserError
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.services.common import find_plan, now
 from cxdesk.services.documents import plan_doc_in
+from cxdesk.services.exchange_points import mark_exchange
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import History
 from cxdesk.storage.models import Row as StoredRow
@@ -34,9 +35,7 @@ def pack_plan(
         uid_of = dict(
             s.execute(select(StoredRow.id, StoredRow.uid).where(StoredRow.plan_id == plan.id)).all()
         )
-        entries = s.scalars(
-            select(History).where(History.plan_id == plan.id).order_by(History.id)
-        )
+        entries = s.scalars(select(History).where(History.plan_id == plan.id).order_by(History.id))
         history: list[dict[str, Any]] = [
             {"row_uid": uid_of.get(h.row_id) if h.row_id else None, "at": h.at, "user": h.user,
              "field": h.field, "old": h.old, "new": h.new, "note": h.note}
@@ -55,7 +54,7 @@ def pack_plan(
         sent_at = now()
         exchange = {"app": f"cxdesk {__version__}", "sent_at": sent_at, "base": plan.synced_at}
         write_package(doc, history, files, out, exchange, progress)
-        plan.synced_at = sent_at
+        mark_exchange(s, plan, sent_at, out.name)
         items = sum(1 for r in doc.rows if r.kind == "item")
         attachments = sum(len(r.attachments) for r in doc.rows)
     return out, items, attachments

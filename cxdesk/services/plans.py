@@ -16,19 +16,31 @@ from cxdesk.domain.building import (
     depth_of,
     fresh_numbers,
     node_included,
+    propose_answers,
 )
 from cxdesk.domain.deadlines import parse_deadline
+from cxdesk.domain.past_deadlines import is_past
 from cxdesk.domain.templates import Node, Template, get_template
 from cxdesk.errors import UserError
-from cxdesk.services.common import Changes, find_plan, find_row, new_uid, now, record
+from cxdesk.services.common import (
+    STATUSES,
+    Changes,
+    find_plan,
+    find_row,
+    new_uid,
+    now,
+    record,
+    today,
+)
 from cxdesk.services.views import holds_data
 from cxdesk.storage.db import Store
-from cxdesk.storage.models import Plan, Row
+from cxdesk.storage.models import History, Plan, Row
 
 PLAN_FIELDS = (
     "org", "title", "approver_position", "approver_name", "approval_date", "signature", "executor",
 )  # fmt: skip
 ANSWER_BASIS = "исключено ответом на вопрос"
+ANSWER_NOTE = "ответы изменены"
 
 
 def default_title(template: Template, org: str) -> str:
@@ -59,6 +71,11 @@ def create_plan(store: Store, request: PlanRequest) -> int:
         raise UserError("Не указана организация. Укажите её: --org «Название органа».")
     for ref in (*request.done, *request.exclusions):
         template.node(ref)
+    if request.past_deadlines not in ("keep", "default", "shift"):
+        raise UserError(
+            f"«{request.past_deadlines}» — не способ обойтись с прошедшими сроками. "
+            "Допустимо: keep (оставить), default (срок по умолчанию), shift (перенести на годы)."
+        )
     rows = build_rows(template, PlanRequest(**{**request.__dict__, "answers": answers}))
     stamp = now()
     with store.session() as s:
@@ -119,6 +136,12 @@ class AnswerChange:
     removed: list[str] = field(default_factory=list)
     kept_excluded: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    previous: dict[str, bool] = field(default_factory=dict)  # the answers before the change
+    structure: bool = True  # False: only the answers were recorded, no row came or went
+
+    def changes(self) -> Changes:
+        """What the views redraw after the change: items come and go."""
+        return Changes({self.plan_id}, structure=True, history=True, plans_list=True)
 
 
 def _failing_questions(node: Node, answers: dict[str, bool]) -> list[str]:
@@ -155,24 +178,51 @@ def _drop_empty_headings(s: Session, seq: list[Row]) -> list[Row]:
         seq = keep
 
 
+def proposed_answers(store: Store, plan_token: str | int) -> dict[str, bool]:
+    """For a plan without saved answers (imported): the answers its contents imply."""
+    with store.session() as s:
+        plan = find_plan(s, plan_token)
+        if not plan.template_id:
+            return {}
+        template = get_template(plan.template_id)
+        prefix = f"{template.id}:"
+        refs = {
+            r[len(prefix) :]
+            for r in s.scalars(select(Row.ref).where(Row.plan_id == plan.id))
+            if r.startswith(prefix)
+        }
+        return propose_answers(template, refs)
+
+
 def change_answers(
-    store: Store, plan_token: str | int, new_answers: dict[str, bool], dry_run: bool = False
-) -> AnswerChange:
+    store: Store,
+    plan_token: str | int,
+    new_answers: dict[str, bool],
+    dry_run: bool = False,
+    structure: bool = True,
+) -> AnswerChange:  # noqa: C901 - one transaction, read top to bottom
     """Changes a plan's answers: adds what they bring in (in template order), removes what
-    they leave out, and keeps as excluded the rows that hold data."""
+    they leave out, and keeps as excluded the rows that hold data. With ``structure=False``
+    (the first answers of an imported plan, read from its contents) only the answers are
+    recorded and no row comes or goes."""
     with store.session() as s:
         plan = find_plan(s, plan_token)
         if not plan.template_id:
             raise UserError(f"План {plan.id} загружен из файла и не связан с вопросами шаблона.")
         template = get_template(plan.template_id)
-        answers = check_answers(template, {**json.loads(plan.answers or "{}"), **new_answers})
+        if structure or new_answers:
+            answers = check_answers(template, {**json.loads(plan.answers or "{}"), **new_answers})
+        else:  # the undo of an imported plan's first answers: none again
+            answers = {}
         done = set(json.loads(plan.done_refs or "[]"))
         prefix = f"{template.id}:"
         order = {n.ref: i for i, n in enumerate(template.walk())}
         seq = list(s.scalars(select(Row).where(Row.plan_id == plan.id).order_by(Row.position)))
         by_ref = {r.ref[len(prefix) :]: r for r in seq if r.ref.startswith(prefix)}
-        change = AnswerChange(plan.id, answers)
-        for item in template.items():
+        change = AnswerChange(
+            plan.id, answers, previous=json.loads(plan.answers or "{}"), structure=structure
+        )
+        for item in template.items() if structure else ():
             row = by_ref.get(item.ref)
             wanted = node_included(item, answers) and item.ref not in done
             if row is None and wanted:
@@ -182,27 +232,38 @@ def change_answers(
                     change.kept_excluded.append(row.ref)
                 else:
                     change.removed.append(row.ref)
-            elif row is not None and wanted and row.basis.startswith(ANSWER_BASIS):
+            elif (
+                row is not None
+                and wanted
+                and row.status == "excluded"
+                and row.basis.startswith(ANSWER_BASIS)
+            ):
                 change.restored.append(row.ref)
         if dry_run:
             return change
 
         for ref in change.kept_excluded:
             row = by_ref[ref[len(prefix) :]]
+            texts = {q.id: q.text for q in template.questions}
+            failing = _failing_questions(template.node(row.ref[len(prefix) :]), answers)
             qs = ", ".join(
-                f"«{q}»" for q in _failing_questions(template.node(row.ref[len(prefix) :]), answers)
+                f"«{texts.get(q, q)}» — «{'Да' if answers.get(q) else 'Нет'}»" for q in failing
             )
             basis = f"{ANSWER_BASIS} {qs}"
             record(s, plan.id, row.id, "status", row.status, "excluded", basis)
+            if row.basis:
+                record(s, plan.id, row.id, "basis", row.basis, basis, ANSWER_NOTE)
             row.status, row.basis = "excluded", basis
         for ref in change.restored:
             row = by_ref[ref[len(prefix) :]]
-            record(s, plan.id, row.id, "status", row.status, "not_started", "ответы изменены")
-            row.status, row.basis = "not_started", ""
+            status, basis = _before_answer_exclusion(s, row)
+            record(s, plan.id, row.id, "status", row.status, status, ANSWER_NOTE)
+            row.status, row.basis = status, basis
         removed = {ref for ref in change.removed}
         for row in [r for r in seq if r.ref in removed]:
             s.delete(row)
         seq = [r for r in seq if r.ref not in removed]
+        carried = _carried_values(template, prefix, seq)
         for ref in change.added:
             node = template.node(ref[len(prefix) :])
             for n in (*reversed(list(node.ancestors())), node):
@@ -217,14 +278,17 @@ def change_answers(
                         at = i + 1
                 row = _new_row(
                     plan, 0, depth=depth_of(n), kind=n.kind, ref=prefix + n.ref,
-                    number="", title=n.title, deadline=n.deadline, responsible=n.responsible,
+                    number="", title=n.title,
+                    deadline=carried.get(("deadline", n.deadline), n.deadline),
+                    responsible=carried.get(("responsible", n.responsible), n.responsible),
                     result=n.result, document=n.document, materials=n.materials,
                     status="not_started",
                 )  # fmt: skip
                 s.add(row)
                 seq.insert(at, row)
-        seq = _drop_empty_headings(s, seq)
-        _renumber(s, plan, seq)
+        if structure:
+            seq = _drop_empty_headings(s, seq)
+            _renumber(s, plan, seq)
         s.flush()
         for row in seq:
             if row.ref in set(change.added):
@@ -244,6 +308,52 @@ def change_answers(
         plan.answers = json.dumps(answers, ensure_ascii=False, sort_keys=True)
         plan.updated_at = now()
         return change
+
+
+def _carried_values(template: Template, prefix: str, seq: list[Row]) -> dict[tuple[str, str], str]:
+    """What the plan made of the template's values when it was created, so that an item the
+    answers bring back gets the same: the default deadline and responsible (where the template
+    gives none) and the past template deadlines moved or replaced in the wizard. A template
+    value counts only when every item of the plan that has it got one and the same other value.
+    """
+    seen: dict[tuple[str, str], set[str]] = {}
+    for row in seq:
+        if row.kind != "item" or not row.ref.startswith(prefix):
+            continue
+        try:
+            node = template.node(row.ref[len(prefix) :])
+        except UserError:
+            continue
+        for name in ("deadline", "responsible"):
+            given = getattr(node, name)
+            if name == "deadline" and given and not is_past(given, today()):
+                continue  # a deadline still ahead is the template's to keep
+            if name == "responsible" and given:
+                continue
+            seen.setdefault((name, given), set()).add(getattr(row, name))
+    return {
+        key: next(iter(values))
+        for key, values in seen.items()
+        if len(values) == 1 and key[1] not in values
+    }
+
+
+def _before_answer_exclusion(s: Session, row: Row) -> tuple[str, str]:
+    """The status and basis a row had before an answer excluded it (from its history), so
+    that answering back brings a done item back done, never «не начато»."""
+    entries = s.scalars(
+        select(History)
+        .where(History.row_id == row.id, History.field.in_(("status", "basis")))
+        .order_by(History.id.desc())
+    )
+    basis = ""
+    for h in entries:
+        if h.field == "basis" and h.new == row.basis:
+            basis = h.old
+        elif h.field == "status" and h.new == "excluded" and h.note.startswith(ANSWER_BASIS):
+            status = h.old if h.old in STATUSES and h.old != "excluded" else "not_started"
+            return status, basis
+    return "not_started", basis
 
 
 def _yes_no(value: bool | None) -> str:

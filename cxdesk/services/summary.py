@@ -133,8 +133,11 @@ def block_counts(plan: PlanView) -> list[BlockLine]:
     template = plan_template(plan)
     lines: dict[str, BlockLine] = {}
     current: tuple[str, str, str] = ("", "", "Пункты без блока")
+    blocks = any(r.kind == "block" for r in plan.rows)
     for row in plan.rows:
-        if row.kind == "block" or (row.kind == "section" and row.depth == 0):
+        # a section groups items like a block only in a plan without blocks; in a plan with
+        # blocks it is part of its block, whatever depth the file gave it
+        if row.kind == "block" or (row.kind == "section" and row.depth == 0 and not blocks):
             key = row.ref or f"{plan.template_id}:{row.title.strip().casefold()}"
             current = (key, row.number, row.title)
             continue

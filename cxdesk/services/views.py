@@ -91,6 +91,13 @@ class PlanSummary:
     excluded: int
 
 
+def counted_items(items: int, excluded: int) -> int:
+    """The one definition of «пунктов» in every count the user sees (the window's header and
+    status bar, the plans list, the summary): the plan's items to carry out, excluded ones
+    apart (they are shown, and named separately)."""
+    return max(items - excluded, 0)
+
+
 def is_overdue(status: str, due: date | None, on: date) -> bool:
     return due is not None and status not in ("done", "excluded") and due < on
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cxdesk.domain.building import PlanRequest, build_rows, fresh_numbers
+from cxdesk.domain.building import PlanRequest, build_rows, fresh_numbers, node_included
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import NotFound, UserError
+from cxdesk.services.common import STATUSES
 from cxdesk.services.items import update_item
 from cxdesk.services.plans import change_answers, create_plan, exclude_item
 from cxdesk.services.views import get_plan
@@ -133,7 +136,7 @@ def test_change_answers_adds_and_removes_only_affected(store: Store) -> None:
     assert "agency:3.1.1" in change.removed and "agency:1.5" in change.removed
     final = get_plan(store, pid)
     kept = next(r for r in final.rows if r.ref == "agency:3.1.2")
-    assert kept.status == "excluded" and "provides_services" in kept.basis
+    assert kept.status == "excluded" and "государственные услуги" in kept.basis
     assert json.loads(json.dumps(final.answers)) == {**answers, "provides_services": False}
     assert "agency:3.1" in {r.ref for r in final.rows}  # its heading stays above the kept row
 
@@ -171,3 +174,125 @@ def test_wizard_preview_matches_store(store: Store) -> None:
     assert [(p.number, "agency:" + p.ref) for p in preview] == [
         (r.number, r.ref) for r in plan.rows
     ]
+
+
+def test_answers_there_and_back_keep_everything(store: Store, tmp_path) -> None:
+    """A done item answered «Нет» then «Да» comes back done, with its result, responsible,
+    completion date and files; an in-progress one comes back in progress."""
+    from cxdesk.services.attachments import attach_files
+
+    pid = make(store, "agency", True)
+    proof = tmp_path / "приказ.pdf"
+    proof.write_bytes(b"%PDF-1.4 proof")
+    update_item(
+        store,
+        pid,
+        "3.1.2",
+        {"status": "done", "result": "Приказ № 7", "responsible": "Иванова И.И.",
+         "done_date": "01.11.2026"},
+    )  # fmt: skip
+    update_item(store, pid, "3.1.3", {"status": "in_progress", "note": "в работе"})
+    attach_files(store, pid, "3.1.2", [proof])
+    before = {r.ref: r for r in get_plan(store, pid).rows}
+    change_answers(store, pid, {"provides_services": False})
+    mid = {r.ref: r for r in get_plan(store, pid).rows}
+    assert mid["agency:3.1.2"].status == "excluded"
+    change = change_answers(store, pid, {"provides_services": True})
+    assert set(change.restored) == {"agency:3.1.2", "agency:3.1.3"}
+    after = {r.ref: r for r in get_plan(store, pid).rows}
+    for ref in ("agency:3.1.2", "agency:3.1.3"):
+        a, b = after[ref], before[ref]
+        assert (a.id, a.status, a.result, a.responsible, a.done_date, a.note, a.basis) == (
+            b.id, b.status, b.result, b.responsible, b.done_date, b.note, b.basis,
+        )  # fmt: skip
+    assert after["agency:3.1.2"].attachments == ["приказ.pdf"]
+    assert set(after) == set(before)
+
+
+_FIELDS = ("result", "responsible", "note")
+
+
+def _conditional(template, ref: str) -> bool:
+    node = template.node(ref.split(":", 1)[1])
+    return any(n.include_if for n in (node, *node.ancestors()))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.one_of(
+            st.tuples(
+                st.just("answer"), st.sampled_from(get_template("agency").questions), st.booleans()
+            ),
+            st.tuples(
+                st.just("edit"),
+                st.integers(0, 200),
+                st.sampled_from(("done", "in_progress", "not_started", *_FIELDS)),
+            ),
+        ),  # fmt: skip
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_property_no_entered_data_lost_by_answers(store: Store, steps: list) -> None:
+    """Random answer changes between edits: every value the user entered stays on its item, and
+    every item whose answers include it again carries the status it was given."""
+    template = get_template("agency")
+    answers = all_answers("agency", True)
+    pid = make(store, "agency", True)
+    entered: dict[str, dict[str, str]] = {}
+    for n, (kind, a, b) in enumerate(steps):
+        if kind == "answer":
+            answers[a.id] = b
+            change_answers(store, pid, {a.id: b})
+            continue
+        items = [
+            r
+            for r in get_plan(store, pid).items()
+            if r.status != "excluded" and _conditional(template, r.ref)
+        ]
+        if not items:
+            continue
+        row = items[a % len(items)]
+        value = {"status": b} if b in STATUSES else {b: f"значение {n}"}
+        if update_item(store, pid, f"#{row.id}", value).history:  # something was entered
+            entered.setdefault(row.ref, {}).update(value)
+    plan = {r.ref: r for r in get_plan(store, pid).rows}
+    for ref, values in entered.items():
+        assert ref in plan, f"{ref} пропал"
+        row = plan[ref]
+        wanted = node_included(template.node(ref.split(":", 1)[1]), answers)
+        for name, value in values.items():
+            if name == "status":
+                assert row.status == (value if wanted else "excluded"), ref
+            else:
+                assert getattr(row, name) == value, (ref, name)
+    # every answer back to «Да»: each entered status is back
+    change_answers(store, pid, all_answers("agency", True))
+    plan = {r.ref: r for r in get_plan(store, pid).rows}
+    for ref, values in entered.items():
+        if "status" in values:
+            assert plan[ref].status == values["status"], ref
+
+
+def test_items_brought_back_by_answers_get_what_the_wizard_gave(store: Store) -> None:
+    """Untouched items removed by an answer and brought back by the next one get the plan's
+    defaults and its moved past deadlines, not the template's raw values."""
+    req = PlanRequest(
+        template_id="agency",
+        org="Министерство",
+        answers=all_answers("agency", True),
+        default_responsible="Отдел развития",
+        past_deadlines="shift",
+        shift_years=2,
+    )
+    pid = create_plan(store, req)
+    before = {r.ref: (r.deadline, r.responsible) for r in get_plan(store, pid).items()}
+    assert before["agency:3.1.7"] == ("31.12.2026", "Отдел развития")
+    change_answers(store, pid, {"provides_services": False})
+    assert "agency:3.1.7" not in {r.ref for r in get_plan(store, pid).rows}
+    change_answers(store, pid, {"provides_services": True})
+    after = {r.ref: (r.deadline, r.responsible) for r in get_plan(store, pid).items()}
+    assert after == before

@@ -111,3 +111,16 @@ def test_upcoming_across_plans(store: Store, plan_id: int) -> None:
     late = upcoming(store, days=14, include_overdue=True)
     assert len(late) > 2 and all(r.status not in ("done", "excluded") for _p, r in late)
     assert upcoming(store, days=3) == [(p, r) for p, r in upcoming(store) if r.number == "3"]
+
+
+def test_calendar_upcoming_only_leaves_out_past_deadlines(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    """The window's default on the command line: past deadlines (agency «31.12.2024» on
+    23.11.2026) stay out with --upcoming-only, and are in without it."""
+    from .helpers import answer_args
+
+    run_json(capsys, "new", "agency", "--org", "Орган", *answer_args(all_answers("agency", True)))
+    every = run_json(capsys, "calendar", "1", "-o", str(tmp_path / "a.ics"))
+    coming = run_json(capsys, "calendar", "1", "-o", str(tmp_path / "b.ics"), "--upcoming-only")
+    assert every["events"] > 0 and coming["events"] == 0

@@ -146,3 +146,59 @@ def test_file_without_organisation_is_named_after_the_file(store: Store) -> None
     plan = get_plan(store, outcome.plan_id)
     assert plan.org == "tula plan"
     assert any("не указана организация" in w for w in outcome.warnings)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "cxplan"])
+def test_change_before_the_exchange_is_no_conflict(store: Store, tmp_path: Path, fmt: str) -> None:
+    """An export or package is an exchange point: our change made before it reached the
+    colleague; their later change of that field is theirs alone. Only a field changed on both
+    sides since the exchange is a conflict."""
+    pid = realistic(store, tmp_path)
+    update_item(store, pid, "1.3", {"result": "наш результат до выгрузки"})
+    out = tmp_path / f"к коллеге.{fmt}"
+    if fmt == "cxplan":
+        sent, _, _ = pack_plan(store, pid, out)
+    else:
+        sent, _ = export_plan(store, pid, out, options=ExportOptions(layout="report"))
+    colleague = Store(tmp_path / "colleague")
+    their = import_file(colleague, sent).plan_id
+    assert their is not None
+    update_item(colleague, their, "1.3", {"result": "их результат"})
+    update_item(colleague, their, "1.4", {"result": "их 1.4"})
+    update_item(colleague, their, "1.5", {"result": "их 1.5"})
+    update_item(store, pid, "1.5", {"result": "наш 1.5 после выгрузки"})
+    update_item(store, pid, "1.6", {"result": "наш 1.6 после выгрузки"})
+    back = tmp_path / f"от коллеги.{fmt}"
+    if fmt == "cxplan":
+        pack_plan(colleague, their, back)
+    else:
+        export_plan(colleague, their, back, options=ExportOptions(layout="report"))
+    by = {(d.item, d.field): d for d in preview_merge(store, pid, back).differences}
+    assert by[("1.3.", "result")].new == "их результат"
+    assert not by[("1.3.", "result")].conflict  # ours came before the exchange
+    assert not by[("1.4.", "result")].conflict  # only theirs
+    assert by[("1.5.", "result")].conflict  # both since the exchange
+    assert not by[("1.6.", "result")].conflict  # only ours: theirs is what we sent
+
+
+def test_our_export_edited_in_word_merges_without_false_conflicts(
+    store: Store, tmp_path: Path
+) -> None:
+    """Our own docx, edited by hand (the file keeps its hidden stamp), comes back: the field we
+    changed before exporting it and they edited in the file is no conflict."""
+    import docx
+
+    pid = realistic(store, tmp_path)
+    update_item(store, pid, "1.3", {"result": "наш результат"})
+    out, _ = export_plan(store, pid, tmp_path / "план.docx", options=ExportOptions(layout="report"))
+    update_item(store, pid, "1.4", {"result": "наш 1.4 после выгрузки"})
+    document = docx.Document(str(out))
+    cells = [c for t in document.tables for r in t.rows for c in r.cells]
+    target = next(c for c in cells if c.text == "наш результат")
+    target.text = "результат, исправленный в Word"
+    document.save(str(tmp_path / "исправлено.docx"))
+    by = {(d.item, d.field): d for d in preview_merge(store, pid, tmp_path / "исправлено.docx")
+          .differences}  # fmt: skip
+    assert by[("1.3.", "result")].new == "результат, исправленный в Word"
+    assert not by[("1.3.", "result")].conflict
+    assert ("1.4.", "result") in by and not by[("1.4.", "result")].conflict

@@ -262,7 +262,7 @@ def test_guidance_shows_for_agency_3_1_3_and_hides_elsewhere(
     window.select_row(row_id(store, plan_id, "3.1.3"))
     assert window.panel.row.ref == "agency:3.1.3"
     assert section.isVisible()
-    assert section.toggle.text() == "Рекомендации Аналитического центра"
+    assert section.toggle.text() == "Рекомендации Аналитического центра (2)"  # 5.1.6 and 6.1.6
     text = section.text.text()
     assert "п. 5.1.6 Рекомендаций" in text
     assert "Методика" in text and "Провести опрос среди внешних клиентов" in text
@@ -292,10 +292,17 @@ def test_calendar_writes_an_ics_that_icalendar_reads(
     assert out == tmp_path / "Сроки.ics"
     calendar = Calendar.from_ical(out.read_bytes())
     events = calendar.walk("VEVENT")
-    expected = calendar_rows(get_plan(store, plan_id))
+    plan = get_plan(store, plan_id)
+    expected = calendar_rows(plan, include_past=False)  # only what is still to come, by default
+    assert len(calendar_rows(plan)) > len(expected)  # the plan has overdue items too
+    assert any("Только предстоящие" not in b.text and "уже прошли" in b.text for b in boxes)
     assert len(events) == len(expected) > 0
     assert {str(e["summary"]).split(" ", 1)[0] for e in events} == {r.number for r in expected}
-    assert boxes[-1].text == f"В календарь «Сроки.ics» записано {len(expected)} сроков."
+    from ui.exchange.common import plural
+
+    assert boxes[-1].text == (
+        f"В календарь «Сроки.ics» записано {plural(len(expected), 'срок', 'срока', 'сроков')}."
+    )
 
 
 def test_report_dialog_writes_the_report(
@@ -359,3 +366,89 @@ def test_no_banner_when_nothing_falls_due(qtbot: QtBot, make_window: Make, store
     QApplication.processEvents()
     banner = getattr(window, "beyond_upcoming", None)
     assert banner is None or not banner.isVisible()
+
+
+def test_counts_agree_and_a_section_is_no_block(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    """The header, the status bar, the plans list and the summary count the same items
+    (excluded ones apart), and an imported plan's section row (at the top level, as a file gives
+    it) stays part of its block in the chart by block."""
+    from sqlalchemy import update
+
+    from cxdesk.storage.models import Plan
+
+    plan_id = agency_plan(store)  # one item excluded by agreement
+    with store.session() as s:  # as an imported file gives it: no template, sections on top
+        s.execute(update(Plan).where(Plan.id == plan_id).values(template_id=""))
+        s.execute(update(Row).where(Row.plan_id == plan_id).values(ref=""))
+        s.execute(update(Row).where(Row.plan_id == plan_id, Row.kind == "section").values(depth=0))
+    plan = get_plan(store, plan_id)
+    items = len(plan.items())
+    excluded = sum(r.status == "excluded" for r in plan.items())
+    assert excluded == 1
+    window = make_window()
+    header = window.filter_bar.count.text()
+    from ui.mainwindow.plans_list import counts_text
+
+    listed = counts_text(window.plans_list.model.plans[0])  # what the list's delegate paints
+    tip = window.plans_list.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"из {items - excluded} " in tip
+    assert header == f"Пунктов: {items - excluded}"
+    assert "исключённые (1)" in window.filter_bar.count.toolTip()
+    assert f"из {items - excluded}" in listed
+    assert f"из {items - excluded} " in window.status_bar.progress.text()
+    window.beyond_actions["summary"].trigger()
+    summary = window.findChild(SummaryWindow, "summaryWindow")
+    bars = summary.blocks_chart.bars()
+    blocks = [r for r in plan.rows if r.kind == "block"]
+    assert [b.label for b in bars] == [f"{b.number} {b.title}" for b in blocks]
+    assert sum(b.total for b in bars) == items - excluded
+
+
+def test_item_panel_never_scrolls_sideways_with_a_long_link(
+    qtbot: QtBot, make_window: Make, store: Store, tmp_path: Path
+) -> None:
+    """Guidance holding a long address wraps it; the panel has no sideways scroll, its fields are
+    as wide as the panel, with the audit panel open too."""
+    from dataclasses import replace
+
+    from ui.beyond.guidance_section import guidance_html
+
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.resize(1100, 760)
+    window.select_row(row_id(store, plan_id, "3.1.3"))
+    section = window.findChild(QWidget, "guidanceSection")
+    long_url = "https://ac.gov.ru/uploads/2-Publications/rus_klientocentrichnost/" + "x" * 150
+    section.text.setText(
+        guidance_html(
+            [replace(g, links=[*g.links, ("Методика", long_url)]) for g in section.guidance]
+        )  # fmt: skip
+    )
+    window.beyond_actions["audit"].trigger()
+    qtbot.wait(50)
+    from PySide6.QtWidgets import QScrollArea
+
+    panel = window.panel
+    scroll = panel.findChild(QScrollArea)
+    viewport = scroll.viewport()
+    body = scroll.widget()
+    qtbot.wait(50)
+    assert body.width() <= viewport.width()
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert scroll.horizontalScrollBar().maximum() == 0
+    result = panel.editors["result"]
+    assert result.mapTo(body, result.rect().topRight()).x() <= viewport.width()
+    panel.grab().save(str(tmp_path / "panel.png"))
+
+
+def test_calendar_with_past_deadlines_on_request(
+    make_window: Make, store: Store, tmp_path: Path
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    with msgbox.capture(answer=False):  # «Все, и прошедшие»
+        out = save_calendar(window, tmp_path / "все.ics")
+    events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert len(events) == len(calendar_rows(get_plan(store, plan_id)))

@@ -472,3 +472,67 @@ def test_work_runs_on_the_database_thread(
         assert shown[-1].kind == "error" and "999" in shown[-1].text
     finally:
         host.tasks.shutdown()
+
+
+def test_merge_dialog_shows_no_conflict_for_a_change_made_before_the_export(
+    qtbot: QtBot, store: Store, tmp_path: Path
+) -> None:
+    """Our change, exported, edited by the colleague, merged back: a plain checked change."""
+    from cxdesk.services.documents import export_plan
+    from cxdesk.services.merge import preview_merge
+
+    plan_id = pilot(store)
+    update_item(store, plan_id, "2", {"responsible": "Петрова А. А."}, "")
+    sent, _ = export_plan(store, plan_id, tmp_path / "к коллеге.xlsx")
+    theirs = Store(tmp_path / "colleague")
+    try:
+        their_plan = import_file(theirs, sent).plan_id
+        update_item(theirs, their_plan, "2", {"responsible": "Иванов И. И."}, "")
+        back, _ = export_plan(theirs, their_plan, tmp_path / "от коллеги.xlsx")
+    finally:
+        theirs.close()
+    preview = preview_merge(store, plan_id, back)
+    dialog = MergeDialog(preview, ORG, {"2": "Рабочая группа"})
+    qtbot.addWidget(dialog)
+    change = next(d for d in preview.differences if d.field == "responsible")
+    row = dialog.difference_item(change.index)
+    assert not change.conflict and "конфликт" not in row.text(0)
+    assert change.index in dialog.accepted_indexes()
+    assert dialog.findChild(QWidget, "conflictLegend") is None
+
+
+def test_export_dialog_says_which_layout_and_starts_from_the_official_one(
+    host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    """A report chosen once does not silently stay: the next export starts from the official
+    form, and the dialog says what it will save."""
+    plan_id = pilot(store)
+    dialog = ExportDialog(host, store, plan_id, ORG)
+    used = dialog.findChild(QWidget, "layoutUsed")
+    assert dialog.layout_key() == "official" and "официальная форма" in used.text()
+    dialog.layout_buttons["report"].setChecked(True)
+    assert "отчёт о ходе на дату" in used.text()
+    dialog.set_path(tmp_path / "отчёт.docx")
+    dialog.accept()
+    assert dialog.written is not None
+    again = ExportDialog(host, store, plan_id, ORG)
+    assert (
+        again.layout_key() == "official"
+        and "официальная форма" in again.findChild(QWidget, "layoutUsed").text()
+    )
+
+
+def test_file_dialogs_start_in_the_folder_used_last(
+    host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    """A folder chosen in one file dialog (an export) is where the others open next (a package,
+    opening a file) until they have a folder of their own."""
+    plan_id = pilot(store)
+    folder = tmp_path / "Обмен"
+    folder.mkdir()
+    dialog = ExportDialog(host, store, plan_id, ORG)
+    dialog.set_path(folder / "план.docx")
+    dialog.accept()
+    assert dialog.written is not None
+    assert C.remembered_folder(host, C.PACKAGE_FOLDER) == folder
+    assert C.remembered_folder(host, C.OPEN_FOLDER) == folder

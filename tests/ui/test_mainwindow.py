@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from cxdesk.services.items import item_history
@@ -325,8 +325,54 @@ def test_wizard_actions_are_wired(
     QTimer.singleShot(0, apply)
     window.acts[Act.CHANGE_ANSWERS].trigger()
     assert len(shown_items(window)) == before + 7  # section 3.3 came in
-    assert window.stack_for(plan_id).count() == 0  # rows changed under the old steps
     assert get_plan(store, plan_id).answers["performs_control"] is True
+    # the change is one undo step on top of the note's edit, and «Отменить» takes it back
+    assert window.stack_for(plan_id).count() == 2
+    undo = window.acts[Act.UNDO]
+    assert undo.isEnabled() and undo.text() == "Отменить изменение ответов"
+    undo.trigger()
+    assert len(shown_items(window)) == before
+    assert get_plan(store, plan_id).answers["performs_control"] is False
+    undo.trigger()
+    assert stored(store, plan_id, "2.3").note == ""
+    window.acts[Act.REDO].trigger()
+    window.acts[Act.REDO].trigger()
+    assert len(shown_items(window)) == before + 7
+    assert stored(store, plan_id, "2.3").note == "x"
+
+
+def test_answers_there_and_back_keep_a_done_item_done(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    """«Нет» then «Да» in the answers dialog: the done item comes back done with its result."""
+    from PySide6.QtWidgets import QRadioButton
+
+    from cxdesk.services.items import update_item
+
+    plan_id = agency_plan(store)
+    window = make_window()
+    target = next(r for r in get_plan(store, plan_id).items() if r.ref == "agency:3.1.2")
+    update_item(store, plan_id, f"#{target.id}", {"status": "done", "result": "Приказ № 9"})
+    window.reload_plan()
+
+    def answer(value: str) -> None:
+        def go() -> None:
+            dialog = QApplication.activeModalWidget()
+            dialog.findChild(QRadioButton, f"answer_provides_services_{value}").click()
+            dialog.apply_button.click()
+
+        QTimer.singleShot(0, go)
+        window.acts[Act.CHANGE_ANSWERS].trigger()
+
+    answer("no")
+    row = next(r for r in get_plan(store, plan_id).rows if r.id == target.id)
+    assert row.status == "excluded" and "государственные услуги" in row.basis
+    answer("yes")
+    back = next(r for r in get_plan(store, plan_id).rows if r.id == target.id)
+    assert (back.status, back.result, back.basis) == ("done", "Приказ № 9", "")
+    window.select_row(target.id)
+    assert window.panel.row.status == "done"
+    assert window.acts[Act.UNDO].isEnabled()
 
 
 def test_plan_properties_are_undoable(qtbot: QtBot, make_window: Make, store: Store) -> None:
@@ -442,3 +488,233 @@ def test_f2_and_double_click_go_to_the_field(qtbot: QtBot, make_window: Make, st
     window.tree.setCurrentIndex(window.tree.currentIndex().siblingAtColumn(5))  # Результат
     qtbot.keyClick(window.tree, Qt.Key.Key_F2)
     assert window.panel.result.hasFocus()
+
+
+def test_every_field_of_the_item_panel_is_set_by_the_command_line(
+    qtbot: QtBot, make_window: Make, store: Store, data_dir: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Each field the panel edits has its `cxdesk set` flag; what it sets shows in the panel."""
+    from cxdesk.cli import main
+
+    from ui.mainwindow.item_panel import FIELDS
+
+    plan_id = agency_plan(store)
+    window = make_window()
+    rid = row_id(store, plan_id, "1.2")
+    values = {
+        "title": "Новый текст", "responsible": "Петрова М.С.", "deadline": "01.12.2026",
+        "start": "01.10.2026", "status": "done", "done_date": "20.11.2026",
+        "result": "Приказ № 3", "document": "Приказ", "materials": "Письмо № 5",
+        "note": "подписан", "basis": "",
+    }  # fmt: skip
+    assert set(values) == set(FIELDS)
+    argv = ["--data-dir", str(data_dir), "set", str(plan_id), f"#{rid}"]
+    for name, value in values.items():
+        if value:
+            argv += ["--" + name.replace("_", "-"), value]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert "Пункт 1.2.: выполнено" in capsys.readouterr().out
+    window.reload_plan()
+    window.select_row(rid)
+    panel = window.panel
+    for name, value in values.items():
+        if name != "status":
+            assert panel._current(name) == value, name
+    assert panel.row.status == "done"
+
+
+def test_imported_rows_history_reads_in_russian(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    """An imported item's history says it came from a file, in words; no key is shown."""
+    from cxdesk.services.importing import import_file
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "tula_plan.docx"
+    plan_id = import_file(store, fixture).plan_id
+    window = make_window()
+    window.open_plan(plan_id)
+    first = next(r for r in get_plan(store, plan_id).items())
+    window.select_row(first.id)
+    model = window.panel.history_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    for i in range(model.rowCount()):
+        for col in range(model.columnCount()):
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                text = str(model.index(i, col).data(role) or "")
+                assert "imported" not in text and "not_started" not in text, text
+    assert "Пункт загружен из файла" in model.index(0, 1).data()
+
+
+def test_core_messages_reach_the_window_without_command_line_advice(
+    make_window: Make, boxes: list
+) -> None:
+    """Every message the core raises (they serve the command line too) reads, in a window's
+    box, without «cxdesk …» or «--…» advice."""
+    import ast
+
+    from ui.wording import has_cli_advice
+
+    root = Path(__file__).resolve().parents[2] / "cxdesk"
+    texts = []
+    for path in root.rglob("*.py"):
+        if path.parts[-2] in ("commands",) or path.name == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "").endswith(
+                ("Error", "NotFound", "BadFile", "Problem")
+            ):
+                for arg in node.args[:1]:
+                    parts = arg.values if isinstance(arg, ast.JoinedStr) else [arg]
+                    text = "".join(
+                        p.value if isinstance(p, ast.Constant) and isinstance(p.value, str)
+                        else "3"
+                        for p in parts
+                    )  # fmt: skip
+                    texts.append(text)
+    advising = [t for t in texts if has_cli_advice(t)]
+    assert len(advising) >= 5  # the core does advise the command line
+    window = make_window()
+    for text in advising:
+        msgbox.user_error(window, text)
+    assert boxes and not [b.text for b in boxes if has_cli_advice(b.text)]
+
+
+def test_a_date_error_goes_when_a_valid_date_is_typed_back(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    window.select_row(row_id(store, plan_id, "1.2"))
+    panel = window.panel
+    for key in ("start", "done_date", "deadline"):
+        if not panel._shown.get(key):
+            continue
+        edit = panel.editors[key].edit
+        before = edit.text()
+        edit.setFocus()
+        edit.selectAll()
+        type_text(edit, "32.13.2026")
+        leave_field(qtbot, window)
+        assert panel.error.isVisible() and edit.styleSheet(), key
+        edit.setFocus()
+        edit.selectAll()
+        type_text(edit, before or "01.12.2026")
+        assert not panel.error.isVisible(), key  # at once, before the field is left
+        assert edit.styleSheet() == "", key
+        leave_field(qtbot, window)
+        assert not panel.error.isVisible(), key
+
+
+def test_status_filter_shows_every_choice_whole(make_window: Make, store: Store) -> None:
+    """«Ближайшие сроки», never «Ближай… сроки», even in a narrow window."""
+    agency_plan(store)
+    window = make_window()
+    window.resize(900, 600)
+    box = window.filter_bar.status
+    QApplication.processEvents()
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    option.initFrom(box)
+    field = box.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, box
+    )
+    room = field.width() - box.iconSize().width() - 4  # the text beside the icon, as painted
+    for i in range(box.count()):
+        assert box.fontMetrics().horizontalAdvance(box.itemText(i)) <= room, box.itemText(i)
+
+
+def test_answers_of_an_imported_plan_are_proposed_from_its_contents(
+    qtbot: QtBot, make_window: Make, store: Store, boxes: list
+) -> None:
+    """A plan imported without answers: «Изменить ответы…» proposes them from the blocks and
+    sections it holds, shows them for confirmation, then records them (rows stay), undoably."""
+    from cxdesk.domain.templates import get_template
+    from cxdesk.services.importing import import_file
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "agency_autonum.docx"
+    plan_id = import_file(store, fixture).plan_id
+    plan = get_plan(store, plan_id)
+    assert plan.template_id == "agency" and plan.answers == {}
+    rows_before = [(r.id, r.ref, r.number) for r in plan.rows]
+    refs = {r.ref.split(":", 1)[1] for r in plan.rows if r.ref}
+    window = make_window()
+    window.open_plan(plan_id)
+    seen = {}
+
+    def confirm() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen["answers"] = dialog.form.answers()
+        seen["intro"] = dialog.intro.text()
+        seen["enabled"] = dialog.apply_button.isEnabled()
+        dialog.apply_button.click()
+
+    QTimer.singleShot(0, confirm)
+    window.acts[Act.CHANGE_ANSWERS].trigger()
+    template = get_template("agency")
+    assert set(seen["answers"]) == {q.id for q in template.questions}  # every one proposed
+    assert seen["answers"]["own_hr_service"] is ("2" in refs)  # block 2 (HR) decides
+    assert seen["answers"]["provides_services"] is ("3.1" in refs)
+    assert "предложены по его составу" in seen["intro"] and seen["enabled"]
+    after = get_plan(store, plan_id)
+    assert after.answers == seen["answers"]
+    assert [(r.id, r.ref, r.number) for r in after.rows] == rows_before  # rows as the file gave
+    assert not [b for b in boxes if "--answer" in b.text or "cxdesk " in b.text]
+    window.acts[Act.UNDO].trigger()
+    assert get_plan(store, plan_id).answers == {}
+
+
+@pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",  # a popup menu on the offscreen platform
+    "This plugin does not support grabbing the keyboard",
+)
+def test_tree_context_menu_offers_the_items_actions(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    """A right click on an item: it becomes current; the menu sets its status, excludes it
+    (the basis asked in the panel), attaches, opens its documents and shows its guidance."""
+    from PySide6.QtWidgets import QMenu
+
+    plan_id = agency_plan(store)
+    window = make_window()
+    target = row_id(store, plan_id, "3.1.3")
+    index = window.model.index_of(target)
+    window.tree.scrollTo(index)
+    pos = window.tree.visualRect(index).center()
+    window.tree.customContextMenuRequested.emit(pos)
+    menu = window.findChild(QMenu, "treeContextMenu")
+    assert menu is not None and menu.isVisible()
+    assert window.panel.row.id == target
+    names = {a.objectName() for a in menu.findChildren(QAction)} | {
+        a.objectName() for a in menu.actions()
+    }
+    assert {"ctx_exclude"} <= names
+    assert "ctx_attach" in names
+    assert "ctx_guidance" in names
+    status_menu = window.findChild(QMenu, "ctx_status")
+    done = next(a for a in status_menu.actions() if a.objectName() == "ctx_status_done")
+    menu.close()
+    done.trigger()
+    assert stored(store, plan_id, "3.1.3").status == "done"
+    assert window.acts[Act.UNDO].isEnabled()
+    window.tree.customContextMenuRequested.emit(pos)
+    menu = window.findChild(QMenu, "treeContextMenu")
+    exclude = next(a for a in menu.actions() if a.objectName() == "ctx_exclude")
+    menu.close()
+    exclude.trigger()
+    assert window.panel.status.currentData() == "excluded"
+    assert window.panel.basis.isVisible() and window.panel.basis.hasFocus()
+
+
+def test_the_selected_item_is_restored_on_the_next_start(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window("restart.ini")
+    target = row_id(store, plan_id, "2.3")
+    window.select_row(target)
+    window.close()
+    again = make_window("restart.ini")
+    assert again.panel.row is not None and again.panel.row.id == target
+    assert again.tree.currentIndex().data(ROW_ROLE).id == target

@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QPushButton,
     QRadioButton,
+    QStyle,
+    QStyleOptionViewItem,
     QWidget,
     QWizard,
 )
@@ -446,7 +449,7 @@ def test_answers_dialog_shows_the_change_and_applies_only_on_confirmation(
     after = get_plan(store, plan_id)
     assert after.answers["it_support"] is True
     kept = next(r for r in after.rows if r.ref == "agency:3.3.1")
-    assert kept.status == "excluded" and "performs_control" in kept.basis
+    assert kept.status == "excluded" and "контроль (надзор)" in kept.basis
 
 
 def test_run_answers_dialog_cancelled_returns_none(qtbot: QtBot, store: Store) -> None:
@@ -482,3 +485,108 @@ def test_answers_of_a_plan_without_questions(qtbot: QtBot, store: Store) -> None
     with msgbox.capture() as shown:
         assert run_answers_dialog(None, store, plan_id) is None
     assert len(shown) == 1 and "нет вопросов" in shown[0].text
+
+
+def test_ticking_an_exclusion_with_the_mouse_selects_its_row(
+    qtbot: QtBot, wizard: PlanWizard
+) -> None:
+    """A click on the box of a row that is not current ticks it and makes it current: its
+    «Основание» field is enabled at once, and the page does not jump when the hint appears."""
+    to_questions(qtbot, wizard)
+    answer(qtbot, wizard, ANSWERS)
+    go_next(qtbot, wizard)
+    go_next(qtbot, wizard)
+    exclude = wizard.exclude_page
+    tree = exclude.tree
+    first = tree.item_for(tree.refs()[0])
+    tree.setCurrentItem(first)
+    assert exclude.basis_edit.isEnabled()
+    target = tree.item_for("3.4.1")
+    tree.scrollToItem(target)
+    box_y = exclude.basis_edit.mapTo(wizard, exclude.basis_edit.rect().topLeft()).y()
+    option = QStyleOptionViewItem()
+    index = tree.indexFromItem(target, 0)
+    tree.itemDelegate().initStyleOption(option, index)
+    option.rect = tree.visualRect(index)
+    box = tree.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, tree)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
+    assert target.checkState(0) == Qt.CheckState.Checked
+    assert tree.currentItem() is target
+    assert exclude.basis_edit.isEnabled() and "3.4.1" in exclude.basis_label.text()
+    assert exclude.hint.isVisible()
+    assert exclude.basis_edit.mapTo(wizard, exclude.basis_edit.rect().topLeft()).y() == box_y
+
+
+def test_questions_say_what_their_footnotes_mean(qtbot: QtBot, wizard: PlanWizard) -> None:
+    """Each question asks what the coordinator knows, its footnotes are labelled by their own
+    numbers, and contradictory answers are pointed out."""
+    to_questions(qtbot, wizard)
+    page = wizard.questions_page
+    form = page.form
+    meaning = form.findChild(QLabel, "meaning_has_subordinates")
+    assert meaning.isVisible() and "необязател" in meaning.text()
+    assert "Сноска 10 (к пункту 1.5) типового плана: Опционально." in (
+        form.findChild(QLabel, "help_has_subordinates").text()
+    )
+    services = form.findChild(QLabel, "help_provides_services").text()
+    assert "Сноска 12 (к пункту 1.5)" in services and "Сноска 16 (к разделу 3.1)" in services
+    for qid in ("region_unified_registry", "region_unified_feedback"):
+        text = form.rows[qid].question.text
+        assert not text.startswith("Утвердил") and "переносит ли" in text
+    answer(qtbot, wizard, {"provides_services": False, "has_vg_services": True})
+    conflict = form.findChild(QLabel, "conflict_has_vg_services")
+    assert conflict.isVisible() and "противоречит" in conflict.text()
+    assert "Проверьте ответы" in page.hint.text() and page.hint.isVisible()
+    answer(qtbot, wizard, {"has_vg_services": False})
+    assert not conflict.isVisible() and "Проверьте ответы" not in page.hint.text()
+
+
+def test_answers_dialog_points_out_contradictions(qtbot: QtBot, store: Store) -> None:
+    plan_id = _agency_plan(store)
+    dialog = AnswersDialog(None, store, plan_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    answer(qtbot, dialog, {"provides_services": False, "has_vg_services": True})
+    assert "противоречит" in dialog.diff_label.text()
+    assert dialog.findChild(QLabel, "conflict_has_vg_services").isVisible()
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("keep", "31.12.2024"), ("shift", "31.12.2026"), ("default", "01.12.2027")],
+)
+def test_past_template_deadlines_are_named_and_handled(
+    qtbot: QtBot, wizard: PlanWizard, store: Store, mode: str, expected: str
+) -> None:
+    """Today (CXDESK_TODAY, 23.11.2026) the agency template's «31.12.2024» is past: the wizard
+    names those items and keeps them, moves them by whole years, or puts the default in."""
+    to_questions(qtbot, wizard)
+    answer(qtbot, wizard, ANSWERS)
+    for _ in range(3):
+        go_next(qtbot, wizard)
+    assert wizard.currentId() == PageId.DEFAULTS
+    page = wizard.defaults_page
+    box = page.findChild(QWidget, "past_deadlines_box")
+    assert box.isVisible()
+    text = page.findChild(QLabel, "past_deadlines_text").text()
+    template = get_template("agency")
+    dated = [r for r in build_rows(template, wizard.request()) if r.kind == "item" and r.deadline]
+    assert dated and "23.11.2026" in text and "31.12.2024" in text
+    assert f"у {len(dated)} пунктов" in text and all(r.number.rstrip(".") in text for r in dated)
+    assert page.findChild(QWidget, "past_deadlines_keep").isChecked()  # nothing changes unasked
+    assert page.years.value() == 2  # the fewest whole years that bring them to today or later
+    type_text(page.deadline_edit, "01.12.2027")
+    choice = page.findChild(QRadioButton, f"past_deadlines_{mode}")
+    qtbot.mouseClick(choice, Qt.MouseButton.LeftButton, pos=QPoint(8, choice.height() // 2))
+    assert page.past_mode() == mode
+    assert expected in page.findChild(QLabel, "past_deadlines_result").text() or mode == "keep"
+    for _ in range(2):
+        go_next(qtbot, wizard)
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+    assert wizard.result() == QWizard.DialogCode.Accepted
+    create_plan(store, wizard.request())  # what run_wizard does with the request
+    (plan,) = list_plans(store)
+    rows = get_plan(store, plan.id).items()
+    made = [r for r in rows if template.node(r.ref.split(":")[1]).deadline]
+    assert len(made) == len(dated) and {r.deadline for r in made} == {expected}
+    assert (plan.overdue > 0) == (mode == "keep")

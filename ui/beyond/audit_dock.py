@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QTreeWidget,
@@ -114,7 +115,11 @@ class AuditDock(QDockWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([360, 220])
-        layout.addWidget(split, 1)
+        layout.addWidget(split, 100)
+        # with nothing to list the header and the message stay at the top, not spread out
+        layout.addStretch(1)
+        for label in (self.header, self.empty):
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.split = split
 
         buttons = QHBoxLayout()

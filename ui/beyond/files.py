@@ -68,6 +68,27 @@ def save_calendar(window: Any, path: Path | None = None, plan_id: int | None = N
             detail="Сроки вида «IV квартал 2026 года» в календарь попадают; нераспознанные — нет.",
         )
         return None
+    coming = calendar_rows(plan, include_past=False)
+    past = len(calendar_rows(plan)) - len(coming)
+    include_past = False
+    if past and not coming:
+        include_past = msgbox.question(
+            window,
+            f"Все сроки плана, которые есть в календаре, уже прошли ({past}). Записать их?",
+            yes="Записать прошедшие",
+            no="Отмена",
+        )
+        if not include_past:
+            return None
+    elif past:
+        # only the deadlines to come by default; the past ones only when asked for
+        include_past = not msgbox.question(
+            window,
+            f"Записать в календарь {C.plural(len(coming), 'срок', 'срока', 'сроков')}, которые "
+            f"ещё впереди? Ещё {past} уже прошли (пункты просрочены).",
+            yes="Только предстоящие",
+            no="Все, и прошедшие",
+        )
     org = C.flat(plan.org or plan.title)
     if path is None:
         name = f"Сроки — {B.file_base(org)}.ics"
@@ -78,7 +99,7 @@ def save_calendar(window: Any, path: Path | None = None, plan_id: int | None = N
             return None
         path = chosen[0]
     result = C.wait_for(
-        window, window.store, lambda st: write_calendar(st, plan, path),
+        window, window.store, lambda st: write_calendar(st, plan, path, include_past),
         label=f"Запись «{path.name}»…",
     )  # fmt: skip
     if result is None:

@@ -9,6 +9,7 @@ of the feedback Methodology. The heading collapses and expands the text; the cho
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -21,6 +22,12 @@ from ui.beyond import common as B
 from ui.mainwindow.item_panel import PanelSection
 
 TITLE = "Рекомендации Аналитического центра"
+
+
+def breakable(text: str) -> str:
+    """A link as shown: a line may break after «/», «.», «-», «_», «?», «&», «=» (a zero-width
+    space), so that a long address wraps instead of widening the panel."""
+    return re.sub(r"([/.\-_?&=])(?=\S)", "\\1\u200b", text)
 
 
 def guidance_html(items: list[Guidance]) -> str:
@@ -53,7 +60,7 @@ def guidance_html(items: list[Guidance]) -> str:
             out.append("</ul>")
         for title, url in g.links:
             out.append(f"<p style='margin:2px 0'>{esc(title)}: <a href='{esc(url, quote=True)}'>"
-                       f"{esc(url)}</a></p>")  # fmt: skip
+                       f"{esc(breakable(url))}</a></p>")  # fmt: skip
         out += [f"<p style='margin:2px 0; color:#4f5b69'>Примечание. {esc(f)}</p>"
                 for f in g.footnotes]  # fmt: skip
     out.append(f"<p style='margin-top:8px; color:#4f5b69'>{esc(CONTACT)}</p>")

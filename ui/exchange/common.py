@@ -24,6 +24,7 @@ from cxdesk.storage.db import Store
 from cxdesk.text import plural  # noqa: F401 - C.plural for the dialogs
 
 from ui import msgbox
+from ui import settings as S
 from ui.settings import Settings, declare
 from ui.tasks import Tasks
 
@@ -127,10 +128,11 @@ def wait_for(
 
 
 def remembered_folder(parent: QObject | None, setting: Any) -> Path:
-    """The folder last used for ``setting``, else Documents, else the home folder."""
-    saved = str(settings_for(parent).get(setting) or "")
-    if saved and Path(saved).is_dir():
-        return Path(saved)
+    """The folder last used for ``setting``, else the last folder of any file dialog, else
+    Documents, else the home folder."""
+    saved = S.folder_for(settings_for(parent), setting)
+    if saved is not None:
+        return saved
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     if docs and Path(docs).is_dir():
         return Path(docs)
@@ -138,7 +140,7 @@ def remembered_folder(parent: QObject | None, setting: Any) -> Path:
 
 
 def remember_folder(parent: QObject | None, setting: Any, path: Path) -> None:
-    settings_for(parent).set(setting, str(Path(path).parent))
+    S.remember_folder(settings_for(parent), setting, Path(path))
 
 
 def opening_allowed() -> bool:

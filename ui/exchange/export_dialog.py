@@ -105,7 +105,12 @@ class ExportDialog(QDialog):
         form.addRow("&Формат:", self.format_combo)
         layout.addLayout(form)
 
-        layout.addWidget(self._layout_box(settings.get(C.EXPORT_LAYOUT)))
+        # every export starts from the official form: a report chosen once must not stay
+        layout.addWidget(self._layout_box("official"))
+        self.layout_used = QLabel(self)
+        self.layout_used.setObjectName("layoutUsed")
+        self.layout_used.setWordWrap(True)
+        layout.addWidget(self.layout_used)
         layout.addWidget(self._page_box(int(settings.get(C.EXPORT_FONT))))
 
         layout.addWidget(self._file_box(parent, org))
@@ -254,7 +259,10 @@ class ExportDialog(QDialog):
             spin.setValue(getattr(gost, f"margin_{key}_mm"))
 
     def _layout_changed(self) -> None:
-        self.report_date.setEnabled(self.layout_key() == "report")
+        key = self.layout_key()
+        self.report_date.setEnabled(key == "report")
+        title, hint = LAYOUT_TITLES[key]
+        self.layout_used.setText(f"<b>Будет сохранено:</b> {title.lower()}. {hint}")
 
     def _format_changed(self) -> None:
         name = Path(self.name_edit.text().strip())

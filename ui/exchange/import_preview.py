@@ -38,6 +38,7 @@ from cxdesk.io.model import STATUS_TITLES, PlanDoc
 from cxdesk.services.importing import Incoming, org_from_file_name
 
 from ui.exchange import common as C
+from ui.wording import for_window
 
 NOT_FOUND = "не найден"
 NO_ORG = "в файле не указана — впишите её здесь"
@@ -221,7 +222,7 @@ class ImportPreviewDialog(QDialog):
         self.warnings.setWordWrap(True)
         icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for text in incoming.warnings:
-            QListWidgetItem(icon, text, self.warnings)
+            QListWidgetItem(icon, for_window(text), self.warnings)
         self.warnings.setVisible(bool(count))
         wl.addWidget(self.warnings, 1)
         splitter.addWidget(self.tree)

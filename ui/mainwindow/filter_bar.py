@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxdesk.services.views import RowView
+from cxdesk.services.views import RowView, counted_items
 
 from ui.mainwindow import status
 
@@ -204,7 +204,7 @@ class FilterBar(QWidget):
         self.search.setAccessibleName("Поиск в плане")
         self.search.setPlaceholderText("Найти в плане (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(120)
+        self.search.setMinimumWidth(90)  # it stretches; the status box keeps its words whole
         layout.addWidget(self.search, 3)
 
         self.status = QComboBox(self)
@@ -215,7 +215,8 @@ class FilterBar(QWidget):
         self.status.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.status.setMinimumContentsLength(9)
+        # never «Ближай… сроки»: the box is as wide as its longest choice
+        self.status.setMinimumContentsLength(max(len(t) for _k, t in STATUS_CHOICES))
         layout.addWidget(self.status, 1)
 
         self.responsible = QComboBox(self)
@@ -225,7 +226,7 @@ class FilterBar(QWidget):
         self.responsible.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.responsible.setMinimumContentsLength(9)
+        self.responsible.setMinimumContentsLength(7)
         layout.addWidget(self.responsible, 2)
 
         self.overdue = QCheckBox("Только просроченные", self)
@@ -298,8 +299,18 @@ class FilterBar(QWidget):
             self._timer.stop()
             self._emit()
 
-    def show_count(self, shown: int, total: int, active: bool) -> None:
-        self.count.setText(f"Показано {shown} из {total}" if active else f"Пунктов: {total}")
+    def show_count(self, shown: int, total: int, active: bool, excluded: int = 0) -> None:
+        """«Пунктов: 67» (counted as everywhere: excluded items apart, named in the tooltip);
+        with a filter, «Показано 5 из 68» over every item row of the tree."""
+        if active:
+            self.count.setText(f"Показано {shown} из {total}")
+            self.count.setToolTip("Пункты, которые проходят фильтр, из всех пунктов плана")
+            return
+        self.count.setText(f"Пунктов: {counted_items(total, excluded)}")
+        self.count.setToolTip(
+            "Пункты к исполнению"
+            + (f"; исключённые ({excluded}) показаны в дереве, но не считаются" if excluded else "")
+        )
 
     def _emit(self) -> None:
         self._timer.stop()

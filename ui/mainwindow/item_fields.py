@@ -177,9 +177,29 @@ def _moment(at: str) -> str:
         return at
 
 
+#: Entries that record how an item came to be, not a change of one field.
+ARRIVALS = {
+    "created": "Пункт создан",
+    "imported": "Пункт загружен из файла",
+    "merged": "Пункт добавлен из файла коллеги",
+}
+
+
+def _status(value: str) -> str:
+    return status.title(value) if value in status.STATUS_TITLES else (value or "—")
+
+
+def field_title(field: str) -> str:
+    """The Russian name of a history entry's field (an unknown one, e.g. from another
+    program's package, reads as a plain «Изменение», never its key)."""
+    if field.startswith("answer:"):
+        return "Ответ на вопрос"
+    return FIELD_TITLES.get(field) or ARRIVALS.get(field) or "Изменение"
+
+
 def _value(field: str, value: str) -> str:
     if field == "status":
-        return status.title(value)
+        return _status(value)
     if not value:
         return "—"
     one = " ".join(value.split())
@@ -188,13 +208,12 @@ def _value(field: str, value: str) -> str:
 
 def describe(entry: HistoryEntry) -> str:
     """One history entry in words: «Статус: Не начато → Выполнено»."""
-    if entry.field == "created":
-        return f"Пункт создан ({status.title(entry.new)})" if entry.new else "Пункт создан"
+    if entry.field in ARRIVALS:
+        text = ARRIVALS[entry.field]
+        return f"{text} ({_status(entry.new)})" if entry.new else text
     if entry.field == "attachment":  # a file attached to or removed from the item
         return f"Прикреплён файл «{entry.new}»" if entry.new else f"Убран файл «{entry.old}»"
-    name = FIELD_TITLES.get(entry.field, entry.field)
-    if entry.field.startswith("answer:"):
-        name = "Ответ на вопрос"
+    name = field_title(entry.field)
     return f"{name}: {_value(entry.field, entry.old)} → {_value(entry.field, entry.new)}"
 
 
@@ -240,9 +259,9 @@ class HistoryModel(QAbstractTableModel):
             note = "" if e.field == "attachment" and e.note.startswith(AUTO_NOTES) else e.note
             return describe(e) + (f"\nКомментарий: {note}" if note else "")
         if role == Qt.ItemDataRole.ToolTipRole and col == 1:
-            name = FIELD_TITLES.get(e.field, e.field)
+            name = field_title(e.field)
             text = f"{name}\nбыло: {e.old or '—'}\nстало: {e.new or '—'}"
-            if e.field == "status":
+            if e.field == "status" or e.field in ARRIVALS:
                 text = describe(e)
             return text + (f"\nКомментарий: {e.note}" if e.note else "")
         if role == Qt.ItemDataRole.DecorationRole and col == 1 and e.field == "status":

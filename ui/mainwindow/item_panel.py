@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTreeView,
     QVBoxLayout,
@@ -96,6 +98,7 @@ class ItemPanel(QWidget):
         self._loaded: dict[str, str] = {}
         self._pending: dict[str, str] = {}
         self._failed: dict[str, str] | None = None
+        self._error_field: str | None = None  # the field the shown error is about
         self._shown: dict[str, bool] = {}
 
         outer = QVBoxLayout(self)
@@ -108,9 +111,15 @@ class ItemPanel(QWidget):
         scroll = QScrollArea(self.splitter)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # the panel never scrolls sideways: its fields (and a section's long link) wrap to the
+        # width there is, whatever a child's minimum width says
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget(scroll)
+        body.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         scroll.setWidget(body)
+        self.scroll = scroll
         layout = QVBoxLayout(body)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.setSpacing(4)
 
@@ -127,6 +136,10 @@ class ItemPanel(QWidget):
         self.flag = QLabel(body)
         self.flag.setObjectName("itemFlag")
         self.flag.setTextFormat(Qt.TextFormat.PlainText)
+        self.flag.setWordWrap(True)  # a long basis wraps under itself, never past the panel
+        self.flag.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.heading.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        top.setAlignment(self.heading, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.flag, 1)
         layout.addLayout(top)
         self.error = QLabel(body)
@@ -239,6 +252,10 @@ class ItemPanel(QWidget):
             self.editors[key].picked.connect(self.commit)
         self.comment.returnPressed.connect(self.commit)
         self.status.activated.connect(self._on_status_chosen)
+        for key, editor in self.editors.items():
+            typed = getattr(getattr(editor, "edit", editor), "textChanged", None)
+            if typed is not None and key != "status":
+                typed.connect(lambda *_a, key=key: self._on_edited(key))
         self.show_row(None, None)
 
     # --- showing ---------------------------------------------------------------------------
@@ -316,7 +333,13 @@ class ItemPanel(QWidget):
         text, color, mark = "", None, ""
         if row is not None and row.kind == "item":
             if row.status == "excluded":
-                text, mark = f"Исключено: {row.basis or 'основание не указано'}", "excluded"
+                basis = row.basis or "основание не указано"
+                text = (
+                    basis[:1].upper() + basis[1:]
+                    if basis.startswith("исключено")
+                    else f"Исключено: {basis}"
+                )
+                mark = "excluded"
             elif row.overdue:
                 text, mark = f"Просрочено: срок {format_date(row.due_date)}", "overdue"
             elif row.upcoming:
@@ -343,6 +366,7 @@ class ItemPanel(QWidget):
 
     def set_error(self, message: str, field: str | None = None) -> None:
         """Shows a validation error in the panel (empty: clears it)."""
+        self._error_field = field if message else None
         self.error.setText(message)
         self.error.setVisible(bool(message))
         for key in FIELDS:
@@ -365,6 +389,9 @@ class ItemPanel(QWidget):
     def commit(self) -> bool:
         """Saves what the user changed; False when a value is refused (shown in the panel)."""
         values = self.changed_values()
+        if not values and self._error_field is not None:  # the refused value was typed back
+            self._failed = None
+            self.set_error("")
         if not values or self.row is None or values == self._failed:
             return True
         for key, value in values.items():
@@ -396,6 +423,27 @@ class ItemPanel(QWidget):
             self._loaded[key] = value
         if after and "status" in after:
             self.comment.clear()
+
+    def choose_status(self, key: str) -> None:
+        """Sets the status as if chosen in the box (the tree's context menu): saved at once,
+        except an exclusion, which waits for its basis in the panel."""
+        if self.row is None or self.row.kind != "item":
+            return
+        self.status.setCurrentIndex(max(self.status.findData(key), 0))
+        self._on_status_chosen(self.status.currentIndex())
+        if key != "excluded" or self.basis.text().strip():
+            self.commit()
+
+    def _on_edited(self, key: str) -> None:
+        """A field with an error is typed into: the error goes as soon as its text is valid."""
+        if key != self._error_field:
+            return
+        try:
+            validate(key, self._current(key))
+        except UserError:
+            return
+        self._failed = None
+        self.set_error("")
 
     def _on_status_chosen(self, _index: int) -> None:
         self._update_visibility()

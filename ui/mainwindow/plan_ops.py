@@ -17,7 +17,7 @@ from cxdesk.text import items as items_text
 
 from ui import msgbox
 from ui.mainwindow.plan_dialog import PlanPropertiesDialog
-from ui.undo import plan_edit
+from ui.undo import answers_change, plan_edit
 
 
 def new_plan(w: Any) -> None:
@@ -31,7 +31,7 @@ def new_plan(w: Any) -> None:
 
 
 def change_answers(w: Any) -> None:
-    """План → Изменить ответы…: items come and go, so the plan's undo history is dropped."""
+    """План → Изменить ответы…: one undo step (answering back restores every item)."""
     plan_id = w.current_plan_id
     if plan_id is None:
         return
@@ -41,7 +41,10 @@ def change_answers(w: Any) -> None:
     change = run_answers_dialog(w, w.store, plan_id)
     if change is None:
         return
-    w.drop_stack(plan_id)
+    structure = bool(getattr(change, "structure", True))
+    before = dict(getattr(change, "previous", {}))
+    after = dict(getattr(change, "answers", {}))
+    w.push_command(plan_id, answers_change(plan_id, before, after, w.run_undo_call, structure))
     w.undo_group.setActiveStack(w.stack_for(plan_id))
     parts = [
         f"добавлено пунктов: {len(getattr(change, 'added', []))}",
@@ -50,6 +53,11 @@ def change_answers(w: Any) -> None:
     kept = len(getattr(change, "kept_excluded", []))
     if kept:
         parts.append(f"оставлено исключёнными: {kept}")
+    restored = len(getattr(change, "restored", []))
+    if restored:
+        parts.append(f"вернулось из исключённых: {restored}")
+    if not structure:
+        parts = ["пункты плана не изменились"]
     w.status_bar.showMessage("Ответы изменены: " + ", ".join(parts) + ".", 10000)
     w.apply_changes(Changes({plan_id}, structure=True, history=True, plans_list=True))
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import UserError
-from cxdesk.services.views import PlanSummary
+from cxdesk.services.views import PlanSummary, counted_items
 
 from ui.mainwindow import status
 from ui.mainwindow.wrap import fit_text
@@ -50,7 +50,7 @@ def template_name(template_id: str) -> str:
 
 
 def counts_text(s: PlanSummary) -> str:
-    total = s.items - s.excluded
+    total = counted_items(s.items, s.excluded)
     return f"{s.done} из {total}"
 
 
@@ -147,7 +147,7 @@ class PlanDelegate(QStyledItemDelegate):
         bar = QStyleOptionProgressBar()
         bar.rect = QRect(r.left(), top, r.width(), 16)
         bar.minimum = 0
-        bar.maximum = max(s.items - s.excluded, 1)
+        bar.maximum = max(counted_items(s.items, s.excluded), 1)
         bar.progress = min(s.done, bar.maximum)
         bar.text = counts_text(s)
         bar.textVisible = True

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QP
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from cxdesk.io.model import STATUS_TITLES
+from cxdesk.services.views import counted_items
 
 #: Text colours, readable on white (contrast 4.5:1 or better).
 COLORS = {
@@ -135,7 +136,7 @@ def _calendar() -> QIcon:
 
 def progress_text(items: int, done: int, overdue: int, excluded: int = 0) -> str:
     """«Выполнено 12 из 76 (16 %), просрочено 3»; excluded items are not counted in."""
-    total = max(items - excluded, 0)
+    total = counted_items(items, excluded)
     percent = round(100 * done / total) if total else 0
     text = f"Выполнено {done} из {total} ({percent} %)"
     text += f", просрочено {overdue}" if overdue else ", просроченных нет"

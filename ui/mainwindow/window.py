@@ -30,7 +30,7 @@ from cxdesk.services.views import PlanSummary, PlanView, get_plan, list_plans, p
 from cxdesk.storage.versions import Conflict
 
 from ui import settings as S
-from ui.mainwindow import plan_ops
+from ui.mainwindow import context_menu, plan_ops
 from ui.mainwindow.actions import (
     PLAN_ACTIONS,
     Act,
@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self._stacks: dict[int, QUndoStack] = {}
         self._header_restored = False
         self._first_load = True
+        self._restore_row = True
         self._history_row = 0
         self._history_timer = QTimer(self)
         self._history_timer.setSingleShot(True)
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         edit_cell.setContext(Qt.ShortcutContext.WidgetShortcut)
         edit_cell.activated.connect(lambda: self._on_double_click(self.tree.currentIndex()))
         self.panel.edit_requested.connect(self.edit_item)
+        context_menu.install(self)
         self._enable_plan_actions(False)
         self.restore_settings()
         self.features = install_features(self)
@@ -226,6 +228,11 @@ class MainWindow(QMainWindow):
             self.plans_list.select(plan.id)
         else:
             self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
+        if keep is None and plan is not None and self._restore_row:
+            self._restore_row = False  # the row selected when the window last closed
+            last = int(self.settings.get(S.LAST_ROW) or 0)
+            if plan.id == self.settings.get(S.LAST_PLAN) and any(r.id == last for r in plan.rows):
+                keep = last
         if keep is None and plan is not None:
             keep = next((r.id for r in plan.rows if r.kind == "item"), None)
         index = self.model.index_of(keep) if keep else QModelIndex()
@@ -479,7 +486,8 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         m = self.model
-        self.filter_bar.show_count(m.shown_items, m.total_items(), m.criteria.active)
+        items, _done, _overdue, excluded = m.counts()
+        self.filter_bar.show_count(m.shown_items, items, m.criteria.active, excluded)
 
     def show_view(self, key: str) -> None:
         """Вид → Все пункты / Просроченные / Ближайшие сроки."""
@@ -558,6 +566,7 @@ class MainWindow(QMainWindow):
         if self._header_restored:
             s.set(S.TREE_HEADER, self.tree.header().saveState())
         s.set(S.LAST_PLAN, self.current_plan_id or 0)
+        s.set(S.LAST_ROW, self.panel.row.id if self.panel.row is not None else 0)
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -40,7 +40,7 @@ from cxdesk.services.attachments import AttachmentView, list_attachments
 from cxdesk.services.views import PlanView, RowView
 
 from ui.mainwindow.item_panel import PanelSection
-from ui.settings import declare
+from ui.settings import declare, folder_for, remember_folder
 from ui.tracking import ops
 from ui.tracking.files import date_text, file_icon, has_local_files, local_paths, size_text
 
@@ -303,13 +303,13 @@ class AttachmentsSection(PanelSection):
         if self.row is None:
             return
         settings = self.main_window.settings
-        folder = settings.get(ATTACH_FOLDER) or str(Path.home())
+        folder = str(folder_for(settings, ATTACH_FOLDER) or Path.home())
         names, _ = QFileDialog.getOpenFileNames(
             self, f"Прикрепить документы к пункту {self.row.number.rstrip('.')}", folder,
             "Все файлы (*)",
         )  # fmt: skip
         if names:
-            settings.set(ATTACH_FOLDER, str(Path(names[0]).parent))
+            remember_folder(settings, ATTACH_FOLDER, Path(names[0]))
             self.attach_paths([Path(n) for n in names])
 
     def attach_paths(self, paths: list[Path]) -> None:
@@ -330,12 +330,12 @@ class AttachmentsSection(PanelSection):
         if chosen is None:
             return
         settings = self.main_window.settings
-        folder = Path(settings.get(SAVE_FOLDER) or Path.home())
+        folder = folder_for(settings, SAVE_FOLDER) or Path.home()
         name, _ = QFileDialog.getSaveFileName(
             self, "Сохранить копию документа", str(folder / ops.proposed_name(chosen))
         )
         if name:
-            settings.set(SAVE_FOLDER, str(Path(name).parent))
+            remember_folder(settings, SAVE_FOLDER, Path(name))
             self.save_copy_to(Path(name))
 
     def save_copy_to(self, dest: Path, then: Any = None) -> None:

@@ -31,6 +31,7 @@ from cxdesk.text import plural
 
 from ui.mainwindow import status
 from ui.mainwindow.wrap import WrapDelegate
+from ui.wording import for_window
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -136,11 +137,11 @@ class CheckDialog(QDialog):
         plan = plans.get(p.plan, f"план {p.plan}") if p.plan is not None else "—"
         what = WHAT.get(p.kind, p.detail)
         file = f"«{p.name}»\n{what}" if p.name else what[:1].upper() + what[1:]
-        fix = FILE_FIX if p.kind in ("missing", "altered") else p.fix
+        fix = FILE_FIX if p.kind in ("missing", "altered") else for_window(p.fix)
         fix = fix[:1].upper() + fix[1:]
         line = QTreeWidgetItem([plan, p.item.rstrip(".") or "—", file, fix])
         line.setData(0, PROBLEM_ROLE, p)
-        tip = f"{p.detail}\n\n{p.fix}" if p.fix else p.detail
+        tip = f"{p.detail}\n\n{for_window(p.fix)}" if p.fix else p.detail
         for column in range(len(COLUMNS)):
             line.setToolTip(column, tip)
             line.setTextAlignment(column, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import UserError
-from cxdesk.services.plans import AnswerChange, change_answers
+from cxdesk.services.plans import AnswerChange, change_answers, proposed_answers
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
 
@@ -30,6 +30,7 @@ from ui.wizard.check_tree import make_wrapping
 from ui.wizard.common import install_qt_translations, note, wrapped
 from ui.wizard.effects import items_text
 from ui.wizard.questions_form import QuestionsForm
+from ui.wording import for_window
 
 GROUPS = (
     ("added", "Будут добавлены"),
@@ -46,10 +47,15 @@ def diff_sentence(change: AnswerChange) -> str:
         parts.append(f"добавится {items_text(len(change.added))}")
     if change.removed:
         parts.append(f"удалится {items_text(len(change.removed))}")
+    one = lambda n: n % 10 == 1 and n % 100 != 11  # noqa: E731 - «останется 1 пункт»
     if change.kept_excluded:
-        parts.append(f"останутся исключёнными {items_text(len(change.kept_excluded))}")
+        n = len(change.kept_excluded)
+        verb = "останется исключённым" if one(n) else "останутся исключёнными"
+        parts.append(f"{verb} {items_text(n)}")
     if change.restored:
-        parts.append(f"вернутся из исключённых {items_text(len(change.restored))}")
+        n = len(change.restored)
+        verb = "вернётся" if one(n) else "вернутся"
+        parts.append(f"{verb} из исключённых {items_text(n)}")
     text = ", ".join(parts)
     return text[:1].upper() + text[1:] + "."
 
@@ -72,10 +78,14 @@ class AnswersDialog(QDialog):
             raise UserError(f"План {plan_id} загружен из файла и не связан с вопросами шаблона.")
         self.template = get_template(plan.template_id)
         self.saved = dict(plan.answers)
+        # a plan imported without answers: they are proposed from what it contains, and
+        # applying them records the answers only (its rows stay as the file gave them)
+        self.first = bool(self.template.questions) and not self.saved
+        self.proposed = proposed_answers(store, plan_id) if self.first else {}
         self._rows = {r.ref: r for r in plan.rows}
         self.setWindowTitle(f"Изменить ответы — {plan.org}")
 
-        self.form = QuestionsForm(self.template, self.saved)
+        self.form = QuestionsForm(self.template, self.saved or self.proposed)
         self.diff_tree = QTreeWidget()
         self.diff_tree.setObjectName("diff_tree")
         self.diff_tree.setHeaderLabels(["№", "Мероприятие"])
@@ -118,12 +128,17 @@ class AnswersDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            wrapped(
-                "Измените ответы: ниже видно, что будет добавлено и что удалено. "
-                "План изменится только после «Применить»."
-            )
+        intro = (
+            "План загружен из файла без ответов на вопросы. Ответы ниже предложены по его "
+            "составу: «Да» — там, где блок, раздел или пункт, зависящий от вопроса, в плане "
+            "есть, «Нет» — где его нет. Проверьте их и нажмите «Применить»: сохранятся "
+            "ответы, а пункты плана останутся как есть."
+            if self.first
+            else "Измените ответы: ниже видно, что будет добавлено и что удалено. "
+            "План изменится только после «Применить»."
         )
+        self.intro = wrapped(intro, "answers_intro")
+        layout.addWidget(self.intro)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.buttons)
         self.form.changed.connect(self.refresh)
@@ -136,12 +151,19 @@ class AnswersDialog(QDialog):
 
     def preview(self) -> AnswerChange:
         """What applying the current answers would do (nothing is written)."""
-        return change_answers(self.store, self.plan_id, self.answers(), dry_run=True)
+        return change_answers(
+            self.store, self.plan_id, self.answers(), dry_run=True, structure=not self.first
+        )
 
     def refresh(self) -> None:
         """Recomputes the preview and redraws the list of changes."""
-        change = self.preview()
         self.diff_tree.clear()
+        try:
+            change = self.preview()
+        except UserError as exc:  # e.g. a question still without an answer
+            self.diff_label.setText(for_window(exc.message))
+            self.apply_button.setEnabled(False)
+            return
         total = 0
         for attr, title in GROUPS:
             refs: list[str] = getattr(change, attr)
@@ -163,9 +185,19 @@ class AnswersDialog(QDialog):
             self.diff_label.setText(diff_sentence(change))
         elif changed:
             self.diff_label.setText("Состав плана не изменится; сохранятся только новые ответы.")
+            if self.first:
+                self.diff_label.setText(
+                    "Пункты плана останутся как есть; сохранятся ответы, и дальше «Изменить "
+                    "ответы…» будет добавлять и убирать пункты по ним."
+                )
         else:
             self.diff_label.setText(
                 "Ответы не изменены. Измените ответ — здесь появится, что добавится или удалится."
+            )
+        conflicts = self.form.contradictions()
+        if conflicts:
+            self.diff_label.setText(
+                self.diff_label.text() + "\nПроверьте ответы: " + " ".join(conflicts)
             )
         self.apply_button.setEnabled(changed and not self.form.unanswered())
 
@@ -179,7 +211,9 @@ class AnswersDialog(QDialog):
     def apply(self) -> None:
         """Changes the plan's answers (the only place this dialog writes)."""
         try:
-            self.change = change_answers(self.store, self.plan_id, self.answers())
+            self.change = change_answers(
+                self.store, self.plan_id, self.answers(), structure=not self.first
+            )
         except UserError as exc:
             msgbox.user_error(self, exc, title="Ответы не изменены")
             return

@@ -152,6 +152,10 @@ class CheckTree(QTreeWidget):
         item = self.currentItem()
         return item is not None and item.data(0, KIND_ROLE) == "item"
 
-    def _on_item_changed(self, _item: QTreeWidgetItem, column: int) -> None:
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if column == NUMBER and not self._filling:
+            # the row ticked becomes the current one: what the page offers for it (the basis
+            # of an exclusion) is there at once
+            if item.checkState(NUMBER) == Qt.CheckState.Checked and item is not self.currentItem():
+                self.setCurrentItem(item)
             self.changed.emit()

@@ -98,6 +98,9 @@ def hint(name: str) -> QLabel:
     """The label that says why «Далее» is not available yet (empty when it is)."""
     label = wrapped("", name)
     label.setStyleSheet("color: #a61b1b; font-weight: bold;")
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)  # the page does not jump when the hint comes and goes
+    label.setSizePolicy(policy)
     return label
 
 

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+)
 
-from cxdesk.domain.building import PlanRequest, build_rows
-from cxdesk.domain.deadlines import DATE, EMPTY, PERIOD, parse_deadline
+from cxdesk import clock
+from cxdesk.domain.building import PlanRequest, build_rows, past_template_deadlines
+from cxdesk.domain.deadlines import DATE, EMPTY, PERIOD, format_date, parse_deadline
+from cxdesk.domain.past_deadlines import DEFAULT, KEEP, SHIFT, shifted, years_to_catch_up
 from cxdesk.text import plural_form
 
 from ui.wizard.common import PageId, PlanPage, field_grid, note, wrapped
@@ -49,6 +60,38 @@ class DefaultsPage(PlanPage):
         self.kept_note.setFrameShape(QLabel.Shape.StyledPanel)
         self.kept_note.setMargin(8)
 
+        self.past_box = QGroupBox("Сроки типового плана, которые уже прошли")
+        self.past_box.setObjectName("past_deadlines_box")
+        self.past_text = wrapped("", "past_deadlines_text")
+        self.past_keep = QRadioButton("&Оставить как в типовом плане (пункты будут просрочены)")
+        self.past_default = QRadioButton("Вписать &срок по умолчанию (поле «Срок» выше)")
+        self.past_shift = QRadioButton("Перенести на &целое число лет:")
+        self.years = QSpinBox()
+        self.years.setObjectName("past_deadlines_years")
+        self.years.setRange(1, 10)
+        self.years.setSuffix(" г.")
+        self.past_group = QButtonGroup(self)
+        for button, mode in (
+            (self.past_keep, KEEP),
+            (self.past_default, DEFAULT),
+            (self.past_shift, SHIFT),
+        ):
+            button.setObjectName(f"past_deadlines_{mode}")
+            button.setProperty("mode", mode)
+            self.past_group.addButton(button)
+        self.past_result = note("", "past_deadlines_result")
+        box = QVBoxLayout(self.past_box)
+        box.addWidget(self.past_text)
+        box.addWidget(self.past_keep)
+        box.addWidget(self.past_default)
+        shift_row = QHBoxLayout()
+        shift_row.addWidget(self.past_shift)
+        shift_row.addWidget(self.years)
+        shift_row.addStretch(1)
+        box.addLayout(shift_row)
+        box.addWidget(self.past_result)
+        self._past: list = []
+
         form = field_grid(
             [
                 (responsible_label, [self.responsible_edit, self.responsible_note]),
@@ -59,8 +102,12 @@ class DefaultsPage(PlanPage):
         layout.addWidget(self.kept_note)
         layout.addSpacing(8)
         layout.addLayout(form)
+        layout.addSpacing(8)
+        layout.addWidget(self.past_box)
         layout.addStretch(1)
         self.deadline_edit.textChanged.connect(self._on_deadline)
+        self.past_group.buttonToggled.connect(self._on_past)
+        self.years.valueChanged.connect(self._on_past)
 
     def load(self, request: PlanRequest) -> None:
         self.responsible_edit.setText(request.default_responsible)
@@ -95,7 +142,55 @@ class DefaultsPage(PlanPage):
             + (f" (в этом плане сроки есть у {genitive(with_deadline)})" if with_deadline else "")
             + ". Значения по умолчанию подставляются только в пустые графы."
         )
+        self._load_past(request)
         self._on_deadline()
+
+    def _load_past(self, request: PlanRequest) -> None:
+        """Names the template deadlines already past today and the choice made for them."""
+        self._past = past_template_deadlines(self.template(), request)
+        self.past_box.setVisible(bool(self._past))
+        if not self._past:
+            return
+        today = clock.today()
+        dates = sorted({p.deadline for p in self._past})
+        numbers = ", ".join(p.number.rstrip(".") for p in self._past[:10])
+        more = " …" if len(self._past) > 10 else ""
+        self.past_text.setText(
+            f"Сегодня {format_date(today)}, а у {genitive(len(self._past))} срок из типового "
+            f"плана уже прошёл ({', '.join(dates)}): пункты {numbers}{more}. Что с ними сделать?"
+        )
+        self.years.blockSignals(True)
+        self.years.setValue(request.shift_years or years_to_catch_up(self._past, today))
+        self.years.blockSignals(False)
+        mode = request.past_deadlines if request.past_deadlines in (KEEP, DEFAULT, SHIFT) else KEEP
+        {KEEP: self.past_keep, DEFAULT: self.past_default, SHIFT: self.past_shift}[mode].setChecked(
+            True
+        )
+        self._on_past()
+
+    def past_mode(self) -> str:
+        checked = self.past_group.checkedButton()
+        return str(checked.property("mode")) if checked is not None else KEEP
+
+    def _on_past(self, *_args: object) -> None:
+        if not self._past:
+            return
+        mode = self.past_mode()
+        self.years.setEnabled(mode == SHIFT)
+        sample = self._past[0].deadline
+        if mode == SHIFT:
+            text = f"Например, «{sample}» станет «{shifted(sample, self.years.value())}»."
+        elif mode == DEFAULT:
+            default = self.deadline_edit.text().strip()
+            text = (
+                f"Вместо «{sample}» и других прошедших будет «{default}»."
+                if default
+                else "Срок по умолчанию не указан: у этих пунктов срока не будет, его можно "
+                "вписать позже."
+            )
+        else:
+            text = "Сроки останутся как в типовом плане; пункты сразу будут отмечены просроченными."
+        self.past_result.setText(text)
 
     def focus_start(self) -> None:
         self.responsible_edit.setFocus()
@@ -103,6 +198,8 @@ class DefaultsPage(PlanPage):
     def save(self, request: PlanRequest) -> None:
         request.default_responsible = self.responsible_edit.text().strip()
         request.default_deadline = self.deadline_edit.text().strip()
+        request.past_deadlines = self.past_mode() if self._past else KEEP
+        request.shift_years = self.years.value() if request.past_deadlines == SHIFT else 0
 
     def _on_deadline(self, *_args: object) -> None:
         deadline = parse_deadline(self.deadline_edit.text().strip())
@@ -119,3 +216,4 @@ class DefaultsPage(PlanPage):
             text = "Срок не понят как дата: в плане он будет отмечен для исправления."
         self.reading.setText(text)
         self.reading.setVisible(bool(text))
+        self._on_past()

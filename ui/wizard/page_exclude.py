@@ -42,10 +42,13 @@ class ExcludePage(PlanPage):
         self.all_button.setObjectName("basis_to_all")
         self.all_button.setAutoDefault(False)
         self.hint = hint("exclude_hint")
+        # room for the hint kept whether it shows or not: the tree and the basis stay in place
+        self.hint.setMinimumHeight(3 * self.hint.fontMetrics().lineSpacing() + 4)
         self.count_label = wrapped("", "item_count_label")
         font = self.count_label.font()
         font.setBold(True)
         self.count_label.setFont(font)
+        self.count_label.setMinimumHeight(2 * self.count_label.fontMetrics().lineSpacing() + 2)
 
         grid = QGridLayout()
         grid.addWidget(self.basis_label, 0, 0)

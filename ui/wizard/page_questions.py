@@ -103,8 +103,12 @@ class QuestionsPage(PlanPage):
         else:
             text = count_sentence(counts)
             self.hint.setText("")
+        conflicts = self.form.contradictions()
+        if conflicts:  # pointed out, not refused: the coordinator may know better
+            self.hint.setText(" ".join(filter(None, [self.hint.text(), "Проверьте ответы: "
+                                                     + " ".join(conflicts)])))  # fmt: skip
         self.count_label.setText(text)
-        self.hint.setVisible(bool(left))
+        self.hint.setVisible(bool(left) or bool(conflicts))
         self.to_unanswered.setVisible(bool(left))
         self.completeChanged.emit()
 

@@ -19,14 +19,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxdesk.domain.templates import Question, Template
+from cxdesk.domain.templates import Question, Template, contradictions
 
 from ui.wizard.common import note, wrapped
-from ui.wizard.effects import describe_answer
+from ui.wizard.effects import affected_nodes, describe_answer, number_of
 
 
 def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def footnotes_text(template: Template, question: Question) -> str:
+    """The footnotes behind a question, each labelled with its own number and the place it
+    belongs to: «Сноска 12 (к пункту 1.5): …  Сноска 16 (к разделу 3.1): …»."""
+    parts = []
+    for node in affected_nodes(template, question.id):
+        for f in node.footnotes:
+            place = f"к {KIND_DATIVE.get(node.kind, 'пункту')} {number_of(node)}"
+            text = f"Сноска {f.n} ({place}) типового плана: {' '.join(f.text.split())}"
+            if text not in parts:
+                parts.append(text)
+    if not parts:  # the question's own words, as the template file keeps them
+        source = f"Сноска {question.footnote} типового плана: " if question.footnote else ""
+        return source + " ".join(question.help.split())
+    return "\n".join(parts)
+
+
+KIND_DATIVE = {"item": "пункту", "section": "разделу", "block": "блоку"}
 
 
 class QuestionRow(QFrame):
@@ -47,8 +66,10 @@ class QuestionRow(QFrame):
         font = self.label.font()
         font.setBold(True)
         self.label.setFont(font)
-        source = f"Сноска {question.footnote} типового плана: " if question.footnote else ""
-        self.help = note(source + " ".join(question.help.split()), f"help_{question.id}")
+        self.meaning = wrapped(question.meaning, f"meaning_{question.id}")
+        self.help = note(footnotes_text(template, question), f"help_{question.id}")
+        self.conflict = wrapped("", f"conflict_{question.id}")
+        self.conflict.setStyleSheet("color: #a61b1b; font-weight: bold;")
 
         self.yes = QRadioButton("Да")
         self.no = QRadioButton("Нет")
@@ -75,11 +96,15 @@ class QuestionRow(QFrame):
         grid.setVerticalSpacing(4)
         grid.addWidget(self.label, 0, 0, 1, 2)
         grid.addWidget(self.was, 0, 2, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.help, 1, 0, 1, 3)
-        grid.addWidget(self.yes, 2, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.yes_effect, 2, 1, 1, 2)
-        grid.addWidget(self.no, 3, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.no_effect, 3, 1, 1, 2)
+        grid.addWidget(self.meaning, 1, 0, 1, 3)
+        grid.addWidget(self.help, 2, 0, 1, 3)
+        grid.addWidget(self.yes, 3, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.yes_effect, 3, 1, 1, 2)
+        grid.addWidget(self.no, 4, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.no_effect, 4, 1, 1, 2)
+        grid.addWidget(self.conflict, 5, 0, 1, 3)
+        self.meaning.setVisible(bool(question.meaning))  # once inside the row, never a window
+        self.conflict.hide()
         grid.setColumnStretch(1, 1)
         self.set_value(question.default)
         self.group.buttonToggled.connect(self._on_toggled)
@@ -146,6 +171,7 @@ class QuestionsForm(QScrollArea):
                 line.setFrameShadow(QFrame.Shadow.Sunken)
                 layout.addWidget(line)
             row = QuestionRow(template, question, i)
+            row.answered.connect(self.contradictions)
             row.answered.connect(self.changed)
             self.rows[question.id] = row
             layout.addWidget(row)
@@ -160,6 +186,7 @@ class QuestionsForm(QScrollArea):
         self.setWidget(body)
         if answers:
             self.set_answers(answers)
+        self.contradictions()
 
     def answers(self) -> dict[str, bool]:
         """The answers chosen so far (unanswered questions are left out)."""
@@ -178,6 +205,16 @@ class QuestionsForm(QScrollArea):
         """Marks each question whose answer differs from ``saved``."""
         for qid, row in self.rows.items():
             row.show_was(saved.get(qid))
+
+    def contradictions(self) -> list[str]:
+        """The answers chosen that contradict each other, each said in a sentence; each is
+        also shown in red under its question."""
+        found = contradictions(self.template, self.answers())
+        for row in self.rows.values():
+            said = [t for t in found if t.startswith(f"Ответ «Да» на вопрос «{row.question.text}»")]
+            row.conflict.setText("\n".join(said))
+            row.conflict.setVisible(bool(said))
+        return found
 
     def unanswered(self) -> list[Question]:
         return [row.question for row in self.rows.values() if row.value() is None]
