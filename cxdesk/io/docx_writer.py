@@ -1,9 +1,14 @@
 """Writes a plan as a Word document (docx) in the official table form.
 
-A4 landscape, margins from :class:`ExportOptions`, the approval block at the top right, the title
-centred in bold, then one bordered table: the headings and the row of column numbers repeat on
-every page, block and section rows span the whole width in bold, rows may break across pages.
-Page numbers stand at the top centre from the second page on.
+A4 landscape, margins from :class:`ExportOptions`, the plan's form (:mod:`cxdesk.domain.form`)
+for the rest: the approval block at the top right when the form has one, the title centred in
+bold, then one bordered table whose heading rows (two rows where columns share an upper heading)
+and row of column numbers repeat on every page as the form says, block and section rows spanning
+the whole width in bold, rows breaking across pages; the template's footnotes and the signature
+block below the table. When only the number row repeats, the headings stand in a table of their
+own right above the main one (Word and LibreOffice show the two as one). Words are hyphenated
+automatically (Russian), except in the approval block and the title. Page numbers stand at the
+top centre from the second page on.
 
 python-docx builds the page and the styles; the table itself is built with lxml from prepared
 row and cell elements that are copied and filled per row, because python-docx's cell API grows
@@ -32,6 +37,7 @@ from cxdesk.io.layout import (
     CENTRED_KEYS,
     PAGE_HEIGHT_MM,
     PAGE_WIDTH_MM,
+    HeadCell,
     Sheet,
     content_width_mm,
     is_spanning,
@@ -137,13 +143,23 @@ class _TableBuilder:
             _el("gridCol", grid, w=str(width))
         return tbl
 
-    def header_row(self, texts: Sequence[str], bold: bool) -> Any:
-        """A heading row, repeated at the top of every page."""
+    def header_row(
+        self, cells: Sequence[HeadCell], above: Sequence[HeadCell], bold: bool, repeat: bool
+    ) -> Any:
+        """A heading row (repeated at the top of every page when ``repeat``); a cell of the row
+        ``above`` that spans two rows continues into this one."""
         tr = _el("tr")
-        _el("tblHeader", _el("trPr", tr))
+        if repeat:
+            _el("tblHeader", _el("trPr", tr))
         template = _paragraph("center", bold=bold)
-        for width, text in zip(self.widths, texts, strict=True):
-            tr.append(_fill(_cell(width, centre_vertically=True), template, text))
+        placed = [(c.col, c, False) for c in cells]
+        placed += [(c.col, c, True) for c in above if c.rowspan > 1]
+        for _, cell, continued in sorted(placed, key=lambda p: p[0]):
+            width = sum(self.widths[cell.col : cell.col + cell.colspan])
+            tc = _cell(width, span=cell.colspan, centre_vertically=True)
+            if cell.rowspan > 1 or continued:
+                _el("vMerge", tc[0], **({} if continued else {"val": "restart"}))
+            tr.append(_fill(tc, template, "" if continued else cell.text))
         return tr
 
     def item_row(self, texts: Sequence[str]) -> Any:
@@ -199,7 +215,9 @@ def _setup_styles(document: Any, options: ExportOptions, hyphenate: bool) -> Non
         if compat.get(qn("w:name")) == "compatibilityMode":
             compat.set(qn("w:val"), "15")
     tab_stop = settings.find(qn("w:defaultTabStop"))
-    if hyphenate and tab_stop is not None:
+    if tab_stop is not None:
+        if hyphenate:  # narrow columns: break words more eagerly
+            tab_stop.addnext(_el("hyphenationZone", val="142"))
         tab_stop.addnext(_el("autoHyphenation"))
 
 
@@ -256,21 +274,33 @@ def _setup_properties(document: Any, plan: PlanDoc) -> None:
             package_rels.pop(rel_id)
 
 
-def _text_paragraph(text: str, align: str, bold: bool, indent: int = 0, after: int = 0) -> Any:
-    """A body paragraph (approval block, title)."""
+def _text_paragraph(
+    text: str,
+    align: str,
+    bold: bool,
+    indent: int = 0,
+    after: int = 0,
+    size: float = 0.0,
+    before: int = 0,
+) -> Any:
+    """A body paragraph (approval block, title, footnotes, signature)."""
     p = _el("p")
     ppr = _el("pPr", p)
     _el("suppressAutoHyphens", ppr)
-    if after:
-        _el("spacing", ppr, after=str(after))
+    if after or before:
+        _el("spacing", ppr, after=str(after), before=str(before))
     if indent:
         _el("ind", ppr, left=str(indent))
     _el("jc", ppr, val=align)
     run = _el("r", p)
-    if bold:
+    if bold or size:
         rpr = _el("rPr", run)
-        _el("b", rpr)
-        _el("bCs", rpr)
+        if bold:
+            _el("b", rpr)
+            _el("bCs", rpr)
+        if size:
+            _el("sz", rpr, val=str(round(size * 2)))
+            _el("szCs", rpr, val=str(round(size * 2)))
     t = _el("t", run)
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     t.text = text
@@ -293,27 +323,44 @@ def build_document(plan: PlanDoc, options: ExportOptions, progress: Progress | N
     indent = max(0, content - _twips(APPROVAL_WIDTH_MM))
     parts = [_text_paragraph(line, "left", False, indent) for line in sheet.approval]
     spacing = round(options.font_size * 20)
-    parts.append(_text_paragraph("", "left", False))
+    if parts:
+        parts.append(_text_paragraph("", "left", False))
     for index, line in enumerate(sheet.title):
         after = spacing if index == len(sheet.title) - 1 else 0
         parts.append(_text_paragraph(line, "center", True, after=after))
     builder = _TableBuilder(sheet)
     table = builder.table()
-    parts.extend([table, _el("p")])  # Word needs a paragraph after a table that ends the body
+    first = sheet.first_repeat
+    if first and sheet.repeat:  # only the last heading rows repeat: the others stand above
+        heads = builder.table()
+        parts.append(heads)
+    else:
+        heads = table
+    parts.append(table)
+    for line in sheet.footnotes:
+        parts.append(_text_paragraph(line, "both", False, size=max(8.0, options.font_size - 2)))
+    for index, line in enumerate(sheet.signature):
+        parts.append(_text_paragraph(line, "left", False, before=spacing if not index else 0))
+    parts.append(_el("p"))  # Word needs a paragraph after a table that ends the body
     for part in parts:
         section_properties.addprevious(part)
     # Rows are appended one by one to the table once it is inside the document: moving a whole
     # finished table into python-docx's document at once costs far more.
-    table.append(builder.header_row(sheet.headings, bold=True))
-    table.append(builder.header_row(sheet.numbers, bold=False))
-    total = len(plan.rows)
-    for index, row in enumerate(plan.rows):
+    above: Sequence[HeadCell] = ()
+    for index, cells in enumerate(sheet.head):
+        target = heads if index < first else table
+        number_row = sheet.form.number_row and index == len(sheet.head) - 1
+        repeat = index >= first and sheet.repeat > 0
+        target.append(builder.header_row(cells, above, not number_row, repeat))
+        above = cells if index + 1 != first else ()
+    total = len(sheet.rows)
+    for index, row in enumerate(sheet.rows):
         if is_spanning(row):
             table.append(builder.span_row(span_text(row), row.kind))
         else:
             table.append(builder.item_row(sheet.cells(row)))
         tick(progress, index + 1, total)
-    embed_docx(document, build_payload(plan, sheet.layout, sheet.columns))
+    embed_docx(document, build_payload(plan, sheet.layout, sheet.columns, sheet))
     return document
 
 

@@ -8,6 +8,7 @@ A docx or xlsx written by cxdesk holds, out of sight, the plan's and every row's
      "plan": {"uid", "template_id", "template_version", "answers", "org", "title",
               "approver_position", "approver_name", "approval_date"},
      "layout": "official", "columns": [{"key", "heading"}],
+     "form": {the printed form, see cxdesk.domain.form}, "signature": "", "executor": "",
      "rows": [{"uid", "ref", "kind", "number", "status", "basis", "done_date", "start",
                "deadline", "attachments": [{"name", "size", "sha256", "added"}]}]}
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 import zipfile
 from collections.abc import Sequence
@@ -80,10 +82,16 @@ Source = str | os.PathLike[str] | zipfile.ZipFile | IO[bytes]
 
 
 def build_payload(
-    plan: PlanDoc, layout: str = "official", columns: Sequence[Column] = ()
+    plan: PlanDoc, layout: str = "official", columns: Sequence[Column] = (), sheet: Any = None
 ) -> dict[str, Any]:
-    """The identity payload of a plan, for the rows in the order they are printed."""
+    """The identity payload of a plan, for the rows in the order they are printed (those of the
+    prepared ``sheet`` when given, with its form)."""
+    rows = sheet.rows if sheet is not None else plan.rows
+    extra: dict[str, Any] = {"signature": plan.signature, "executor": plan.executor}
+    if sheet is not None:
+        extra["form"] = sheet.form.to_dict()
     return {
+        **extra,
         "format": FORMAT,
         "plan": {
             **{name: str(getattr(plan, name)) for name in _PLAN_FIELDS},
@@ -99,14 +107,20 @@ def build_payload(
                     for a in row.attachments
                 ],
             }
-            for row in plan.rows
+            for row in rows
         ],
     }
 
 
+_NOT_IN_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
 def _dumps(payload: dict[str, Any]) -> str:
-    """JSON text with every non-ASCII character escaped, safe in any XML or cell."""
-    return json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
+    """JSON text, safe in any XML or cell: Cyrillic as is (two bytes a letter in UTF-8, not
+    six as an escape), control characters escaped by JSON, and the few characters XML cannot
+    hold (lone surrogates, U+FFFE, U+FFFF) escaped too."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return _NOT_IN_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 # --- docx -------------------------------------------------------------------------------------
@@ -357,6 +371,9 @@ def validate(data: Any) -> dict[str, Any]:
         "format": FORMAT,
         "plan": clean_plan,
         "layout": _text(data.get("layout", "official")),
+        "form": _form(data.get("form")),
+        "signature": _text(data.get("signature", "")),
+        "executor": _text(data.get("executor", "")),
         "columns": [
             {"key": _text(c.get("key")), "heading": _text(c.get("heading"))}
             for c in columns
@@ -364,6 +381,19 @@ def validate(data: Any) -> dict[str, Any]:
         ],
         "rows": clean_rows,
     }
+
+
+def _form(data: Any) -> dict[str, Any]:
+    """The printed form of the payload, checked; {} when absent or not a valid form."""
+    from cxdesk.domain.form import from_dict
+    from cxdesk.errors import UserError
+
+    if not data:
+        return {}
+    try:
+        return from_dict(data).to_dict()
+    except UserError:
+        return {}
 
 
 def _attachment(data: Any) -> dict[str, Any]:

@@ -186,6 +186,10 @@ def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
         stored, read = str(meta.get(name) or ""), getattr(plan, name)
         if not read or _same(stored, read):
             setattr(plan, name, stored)
+    plan.form = dict(payload.get("form") or {})  # the printed form the export was made in
+    for name in ("signature", "executor"):
+        if not getattr(plan, name):
+            setattr(plan, name, str(payload.get(name) or ""))
     keys = {column.key for column in plan.columns}
     stored_rows = list(payload.get("rows") or [])
     at = 0
