@@ -61,7 +61,7 @@ _RANGE_START = re.compile(r"(?<![\d.])(\d{1,2})\s*[-–—]\s*\d{1,2}\.(\d{1,2})
 CENTRED_KEYS = frozenset({"number", "start", "deadline", "status"})
 
 #: Columns as wide as their longest value, with the least number of characters they hold.
-_FIXED_CHARS = {"number": 5.5, "start": 10.0, "status": 10.0}
+_FIXED_CHARS = {"number": 5.5, "start": 10.0, "status": 11.5}
 
 #: Words longer than this (links, file names) may be broken anywhere.
 _LONGEST_WORD = 20.0

@@ -1,5 +1,6 @@
-"""From the store to a document and back: export a plan in the official table format, and the
-conversion between a stored plan and :class:`~cxdesk.io.model.PlanDoc`."""
+"""From the store to a document and back: export a plan in its printed form (the plan's own, or
+one named in the options, see :mod:`cxdesk.services.forms`), and the conversion between a stored
+plan and :class:`~cxdesk.io.model.PlanDoc` (its form, signature and executor line with it)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cxdesk.domain.deadlines import format_date
+from cxdesk.domain.form import from_json
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import NotFound, UserError
 from cxdesk.io.model import (
@@ -45,6 +47,12 @@ def plan_columns(plan: Plan) -> list[Column]:
     return [Column(k, DEFAULT_HEADINGS[k]) for k in OFFICIAL_COLUMNS]
 
 
+def _stored_form(text: str | None) -> dict[str, object]:
+    """The plan's form as JSON data, checked; {} for the template's own."""
+    form = from_json(text or "")
+    return form.to_dict() if form is not None else {}
+
+
 def plan_doc_in(s: Session, plan: Plan, as_of: date | None = None) -> PlanDoc:
     """The stored plan as a document, inside an open session."""
     files: dict[int, list[AttachmentInfo]] = {}
@@ -70,6 +78,9 @@ def plan_doc_in(s: Session, plan: Plan, as_of: date | None = None) -> PlanDoc:
         columns=plan_columns(plan),
         uid=plan.uid,
         answers=json.loads(plan.answers or "{}"),
+        signature=plan.signature or "",
+        executor=plan.executor or "",
+        form=_stored_form(plan.form),
         as_of=format_date(as_of or today()),
         rows=[
             Row(
