@@ -268,6 +268,35 @@ def check_name(name: str) -> str:
     return name
 
 
+# -- the title -----------------------------------------------------------------------------------
+
+#: Head nouns of body names and their prepositional case («в Министерстве …»).
+_PREPOSITIONAL = {
+    "министерство": "министерстве", "комитет": "комитете", "департамент": "департаменте",
+    "управление": "управлении", "агентство": "агентстве", "служба": "службе",
+    "инспекция": "инспекции", "правительство": "правительстве", "администрация": "администрации",
+    "аппарат": "аппарате", "государственный": "государственном", "главное": "главном",
+    "региональная": "региональной", "региональный": "региональном", "центр": "центре",
+    "учреждение": "учреждении", "фонд": "фонде", "мэрия": "мэрии", "дирекция": "дирекции",
+}  # fmt: skip
+
+
+def plan_title(base: str, org: str) -> str:
+    """The title of a plan for a body, as plans are titled: «План мероприятий … в Министерстве
+    труда и социальной защиты Тульской области». A name whose first word is not a known body
+    («ГКУ …», a person's office) follows in brackets, in the case the user typed it."""
+    org = " ".join(org.split())
+    if not org:
+        return base
+    first, _, rest = org.partition(" ")
+    declined = _PREPOSITIONAL.get(first.lower())
+    if declined is None:
+        return f"{base} ({org})"
+    if first[:1].isupper():
+        declined = declined[:1].upper() + declined[1:]
+    return f"{base} в {declined} {rest}".rstrip()
+
+
 # -- numbering -----------------------------------------------------------------------------------
 
 

@@ -10,9 +10,12 @@ A docx or xlsx written by cxdesk holds, out of sight, the plan's and every row's
      "layout": "official", "columns": [{"key", "heading"}],
      "form": {the printed form, see cxdesk.domain.form}, "signature": "", "executor": "",
      "rows": [{"uid", "ref", "kind", "number", "status", "basis", "done_date", "start",
-               "deadline", "attachments": [{"name", "size", "sha256", "added"}]}]}
+               "deadline", …, "printed": false (only when not printed),
+               "attachments": [{"name", "size", "sha256", "added"}]}]}
 
-``rows`` follow the rows of the printed table in order. In a docx the payload is a custom XML
+``rows`` are every row of the plan in order, each with the number it printed with; a row the
+form did not print (an excluded item, a block it emptied) has ``"printed": false`` and comes back
+from the payload alone. In a docx the payload is a custom XML
 part (``customXml/itemN.xml`` with its ``itemProps``), related from the document part, which Word
 keeps when it saves the file again. In an xlsx it is a very hidden sheet named «cxdesk» whose
 column A holds a marker and then the JSON text in pieces.
@@ -86,10 +89,16 @@ def build_payload(
 ) -> dict[str, Any]:
     """The identity payload of a plan, for the rows in the order they are printed (those of the
     prepared ``sheet`` when given, with its form)."""
-    rows = sheet.rows if sheet is not None else plan.rows
+    rows: Sequence[Any] = plan.rows
+    numbers: dict[int, str] = {}  # printed rows: the number they printed with
+    if sheet is not None:
+        numbers = {
+            id(source): row.number for source, row in zip(sheet.sources, sheet.rows, strict=True)
+        }
     extra: dict[str, Any] = {"signature": plan.signature, "executor": plan.executor}
     if sheet is not None:
         extra["form"] = sheet.form.to_dict()
+        extra["below"] = [*sheet.footnotes, *sheet.signature]  # printed under the table
     return {
         **extra,
         "format": FORMAT,
@@ -102,6 +111,10 @@ def build_payload(
         "rows": [
             {
                 **{name: str(getattr(row, name)) for name in _ROW_FIELDS},
+                # as printed: the reader matches rows by it; a row the form left out is kept
+                # here whole, so that importing the file gives the plan back
+                "number": numbers.get(id(row), row.number),
+                **({} if sheet is None or id(row) in numbers else {"printed": False}),
                 "attachments": [
                     {"name": a.name, "size": int(a.size), "sha256": a.sha256, "added": a.added}
                     for a in row.attachments
@@ -366,12 +379,17 @@ def validate(data: Any) -> dict[str, Any]:
         if not isinstance(attachments, list):
             raise ValueError("bad attachments")
         clean["attachments"] = [_attachment(a) for a in attachments]
+        if row.get("printed", True) is False:
+            clean["printed"] = False
         clean_rows.append(clean)
     return {
         "format": FORMAT,
         "plan": clean_plan,
         "layout": _text(data.get("layout", "official")),
         "form": _form(data.get("form")),
+        "below": [_text(line) for line in data.get("below", []) if isinstance(line, str)]
+        if isinstance(data.get("below", []), list)
+        else [],
         "signature": _text(data.get("signature", "")),
         "executor": _text(data.get("executor", "")),
         "columns": [

@@ -111,6 +111,7 @@ class Sheet:
     head: list[list[HeadCell]] = field(default_factory=list)  # heading rows, number row last
     repeat: int = 0  # how many of the last heading rows repeat on every page
     rows: list[Row] = field(default_factory=list)  # the rows as printed
+    sources: list[Row] = field(default_factory=list)  # the plan's row behind each printed one
     signature: list[str] = field(default_factory=list)
     footnotes: list[str] = field(default_factory=list)
     narrow: frozenset[int] = frozenset()  # columns narrower than their longest word
@@ -328,14 +329,9 @@ def approval_lines(plan: PlanDoc) -> list[str]:
 def title_lines(plan: PlanDoc, layout: str, form: Form | None = None) -> list[str]:
     """The title printed above the table, centred and bold (a report says its date).
 
-    The form's title comes first, then the plan's; a title made of the typical wording and the
-    organisation («План мероприятий … — Министерство …») prints the organisation on a line of its
-    own, as plans are titled.
+    The form's title comes first, then the plan's.
     """
     title = clean_text((form.title if form else "") or plan.title).strip() or DEFAULT_TITLE
-    head, dash, org = title.rpartition(" — ")
-    if dash and head.startswith("План мероприятий") and org.strip():
-        title = f"{head}\n{org}"
     lines = [line.strip() for line in title.split("\n") if line.strip()]
     if layout == "report":
         as_of = clean_text(plan.as_of).strip()
@@ -526,8 +522,11 @@ def _without_excluded(rows: Sequence[Row]) -> list[Row]:
     ]
 
 
-def printed_rows(plan: PlanDoc, form: Form, keys: Sequence[str]) -> tuple[list[Row], list[str]]:
-    """The rows as the form prints them and the footnotes under the table.
+def printed_rows(
+    plan: PlanDoc, form: Form, keys: Sequence[str]
+) -> tuple[list[Row], list[Row], list[str]]:
+    """The rows as the form prints them, the plan's rows they come from, and the footnotes
+    under the table.
 
     Excluded items are left out unless the form prints them (a block or section left with no
     item goes too); the numbers follow the form's numbering; a row with a template footnote gets
@@ -536,6 +535,7 @@ def printed_rows(plan: PlanDoc, form: Form, keys: Sequence[str]) -> tuple[list[R
     rows = plan.rows if form.excluded else _without_excluded(plan.rows)
     notes = _node_footnotes(rows) if form.footnotes else {}
     numberer = forms.Numberer(form)
+    sources = list(rows)
     out: list[Row] = []
     seen: dict[int, str] = {}
     for row in rows:
@@ -549,7 +549,7 @@ def printed_rows(plan: PlanDoc, form: Form, keys: Sequence[str]) -> tuple[list[R
             seen.update((n, text) for n, text in found)
         out.append(row)
     footnotes = [f"{str(n).translate(_SUPERSCRIPT)} {clean_text(seen[n])}" for n in sorted(seen)]
-    return out, footnotes
+    return out, sources, footnotes
 
 
 def check_sizes(sheet: Sheet) -> None:
@@ -574,7 +574,7 @@ def prepare(plan: PlanDoc, options: ExportOptions) -> Sheet:
     form = resolve_form(plan, options)
     columns = form_columns(plan, form)
     keys = [column.key for column in columns]
-    rows, footnotes = printed_rows(plan, form, keys)
+    rows, sources, footnotes = printed_rows(plan, form, keys)
     widths, need = _widths_and_needs(columns, options, rows)
     head = heading_rows(columns, form)
     layout = "report" if form.report else "dates" if "start" in keys else "official"
@@ -593,6 +593,7 @@ def prepare(plan: PlanDoc, options: ExportOptions) -> Sheet:
         head=head,
         repeat=repeated_rows(head, form),
         rows=rows,
+        sources=sources,
         signature=signature_lines(plan) if form.signature else [],
         footnotes=footnotes,
         narrow=narrow,

@@ -18,6 +18,7 @@ from cxdesk.domain.building import (
     node_included,
 )
 from cxdesk.domain.deadlines import parse_deadline
+from cxdesk.domain.form import plan_title
 from cxdesk.domain.templates import Node, Template, get_template
 from cxdesk.errors import UserError
 from cxdesk.services.common import Changes, find_plan, find_row, new_uid, now, record
@@ -34,7 +35,7 @@ def default_title(template: Template, org: str) -> str:
     base = "План мероприятий («Дорожная карта») по внедрению Стандартов клиентоцентричности"
     if template.id == "szn_pilot":
         return template.title
-    return f"{base} — {org}" if org else base
+    return plan_title(base, org)  # «… в Министерстве труда …»
 
 
 def due_iso(deadline: str) -> str | None:

@@ -262,7 +262,9 @@ def test_identity_round_trips(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         payload = identity.read_docx(archive)
         assert payload is not None
-        assert [r["uid"] for r in payload["rows"]] == [r.uid for r in _printed(plan)]
+        assert [r["uid"] for r in payload["rows"]] == [r.uid for r in plan.rows]
+        omitted = [r["uid"] for r in payload["rows"] if r.get("printed") is False]
+        assert omitted == [r.uid for r in plan.rows if r.status == "excluded"]
         assert payload["form"] == Form(name="typical").to_dict()
         rels = archive.read("word/_rels/document.xml.rels").decode()
         assert rels.count("relationships/customXml") == 2  # the template's and ours
