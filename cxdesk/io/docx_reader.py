@@ -162,11 +162,17 @@ class _Walker:
     def body(self, body: Any) -> list[Grid]:
         grids: list[Grid] = []
         text: list[str] = []
-        for block in _blocks(body):
+        blocks = list(_blocks(body))
+        pending: list[GridRow] = []
+        for index, block in enumerate(blocks):
             if block.tag == _P:
                 text.extend(clean_lines([self.paragraph(block)]))
                 continue
-            rows = self.table_rows(block)
+            rows = pending + self.table_rows(block)
+            if index + 1 < len(blocks) and blocks[index + 1].tag != _P:
+                pending = rows  # tables with nothing between them show as one table (Word)
+                continue
+            pending = []
             grids.append(Grid(rows=rows, label=f"таблица {len(grids) + 1}", before=list(text)))
             if len(rows) <= PREAMBLE_TABLE_ROWS:
                 for row in rows:

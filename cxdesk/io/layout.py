@@ -495,7 +495,10 @@ def _marked(row: Row, keys: Sequence[str], marks: str) -> Row:
     """The row with footnote marks after the text of the cell they belong to."""
     for key in ("materials", "document", "title"):
         if key in keys and (getattr(row, key).strip() or key == "title"):
-            return replace(row, **{key: f"{getattr(row, key).rstrip()} {marks}"})
+            text = getattr(row, key).rstrip()
+            if text.endswith(marks):  # read from a printed file with its marks
+                return row
+            return replace(row, **{key: f"{text} {marks}"})
     return row
 
 
@@ -559,12 +562,11 @@ def check_sizes(sheet: Sheet) -> None:
         for column, text in zip(sheet.columns, texts, strict=False):
             if len(text) > MAX_CELL_CHARS:
                 where = f"пункте {row.number}" if row.number else f"строке «{row.title[:40]}»"
+                size, limit = f"{len(text):,}".replace(",", " "), f"{MAX_CELL_CHARS:,}"
                 raise UserError(
-                    f"В {where} графа «{column.heading}» содержит {len(text):,} знаков — больше "
-                    f"{MAX_CELL_CHARS:,}, сколько помещается в ячейку документа. Сократите текст "
-                    "или приложите его файлом к пункту, затем выгрузите план снова.".replace(
-                        ",", " "
-                    )
+                    f"В {where} графа «{column.heading}» содержит {size} знаков — больше "
+                    f"{limit.replace(',', ' ')}, сколько помещается в ячейку документа. "
+                    "Сократите текст или приложите его файлом к пункту, затем выгрузите план снова."
                 )
 
 
