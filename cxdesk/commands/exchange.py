@@ -27,10 +27,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         opts.font_size = args.font_size
     progress = ConsoleProgress(not args.json)
     try:
-        path, rows = export_plan(store, args.plan, Path(args.output), args.format, opts, progress)
+        info: dict[str, Any] = {}
+        path, rows = export_plan(
+            store, args.plan, Path(args.output), args.format, opts, progress, info=info
+        )
     finally:
         progress.finish()
-    emit(args, {"path": str(path), "rows": rows}, f"Записан {path} ({rows} строк).")
+    pages = info.get("pages")
+    more = f", {pages} стр." if pages else ""
+    emit(
+        args,
+        {"path": str(path), "rows": rows, "pages": pages},
+        f"Записан {path} ({rows} строк{more}).",
+    )
     return 0
 
 

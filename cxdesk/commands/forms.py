@@ -20,6 +20,7 @@ def cmd_form_show(args: argparse.Namespace) -> int:
 
     got = plan_form(open_store(args), args.plan)
     data = {
+        "plan": args.plan,
         "form": got.form.to_dict(),
         "own": got.own,
         "signature": got.signature,
@@ -70,7 +71,8 @@ def cmd_form_set(args: argparse.Namespace) -> int:
 
     set_form(store, args.plan, form, lines(args.signature_text), lines(args.executor))
     got = plan_form(store, args.plan)
-    emit(args, {"form": got.form.to_dict(), "own": got.own}, "\n".join(got.form.describe()))
+    emit(args, {"plan": args.plan, "form": got.form.to_dict(), "own": got.own},
+         "\n".join(got.form.describe()))  # fmt: skip
     return 0
 
 
@@ -92,23 +94,89 @@ def cmd_form_save(args: argparse.Namespace) -> int:
     return 0
 
 
+_ACTIONS = ("show", "set", "list", "save")
+_SET_KEYS = {
+    "columns", "numbering", "blocks", "sections", "title", "approval", "signature",
+    "number_row", "repeat", "excluded", "footnotes", "signature_text", "executor",
+}  # fmt: skip
+
+
+def _apply_sets(args: argparse.Namespace) -> None:
+    """``--set KEY=VALUE`` (the contract's way) onto the named options."""
+    from cxdesk.errors import UserError
+
+    for item in args.set or []:
+        key, eq, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not eq or key not in _SET_KEYS:
+            raise UserError(
+                f"--set {item}: ожидается КЛЮЧ=ЗНАЧЕНИЕ, ключи: {', '.join(sorted(_SET_KEYS))}."
+            )
+        value = value.strip()
+        if key in {"sections", "approval", "signature", "number_row", "excluded", "footnotes"}:
+            flags = {**_YES_NO, "true": True, "false": False, "1": True, "0": False}
+            if value.lower() not in flags:
+                raise UserError(f"--set {item}: значение — yes или no.")
+            value = "yes" if flags[value.lower()] else "no"
+        setattr(args, key, value)
+
+
+def cmd_form(args: argparse.Namespace) -> int:
+    """``form PLAN [--preset] [--set K=V]… [--save-as NAME]`` and ``form show|set|list|save``."""
+    from cxdesk.errors import UserError
+
+    words = list(args.words)
+    action = words.pop(0) if words and words[0] in _ACTIONS else ""
+    if action == "list":
+        return cmd_form_list(args)
+    if not words:
+        raise UserError("Укажите план: cxdesk form PLAN (список планов: cxdesk plans).")
+    args.plan = words.pop(0)
+    if action == "save":
+        if len(words) != 1:
+            raise UserError("Укажите имя формы: cxdesk form save PLAN ИМЯ.")
+        args.name = words[0]
+        return cmd_form_save(args)
+    if words:
+        raise UserError(f"Лишние слова в команде: {' '.join(words)}.")
+    _apply_sets(args)
+    changing = any(
+        getattr(args, name) is not None
+        for name in ("preset", "columns", "numbering", "blocks", "sections", "title",
+                     "approval", "signature", "number_row", "repeat", "excluded", "footnotes",
+                     "signature_text", "executor")
+    ) or args.reset  # fmt: skip
+    if changing:
+        cmd_form_set(args)
+    elif not args.save_as:
+        return cmd_form_show(args)
+    if args.save_as:
+        args.name = args.save_as
+        return cmd_form_save(args)
+    return 0
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    return cmd_form_list(args)
+
+
 def register(sub: Any) -> None:
-    """Adds ``form`` and its subcommands."""
-    p = sub.add_parser("form", help="форма печати плана: графы, нумерация, гриф, подпись")
-    fsub = p.add_subparsers(dest="form_command", metavar="show|set|list|save", required=True)
-
-    q = fsub.add_parser("show", help="показать форму плана")
-    q.add_argument("plan")
-    add_json(q)
-    q.set_defaults(handler=cmd_form_show)
-
-    q = fsub.add_parser("set", help="изменить форму плана")
-    q.add_argument("plan")
-    q.add_argument("--preset", metavar="NAME|FILE", help="взять за основу форму (cxdesk form list)")
-    q.add_argument("--reset", action="store_true", help="вернуть форму шаблона плана")
-    q.add_argument("--columns", metavar="KEY=ЗАГОЛОВОК,…", help="графы; «Верх/Низ» — двухрядная")
-    q.add_argument("--numbering", choices=["source", "hierarchical", "flat"])
-    q.add_argument("--blocks", choices=["arabic", "roman", "none"])
+    """Adds ``form`` (with ``show|set|list|save`` or the plan first, as the contract has it)
+    and ``forms``."""
+    p = sub.add_parser(
+        "form",
+        help="форма печати плана: графы, нумерация, гриф, подпись",
+        description="cxdesk form PLAN [--preset ИМЯ] [--set КЛЮЧ=ЗНАЧЕНИЕ]… [--save-as ИМЯ]; "
+        "или form show PLAN, form set PLAN …, form list, form save PLAN ИМЯ.",
+    )
+    p.add_argument("words", nargs="+", metavar="[show|set|list|save] PLAN")
+    p.add_argument("--preset", metavar="NAME|FILE", help="взять за основу форму (cxdesk forms)")
+    p.add_argument("--reset", action="store_true", help="вернуть форму шаблона плана")
+    p.add_argument("--set", action="append", metavar="КЛЮЧ=ЗНАЧЕНИЕ", help="изменить поле формы")
+    p.add_argument("--save-as", metavar="ИМЯ", help="сохранить форму плана под именем")
+    p.add_argument("--columns", metavar="KEY=ЗАГОЛОВОК,…", help="графы; «Верх/Низ» — двухрядная")
+    p.add_argument("--numbering", choices=["source", "hierarchical", "flat"])
+    p.add_argument("--blocks", choices=["arabic", "roman", "none"])
     yes_no = list(_YES_NO)
     for name, what in (
         ("sections", "нумеровать разделы"),
@@ -118,20 +186,14 @@ def register(sub: Any) -> None:
         ("excluded", "печатать исключённые пункты"),
         ("footnotes", "сноски шаблона под таблицей"),
     ):
-        q.add_argument(f"--{name}", choices=yes_no, help=what)
-    q.add_argument("--repeat", choices=["all", "numbers", "none"], help="что повторять на листах")
-    q.add_argument("--title", help="заголовок над таблицей («» — название плана)")
-    q.add_argument("--signature-text", metavar="ТЕКСТ", help="подпись; строки через \\n")
-    q.add_argument("--executor", metavar="ТЕКСТ", help="строка «Исп.: …»")
-    add_json(q)
-    q.set_defaults(handler=cmd_form_set)
+        p.add_argument(f"--{name}", choices=yes_no, help=what)
+    p.add_argument("--repeat", choices=["all", "numbers", "none"], help="что повторять на листах")
+    p.add_argument("--title", help="заголовок над таблицей («» — название плана)")
+    p.add_argument("--signature-text", metavar="ТЕКСТ", help="подпись; строки через \\n")
+    p.add_argument("--executor", metavar="ТЕКСТ", help="строка «Исп.: …»")
+    add_json(p)
+    p.set_defaults(handler=cmd_form)
 
-    q = fsub.add_parser("list", help="встроенные и сохранённые формы")
-    add_json(q)
-    q.set_defaults(handler=cmd_form_list)
-
-    q = fsub.add_parser("save", help="сохранить форму плана под именем")
-    q.add_argument("plan")
-    q.add_argument("name")
-    add_json(q)
-    q.set_defaults(handler=cmd_form_save)
+    p = sub.add_parser("forms", help="встроенные и сохранённые формы печати")
+    add_json(p)
+    p.set_defaults(handler=cmd_forms)

@@ -493,8 +493,10 @@ def write_pdf(
     path: str | os.PathLike[str],
     options: ExportOptions,
     progress: Progress | None = None,
+    info: dict[str, Any] | None = None,
 ) -> int:
-    """Writes ``plan`` to ``path`` as PDF and returns the number of table rows written."""
+    """Writes ``plan`` to ``path`` as PDF and returns the number of table rows written;
+    ``info`` (when given) gets the number of ``pages``."""
     ensure_app()
     from PySide6.QtGui import QPdfWriter
 
@@ -507,7 +509,9 @@ def write_pdf(
             writer.setTitle(plan.title)
             writer.setCreator("cxdesk")
             setup_device(writer)
-            render(plan, options, writer, progress)
+            pages = render(plan, options, writer, progress)
+            if info is not None:
+                info["pages"] = pages
         finally:
             del writer  # closes the file before it is put in place
     if progress is not None:

@@ -8,6 +8,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -138,8 +139,12 @@ def export_plan(
     options: ExportOptions | None = None,
     progress: Progress = NO_PROGRESS,
     as_of: date | None = None,
+    info: dict[str, Any] | None = None,
 ) -> tuple[Path, int]:
-    """Writes the plan to ``out`` in docx, xlsx or pdf; returns (path, rows written)."""
+    """Writes the plan to ``out`` in docx, xlsx or pdf; returns (path, rows written).
+
+    ``info`` (when given) gets ``pages``: the number of pages of a PDF, None for the others
+    (their pages are counted by the program that opens them)."""
     out = Path(out)
     f = format_of(out, fmt)
     opts = options or ExportOptions()
@@ -155,8 +160,14 @@ def export_plan(
         from cxdesk.io.xlsx_writer import write_xlsx as writer
     else:
         from cxdesk.io.pdf_render import write_pdf as writer
+    if info is not None:
+        info["pages"] = None
     try:
-        rows = writer(doc, out, opts, progress)
+        rows = (
+            writer(doc, out, opts, progress, info)
+            if f == "pdf"
+            else writer(doc, out, opts, progress)
+        )
     except PermissionError as exc:
         raise UserError(
             f"Не удаётся записать {out}: файл открыт в другой программе или папка защищена от "

@@ -28,7 +28,7 @@ from cxdesk.services.forms import find_form, plan_form, save_form, set_form
 from cxdesk.services.importing import import_file
 from cxdesk.services.plans import PlanRequest, create_plan, exclude_item
 from cxdesk.storage.db import Store
-from tests.core.helpers import all_answers
+from tests.core.helpers import all_answers, answer_args, run, run_json
 
 SIGNATURE = (
     "Заместитель министра труда и социальной защиты\nнаселения Ставропольского края  Г.В. Богданова"
@@ -388,3 +388,45 @@ def test_an_imported_plan_exports_in_its_own_form(store: Store, plan_id: int, tm
     assert _table_of(foreign) == _table_of(original)
     stored = plan_form(store, outcome.plan_id)
     assert stored.own and [c.heading for c in stored.form.columns] == _table_of(original)[0]
+
+
+def test_command_line_form_and_export(capsys: pytest.CaptureFixture[str], data_dir: Path,
+                                      tmp_path: Path) -> None:  # fmt: skip
+
+    args = [
+        "new",
+        "agency",
+        "--org",
+        "Министерство труда",
+        *answer_args(all_answers("agency", True)),
+    ]
+    assert run(capsys, *args)[0] == 0
+    shown = run_json(capsys, "form", "1")
+    assert shown["plan"] == "1" and shown["form"]["approval"] is True and not shown["own"]
+    run_json(capsys, "form", "1", "--preset", "stavropol", "--set", "title=II. План",
+             "--set", "signature_text=Заместитель министра\\nГ.В. Богданова")  # fmt: skip
+    shown = run_json(capsys, "form", "show", "1")
+    assert shown["form"]["numbering"] == "flat" and shown["form"]["title"] == "II. План"
+    assert shown["signature"] == "Заместитель министра\nГ.В. Богданова"
+    run_json(capsys, "form", "set", "1", "--approval", "yes", "--columns",
+             "number=№,title=Мероприятие,start=Срок/Начало,deadline=Срок/Окончание")  # fmt: skip
+    form = run_json(capsys, "form", "1")["form"]
+    assert form["approval"] is True and [c["group"] for c in form["columns"]] == [
+        "",
+        "",
+        "Срок",
+        "Срок",
+    ]
+    assert run(capsys, "form", "save", "1", "мой")[0] == 0
+    names = [f["name"] for f in run_json(capsys, "forms")]
+    assert {"typical", "dates", "report", "stavropol", "typical:agency", "мой"} <= set(names)
+    out = run_json(capsys, "export", "1", "-o", str(tmp_path / "п.pdf"), "--form", "dates")
+    assert out["pages"] >= 2 and out["rows"] > 50
+    out = run_json(capsys, "export", "1", "-o", str(tmp_path / "п.docx"), "--form", "мой")
+    assert out["pages"] is None
+    rows = _rows(Document(str(tmp_path / "п.docx")).tables[0])
+    assert rows[0][2:4] == ["Срок", "Срок"] and rows[1][2:4] == ["Начало", "Окончание"]
+    code, _, err = run(capsys, "form", "1", "--set", "numbering=по-своему")
+    assert code == 2 and err.startswith("cxdesk: error:") and "numbering" in err
+    code, _, err = run(capsys, "export", "1", "-o", str(tmp_path / "x.docx"), "--form", "нет")
+    assert code == 2 and "Формы «нет» нет" in err and not (tmp_path / "x.docx").exists()
