@@ -10,11 +10,10 @@ own right above the main one (Word and LibreOffice show the two as one). Words a
 automatically (Russian), except in the approval block and the title. Page numbers stand at the
 top centre from the second page on.
 
-python-docx builds the page and the styles; the table rows are written as WordprocessingML text
-from prepared cell templates and parsed a few hundred rows at a time, because python-docx's cell
-API grows quadratically with the number of rows and copying elements per row costs several times
-more than parsing their text. The file is compressed at zlib level 1: most of the time of a large
-export went into level 6 for a file a fifth smaller.
+python-docx builds the page, the styles and the table's heading rows; the item, block and
+section rows are written as WordprocessingML text from prepared cell templates and streamed into
+the file when it is saved (see :class:`_Built`): python-docx's cell API grows quadratically with
+the number of rows, and an element tree of thousands of rows took most of the time and memory.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.oxml.parser import parse_xml
 from docx.shared import Mm
 from lxml import etree
 
@@ -54,6 +52,8 @@ from cxdesk.progress import Progress
 
 #: Rows parsed at a time.
 _BATCH = 400
+#: The comment that stands for the rows until the file is written.
+_ROWS_MARK = "cxdesk-rows"
 
 _RT_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 _BORDER = {qn("w:val"): "single", qn("w:sz"): "4", qn("w:space"): "0", qn("w:color"): "000000"}
@@ -185,12 +185,6 @@ class _TableBuilder:
         head, para, tail = self.span_cells[kind]
         lines = "".join(para + escape(line) + tail for line in text.split("\n"))
         return f"<w:tr>{head}{lines}</w:tc></w:tr>"
-
-    def append_rows(self, table: Any, rows: list[str]) -> None:
-        """Parses rows given as text and appends them to ``table``."""
-        if rows:
-            parsed = parse_xml(f'<w:tbl xmlns:w="{_W}">{"".join(rows)}</w:tbl>')
-            table.extend(list(parsed))
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -336,7 +330,7 @@ def _text_paragraph(
 
 
 def build_document(plan: PlanDoc, options: ExportOptions, progress: Progress | None = None) -> Any:
-    """The python-docx ``Document`` of a plan, with its identity payload, not yet saved."""
+    """The document of a plan with its identity payload, not yet saved (see :class:`_Built`)."""
     sheet = prepare(plan, options)
     document = Document()
     _setup_styles(document, options, sheet.tight)
@@ -382,19 +376,63 @@ def build_document(plan: PlanDoc, options: ExportOptions, progress: Progress | N
         target.append(builder.header_row(cells, above, not number_row, repeat))
         above = cells if index + 1 != first else ()
     total = len(sheet.rows)
-    batch: list[str] = []
+    rows: list[str] = []
     for index, row in enumerate(sheet.rows):
         if is_spanning(row):
-            batch.append(builder.span_row(span_text(row), row.kind))
+            rows.append(builder.span_row(span_text(row), row.kind))
         else:
-            batch.append(builder.item_row(sheet.cells(row)))
-        if len(batch) >= _BATCH:
-            builder.append_rows(table, batch)
-            batch = []
+            rows.append(builder.item_row(sheet.cells(row)))
         tick(progress, index + 1, total)
-    builder.append_rows(table, batch)
+    table.append(etree.Comment(_ROWS_MARK))  # where the rows go when the file is written
     embed_docx(document, build_payload(plan, sheet.layout, sheet.columns, sheet))
-    return document
+    return _Built(document, rows)
+
+
+class _Built:
+    """A document and its table rows as text, written together by :meth:`save`.
+
+    python-docx writes the document with a marker where the rows go; the file is then copied
+    part by part and the rows are streamed into ``word/document.xml`` at the marker, so that
+    they never become an element tree (which took most of the time and the memory of a large
+    plan). Parts are compressed at zlib level 1 (python-docx uses level 6: five times slower for
+    a file a fifth smaller).
+    """
+
+    def __init__(self, document: Any, rows: list[str]) -> None:
+        self.document = document
+        self.rows = rows
+
+    def save(self, path: str) -> None:
+        import functools
+        import io
+        import zipfile
+
+        from docx.opc import phys_pkg
+
+        first = io.BytesIO()
+        original = phys_pkg.ZipFile
+        phys_pkg.ZipFile = functools.partial(original, compresslevel=1)  # type: ignore[misc]
+        try:
+            self.document.save(first)
+        finally:
+            phys_pkg.ZipFile = original  # type: ignore[misc]
+        mark = f"<!--{_ROWS_MARK}-->".encode()
+        first.seek(0)
+        with (
+            zipfile.ZipFile(first) as src,
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
+        ):
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename != "word/document.xml" or mark not in data:
+                    dst.writestr(info, data, compresslevel=1)
+                    continue
+                head, _, tail = data.partition(mark)
+                with dst.open(info.filename, "w") as out:
+                    out.write(head)
+                    for start in range(0, len(self.rows), _BATCH):
+                        out.write("".join(self.rows[start : start + _BATCH]).encode())
+                    out.write(tail)
 
 
 def write_docx(
@@ -409,24 +447,5 @@ def write_docx(
         path,
         progress,
         "Формирование документа Word…",
-        lambda: _FastSave(build_document(plan, options, progress)),
+        lambda: build_document(plan, options, progress),
     )
-
-
-class _FastSave:
-    """A document whose :meth:`save` compresses at zlib level 1 (python-docx uses level 6)."""
-
-    def __init__(self, document: Any) -> None:
-        self.document = document
-
-    def save(self, path: str) -> None:
-        import functools
-
-        from docx.opc import phys_pkg
-
-        original = phys_pkg.ZipFile
-        phys_pkg.ZipFile = functools.partial(original, compresslevel=1)  # type: ignore[misc]
-        try:
-            self.document.save(path)
-        finally:
-            phys_pkg.ZipFile = original  # type: ignore[misc]
