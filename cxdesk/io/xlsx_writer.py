@@ -93,11 +93,18 @@ _ADVANCE = {
 }
 
 
+#: Spreadsheet programs draw a column of N characters narrower than N digits of the default
+#: font plus padding: LibreOffice rendered our 267 mm table 254 mm wide. Columns are widened by
+#: this much (measured with LibreOffice 7); the page is fitted to one page wide, so a table a little too wide is scaled down
+#: to the printable width exactly rather than left short of it.
+_WIDTH_CORRECTION = 1.055
+
+
 def _mm_to_chars(mm: float, options: ExportOptions) -> float:
     """Excel column width for ``mm``: characters of the default font's digit (0.5 em) plus
-    5 pixels of padding, at 96 pixels per inch."""
+    5 pixels of padding, at 96 pixels per inch, widened by :data:`_WIDTH_CORRECTION`."""
     digit_px = round(options.font_size * 0.5 * 96 / 72)
-    return max(1.0, round((mm / _MM_PER_INCH * 96 - 5) / digit_px, 2))
+    return max(1.0, round((mm * _WIDTH_CORRECTION / _MM_PER_INCH * 96 - 5) / digit_px, 2))
 
 
 @functools.lru_cache(maxsize=65536)
