@@ -166,13 +166,14 @@ class _Walker:
         text_before = 0  # how much preamble text there was before the last table
         for block in _blocks(body):
             if block.tag == _P:
-                text.extend(clean_lines([self.paragraph(block)]))
-                after_table = False
+                lines = clean_lines([self.paragraph(block)])
+                text.extend(lines)
+                after_table = after_table and not lines  # an empty paragraph keeps it
                 continue
             rows = self.table_rows(block)
             if after_table and _continues(grids[-1], rows):
                 # the headings in a table of their own, the rows (from the number row that
-                # repeats on every page) right under it: Word shows them as one table
+                # repeats on every page) right under it, at most empty paragraphs between
                 grids[-1].rows.extend(rows)
                 del text[text_before:]
                 continue
@@ -187,7 +188,7 @@ class _Walker:
 
 
 def _continues(grid: Grid, rows: list[GridRow]) -> bool:
-    """Whether a table right after ``grid`` (nothing between) continues it: ``grid`` is only a
+    """Whether a table right after ``grid`` (no text between) continues it: ``grid`` is only a
     few heading rows and the table starts with the row of column numbers."""
     from cxdesk.io.table_layout import is_number_row
 

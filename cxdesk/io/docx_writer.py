@@ -6,7 +6,7 @@ bold, then one bordered table whose heading rows (two rows where columns share a
 and row of column numbers repeat on every page as the form says, block and section rows spanning
 the whole width in bold, rows breaking across pages; the template's footnotes and the signature
 block below the table. When only the number row repeats, the headings stand in a table of their
-own right above the main one (Word and LibreOffice show the two as one). Words are hyphenated
+own right above the main one, a paragraph one point high between them. Words are hyphenated
 automatically (Russian), except in the approval block and the title. Page numbers stand at the
 top centre from the second page on.
 
@@ -329,6 +329,18 @@ def _text_paragraph(
     return p
 
 
+def _spacer() -> Any:
+    """A paragraph one point high: it keeps the heading table and the main table apart, so
+    that Word and LibreOffice do not join them (the main table's repeated row would be lost)."""
+    p = _el("p")
+    ppr = _el("pPr", p)
+    _el("spacing", ppr, before="0", after="0", line="20", lineRule="exact")
+    rpr = _el("rPr", ppr)
+    _el("sz", rpr, val="2")
+    _el("szCs", rpr, val="2")
+    return p
+
+
 def build_document(plan: PlanDoc, options: ExportOptions, progress: Progress | None = None) -> Any:
     """The document of a plan with its identity payload, not yet saved (see :class:`_Built`)."""
     sheet = prepare(plan, options)
@@ -355,7 +367,7 @@ def build_document(plan: PlanDoc, options: ExportOptions, progress: Progress | N
     first = sheet.first_repeat
     if first and sheet.repeat:  # only the last heading rows repeat: the others stand above
         heads = builder.table()
-        parts.append(heads)
+        parts += [heads, _spacer()]
     else:
         heads = table
     parts.append(table)
