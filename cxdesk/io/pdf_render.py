@@ -105,9 +105,17 @@ def font_family(options: ExportOptions) -> str:
 @functools.lru_cache(maxsize=65536)
 def _hyphenated_word(word: str) -> str:
     if not _HYPHENATOR:
-        import pyphen
+        try:
+            import pyphen
 
-        _HYPHENATOR.append(pyphen.Pyphen(lang="ru_RU", left=2, right=2))
+            _HYPHENATOR.append(pyphen.Pyphen(lang="ru_RU", left=2, right=2))
+        except (ImportError, KeyError, OSError):  # no dictionary: words break without hyphens
+            import logging
+
+            logging.getLogger(__name__).warning("Russian hyphenation dictionary not found")
+            _HYPHENATOR.append(None)
+    if _HYPHENATOR[0] is None:
+        return word
     return str(_HYPHENATOR[0].inserted(word, hyphen="\u00ad"))
 
 
