@@ -29,6 +29,8 @@ from cxdesk.domain.form import Form
 from cxdesk.errors import UserError
 from cxdesk.fsutil import atomic_target
 from cxdesk.io.model import DEFAULT_HEADINGS, STATUS_TITLES, Column, ExportOptions, PlanDoc, Row
+from cxdesk.io.printed_rows import is_spanning, printed_rows
+from cxdesk.io.text_clean import clean_text
 from cxdesk.progress import Progress
 
 #: The layouts a writer knows.
@@ -54,7 +56,6 @@ DEFAULT_TITLE = "План мероприятий («дорожная карта�
 #: pasted megabyte cannot make a thousand-page PDF.
 MAX_CELL_CHARS = 32767
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _RANGE_START = re.compile(r"(?<![\d.])(\d{1,2})\s*[-–—]\s*\d{1,2}\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)")
 
 #: Keys whose cells are centred (short values); all others are aligned left.
@@ -78,9 +79,6 @@ _WEIGHTS |= {"document": 22.0, "materials": 18.0, "note": 14.0, "fact": 22.0}
 _BLANK_LINE = "_" * 38
 _SIGNATURE = "_" * 14
 _DATE_BLANK = "«___» ______________ 20___ г."
-
-_SPECIAL = re.compile("[\x00-\x09\x0b-\x1f\x7f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -129,15 +127,6 @@ class Sheet:
     def cells(self, row: Row) -> list[str]:
         """The text of each cell of an item row (see :func:`row_cells`)."""
         return row_cells(row, self.columns, self.as_of)
-
-
-def clean_text(text: str) -> str:
-    """``text`` fit for any file format: ``\\n`` line ends, tabs as spaces, no control chars."""
-    if not _SPECIAL.search(text):
-        return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    return _CONTROL.sub("", text)
 
 
 def check_options(options: ExportOptions) -> None:
@@ -374,11 +363,6 @@ def start_text(row: Row) -> str:
     return ""
 
 
-def is_spanning(row: Row) -> bool:
-    """Block and section rows span the whole width of the table."""
-    return row.kind in ("block", "section")
-
-
 def span_text(row: Row) -> str:
     """The text of a block or section row: its number and title on one line."""
     number = clean_text(row.number).strip()
@@ -476,95 +460,6 @@ def row_cells(row: Row, columns: Sequence[Column], as_of: date | None = None) ->
 #: Keys whose cell is the row's own text unless the item is excluded or dates are split.
 _PLAIN_KEYS = frozenset({"number", "title", "responsible", "result", "document", "materials",
                          "note", "deadline"})  # fmt: skip
-
-
-def _node_footnotes(rows: Sequence[Row]) -> dict[str, tuple[tuple[int, str], ...]]:
-    """The template footnotes of each row's reference (``agency:3.1.4`` → ((1, text), …))."""
-    from cxdesk.domain.templates import get_template
-    from cxdesk.errors import NotFound
-
-    out: dict[str, tuple[tuple[int, str], ...]] = {}
-    templates: dict[str, dict[str, tuple[tuple[int, str], ...]]] = {}
-    for row in rows:
-        template_id, _, ref = row.ref.partition(":")
-        if not ref:
-            continue
-        if template_id not in templates:
-            try:
-                nodes = get_template(template_id).walk()
-                templates[template_id] = {
-                    n.ref: tuple((f.n, f.text) for f in n.footnotes) for n in nodes if n.footnotes
-                }
-            except NotFound:
-                templates[template_id] = {}
-        notes = templates[template_id].get(ref)
-        if notes:
-            out[row.ref] = notes
-    return out
-
-
-def _marked(row: Row, keys: Sequence[str], marks: str) -> Row:
-    """The row with footnote marks after the text of the cell they belong to."""
-    for key in ("materials", "document", "title"):
-        if key in keys and (getattr(row, key).strip() or key == "title"):
-            text = getattr(row, key).rstrip()
-            if text.endswith(marks):  # read from a printed file with its marks
-                return row
-            return replace(row, **{key: f"{text} {marks}"})
-    return row
-
-
-def _without_excluded(rows: Sequence[Row]) -> list[Row]:
-    """The rows without excluded items, and without the blocks and sections they emptied."""
-    has_items: dict[int, bool] = {}
-    printed: dict[int, bool] = {}
-    block = section = -1
-    for index, row in enumerate(rows):
-        if row.kind == "block":
-            block, section = index, -1
-        elif row.kind == "section":
-            section = index
-        else:
-            for owner in (block, section):
-                if owner >= 0:
-                    has_items[owner] = True
-                    printed[owner] = printed.get(owner, False) or row.status != "excluded"
-    return [
-        row
-        for index, row in enumerate(rows)
-        if (row.status != "excluded" if not is_spanning(row) else printed.get(index, True))
-        or (is_spanning(row) and not has_items.get(index))
-    ]
-
-
-def printed_rows(
-    plan: PlanDoc, form: Form, keys: Sequence[str]
-) -> tuple[list[Row], list[Row], list[str]]:
-    """The rows as the form prints them, the plan's rows they come from, and the footnotes
-    under the table.
-
-    Excluded items are left out unless the form prints them (a block or section left with no
-    item goes too); the numbers follow the form's numbering; a row with a template footnote gets
-    its mark (¹ ²…), and the footnotes' texts come back in order of their numbers.
-    """
-    rows = plan.rows if form.excluded else _without_excluded(plan.rows)
-    notes = _node_footnotes(rows) if form.footnotes else {}
-    numberer = forms.Numberer(form)
-    sources = list(rows)
-    out: list[Row] = []
-    seen: dict[int, str] = {}
-    for row in rows:
-        number = numberer.number(row.kind, row.number)
-        if number != row.number:
-            row = replace(row, number=number)
-        found = notes.get(row.ref)
-        if found:
-            marks = " ".join(str(n).translate(_SUPERSCRIPT) for n, _ in found)
-            row = _marked(row, keys, marks)
-            seen.update((n, text) for n, text in found)
-        out.append(row)
-    footnotes = [f"{str(n).translate(_SUPERSCRIPT)} {clean_text(seen[n])}" for n in sorted(seen)]
-    return out, sources, footnotes
 
 
 def check_sizes(sheet: Sheet) -> None:

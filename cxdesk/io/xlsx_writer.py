@@ -94,9 +94,9 @@ _ADVANCE = {
 
 
 #: Spreadsheet programs draw a column of N characters narrower than N digits of the default
-#: font plus padding: LibreOffice rendered our 267 mm table 254 mm wide. Columns are widened by
-#: this much (measured with LibreOffice 7); the page is fitted to one page wide, so a table a little too wide is scaled down
-#: to the printable width exactly rather than left short of it.
+#: font plus padding: LibreOffice 7 rendered our 267 mm table 254 mm wide. Columns are widened
+#: by this much (measured); the page is fitted to one page wide, so that a table a little too
+#: wide would be scaled down to the printable width rather than run over it.
 _WIDTH_CORRECTION = 1.055
 
 
