@@ -430,3 +430,15 @@ def test_command_line_form_and_export(capsys: pytest.CaptureFixture[str], data_d
     assert code == 2 and err.startswith("cxdesk: error:") and "numbering" in err
     code, _, err = run(capsys, "export", "1", "-o", str(tmp_path / "x.docx"), "--form", "нет")
     assert code == 2 and "Формы «нет» нет" in err and not (tmp_path / "x.docx").exists()
+
+
+def test_default_title_names_the_body() -> None:
+    base = "План мероприятий по внедрению Стандартов клиентоцентричности"
+    assert forms.plan_title(base, "Министерство труда Тульской области") == (
+        f"{base} в Министерстве труда Тульской области"
+    )
+    assert forms.plan_title(base, "комитет по делам молодёжи") == (
+        f"{base} в комитете по делам молодёжи"
+    )
+    assert forms.plan_title(base, "ГКУ ЦЗН  г. Тулы") == f"{base} (ГКУ ЦЗН г. Тулы)"
+    assert forms.plan_title(base, "") == base
