@@ -442,3 +442,14 @@ def test_default_title_names_the_body() -> None:
     )
     assert forms.plan_title(base, "ГКУ ЦЗН  г. Тулы") == f"{base} (ГКУ ЦЗН г. Тулы)"
     assert forms.plan_title(base, "") == base
+
+
+def test_a_package_carries_the_form(store: Store, plan_id: int, tmp_path: Path) -> None:
+    from cxdesk.services.packing import pack_plan
+
+    form = forms.preset("stavropol")
+    set_form(store, plan_id, form)
+    path, _, _ = pack_plan(store, plan_id, tmp_path / "план.cxplan")
+    outcome = import_file(store, path)
+    got = plan_form(store, outcome.plan_id)
+    assert got.form == form and got.signature == SIGNATURE and got.executor == EXECUTOR
