@@ -453,3 +453,22 @@ def test_a_package_carries_the_form(store: Store, plan_id: int, tmp_path: Path) 
     outcome = import_file(store, path)
     got = plan_form(store, outcome.plan_id)
     assert got.form == form and got.signature == SIGNATURE and got.executor == EXECUTOR
+
+
+def test_printing_follows_the_plans_form(store: Store, plan_id: int, tmp_path: Path) -> None:
+    """The window prints and previews through render_to_printer with the stored plan: any form
+    the plan has prints."""
+    from PySide6.QtGui import QPdfWriter
+
+    from cxdesk.io.pdf_render import ensure_app, render_to_printer
+
+    set_form(store, plan_id, forms.preset("stavropol"))
+    ensure_app()
+    printed = tmp_path / "печать.pdf"
+    device = QPdfWriter(str(printed))
+    pages = render_to_printer(plan_doc(store, plan_id), ExportOptions(), device)
+    del device
+    text = _pdftotext(printed, "-layout")
+    assert pages == len(text.split("\f")[:-1])
+    assert "УТВЕРЖДАЮ" not in text and "Наименование мероприятия" in text
+    assert "Г.В. Богданова" in text.split("\f")[pages - 1]
