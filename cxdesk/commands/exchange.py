@@ -18,19 +18,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     from cxdesk.services.documents import export_plan
 
     opts = ExportOptions(layout=args.layout)
+    store = open_store(args)
+    if args.form:
+        from cxdesk.services.forms import find_form
+
+        opts.form = find_form(store, args.form)
     if args.font_size:
         if not 10 <= args.font_size <= 16:
             raise UserError("Размер шрифта — от 10 до 16 пт (по ГОСТ обычно 12–14).")
         opts.font_size = args.font_size
     progress = ConsoleProgress(not args.json)
     try:
+        info: dict[str, Any] = {}
         path, rows = export_plan(
-            open_store(args), args.plan, Path(args.output), args.format, opts, progress
+            store, args.plan, Path(args.output), args.format, opts, progress, info=info
         )
     finally:
         progress.finish()
-    count = plural(rows, "строка", "строки", "строк")
-    emit(args, {"path": str(path), "rows": rows}, f"Записан {path} ({count}).")
+    pages = info.get("pages")
+    more = f", {pages} стр." if pages else ""
+    emit(
+        args,
+        {"path": str(path), "rows": rows, "pages": pages},
+        f"Записан {path} ({plural(rows, 'строка', 'строки', 'строк')}{more}).",
+    )
     return 0
 
 
@@ -114,8 +125,15 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=["docx", "xlsx", "pdf"])
     p.add_argument("--layout", default="official", choices=["official", "dates", "report"])
     p.add_argument("--font-size", type=float, help="размер шрифта, пт (12–14)")
+    p.add_argument(
+        "--form", metavar="NAME|FILE", help="форма печати (cxdesk form list) или файл формы .json"
+    )
     add_json(p)
     p.set_defaults(handler=cmd_export)
+
+    from cxdesk.commands import forms
+
+    forms.register(sub)
 
     p = sub.add_parser("import", help="загрузить план из docx, xlsx, odt, ods, csv или .cxplan")
     p.add_argument("file")

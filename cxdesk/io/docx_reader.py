@@ -184,14 +184,24 @@ class _Walker:
     def body(self, body: Any) -> list[Grid]:
         grids: list[Grid] = []
         text: list[str] = []
+        after_table = False
+        text_before = 0  # how much preamble text there was before the last table
         for block in _blocks(body):
             if block.tag == _P:
                 lines = clean_lines([self.paragraph(block)])
                 text.extend(lines)
                 if grids:
                     grids[-1].after.extend(lines)
+                after_table = after_table and not lines  # an empty paragraph keeps it
                 continue
             rows = self.table_rows(block)
+            if after_table and _continues(grids[-1], rows):
+                # the headings in a table of their own, the rows (from the number row that
+                # repeats on every page) right under it, at most empty paragraphs between
+                grids[-1].rows.extend(rows)
+                del text[text_before:]
+                continue
+            after_table, text_before = True, len(text)
             grids.append(Grid(rows=rows, label=f"таблица {len(grids) + 1}", before=list(text)))
             if len(rows) <= PREAMBLE_TABLE_ROWS:
                 for row in rows:
@@ -199,6 +209,14 @@ class _Walker:
                         if not cell.copied:
                             text.extend(cell.lines)
         return grids
+
+
+def _continues(grid: Grid, rows: list[GridRow]) -> bool:
+    """Whether a table right after ``grid`` (no text between) continues it: ``grid`` is only a
+    few heading rows and the table starts with the row of column numbers."""
+    from cxdesk.io.table_layout import is_number_row
+
+    return len(grid.rows) <= 3 and bool(rows) and is_number_row(rows[0])
 
 
 def _to_int(text: Any, default: int) -> int:

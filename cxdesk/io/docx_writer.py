@@ -1,13 +1,19 @@
 """Writes a plan as a Word document (docx) in the official table form.
 
-A4 landscape, margins from :class:`ExportOptions`, the approval block at the top right, the title
-centred in bold, then one bordered table: the headings and the row of column numbers repeat on
-every page, block and section rows span the whole width in bold, rows may break across pages.
-Page numbers stand at the top centre from the second page on.
+A4 landscape, margins from :class:`ExportOptions`, the plan's form (:mod:`cxdesk.domain.form`)
+for the rest: the approval block at the top right when the form has one, the title centred in
+bold, then one bordered table whose heading rows (two rows where columns share an upper heading)
+and row of column numbers repeat on every page as the form says, block and section rows spanning
+the whole width in bold, rows breaking across pages; the template's footnotes and the signature
+block below the table. When only the number row repeats, the headings stand in a table of their
+own right above the main one, a paragraph one point high between them. Words are hyphenated
+automatically (Russian), except in the approval block and the title. Page numbers stand at the
+top centre from the second page on.
 
-python-docx builds the page and the styles; the table itself is built with lxml from prepared
-row and cell elements that are copied and filled per row, because python-docx's cell API grows
-quadratically with the number of rows.
+python-docx builds the page, the styles and the table's heading rows; the item, block and
+section rows are written as WordprocessingML text from prepared cell templates and streamed into
+the file when it is saved (see :class:`_Built`): python-docx's cell API grows quadratically with
+the number of rows, and an element tree of thousands of rows took most of the time and memory.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from cxdesk.io.layout import (
     CENTRED_KEYS,
     PAGE_HEIGHT_MM,
     PAGE_WIDTH_MM,
+    HeadCell,
     Sheet,
     content_width_mm,
     is_spanning,
@@ -42,6 +49,11 @@ from cxdesk.io.layout import (
 )
 from cxdesk.io.model import ExportOptions, PlanDoc
 from cxdesk.progress import Progress
+
+#: Rows parsed at a time.
+_BATCH = 400
+#: The comment that stands for the rows until the file is written.
+_ROWS_MARK = "cxdesk-rows"
 
 _RT_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 _BORDER = {qn("w:val"): "single", qn("w:sz"): "4", qn("w:space"): "0", qn("w:color"): "000000"}
@@ -109,12 +121,13 @@ class _TableBuilder:
         self.paragraphs = [
             _paragraph("center" if key in CENTRED_KEYS else "left") for key in sheet.keys
         ]
-        self.item = _el("tr")
-        for width, paragraph in zip(self.widths, self.paragraphs, strict=True):
-            self.item.append(_fill(_cell(width), paragraph, ""))
+        self.item_cells = [
+            _template(_cell(width), paragraph)
+            for width, paragraph in zip(self.widths, self.paragraphs, strict=True)
+        ]
         span = len(self.widths)
-        self.blocks = {
-            kind: _fill(_cell(self.total, span=span), _paragraph(align, True, True), "")
+        self.span_cells = {
+            kind: _template(_cell(self.total, span=span), _paragraph(align, True, True))
             for kind, align in (("block", "center"), ("section", "left"))
         }
 
@@ -137,40 +150,65 @@ class _TableBuilder:
             _el("gridCol", grid, w=str(width))
         return tbl
 
-    def header_row(self, texts: Sequence[str], bold: bool) -> Any:
-        """A heading row, repeated at the top of every page."""
+    def header_row(
+        self, cells: Sequence[HeadCell], above: Sequence[HeadCell], bold: bool, repeat: bool
+    ) -> Any:
+        """A heading row (repeated at the top of every page when ``repeat``); a cell of the row
+        ``above`` that spans two rows continues into this one."""
         tr = _el("tr")
-        _el("tblHeader", _el("trPr", tr))
+        if repeat:
+            _el("tblHeader", _el("trPr", tr))
         template = _paragraph("center", bold=bold)
-        for width, text in zip(self.widths, texts, strict=True):
-            tr.append(_fill(_cell(width, centre_vertically=True), template, text))
+        placed = [(c.col, c, False) for c in cells]
+        placed += [(c.col, c, True) for c in above if c.rowspan > 1]
+        for _, cell, continued in sorted(placed, key=lambda p: p[0]):
+            width = sum(self.widths[cell.col : cell.col + cell.colspan])
+            tc = _cell(width, span=cell.colspan, centre_vertically=True)
+            if cell.rowspan > 1 or continued:
+                _el("vMerge", tc[0], **({} if continued else {"val": "restart"}))
+            tr.append(_fill(tc, template, "" if continued else cell.text))
         return tr
 
-    def item_row(self, texts: Sequence[str]) -> Any:
-        """An item row: a copy of the prepared row with its texts filled in."""
-        tr = copy.deepcopy(self.item)
-        for tc, paragraph, text in zip(tr, self.paragraphs, texts, strict=True):
-            _set_text(tc, paragraph, text)
-        return tr
+    def item_row(self, texts: Sequence[str]) -> str:
+        """An item row as WordprocessingML text: the prepared cells with the texts filled in."""
+        parts = ["<w:tr>"]
+        for (head, para, tail), text in zip(self.item_cells, texts, strict=True):
+            parts.append(head)
+            for line in text.split("\n"):
+                parts += (para, escape(line), tail)
+            parts.append("</w:tc>")
+        parts.append("</w:tr>")
+        return "".join(parts)
 
-    def span_row(self, text: str, kind: str) -> Any:
-        """A block or section row: one bold cell across the whole width."""
-        tr = _el("tr")
-        tc = copy.deepcopy(self.blocks[kind])
-        _set_text(tc, tc[1], text)
-        tr.append(tc)
-        return tr
+    def span_row(self, text: str, kind: str) -> str:
+        """A block or section row: one bold cell across the whole width, as text."""
+        head, para, tail = self.span_cells[kind]
+        lines = "".join(para + escape(line) + tail for line in text.split("\n"))
+        return f"<w:tr>{head}{lines}</w:tc></w:tr>"
 
 
-def _set_text(tc: Any, paragraph: Any, text: str) -> None:
-    """Puts ``text`` into a prepared cell: its first line in the cell's paragraph, then one
-    more paragraph (a copy of ``paragraph``) per further line."""
-    first, *rest = text.split("\n")
-    tc[1][-1][-1].text = first
-    for line in rest:
-        p = copy.deepcopy(paragraph)
-        p[-1][-1].text = line
-        tc.append(p)
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MARK = "\ue000"  # stands for the text in a template, never in a cell (cleaned text)
+
+
+def _template(tc: Any, paragraph: Any) -> tuple[str, str, str]:
+    """(the cell's start, a paragraph up to its text, the rest of the paragraph) as text."""
+    holder = etree.Element(qn("w:tbl"), nsmap={"w": _W})  # so that the prefix is «w»
+    holder.append(copy.deepcopy(tc))
+    cell = etree.tostring(holder[0], encoding="unicode").replace(f' xmlns:w="{_W}"', "")
+    p = copy.deepcopy(paragraph)
+    p[-1][-1].text = _MARK
+    holder.append(p)
+    para = etree.tostring(holder[1], encoding="unicode").replace(f' xmlns:w="{_W}"', "")
+    before, _, after = para.partition(_MARK)
+    return cell[: -len("</w:tc>")], before, after
+
+
+def escape(text: str) -> str:
+    """``text`` fit for an XML text node."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 def _setup_styles(document: Any, options: ExportOptions, hyphenate: bool) -> None:
@@ -199,7 +237,9 @@ def _setup_styles(document: Any, options: ExportOptions, hyphenate: bool) -> Non
         if compat.get(qn("w:name")) == "compatibilityMode":
             compat.set(qn("w:val"), "15")
     tab_stop = settings.find(qn("w:defaultTabStop"))
-    if hyphenate and tab_stop is not None:
+    if tab_stop is not None:
+        if hyphenate:  # narrow columns: break words more eagerly
+            tab_stop.addnext(_el("hyphenationZone", val="142"))
         tab_stop.addnext(_el("autoHyphenation"))
 
 
@@ -256,29 +296,53 @@ def _setup_properties(document: Any, plan: PlanDoc) -> None:
             package_rels.pop(rel_id)
 
 
-def _text_paragraph(text: str, align: str, bold: bool, indent: int = 0, after: int = 0) -> Any:
-    """A body paragraph (approval block, title)."""
+def _text_paragraph(
+    text: str,
+    align: str,
+    bold: bool,
+    indent: int = 0,
+    after: int = 0,
+    size: float = 0.0,
+    before: int = 0,
+) -> Any:
+    """A body paragraph (approval block, title, footnotes, signature)."""
     p = _el("p")
     ppr = _el("pPr", p)
     _el("suppressAutoHyphens", ppr)
-    if after:
-        _el("spacing", ppr, after=str(after))
+    if after or before:
+        _el("spacing", ppr, after=str(after), before=str(before))
     if indent:
         _el("ind", ppr, left=str(indent))
     _el("jc", ppr, val=align)
     run = _el("r", p)
-    if bold:
+    if bold or size:
         rpr = _el("rPr", run)
-        _el("b", rpr)
-        _el("bCs", rpr)
+        if bold:
+            _el("b", rpr)
+            _el("bCs", rpr)
+        if size:
+            _el("sz", rpr, val=str(round(size * 2)))
+            _el("szCs", rpr, val=str(round(size * 2)))
     t = _el("t", run)
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     t.text = text
     return p
 
 
+def _spacer() -> Any:
+    """A paragraph one point high: it keeps the heading table and the main table apart, so
+    that Word and LibreOffice do not join them (the main table's repeated row would be lost)."""
+    p = _el("p")
+    ppr = _el("pPr", p)
+    _el("spacing", ppr, before="0", after="0", line="20", lineRule="exact")
+    rpr = _el("rPr", ppr)
+    _el("sz", rpr, val="2")
+    _el("szCs", rpr, val="2")
+    return p
+
+
 def build_document(plan: PlanDoc, options: ExportOptions, progress: Progress | None = None) -> Any:
-    """The python-docx ``Document`` of a plan, with its identity payload, not yet saved."""
+    """The document of a plan with its identity payload, not yet saved (see :class:`_Built`)."""
     sheet = prepare(plan, options)
     document = Document()
     _setup_styles(document, options, sheet.tight)
@@ -293,28 +357,94 @@ def build_document(plan: PlanDoc, options: ExportOptions, progress: Progress | N
     indent = max(0, content - _twips(APPROVAL_WIDTH_MM))
     parts = [_text_paragraph(line, "left", False, indent) for line in sheet.approval]
     spacing = round(options.font_size * 20)
-    parts.append(_text_paragraph("", "left", False))
+    if parts:
+        parts.append(_text_paragraph("", "left", False))
     for index, line in enumerate(sheet.title):
         after = spacing if index == len(sheet.title) - 1 else 0
         parts.append(_text_paragraph(line, "center", True, after=after))
     builder = _TableBuilder(sheet)
     table = builder.table()
-    parts.extend([table, _el("p")])  # Word needs a paragraph after a table that ends the body
+    first = sheet.first_repeat
+    if first and sheet.repeat:  # only the last heading rows repeat: the others stand above
+        heads = builder.table()
+        parts += [heads, _spacer()]
+    else:
+        heads = table
+    parts.append(table)
+    for line in sheet.footnotes:
+        parts.append(_text_paragraph(line, "both", False, size=max(8.0, options.font_size - 2)))
+    for index, line in enumerate(sheet.signature):
+        parts.append(_text_paragraph(line, "left", False, before=spacing if not index else 0))
+    parts.append(_el("p"))  # Word needs a paragraph after a table that ends the body
     for part in parts:
         section_properties.addprevious(part)
     # Rows are appended one by one to the table once it is inside the document: moving a whole
     # finished table into python-docx's document at once costs far more.
-    table.append(builder.header_row(sheet.headings, bold=True))
-    table.append(builder.header_row(sheet.numbers, bold=False))
-    total = len(plan.rows)
-    for index, row in enumerate(plan.rows):
+    above: Sequence[HeadCell] = ()
+    for index, cells in enumerate(sheet.head):
+        target = heads if index < first else table
+        number_row = sheet.form.number_row and index == len(sheet.head) - 1
+        repeat = index >= first and sheet.repeat > 0
+        target.append(builder.header_row(cells, above, not number_row, repeat))
+        above = cells if index + 1 != first else ()
+    total = len(sheet.rows)
+    rows: list[str] = []
+    for index, row in enumerate(sheet.rows):
         if is_spanning(row):
-            table.append(builder.span_row(span_text(row), row.kind))
+            rows.append(builder.span_row(span_text(row), row.kind))
         else:
-            table.append(builder.item_row(sheet.cells(row)))
+            rows.append(builder.item_row(sheet.cells(row)))
         tick(progress, index + 1, total)
-    embed_docx(document, build_payload(plan, sheet.layout, sheet.columns))
-    return document
+    table.append(etree.Comment(_ROWS_MARK))  # where the rows go when the file is written
+    embed_docx(document, build_payload(plan, sheet.layout, sheet.columns, sheet))
+    return _Built(document, rows)
+
+
+class _Built:
+    """A document and its table rows as text, written together by :meth:`save`.
+
+    python-docx writes the document with a marker where the rows go; the file is then copied
+    part by part and the rows are streamed into ``word/document.xml`` at the marker, so that
+    they never become an element tree (which took most of the time and the memory of a large
+    plan). Parts are compressed at zlib level 1 (python-docx uses level 6: five times slower for
+    a file a fifth smaller).
+    """
+
+    def __init__(self, document: Any, rows: list[str]) -> None:
+        self.document = document
+        self.rows = rows
+
+    def save(self, path: str) -> None:
+        import functools
+        import io
+        import zipfile
+
+        from docx.opc import phys_pkg
+
+        first = io.BytesIO()
+        original = phys_pkg.ZipFile
+        phys_pkg.ZipFile = functools.partial(original, compresslevel=1)  # type: ignore[misc]
+        try:
+            self.document.save(first)
+        finally:
+            phys_pkg.ZipFile = original  # type: ignore[misc]
+        mark = f"<!--{_ROWS_MARK}-->".encode()
+        first.seek(0)
+        with (
+            zipfile.ZipFile(first) as src,
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst,
+        ):
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename != "word/document.xml" or mark not in data:
+                    dst.writestr(info, data, compresslevel=1)
+                    continue
+                head, _, tail = data.partition(mark)
+                with dst.open(info.filename, "w") as out:
+                    out.write(head)
+                    for start in range(0, len(self.rows), _BATCH):
+                        out.write("".join(self.rows[start : start + _BATCH]).encode())
+                    out.write(tail)
 
 
 def write_docx(

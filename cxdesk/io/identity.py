@@ -8,10 +8,14 @@ A docx or xlsx written by cxdesk holds, out of sight, the plan's and every row's
      "plan": {"uid", "template_id", "template_version", "answers", "org", "title",
               "approver_position", "approver_name", "approval_date"},
      "layout": "official", "columns": [{"key", "heading"}],
+     "form": {the printed form, see cxdesk.domain.form}, "signature": "", "executor": "",
      "rows": [{"uid", "ref", "kind", "number", "status", "basis", "done_date", "start",
-               "deadline", "attachments": [{"name", "size", "sha256", "added"}]}]}
+               "deadline", …, "printed": false (only when not printed),
+               "attachments": [{"name", "size", "sha256", "added"}]}]}
 
-``rows`` follow the rows of the printed table in order. In a docx the payload is a custom XML
+``rows`` are every row of the plan in order, each with the number it printed with; a row the
+form did not print (an excluded item, a block it emptied) has ``"printed": false`` and comes back
+from the payload alone. In a docx the payload is a custom XML
 part (``customXml/itemN.xml`` with its ``itemProps``), related from the document part, which Word
 keeps when it saves the file again. In an xlsx it is a very hidden sheet named «cxdesk» whose
 column A holds a marker and then the JSON text in pieces.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 import zipfile
 from collections.abc import Sequence
@@ -82,10 +87,22 @@ Source = str | os.PathLike[str] | zipfile.ZipFile | IO[bytes]
 
 
 def build_payload(
-    plan: PlanDoc, layout: str = "official", columns: Sequence[Column] = ()
+    plan: PlanDoc, layout: str = "official", columns: Sequence[Column] = (), sheet: Any = None
 ) -> dict[str, Any]:
-    """The identity payload of a plan, for the rows in the order they are printed."""
+    """The identity payload of a plan, for the rows in the order they are printed (those of the
+    prepared ``sheet`` when given, with its form)."""
+    rows: Sequence[Any] = plan.rows
+    numbers: dict[int, str] = {}  # printed rows: the number they printed with
+    if sheet is not None:
+        numbers = {
+            id(source): row.number for source, row in zip(sheet.sources, sheet.rows, strict=True)
+        }
+    extra: dict[str, Any] = {"signature": plan.signature, "executor": plan.executor}
+    if sheet is not None:
+        extra["form"] = sheet.form.to_dict()
+        extra["below"] = [*sheet.footnotes, *sheet.signature]  # printed under the table
     return {
+        **extra,
         "format": FORMAT,
         "plan": {
             **{name: str(getattr(plan, name)) for name in _PLAN_FIELDS},
@@ -96,19 +113,29 @@ def build_payload(
         "rows": [
             {
                 **{name: str(getattr(row, name)) for name in _ROW_FIELDS},
+                # as printed: the reader matches rows by it; a row the form left out is kept
+                # here whole, so that importing the file gives the plan back
+                "number": numbers.get(id(row), row.number),
+                **({} if sheet is None or id(row) in numbers else {"printed": False}),
                 "attachments": [
                     {"name": a.name, "size": int(a.size), "sha256": a.sha256, "added": a.added}
                     for a in row.attachments
                 ],
             }
-            for row in plan.rows
+            for row in rows
         ],
     }
 
 
+_NOT_IN_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
 def _dumps(payload: dict[str, Any]) -> str:
-    """JSON text with every non-ASCII character escaped, safe in any XML or cell."""
-    return json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
+    """JSON text, safe in any XML or cell: Cyrillic as is (two bytes a letter in UTF-8, not
+    six as an escape), control characters escaped by JSON, and the few characters XML cannot
+    hold (lone surrogates, U+FFFE, U+FFFF) escaped too."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return _NOT_IN_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 # --- docx -------------------------------------------------------------------------------------
@@ -354,11 +381,19 @@ def validate(data: Any) -> dict[str, Any]:
         if not isinstance(attachments, list):
             raise ValueError("bad attachments")
         clean["attachments"] = [_attachment(a) for a in attachments]
+        if row.get("printed", True) is False:
+            clean["printed"] = False
         clean_rows.append(clean)
     return {
         "format": FORMAT,
         "plan": clean_plan,
         "layout": _text(data.get("layout", "official")),
+        "form": _form(data.get("form")),
+        "below": [_text(line) for line in data.get("below", []) if isinstance(line, str)]
+        if isinstance(data.get("below", []), list)
+        else [],
+        "signature": _text(data.get("signature", "")),
+        "executor": _text(data.get("executor", "")),
         "columns": [
             {"key": _text(c.get("key")), "heading": _text(c.get("heading"))}
             for c in columns
@@ -366,6 +401,19 @@ def validate(data: Any) -> dict[str, Any]:
         ],
         "rows": clean_rows,
     }
+
+
+def _form(data: Any) -> dict[str, Any]:
+    """The printed form of the payload, checked; {} when absent or not a valid form."""
+    from cxdesk.domain.form import from_dict
+    from cxdesk.errors import UserError
+
+    if not data:
+        return {}
+    try:
+        return from_dict(data).to_dict()
+    except UserError:
+        return {}
 
 
 def _attachment(data: Any) -> dict[str, Any]:

@@ -19,14 +19,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from cxdesk.domain.deadlines import parse_deadline, parse_user_date
+from cxdesk.domain import form as forms
+from cxdesk.domain.deadlines import DATE, format_date, parse_deadline, parse_user_date
+from cxdesk.domain.form import Form
 from cxdesk.errors import UserError
 from cxdesk.fsutil import atomic_target
 from cxdesk.io.model import DEFAULT_HEADINGS, STATUS_TITLES, Column, ExportOptions, PlanDoc, Row
+from cxdesk.io.printed_rows import is_spanning, printed_rows
+from cxdesk.io.text_clean import clean_text
 from cxdesk.progress import Progress
 
 #: The layouts a writer knows.
@@ -45,14 +49,20 @@ CELL_PADDING_MM = 1.0
 #: Width of the approval block at the top right, in millimetres.
 APPROVAL_WIDTH_MM = 95.0
 
-#: The placeholder of an empty title.
+#: The title of a plan that has none.
 DEFAULT_TITLE = "План мероприятий («дорожная карта») по внедрению Стандартов клиентоцентричности"
+
+#: The longest text of one cell a document holds (as Excel): longer text is refused, so that one
+#: pasted megabyte cannot make a thousand-page PDF.
+MAX_CELL_CHARS = 32767
+
+_RANGE_START = re.compile(r"(?<![\d.])(\d{1,2})\s*[-–—]\s*\d{1,2}\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)")
 
 #: Keys whose cells are centred (short values); all others are aligned left.
 CENTRED_KEYS = frozenset({"number", "start", "deadline", "status"})
 
 #: Columns as wide as their longest value, with the least number of characters they hold.
-_FIXED_CHARS = {"number": 5.5, "start": 10.0, "status": 10.0}
+_FIXED_CHARS = {"number": 5.5, "start": 10.0, "status": 11.5}
 
 #: Words longer than this (links, file names) may be broken anywhere.
 _LONGEST_WORD = 20.0
@@ -63,20 +73,28 @@ _SAMPLE_ROWS = 1000
 _WORD_BREAK = re.compile(r"\s+|(?<=-)")
 
 #: Shares of the remaining width for the other columns.
-_WEIGHTS = {"title": 30.0, "deadline": 12.0, "responsible": 17.0, "result": 22.0}
+_WEIGHTS = {"title": 36.0, "deadline": 12.0, "responsible": 17.0, "result": 22.0}
 _WEIGHTS |= {"document": 22.0, "materials": 18.0, "note": 14.0, "fact": 22.0}
 
 _BLANK_LINE = "_" * 38
 _SIGNATURE = "_" * 14
 _DATE_BLANK = "«___» ______________ 20___ г."
 
-_SPECIAL = re.compile("[\x00-\x09\x0b-\x1f\x7f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+@dataclass(frozen=True)
+class HeadCell:
+    """A cell of the table's heading: its text, first column, and how far it spans."""
+
+    text: str
+    col: int
+    colspan: int = 1
+    rowspan: int = 1
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """The fixed parts of a printed plan: columns, widths, heading rows, approval block, title."""
+    """The fixed parts of a printed plan: columns, widths, heading rows, approval block, title,
+    the rows as printed (numbered, filtered) and what stands below the table."""
 
     layout: str
     columns: list[Column]
@@ -87,24 +105,28 @@ class Sheet:
     title: list[str]
     as_of: date | None = None
     tight: bool = False  # some column is narrower than its longest word: hyphenate if possible
+    form: Form = field(default_factory=Form)
+    head: list[list[HeadCell]] = field(default_factory=list)  # heading rows, number row last
+    repeat: int = 0  # how many of the last heading rows repeat on every page
+    rows: list[Row] = field(default_factory=list)  # the rows as printed
+    sources: list[Row] = field(default_factory=list)  # the plan's row behind each printed one
+    signature: list[str] = field(default_factory=list)
+    footnotes: list[str] = field(default_factory=list)
+    narrow: frozenset[int] = frozenset()  # columns narrower than their longest word
 
     @property
     def keys(self) -> list[str]:
         """The column keys in print order."""
         return [column.key for column in self.columns]
 
+    @property
+    def first_repeat(self) -> int:
+        """The index of the first heading row that repeats on every page."""
+        return len(self.head) - self.repeat
+
     def cells(self, row: Row) -> list[str]:
         """The text of each cell of an item row (see :func:`row_cells`)."""
         return row_cells(row, self.columns, self.as_of)
-
-
-def clean_text(text: str) -> str:
-    """``text`` fit for any file format: ``\\n`` line ends, tabs as spaces, no control chars."""
-    if not _SPECIAL.search(text):
-        return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    return _CONTROL.sub("", text)
 
 
 def check_options(options: ExportOptions) -> None:
@@ -126,37 +148,78 @@ def content_width_mm(options: ExportOptions) -> float:
     return PAGE_WIDTH_MM - options.margin_left_mm - options.margin_right_mm
 
 
-def plan_columns(plan: PlanDoc, layout: str) -> list[Column]:
-    """The columns a layout prints, with their headings as the template prints them."""
-    base = [Column(c.key, c.heading) for c in plan.columns]
+def resolve_form(plan: PlanDoc, options: ExportOptions) -> Form:
+    """The form a document is printed in: the options' own, else the layout named in the options
+    (``dates``, ``report``) as a preset, else the plan's own form, else its template's."""
+    if options.form is not None:
+        return options.form
+    own = forms.from_dict(plan.form) if plan.form else forms.typical_form()
+    if options.layout == "dates":
+        return forms.preset("dates")
+    if options.layout == "report":
+        return replace(own, name="report", report=True, excluded=True)
+    return own
+
+
+def form_columns(plan: PlanDoc, form: Form) -> list[Column]:
+    """The columns a form prints, with their headings (the plan's own columns when the form
+    names none; «Статус» and «Отметка о выполнении» added for a report)."""
+    if form.columns:
+        base = [Column(c.key, c.heading or DEFAULT_HEADINGS[c.key]) for c in form.columns]
+    else:
+        base = [Column(c.key, c.heading) for c in plan.columns]
     if not base:
         base = [Column(key, DEFAULT_HEADINGS[key]) for key in OFFICIAL_KEYS]
-    if layout == "dates":
-        return _dates_columns(base)
-    if layout == "report":
+    if form.report:
         keys = {column.key for column in base}
-        for key in ("status", "fact"):
-            if key not in keys:
-                base.append(Column(key, DEFAULT_HEADINGS[key]))
-        return base
-    if layout == "official":
-        return base
-    raise UserError(f"Неизвестный вид таблицы «{layout}»: выберите official, dates или report.")
+        base += [Column(k, DEFAULT_HEADINGS[k]) for k in ("status", "fact") if k not in keys]
+    return base
 
 
-def _dates_columns(base: list[Column]) -> list[Column]:
-    """The Tula form: the deadline column becomes «Дата начала» and «Дата окончания»."""
-    start = Column("start", DEFAULT_HEADINGS["start"])
-    end = Column("deadline", "Дата окончания")
-    keys = [column.key for column in base]
-    out = [column for column in base if column.key != "start"]
-    if "deadline" in keys:
-        index = [column.key for column in out].index("deadline")
-        out[index : index + 1] = [start, end]
+def plan_columns(plan: PlanDoc, layout: str) -> list[Column]:
+    """The columns of a layout by its old name (official, dates, report)."""
+    if layout not in LAYOUTS:
+        raise UserError(f"Неизвестный вид таблицы «{layout}»: выберите official, dates или report.")
+    return form_columns(plan, resolve_form(plan, ExportOptions(layout=layout)))
+
+
+def heading_rows(columns: Sequence[Column], form: Form) -> list[list[HeadCell]]:
+    """The heading rows of the table: one, or two where columns share an upper heading (the
+    others then span both rows), then the row of column numbers when the form prints it."""
+    groups = {c.key: c.group for c in form.columns if c.key in {x.key for x in columns}}
+    texts = [clean_text(c.heading).strip() for c in columns]
+    rows: list[list[HeadCell]] = []
+    if any(groups.get(c.key) for c in columns):
+        top: list[HeadCell] = []
+        bottom: list[HeadCell] = []
+        index = 0
+        while index < len(columns):
+            group = groups.get(columns[index].key, "")
+            if not group:
+                top.append(HeadCell(texts[index], index, 1, 2))
+                index += 1
+                continue
+            end = index
+            while end + 1 < len(columns) and groups.get(columns[end + 1].key, "") == group:
+                end += 1
+            top.append(HeadCell(clean_text(group).strip(), index, end - index + 1))
+            bottom.extend(HeadCell(texts[i], i) for i in range(index, end + 1))
+            index = end + 1
+        rows += [top, bottom]
     else:
-        index = keys.index("title") + 1 if "title" in keys else len(out)
-        out[index:index] = [start, end]
-    return out
+        rows.append([HeadCell(text, i) for i, text in enumerate(texts)])
+    if form.number_row:
+        rows.append([HeadCell(str(i + 1), i) for i in range(len(columns))])
+    return rows
+
+
+def repeated_rows(head: Sequence[Sequence[HeadCell]], form: Form) -> int:
+    """How many of the last heading rows repeat at the top of every page."""
+    if form.repeat == "none":
+        return 0
+    if form.repeat == "numbers" and form.number_row:
+        return 1
+    return len(head)
 
 
 def column_numbers(columns: Sequence[Column]) -> list[str]:
@@ -252,9 +315,12 @@ def approval_lines(plan: PlanDoc) -> list[str]:
     return lines
 
 
-def title_lines(plan: PlanDoc, layout: str) -> list[str]:
-    """The title printed above the table, centred and bold (a report says its date)."""
-    title = clean_text(plan.title).strip() or DEFAULT_TITLE
+def title_lines(plan: PlanDoc, layout: str, form: Form | None = None) -> list[str]:
+    """The title printed above the table, centred and bold (a report says its date).
+
+    The form's title comes first, then the plan's.
+    """
+    title = clean_text((form.title if form else "") or plan.title).strip() or DEFAULT_TITLE
     lines = [line.strip() for line in title.split("\n") if line.strip()]
     if layout == "report":
         as_of = clean_text(plan.as_of).strip()
@@ -263,9 +329,38 @@ def title_lines(plan: PlanDoc, layout: str) -> list[str]:
     return lines
 
 
-def is_spanning(row: Row) -> bool:
-    """Block and section rows span the whole width of the table."""
-    return row.kind in ("block", "section")
+def signature_lines(plan: PlanDoc) -> list[str]:
+    """The signature block below the table, then the executor line; blanks to sign by hand when
+    the plan has none."""
+    lines = [line.rstrip() for line in clean_text(plan.signature).split("\n") if line.strip()]
+    if not lines:
+        lines = [f"{_BLANK_LINE}   {_SIGNATURE} {_SIGNATURE}"]
+    executor = [line.rstrip() for line in clean_text(plan.executor).split("\n") if line.strip()]
+    return lines + ([""] + executor if executor else [])
+
+
+def start_text(row: Row) -> str:
+    """«Дата начала» of an item: its own, else the start of a range its deadline gives
+    («20-30.06.2022 г.» starts on 20.06.2022, «с 01.03.2024 по 30.06.2024» on 01.03.2024)."""
+    own = clean_text(row.start).strip()
+    if own or not row.deadline:
+        return own
+    text = clean_text(row.deadline)
+    match = _RANGE_START.search(text)
+    if match:
+        year = int(match.group(3))
+        year += 2000 if year < 100 else 0
+        try:
+            return format_date(date(year, int(match.group(2)), int(match.group(1))))
+        except ValueError:
+            return ""
+    found = [m.group(0) for m in re.finditer(r"(?<!\d)\d{1,2}\.\d{1,2}\.\d{4}(?!\d)", text)]
+    if len(found) >= 2:
+        dates = [parse_user_date(d) for d in found]
+        known = [d for d in dates if d is not None]
+        if known and min(known) != max(known):
+            return format_date(min(known))
+    return ""
 
 
 def span_text(row: Row) -> str:
@@ -333,12 +428,12 @@ def cell_text(
         if "result" not in keys and row.result.strip():
             text = "\n".join(part for part in (clean_text(row.result), text) if part)
         return text
+    if key == "start":
+        return start_text(row)
     value = getattr(row, key, "")
     text = clean_text(value) if isinstance(value, str) else ""
     if key == "deadline" and "start" in keys:
         # the start/end form prints the end as a date where the deadline text gives one
-        from cxdesk.domain.deadlines import DATE, format_date, parse_deadline
-
         parsed = parse_deadline(text)
         if parsed.state == DATE:
             text = format_date(parsed.due)
@@ -352,25 +447,72 @@ def cell_text(
 def row_cells(row: Row, columns: Sequence[Column], as_of: date | None = None) -> list[str]:
     """The text of every cell of an item row, in column order."""
     keys = [column.key for column in columns]
-    return [cell_text(row, key, keys, as_of) for key in keys]
+    plain = row.status != "excluded" and "start" not in keys
+    out = []
+    for key in keys:
+        if plain and key in _PLAIN_KEYS:  # the common case, at 5,000 items: the text as it is
+            out.append(clean_text(getattr(row, key)))
+        else:
+            out.append(cell_text(row, key, keys, as_of))
+    return out
+
+
+#: Keys whose cell is the row's own text unless the item is excluded or dates are split.
+_PLAIN_KEYS = frozenset({"number", "title", "responsible", "result", "document", "materials",
+                         "note", "deadline"})  # fmt: skip
+
+
+def check_sizes(sheet: Sheet) -> None:
+    """Refuses a cell too long for any document (see :data:`MAX_CELL_CHARS`), naming it."""
+    fields = ("title", "responsible", "result", "document", "materials", "note", "basis")
+    for row in sheet.rows:
+        longest = max(len(getattr(row, name)) for name in fields)
+        if longest + 200 + sum(len(a.name) + 1 for a in row.attachments) <= MAX_CELL_CHARS:
+            continue  # no cell of the row can be longer (the added words are short)
+        texts = [span_text(row)] if is_spanning(row) else sheet.cells(row)
+        for column, text in zip(sheet.columns, texts, strict=False):
+            if len(text) > MAX_CELL_CHARS:
+                where = f"пункте {row.number}" if row.number else f"строке «{row.title[:40]}»"
+                size, limit = f"{len(text):,}".replace(",", " "), f"{MAX_CELL_CHARS:,}"
+                raise UserError(
+                    f"В {where} графа «{column.heading}» содержит {size} знаков — больше "
+                    f"{limit.replace(',', ' ')}, сколько помещается в ячейку документа. "
+                    "Сократите текст или приложите его файлом к пункту, затем выгрузите план снова."
+                )
 
 
 def prepare(plan: PlanDoc, options: ExportOptions) -> Sheet:
     """Checks the options and computes everything fixed about the printed plan."""
     check_options(options)
-    columns = plan_columns(plan, options.layout)
-    widths, need = _widths_and_needs(columns, options, plan.rows)
-    return Sheet(
-        layout=options.layout,
+    form = resolve_form(plan, options)
+    columns = form_columns(plan, form)
+    keys = [column.key for column in columns]
+    rows, sources, footnotes = printed_rows(plan, form, keys)
+    widths, need = _widths_and_needs(columns, options, rows)
+    head = heading_rows(columns, form)
+    layout = "report" if form.report else "dates" if "start" in keys else "official"
+    narrow = frozenset(i for i, (w, n) in enumerate(zip(widths, need, strict=True)) if w < n - 0.5)
+    sheet = Sheet(
+        layout=layout,
         columns=columns,
         widths_mm=widths,
         headings=[clean_text(column.heading).strip() for column in columns],
         numbers=column_numbers(columns),
-        approval=approval_lines(plan),
-        title=title_lines(plan, options.layout),
-        as_of=parse_user_date(plan.as_of) if options.layout == "report" else None,
-        tight=any(width < wanted - 0.5 for width, wanted in zip(widths, need, strict=True)),
+        approval=approval_lines(plan) if form.approval else [],
+        title=title_lines(plan, layout, form),
+        as_of=parse_user_date(plan.as_of) if form.report else None,
+        tight=bool(narrow),
+        form=form,
+        head=head,
+        repeat=repeated_rows(head, form),
+        rows=rows,
+        sources=sources,
+        signature=signature_lines(plan) if form.signature else [],
+        footnotes=footnotes,
+        narrow=narrow,
     )
+    check_sizes(sheet)
+    return sheet
 
 
 def tick(progress: Progress | None, done: int, total: int, every: int = 250) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cxdesk.domain.form import Form
+
 #: Column keys a layout may use, in the order the official table prints them.
 COLUMN_KEYS = (
     "number",
@@ -142,6 +144,9 @@ class ExportOptions:
     margin_right_mm: float = 10.0
     margin_top_mm: float = 20.0
     margin_bottom_mm: float = 20.0
+    #: The printed form; None: the layout's preset, else the plan's own form (see
+    #: :func:`cxdesk.io.layout.resolve_form`).
+    form: Form | None = None
 
 
 @dataclass

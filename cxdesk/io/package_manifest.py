@@ -268,6 +268,19 @@ def _build(cls: type[T], raw: dict[str, Any], where: str, special: dict[str, Any
     return cls(**kwargs)
 
 
+def _form(value: Any, where: str) -> dict[str, Any]:
+    """The plan's printed form (see cxdesk.domain.form), checked; {} for the template's."""
+    from cxdesk.domain.form import from_dict
+    from cxdesk.errors import UserError
+
+    if not value:
+        return {}
+    try:
+        return from_dict(value).to_dict()
+    except UserError as exc:
+        raise ManifestProblem(f"поле «{where}»: {exc}") from exc
+
+
 def _answers(value: Any, where: str) -> dict[str, bool]:
     out: dict[str, bool] = {}
     for key, answer in (_obj(value, where) if value is not None else {}).items():
@@ -325,7 +338,7 @@ def _rows(value: Any, where: str) -> list[Row]:
 
 
 def _plan(raw: dict[str, Any]) -> PlanDoc:
-    special = {"columns": _columns, "rows": _rows, "answers": _answers}
+    special = {"columns": _columns, "rows": _rows, "answers": _answers, "form": _form}
     return _build(PlanDoc, raw, "plan", special)
 
 

@@ -2,11 +2,15 @@
 
 It uses Qt, only QtGui (never QtWidgets), imported inside the functions so that the command
 line and the core load Qt only when a PDF or a print is asked for. The page is
-drawn with QPainter and QTextLayout: A4 landscape, the margins of the options, the approval block
-at the top right, the title centred in bold, then the table whose two heading rows are drawn again
-at the top of every page. A row that does not fit on the rest of a page moves to the next one
-whole, unless it is taller than a page, then it continues there. A block or section row is not
-left alone at the foot of a page. Page numbers stand at the top centre from the second page.
+drawn with QPainter and QTextLayout in the plan's form: A4 landscape, the margins of the options,
+the approval block at the top right when the form has one, the title centred in bold, then the
+table whose heading rows (two where columns share an upper heading) are drawn again at the top of
+every page as the form says, then the footnotes and the signature. A row that does not fit on the
+rest of a page breaks there and goes on at the top of the next, after the repeated headings, as
+Word and LibreOffice break a table row (unless not even two of its lines fit: then it starts on
+the next page). A block or section row is not left alone at the foot of a page. Words in columns
+too narrow for them are hyphenated after the Russian rules (pyphen's dictionary), with a visible
+hyphen at the break. Page numbers stand at the top centre from the second page.
 
 The text is set in Liberation Serif (metric-compatible with Times New Roman), loaded from
 ``resources/fonts`` and embedded in the PDF, so that the file looks the same on every machine.
@@ -14,7 +18,9 @@ The text is set in Liberation Serif (metric-compatible with Times New Roman), lo
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +33,7 @@ from cxdesk.io.layout import (
     CENTRED_KEYS,
     PAGE_HEIGHT_MM,
     PAGE_WIDTH_MM,
+    HeadCell,
     Sheet,
     is_spanning,
     prepare,
@@ -47,6 +54,10 @@ FONT_FILES = (
 _STANDS_IN_FOR = {"times new roman", "times", "liberation serif"}
 
 _PADDING_Y_MM = 0.8
+#: Words at least this long are given soft hyphens in narrow columns.
+_HYPHENATE_FROM = 7
+_WORDS = re.compile(r"[А-Яа-яЁёA-Za-z]{" + str(_HYPHENATE_FROM) + ",}")
+_HYPHENATOR: list[Any] = []
 _LINE_PT = 0.5
 _APP: list[Any] = []  # the application made for work outside the window, kept alive
 _FAMILY: list[str] = []  # the family loaded from resources/fonts, once per process
@@ -89,6 +100,29 @@ def font_family(options: ExportOptions) -> str:
     if wanted.lower() not in _STANDS_IN_FOR and wanted in QFontDatabase.families():
         return wanted
     return _FAMILY[0]
+
+
+@functools.lru_cache(maxsize=65536)
+def _hyphenated_word(word: str) -> str:
+    if not _HYPHENATOR:
+        try:
+            import pyphen
+
+            _HYPHENATOR.append(pyphen.Pyphen(lang="ru_RU", left=2, right=2))
+        except (ImportError, KeyError, OSError):  # no dictionary: words break without hyphens
+            import logging
+
+            logging.getLogger(__name__).warning("Russian hyphenation dictionary not found")
+            _HYPHENATOR.append(None)
+    if _HYPHENATOR[0] is None:
+        return word
+    return str(_HYPHENATOR[0].inserted(word, hyphen="\u00ad"))
+
+
+def hyphenate(text: str) -> str:
+    """``text`` with soft hyphens (U+00AD) where Russian words may break; Qt breaks a line at
+    one and draws the hyphen there, and draws nothing where the word is not broken."""
+    return _WORDS.sub(lambda m: _hyphenated_word(m.group(0)), text)
 
 
 @dataclass
@@ -162,9 +196,12 @@ class _Painter:
 
     # -- layout ------------------------------------------------------------------------------
 
-    def cell(self, text: str, x: float, width: float, bold: bool, align: str) -> _Cell:
+    def cell(
+        self, text: str, x: float, width: float, bold: bool, align: str, font: Any = None
+    ) -> _Cell:
         """Lays out ``text`` in a column ``width`` wide (padding inside), one layout a line."""
-        point, option, font = self.QPointF, self.text_options[align], self.fonts[bold]
+        point, option = self.QPointF, self.text_options[align]
+        font = font or self.fonts[bold]
         inner = max(1.0, width - 2 * self.pad_x)
         result = _Cell(x, width, [], [], [])
         y = 0.0
@@ -187,15 +224,73 @@ class _Painter:
             result.layouts.append(layout)
         return result
 
-    def row_cells(self, texts: list[str], bold: bool, header: bool = False) -> list[_Cell]:
-        """The cells of a table row, one per column."""
+    def row_cells(self, texts: list[str], bold: bool) -> list[_Cell]:
+        """The cells of an item row, one per column (words hyphenated in narrow columns)."""
         cells = []
-        for (x, width), key, text in zip(self.columns, self.sheet.keys, texts, strict=True):
-            align = "center" if header or key in CENTRED_KEYS else "left"
-            cell = self.cell(text, x, width, bold, align)
-            cell.centre_vertically = header
-            cells.append(cell)
+        narrow = self.sheet.narrow
+        for index, ((x, width), key, text) in enumerate(
+            zip(self.columns, self.sheet.keys, texts, strict=True)
+        ):
+            align = "center" if key in CENTRED_KEYS else "left"
+            cells.append(
+                self.cell(hyphenate(text) if index in narrow else text, x, width, bold, align)
+            )
         return cells
+
+    def head_cells(
+        self, rows: list[list[HeadCell]]
+    ) -> tuple[list[tuple[_Cell, int, int]], list[float]]:
+        """The heading rows laid out: (cell, first row, last row) and each row's height."""
+        placed: list[tuple[_Cell, int, int]] = []
+        heights = [0.0] * len(rows)
+        last = len(self.sheet.head) - 1
+        offset = len(self.sheet.head) - len(rows)
+        for r, cells in enumerate(rows):
+            bold = not (self.sheet.form.number_row and r + offset == last)
+            for head in cells:
+                x = self.columns[head.col][0]
+                width = sum(w for _, w in self.columns[head.col : head.col + head.colspan])
+                text = (
+                    hyphenate(head.text)
+                    if head.colspan == 1 and head.col in self.sheet.narrow
+                    else head.text
+                )
+                cell = self.cell(text, x, width, bold, "center")
+                cell.centre_vertically = True
+                end = min(len(rows) - 1, r + head.rowspan - 1)
+                placed.append((cell, r, end))
+                if end == r:
+                    heights[r] = max(heights[r], self.height([cell]))
+        for cell, first, end in placed:
+            if end > first:
+                short = self.height([cell]) - sum(heights[first : end + 1])
+                if short > 0:
+                    heights[end] += short
+        return placed, heights
+
+    def draw_head(self, rows: list[list[HeadCell]]) -> None:
+        """Draws heading rows with their merged cells, from the current y."""
+        if not rows:
+            return
+        line = self.QLineF
+        placed, heights = self.head_cells(rows)
+        tops = [self.y]
+        for height in heights:
+            tops.append(tops[-1] + height)
+        for cell, first, end in placed:
+            top, bottom = tops[first], tops[end + 1]
+            self.draw_lines(cell, top, 1e12, bottom - top)
+            right = cell.x + cell.width
+            for x0, y0, x1, y1 in (
+                (cell.x, top, right, top), (cell.x, bottom, right, bottom),
+                (cell.x, top, cell.x, bottom), (right, top, right, bottom),
+            ):  # fmt: skip
+                self.painter.drawLine(line(x0, y0, x1, y1))
+        self.y = tops[-1]
+
+    def head_height(self, rows: list[list[HeadCell]]) -> float:
+        """The height of heading rows."""
+        return sum(self.head_cells(rows)[1]) if rows else 0.0
 
     def span_cells(self, text: str, kind: str) -> list[_Cell]:
         """The one cell of a block or section row, across the whole width."""
@@ -276,23 +371,57 @@ class _Painter:
             self.draw_block(
                 self.sheet.approval, text_x, APPROVAL_WIDTH_MM * self.dot, False, "left"
             )
-            self.y += self.fonts[False].pointSizeF() / 72 * 25.4 * self.dot
+            if self.sheet.approval:
+                self.y += self.fonts[False].pointSizeF() / 72 * 25.4 * self.dot
             self.draw_block(self.sheet.title, self.left, self.width, True, "center")
             self.y += self.fonts[False].pointSizeF() / 72 * 25.4 * self.dot
-        self.draw_row(self.row_cells(self.sheet.headings, True, header=True))
-        self.draw_row(self.row_cells(self.sheet.numbers, False, header=True))
+            self.draw_head(self.sheet.head)
+            self.drawn = 0
+            return
+        self.draw_head(self.sheet.head[self.sheet.first_repeat :])
         self.drawn = 0
 
     def body_height(self) -> float:
         """The room for rows on a page after its headings."""
-        headings = self.row_cells(self.sheet.headings, True, header=True)
-        numbers = self.row_cells(self.sheet.numbers, False, header=True)
-        return self.bottom - self.top - self.height(headings) - self.height(numbers)
+        return self.bottom - self.top - self.head_height(self.sheet.head[self.sheet.first_repeat :])
+
+    def draw_tail(self) -> None:
+        """The footnotes and the signature block below the table (on a new page if need be)."""
+        small = _font_at(self.fonts[False], max(8.0, self.fonts[False].pointSizeF() - 2))
+        gap = self.fonts[False].pointSizeF() / 72 * 25.4 * self.dot
+        for texts, font, space in (
+            (self.sheet.footnotes, small, gap / 3),
+            (self.sheet.signature, None, gap),
+        ):
+            if not texts:
+                continue
+            self.y += space
+            for text in texts:
+                cell = self.cell(text, self.left, self.width, False, "left", font)
+                height = cell.bottoms[-1] if cell.bottoms else 0.0
+                if self.y + height > self.bottom:
+                    self.page += 1
+                    self.device.newPage()
+                    self.painter.setFont(self.fonts[False])
+                    rect = self.QRectF(self.left, 0, self.width, self.top * 0.9)
+                    self.painter.drawText(rect, self.centre, str(self.page))
+                    self.y = self.top
+                self.draw_lines(cell, self.y - self.pad_y, 1e12, 0.0)
+                self.y += height
+
+
+def _font_at(font: Any, size: float) -> Any:
+    """A copy of ``font`` at ``size`` points."""
+    from PySide6.QtGui import QFont
+
+    out = QFont(font)
+    out.setPointSizeF(size)
+    return out
 
 
 def _laid_out(pages: _Painter, plan: PlanDoc) -> Iterator[tuple[bool, list[_Cell]]]:
     """Every row of the plan laid out: (spans the width, cells)."""
-    for row in plan.rows:
+    for row in pages.sheet.rows:
         if is_spanning(row):
             yield True, pages.span_cells(span_text(row), row.kind)
         else:
@@ -322,11 +451,13 @@ def render(
     try:
         pages.painter.setPen(pages.pen)
         pages.start_page()
-        total = len(plan.rows)
+        total = len(sheet.rows)
         for done, (spanning, cells, following) in enumerate(_with_next(_laid_out(pages, plan))):
             need = pages.height(cells)
             if spanning and following is not None:  # keep a heading with a few lines after it
                 need += min(pages.height(following), 3 * pages.first_line(following))
+            elif not spanning:  # a row breaks across pages, but not after its first line
+                need = min(need, 2 * pages.first_line(cells) + 2 * pages.pad_y)
             if pages.drawn and pages.room() < need <= body:
                 pages.start_page()
             while pages.height(cells) > pages.room() + 0.01:
@@ -338,6 +469,7 @@ def render(
                 pages.start_page()
             pages.draw_row(cells)
             tick(progress, done + 1, total)
+        pages.draw_tail()
     finally:
         pages.painter.end()
     return pages.page
@@ -369,8 +501,10 @@ def write_pdf(
     path: str | os.PathLike[str],
     options: ExportOptions,
     progress: Progress | None = None,
+    info: dict[str, Any] | None = None,
 ) -> int:
-    """Writes ``plan`` to ``path`` as PDF and returns the number of table rows written."""
+    """Writes ``plan`` to ``path`` as PDF and returns the number of table rows written;
+    ``info`` (when given) gets the number of ``pages``."""
     ensure_app()
     from PySide6.QtGui import QPdfWriter
 
@@ -383,7 +517,9 @@ def write_pdf(
             writer.setTitle(plan.title)
             writer.setCreator("cxdesk")
             setup_device(writer)
-            render(plan, options, writer, progress)
+            pages = render(plan, options, writer, progress)
+            if info is not None:
+                info["pages"] = pages
         finally:
             del writer  # closes the file before it is put in place
     if progress is not None:

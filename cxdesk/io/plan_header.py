@@ -178,7 +178,7 @@ def org_from_title(title: str) -> str:
 
 # -- cxdesk's own exports ------------------------------------------------------------------------
 def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()) == " ".join(b.split())
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
@@ -205,10 +205,17 @@ def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
         stored, read = str(meta.get(name) or ""), getattr(plan, name)
         if not read or _same(stored, read):
             setattr(plan, name, stored)
+    plan.form = dict(payload.get("form") or {})  # the printed form the export was made in
+    for name in ("signature", "executor"):
+        if not getattr(plan, name):
+            setattr(plan, name, str(payload.get(name) or ""))
     keys = {column.key for column in plan.columns}
-    stored_rows = list(payload.get("rows") or [])
+    every = list(payload.get("rows") or [])
+    printed = [j for j, r in enumerate(every) if r.get("printed", True) is not False]
+    stored_rows = [every[j] for j in printed]
     at = 0
     unmatched: list[str] = []
+    placed: list[tuple[int, Row]] = []  # (index in the payload, read row) of matched rows
     for row in plan.rows:
         found = next(
             (
@@ -220,9 +227,18 @@ def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
         )
         if found is None:
             unmatched.append(row.number or row.title[:30])
+            placed.append((-1, row))
             continue
         _apply_row(row, stored_rows[found], keys)
+        placed.append((printed[found], row))
         at = found + 1
+    below = {_bare(str(line)) for line in payload.get("below") or [] if str(line).strip()}
+    while placed and placed[-1][0] < 0 and _bare(_row_text(placed[-1][1])) in below:
+        placed.pop()  # the footnotes and the signature under the table, not rows of the plan
+        unmatched.pop()
+    plan.rows = [row for _, row in placed]
+    if len(printed) < len(every):
+        plan.rows = _with_omitted(placed, every)
     if unmatched:
         result.warnings.append(
             "Строки, которых не было в выгрузке cxdesk (добавлены позже): "
@@ -230,6 +246,40 @@ def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
             + ("…" if len(unmatched) > 20 else "")
             + "."
         )
+
+
+def _bare(text: str) -> str:
+    return "".join(text.split())
+
+
+def _row_text(row: Row) -> str:
+    return " ".join(part for part in (row.number, row.title) if part)
+
+
+def _with_omitted(placed: list[tuple[int, Row]], every: list[Any]) -> list[Row]:
+    """The read rows with the rows the export's form did not print (excluded items and the
+    blocks they emptied) put back where they stood."""
+    omitted = [j for j, r in enumerate(every) if r.get("printed", True) is False]
+    out: list[Row] = []
+    next_omitted = 0
+    for index, row in placed:
+        while index >= 0 and next_omitted < len(omitted) and omitted[next_omitted] < index:
+            out.append(_stored_row(every[omitted[next_omitted]]))
+            next_omitted += 1
+        out.append(row)
+    out.extend(_stored_row(every[j]) for j in omitted[next_omitted:])
+    return out
+
+
+def _stored_row(stored: Mapping[str, Any]) -> Row:
+    """A row the export did not print, whole from its hidden identity."""
+    kind = str(stored.get("kind") or "item")
+    row = Row(kind=kind if kind in ("block", "section", "item") else "item",
+              number=str(stored.get("number") or ""), title=str(stored.get("title") or ""))
+    for name in ("start", "deadline", "responsible", "result", "document", "materials", "note"):
+        setattr(row, name, str(stored.get(name) or ""))
+    _apply_row(row, stored, set())
+    return row
 
 
 def _without_exclusion(text: str, basis: str) -> str:
@@ -266,7 +316,11 @@ def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
             setattr(row, name, str(stored.get(name) or ""))
     for name in ("title", "responsible", "result", "document", "materials", "note"):
         exact = str(stored.get(name) or "")
-        if exact and exact != getattr(row, name) and _reads_as(exact) == getattr(row, name):
+        if keys and name not in keys and name != "title":  # a column the form did not print
+            setattr(row, name, exact)
+            continue
+        read = getattr(row, name).rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹ ")  # without the footnote marks printed
+        if exact and exact != getattr(row, name) and _reads_as(exact) in (getattr(row, name), read):
             setattr(row, name, exact)
     stored_deadline = str(stored.get("deadline") or "")
     if "start" in keys and row.deadline != stored_deadline and stored_deadline:

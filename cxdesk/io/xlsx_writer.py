@@ -1,10 +1,13 @@
 """Writes a plan as an Excel workbook (xlsx) in the official table form.
 
-One sheet «План» laid out like the printed document: the approval block at the top right, the
-title centred in bold, the headings and the row of column numbers (printed again at the top of
-every page and frozen on screen), then the rows; block and section rows are merged across the
-whole width in bold. The page is A4 landscape, fitted to one page in width, with the margins of
-the options and page numbers from the second page. A very hidden sheet «cxdesk» carries the
+One sheet «План» laid out like the printed document, in the plan's form: the approval block at
+the top right (when the form has one), the title centred in bold, the heading rows (two where
+columns share an upper heading, merged) and the row of column numbers (those the form repeats
+printed again at the top of every page; all frozen on screen), then the rows; block and section
+rows are merged across the whole width in bold; the footnotes and the signature below. Dates of
+the start and end columns are real dates shown as dd.mm.yyyy, so that they sort and filter. The
+page is A4 landscape, fitted to one page in width, with the margins of the options, the print
+area set to the plan and page numbers from the second page. A very hidden sheet «cxdesk» carries the
 identity of the plan (see :mod:`cxdesk.io.identity`).
 
 User text is always stored as text: a cell that starts with «=» (or looks like an error code)
@@ -20,7 +23,9 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 from copy import copy
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -37,6 +42,7 @@ from cxdesk.io.identity import build_payload, embed_xlsx
 from cxdesk.io.layout import (
     APPROVAL_WIDTH_MM,
     CENTRED_KEYS,
+    HeadCell,
     Sheet,
     is_spanning,
     prepare,
@@ -56,6 +62,9 @@ MAX_CELL = 32767
 MAX_ROW_HEIGHT = 409.0
 
 _FORMULA_START = ("=", "+", "-", "@")
+_DATE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
+#: Columns whose dates are stored as dates.
+DATE_KEYS = frozenset({"start", "deadline"})
 _MM_PER_INCH = 25.4
 _PT_PER_MM = 72 / 25.4
 
@@ -84,11 +93,18 @@ _ADVANCE = {
 }
 
 
+#: Spreadsheet programs draw a column of N characters narrower than N digits of the default
+#: font plus padding: LibreOffice 7 rendered our 267 mm table 254 mm wide. Columns are widened
+#: by this much (measured); the page is fitted to one page wide, so that a table a little too
+#: wide would be scaled down to the printable width rather than run over it.
+_WIDTH_CORRECTION = 1.055
+
+
 def _mm_to_chars(mm: float, options: ExportOptions) -> float:
     """Excel column width for ``mm``: characters of the default font's digit (0.5 em) plus
-    5 pixels of padding, at 96 pixels per inch."""
+    5 pixels of padding, at 96 pixels per inch, widened by :data:`_WIDTH_CORRECTION`."""
     digit_px = round(options.font_size * 0.5 * 96 / 72)
-    return max(1.0, round((mm / _MM_PER_INCH * 96 - 5) / digit_px, 2))
+    return max(1.0, round((mm * _WIDTH_CORRECTION / _MM_PER_INCH * 96 - 5) / digit_px, 2))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -148,6 +164,13 @@ class _Styles:
         self.columns = [
             make(regular, "center" if k in CENTRED_KEYS else "left", grid) for k in keys
         ]
+        dated = Cell(sheet)
+        dated._style = copy(self.columns[0])
+        dated.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+        dated.border = grid
+        dated.number_format = "DD.MM.YYYY"
+        self.date = dated._style
+        self.note = make(Font(name=family, size=max(8.0, size - 2)), "left", None)
 
 
 def _put(sheet: Worksheet, row: int, column: int, text: str, style: Any) -> Cell:
@@ -165,6 +188,17 @@ def _put(sheet: Worksheet, row: int, column: int, text: str, style: Any) -> Cell
     return cell
 
 
+def _as_date(text: str) -> datetime | None:
+    """The date a cell of dd.mm.yyyy holds, else None."""
+    match = _DATE.match(text)
+    if not match:
+        return None
+    try:
+        return datetime(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    except ValueError:
+        return None
+
+
 def _height(lines: int, options: ExportOptions) -> float:
     """Row height in points for ``lines`` lines of text, as Excel spaces them (Times New Roman
     12 pt: 15.75 pt a line), at most the 409 pt Excel allows."""
@@ -180,6 +214,7 @@ class _Writer:
         self.options = options
         self.count = len(layout.columns)
         self.styles = _Styles(sheet, options, layout.keys)
+        self.dates = {i for i, key in enumerate(layout.keys) if key in DATE_KEYS}
         self.row = 1
 
     def merged(self, text: str, first: int, style: Any, bold: bool) -> None:
@@ -204,21 +239,65 @@ class _Writer:
         self.row += 1
 
     def top(self) -> tuple[int, int]:
-        """The approval block, the title and the two heading rows; returns their row numbers."""
+        """The approval block, the title and the heading rows; returns the rows that repeat on
+        every page (first, last)."""
         widths = self.layout.widths_mm
         first = self.count
         while first > 1 and sum(widths[first - 1 :]) < APPROVAL_WIDTH_MM * 0.8:
             first -= 1
         for line in self.layout.approval:
             self.merged(line, first, self.styles.plain, False)
-        self.row += 1
+        if self.layout.approval:
+            self.row += 1
         for line in self.layout.title:
             self.merged(line, 1, self.styles.title, True)
         self.row += 1
-        heading_row = self.row
-        self.headings(self.layout.headings, self.styles.heading, True)
-        self.headings(self.layout.numbers, self.styles.number, False)
-        return heading_row, self.row - 1
+        head = self.row
+        last = len(self.layout.head) - 1
+        for index, cells in enumerate(self.layout.head):
+            number_row = self.layout.form.number_row and index == last
+            style = self.styles.number if number_row else self.styles.heading
+            self.head_row(cells, style, not number_row)
+        return head + self.layout.first_repeat, self.row - 1
+
+    def head_row(self, cells: list[HeadCell], style: Any, bold: bool) -> None:
+        """A heading row; cells spanning columns or two rows are merged."""
+        for column in range(1, self.count + 1):
+            _put(self.ws, self.row, column, "", style)
+        lines = 1
+        for cell in cells:
+            _put(self.ws, self.row, cell.col + 1, cell.text, style)
+            if cell.colspan > 1 or cell.rowspan > 1:
+                for extra in range(1, cell.rowspan):
+                    for column in range(cell.col + 1, cell.col + cell.colspan + 1):
+                        _put(self.ws, self.row + extra, column, "", style)
+                self.ws.merged_cells.ranges.add(
+                    MergedCellRange(
+                        self.ws,
+                        CellRange(
+                            min_col=cell.col + 1,
+                            min_row=self.row,
+                            max_col=cell.col + cell.colspan,
+                            max_row=self.row + cell.rowspan - 1,
+                        ).coord,
+                    )
+                )
+            width = sum(self.layout.widths_mm[cell.col : cell.col + cell.colspan])
+            count = _lines(cell.text, width, self.options, bold)
+            lines = max(lines, math.ceil(count / cell.rowspan))
+        self.ws.row_dimensions[self.row].height = _height(lines, self.options)
+        self.row += 1
+
+    def below(self) -> None:
+        """The footnotes and the signature block under the table."""
+        if self.layout.footnotes:
+            self.row += 1
+        for line in self.layout.footnotes:
+            self.merged(line, 1, self.styles.note, False)
+        if self.layout.signature:
+            self.row += 1
+        for line in self.layout.signature:
+            self.merged(line, 1, self.styles.plain, False)
 
     def span(self, text: str, kind: str) -> None:
         """A block or section row merged across the whole width, in bold."""
@@ -229,24 +308,23 @@ class _Writer:
         """An item row, as high as its tallest cell."""
         lines = 1
         for index, text in enumerate(texts):
+            when = _as_date(text) if index in self.dates else None
+            if when is not None:
+                cell = self.ws.cell(row=self.row, column=index + 1, value=when)
+                cell._style = copy(self.styles.date)
+                continue
             _put(self.ws, self.row, index + 1, text, self.styles.columns[index])
             if text:
                 lines = max(lines, _lines(text, self.layout.widths_mm[index], self.options))
         self.ws.row_dimensions[self.row].height = _height(lines, self.options)
         self.row += 1
 
-    def headings(self, texts: list[str], style: Any, bold: bool) -> None:
-        """A heading row (the column names or their numbers)."""
-        lines = 1
-        for index, text in enumerate(texts):
-            _put(self.ws, self.row, index + 1, text, style)
-            lines = max(lines, _lines(text, self.layout.widths_mm[index], self.options, bold))
-        self.ws.row_dimensions[self.row].height = _height(lines, self.options)
-        self.row += 1
 
-
-def _setup_page(sheet: Worksheet, layout: Sheet, options: ExportOptions, head: int) -> None:
-    """A4 landscape, fitted to the page width, margins, repeated headings, page numbers."""
+def _setup_page(
+    sheet: Worksheet, layout: Sheet, options: ExportOptions, repeat: tuple[int, int], last: int
+) -> None:
+    """A4 landscape, fitted to the page width, margins, repeated headings, page numbers, the
+    print area."""
     for index, width in enumerate(layout.widths_mm, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = _mm_to_chars(width, options)
     setup = sheet.page_setup
@@ -264,8 +342,11 @@ def _setup_page(sheet: Worksheet, layout: Sheet, options: ExportOptions, head: i
         header=min(10.0, options.margin_top_mm / 2) / inch,
         footer=min(10.0, options.margin_bottom_mm / 2) / inch,
     )
-    sheet.print_title_rows = f"{head}:{head + 1}"
-    sheet.freeze_panes = f"A{head + 2}"
+    first, end = repeat
+    if first <= end:
+        sheet.print_title_rows = f"{first}:{end}"
+    sheet.freeze_panes = f"A{end + 1}"
+    sheet.print_area = f"A1:{get_column_letter(len(layout.columns))}{last}"
     footer = sheet.HeaderFooter
     footer.differentFirst = True
     footer.oddHeader.center.text = "&P"
@@ -289,16 +370,17 @@ def build_workbook(plan: PlanDoc, options: ExportOptions, progress: Progress | N
     workbook.properties.lastModifiedBy = plan.org
     workbook.properties.title = plan.title
     writer = _Writer(sheet, layout, options)
-    head, _ = writer.top()
-    total = len(plan.rows)
-    for index, row in enumerate(plan.rows):
+    repeat = writer.top()
+    total = len(layout.rows)
+    for index, row in enumerate(layout.rows):
         if is_spanning(row):
             writer.span(span_text(row), row.kind)
         else:
             writer.item(layout.cells(row))
         tick(progress, index + 1, total)
-    _setup_page(sheet, layout, options, head)
-    embed_xlsx(workbook, build_payload(plan, layout.layout, layout.columns))
+    writer.below()
+    _setup_page(sheet, layout, options, repeat, writer.row - 1)
+    embed_xlsx(workbook, build_payload(plan, layout.layout, layout.columns, layout))
     return workbook
 
 

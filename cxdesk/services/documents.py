@@ -1,5 +1,6 @@
-"""From the store to a document and back: export a plan in the official table format, and the
-conversion between a stored plan and :class:`~cxdesk.io.model.PlanDoc`."""
+"""From the store to a document and back: export a plan in its printed form (the plan's own, or
+one named in the options, see :mod:`cxdesk.services.forms`), and the conversion between a stored
+plan and :class:`~cxdesk.io.model.PlanDoc` (its form, signature and executor line with it)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ import os
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cxdesk.domain.deadlines import format_date
+from cxdesk.domain.form import from_json
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import EnvironmentProblem, NotFound, UserError
 from cxdesk.io.model import (
@@ -47,6 +50,12 @@ def plan_columns(plan: Plan) -> list[Column]:
     return [Column(k, DEFAULT_HEADINGS[k]) for k in OFFICIAL_COLUMNS]
 
 
+def _stored_form(text: str | None) -> dict[str, object]:
+    """The plan's form as JSON data, checked; {} for the template's own."""
+    form = from_json(text or "")
+    return form.to_dict() if form is not None else {}
+
+
 def plan_doc_in(s: Session, plan: Plan, as_of: date | None = None) -> PlanDoc:
     """The stored plan as a document, inside an open session."""
     files: dict[int, list[AttachmentInfo]] = {}
@@ -72,6 +81,9 @@ def plan_doc_in(s: Session, plan: Plan, as_of: date | None = None) -> PlanDoc:
         columns=plan_columns(plan),
         uid=plan.uid,
         answers=json.loads(plan.answers or "{}"),
+        signature=plan.signature or "",
+        executor=plan.executor or "",
+        form=_stored_form(plan.form),
         as_of=format_date(as_of or today()),
         exchange_base=plan.synced_at or "",
         rows=[
@@ -130,8 +142,12 @@ def export_plan(
     options: ExportOptions | None = None,
     progress: Progress = NO_PROGRESS,
     as_of: date | None = None,
+    info: dict[str, Any] | None = None,
 ) -> tuple[Path, int]:
-    """Writes the plan to ``out`` in docx, xlsx or pdf; returns (path, rows written)."""
+    """Writes the plan to ``out`` in docx, xlsx or pdf; returns (path, rows written).
+
+    ``info`` (when given) gets ``pages``: the number of pages of a PDF, None for the others
+    (their pages are counted by the program that opens them)."""
     out = Path(out)
     f = format_of(out, fmt)
     opts = options or ExportOptions()
@@ -150,8 +166,14 @@ def export_plan(
         from cxdesk.io.xlsx_writer import write_xlsx as writer
     else:
         from cxdesk.io.pdf_render import write_pdf as writer
+    if info is not None:
+        info["pages"] = None
     try:
-        rows = writer(doc, out, opts, progress)
+        rows = (
+            writer(doc, out, opts, progress, info)
+            if f == "pdf"
+            else writer(doc, out, opts, progress)
+        )
     except PermissionError as exc:
         raise UserError(
             f"Не удаётся записать {out}: файл открыт в другой программе или папка защищена от "

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cxdesk.domain.deadlines import parse_user_date
+from cxdesk.domain.form import form_from_doc
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import BadFile, NotFound, UserError
 from cxdesk.io.model import PlanDoc, ReadResult
@@ -227,6 +228,9 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
         numbering="dotted",
         source=f"файл «{incoming.path.name}»",
         columns=json.dumps([[c.key, c.heading] for c in doc.columns], ensure_ascii=False),
+        form=form_from_doc(doc).to_json(),  # the whole printed form of the file
+        signature=doc.signature,
+        executor=doc.executor,
         created_at=stamp,
         updated_at=stamp,
         synced_at=exchange_point(incoming) or stamp,

@@ -19,6 +19,7 @@ from cxdesk.domain.building import (
     propose_answers,
 )
 from cxdesk.domain.deadlines import parse_deadline
+from cxdesk.domain.form import plan_title
 from cxdesk.domain.past_deadlines import is_past
 from cxdesk.domain.templates import Node, Template, get_template
 from cxdesk.errors import UserError
@@ -48,7 +49,7 @@ def default_title(template: Template, org: str) -> str:
     base = "План мероприятий («Дорожная карта») по внедрению Стандартов клиентоцентричности"
     if template.id == "szn_pilot":
         return template.title
-    return f"{base} — {org}" if org else base
+    return plan_title(base, org)  # «… в Министерстве труда …»
 
 
 def due_iso(deadline: str) -> str | None:

@@ -14,9 +14,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
+from cxdesk.domain.form import Form
 from cxdesk.io import identity
 from cxdesk.io.docx_writer import write_docx
-from cxdesk.io.layout import approval_lines, plan_columns
+from cxdesk.io.layout import approval_lines, plan_columns, prepare
 from cxdesk.io.model import ExportOptions, PlanDoc
 from cxdesk.progress import Cancelled, Progress
 
@@ -37,6 +38,16 @@ OFFICIAL = [
     "Результат",
     "Вид документа",
 ]
+
+
+def _printed(plan: PlanDoc) -> list[Any]:
+    """The rows the official form prints: every row but the excluded items."""
+    return [r for r in plan.rows if r.status != "excluded"]
+
+
+def _unmarked(text: str) -> str:
+    """A cell's text without the footnote marks (¹ ²…) the template's footnotes add."""
+    return text.rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹ ")
 
 
 def _write(tmp_path: Path, plan: PlanDoc, **options: Any) -> tuple[Path, Any]:
@@ -151,8 +162,8 @@ def test_block_and_section_rows_span_the_width_in_bold(tmp_path: Path) -> None:
     plan = agency_plan()
     _, document = _write(tmp_path, plan)
     rows = document.tables[0].rows[2:]
-    assert len(rows) == len(plan.rows)
-    for row, source in zip(rows, plan.rows, strict=True):
+    assert len(rows) == len(_printed(plan))
+    for row, source in zip(rows, _printed(plan), strict=True):
         tcs = _tcs(row)
         if source.kind == "item":
             assert len(tcs) == 6
@@ -168,16 +179,21 @@ def test_item_text_is_complete(tmp_path: Path) -> None:
     plan = agency_plan()
     _, document = _write(tmp_path, plan)
     rows = document.tables[0].rows[2:]
-    for row, source in zip(rows, plan.rows, strict=True):
+    for row, source in zip(rows, _printed(plan), strict=True):
         if source.kind != "item":
             continue
         texts = ["\n".join(p.text for p in _paras(tc)) for tc in _tcs(row)]
         assert texts[:4] == [source.number, source.title, source.deadline, source.responsible]
-        assert texts[5] == source.document
+        assert _unmarked(texts[5]) == source.document
+        assert texts[4] == source.result
+    text = "".join(t.text or "" for t in document.element.body.iter(qn("w:t")))
+    assert EXCLUSION_BASIS not in text  # the excluded item is not in the official table
+    _, shown = _write(tmp_path, plan, form=Form(excluded=True))
+    rows = shown.tables[0].rows[2:]
+    assert len(rows) == len(plan.rows)
+    for row, source in zip(rows, plan.rows, strict=True):
         if source.status == "excluded":
-            assert texts[4] == f"Исключено: {EXCLUSION_BASIS}"
-        else:
-            assert texts[4] == source.result
+            assert _paras(_tcs(row)[4])[-1].text == f"Исключено: {EXCLUSION_BASIS}"
     items = [r for r in rows if len(_tcs(r)) == 6]
     formula = [r for r in items if _paras(_tcs(r)[4])[0].text == FORMULA_RESULT]
     assert len(formula) == 1
@@ -188,17 +204,19 @@ def test_item_text_is_complete(tmp_path: Path) -> None:
 def test_dates_layout_has_start_and_end_columns(tmp_path: Path) -> None:
     plan = agency_plan()
     _, document = _write(tmp_path, plan, layout="dates")
-    headings = [c.text for c in document.tables[0].rows[0].cells]
-    assert headings == [
-        "№ п/п",
-        "Мероприятие",
-        "Дата начала",
-        "Дата окончания",
-        "Ответственный",
-        "Результат",
-        "Вид документа",
-    ]
-    item = document.tables[0].rows[3]
+    table = document.tables[0]
+    top = [c.text for c in table.rows[0].cells]
+    assert top == ["№", "Мероприятие", "Срок реализации", "Срок реализации", "Ответственный",
+                   "Результат"]  # fmt: skip
+    assert [c.text for c in table.rows[1].cells] == [
+        "№", "Мероприятие", "Дата начала", "Дата окончания", "Ответственный", "Результат",
+    ]  # fmt: skip
+    spans = [tc.tcPr.find(qn("w:gridSpan")) for tc in _tcs(table.rows[0])]
+    assert [int(s.get(qn("w:val"))) if s is not None else 1 for s in spans] == [1, 1, 2, 1, 1]
+    assert [c.text for c in table.rows[2].cells] == ["1", "2", "3", "4", "5", "6"]
+    for tr in table.rows[:3]:
+        assert tr._tr.trPr.find(qn("w:tblHeader")) is not None  # all three repeat
+    item = table.rows[4]
     assert [c.text for c in item.cells][2:4] == ["01.02.2024", "31.12.2024"]
 
 
@@ -238,12 +256,16 @@ def test_pilot_plan_numbers_and_materials(tmp_path: Path) -> None:
 def test_identity_round_trips(tmp_path: Path) -> None:
     plan = agency_plan()
     path, _ = _write(tmp_path, plan)
-    expected = identity.build_payload(plan, "official", plan_columns(plan, "official"))
+    sheet = prepare(plan, ExportOptions())
+    expected = identity.build_payload(plan, "official", plan_columns(plan, "official"), sheet)
     assert identity.read_docx(path) == json.loads(json.dumps(expected))
     with zipfile.ZipFile(path) as archive:
         payload = identity.read_docx(archive)
         assert payload is not None
         assert [r["uid"] for r in payload["rows"]] == [r.uid for r in plan.rows]
+        omitted = [r["uid"] for r in payload["rows"] if r.get("printed") is False]
+        assert omitted == [r.uid for r in plan.rows if r.status == "excluded"]
+        assert payload["form"] == Form(name="typical").to_dict()
         rels = archive.read("word/_rels/document.xml.rels").decode()
         assert rels.count("relationships/customXml") == 2  # the template's and ours
         names = archive.namelist()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +12,12 @@ import openpyxl
 import pytest
 
 from cxdesk.io import identity
-from cxdesk.io.layout import approval_lines, plan_columns
+from cxdesk.io.layout import approval_lines, plan_columns, prepare
 from cxdesk.io.model import AttachmentInfo, ExportOptions, PlanDoc
 from cxdesk.io.xlsx_writer import SHEET_TITLE, write_xlsx
 
 from .export_samples import (
     AGENCY_TITLE,
-    EXCLUSION_BASIS,
     FORMULA_RESULT,
     agency_plan,
     pilot_plan,
@@ -103,7 +103,9 @@ def test_blocks_merged_bold_items_complete(tmp_path: Path) -> None:
     sheet = book[SHEET_TITLE]
     first = _head(sheet) + 2
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    for offset, source in enumerate(plan.rows):
+    printed = [r for r in plan.rows if r.status != "excluded"]  # the official form drops them
+    assert sheet.max_row >= first + len(printed) - 1
+    for offset, source in enumerate(printed):
         row = first + offset
         values = _values(sheet, row, 6)
         if source.kind != "item":
@@ -111,9 +113,12 @@ def test_blocks_merged_bold_items_complete(tmp_path: Path) -> None:
             assert values[0] == f"{source.number} {source.title}"
             assert sheet.cell(row=row, column=1).font.b
             continue
+        if isinstance(values[2], datetime):  # a deadline that is a date is stored as a date
+            assert sheet.cell(row=row, column=3).number_format == "DD.MM.YYYY"
+            values[2] = values[2].strftime("%d.%m.%Y")
         assert values[:4] == [source.number, source.title, source.deadline, source.responsible]
-        result = f"Исключено: {EXCLUSION_BASIS}" if source.status == "excluded" else source.result
-        assert (values[4] or "") == result and values[5] == source.document
+        assert (values[4] or "") == source.result
+        assert (values[5] or "").rstrip("⁰¹²³⁴⁵⁶⁷⁸⁹ ") == source.document
         cell = sheet.cell(row=row, column=2)
         assert cell.alignment.wrap_text and cell.font.name == "Times New Roman"
         assert cell.border.left.style == "thin"
@@ -139,7 +144,17 @@ def test_formula_like_text_stays_text(tmp_path: Path) -> None:
 def test_dates_report_and_pilot_layouts(tmp_path: Path) -> None:
     _, book = _write(tmp_path, agency_plan(), layout="dates")
     sheet = book[SHEET_TITLE]
-    assert _values(sheet, _head(sheet), 7)[2:4] == ["Дата начала", "Дата окончания"]
+    head = _head(sheet)
+    assert _values(sheet, head, 6) == ["№", "Мероприятие", "Срок реализации", None,
+                                       "Ответственный", "Результат"]  # fmt: skip
+    assert _values(sheet, head + 1, 6)[2:4] == ["Дата начала", "Дата окончания"]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {f"C{head}:D{head}", f"A{head}:A{head + 1}", f"F{head}:F{head + 1}"} <= merged
+    assert sheet.print_title_rows.replace("$", "") == f"{head}:{head + 2}"
+    item = _values(sheet, head + 4, 6)
+    assert item[2:4] == [datetime(2024, 2, 1), datetime(2024, 12, 31)]  # real dates
+    assert sheet.cell(row=head + 4, column=3).number_format == "DD.MM.YYYY"
+    assert sheet.print_area.replace("$", "").startswith("'План'!A1:F")
     _, book = _write(tmp_path, agency_plan(), layout="report")
     sheet = book[SHEET_TITLE]
     assert _values(sheet, _head(sheet), 8)[6:] == ["Статус", "Отметка о выполнении"]
@@ -154,7 +169,8 @@ def test_dates_report_and_pilot_layouts(tmp_path: Path) -> None:
 def test_identity_round_trips(tmp_path: Path) -> None:
     plan = agency_plan()
     path, _ = _write(tmp_path, plan, layout="report")
-    expected = identity.build_payload(plan, "report", plan_columns(plan, "report"))
+    sheet = prepare(plan, ExportOptions(layout="report"))
+    expected = identity.build_payload(plan, "report", plan_columns(plan, "report"), sheet)
     assert identity.read_xlsx(path) == json.loads(json.dumps(expected))
     with zipfile.ZipFile(path) as archive:
         assert identity.read_xlsx(archive) == identity.read_xlsx(path)

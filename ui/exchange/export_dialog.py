@@ -1,6 +1,7 @@
-"""«Файл → Экспорт…»: the plan written to Word, Excel or PDF in the official table format.
+"""«Файл → Экспорт…»: the plan written to Word, Excel or PDF in its printed form.
 
-The dialog asks for the format, the layout (official form, with start and end dates, or a
+The dialog asks for the format, the form (the plan's own — named in the dialog and edited with
+«Форма…», see :mod:`ui.exchange.form_dialog` — or the forms with start and end dates or of a
 progress report on a date), the font size, the margins (ГОСТ Р 7.0.97-2016 by default) and the
 file, proposed from the organisation and today's date in the folder used last time. The export
 runs on the database thread; an error keeps the dialog open so the user can change the file.
@@ -51,9 +52,9 @@ FORMAT_TITLES = {
 }
 #: Layout key → its name and a line on what it prints.
 LAYOUT_TITLES = {
-    "official": ("Официальная форма",
-                 "Столбцы типового плана: № п/п, мероприятие, срок, ответственный, результат, "
-                 "вид документа."),
+    "official": ("Форма плана",
+                 "Графы, нумерация, гриф и подпись — как в форме, сохранённой с планом "
+                 "(кнопка «Форма…»)."),
     "dates": ("С датами начала и окончания",
               "Вместо одного срока — дата начала и дата окончания каждого мероприятия."),
     "report": ("Отчёт о ходе на дату",
@@ -125,6 +126,7 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.format_combo.currentIndexChanged.connect(self._format_changed)
+        self.show_form()
         self._layout_changed()
 
     # --- parts -------------------------------------------------------------------------------
@@ -151,11 +153,24 @@ class ExportDialog(QDialog):
                 self.report_date.setDate(QDate(t.year, t.month, t.day))
                 self.report_date.setToolTip("Дата, на которую составлен отчёт о ходе исполнения")
                 grid.addWidget(self.report_date, row, 1, alignment=Qt.AlignmentFlag.AlignLeft)
+            if key == "official":
+                self.form_button = QPushButton("Ф&орма…", box)
+                self.form_button.setObjectName("formButton")
+                self.form_button.setToolTip("Графы, нумерация, гриф, подпись — с предпросмотром")
+                self.form_button.clicked.connect(self.edit_form)
+                grid.addWidget(self.form_button, row, 1, alignment=Qt.AlignmentFlag.AlignLeft)
             note = QLabel(hint, box)
             note.setIndent(22)
             C.quiet(note)
             grid.addWidget(note, row + 1, 0, 1, 2)
             row += 2
+            if key == "official":
+                self.form_label = QLabel(box)
+                self.form_label.setObjectName("formLabel")
+                self.form_label.setIndent(22)
+                self.form_label.setWordWrap(True)
+                grid.addWidget(self.form_label, row, 0, 1, 2)
+                row += 1
         self.layout_buttons.get(chosen, self.layout_buttons["official"]).setChecked(True)
         self.layout_group.buttonToggled.connect(lambda *_: self._layout_changed())
         return box
@@ -263,6 +278,29 @@ class ExportDialog(QDialog):
         self.report_date.setEnabled(key == "report")
         title, hint = LAYOUT_TITLES[key]
         self.layout_used.setText(f"<b>Будет сохранено:</b> {title.lower()}. {hint}")
+
+    def show_form(self) -> None:
+        """Names the form the plan is printed in, beside «Форма плана»."""
+        from cxdesk.services.forms import plan_form
+
+        plan_id = self.plan_id
+        got = C.wait_for(self.parent(), self.store, lambda st: plan_form(st, plan_id))
+        if got is None:
+            return
+        lines = got.form.describe()
+        name = got.form.name or "своя"
+        head = f"Форма «{name}»" if got.own else "Форма типового плана (графы шаблона)"
+        approval = next(line for line in lines if line.startswith("Гриф"))
+        self.form_label.setText("; ".join((head, lines[2], approval)))
+        self.form_label.setToolTip("\n".join(lines))
+
+    def edit_form(self) -> None:
+        """The form dialog of the plan; the dialog then names the new form."""
+        from ui.exchange.form_dialog import edit_form
+
+        if edit_form(self, self.store, self.plan_id):
+            self.layout_buttons["official"].setChecked(True)
+            self.show_form()
 
     def _format_changed(self) -> None:
         name = Path(self.name_edit.text().strip())

@@ -1,4 +1,4 @@
-"""«Файл → Печать…» and «Предварительный просмотр»: the same layout as the PDF export.
+"""«Файл → Печать…» and «Предварительный просмотр»: the plan in its own printed form, as the PDF.
 
 Pages are drawn by ``cxdesk.io.pdf_render.render_to_printer`` on A4 landscape with the margins of
 ГОСТ Р 7.0.97-2016. The plan is read on the database thread; drawing happens on the main thread,
