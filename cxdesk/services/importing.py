@@ -229,8 +229,6 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
         source=f"файл «{incoming.path.name}»",
         columns=json.dumps([[c.key, c.heading] for c in doc.columns], ensure_ascii=False),
         form=form_from_doc(doc).to_json(),  # the whole printed form of the file
-        signature=doc.signature,
-        executor=doc.executor,
         created_at=stamp,
         updated_at=stamp,
         synced_at=exchange_point(incoming) or stamp,
