@@ -33,6 +33,7 @@ class Act(enum.Enum):
     FIND = enum.auto()
     CHANGE_ANSWERS = enum.auto()
     PLAN_PROPERTIES = enum.auto()
+    PLAN_FORM = enum.auto()
     DELETE_PLAN = enum.auto()
     VIEW_ALL = enum.auto()
     VIEW_OVERDUE = enum.auto()
@@ -43,7 +44,7 @@ class Act(enum.Enum):
 
 #: Actions that need an open plan (disabled without one).
 PLAN_ACTIONS = {
-    Act.CHANGE_ANSWERS, Act.PLAN_PROPERTIES, Act.DELETE_PLAN,
+    Act.CHANGE_ANSWERS, Act.PLAN_PROPERTIES, Act.PLAN_FORM, Act.DELETE_PLAN,
     Act.VIEW_ALL, Act.VIEW_OVERDUE, Act.VIEW_UPCOMING, Act.FIND,
 }  # fmt: skip
 
@@ -51,7 +52,7 @@ PLAN_ACTIONS = {
 MENUS: tuple[tuple[str, tuple[Act | None, ...]], ...] = (
     ("&Файл", (Act.NEW_PLAN, Act.OPEN_FILE, None, Act.QUIT)),
     ("&Правка", (Act.UNDO, Act.REDO, None, Act.FIND)),
-    ("П&лан", (Act.CHANGE_ANSWERS, Act.PLAN_PROPERTIES, None, Act.DELETE_PLAN)),
+    ("П&лан", (Act.CHANGE_ANSWERS, Act.PLAN_PROPERTIES, Act.PLAN_FORM, None, Act.DELETE_PLAN)),
     ("&Вид", (Act.VIEW_ALL, Act.VIEW_OVERDUE, Act.VIEW_UPCOMING, None, Act.WRAP_TEXT)),
     ("&Справка", (Act.ABOUT,)),
 )
@@ -222,6 +223,20 @@ def _find(w: Any) -> QAction:
 def _change_answers(w: Any) -> QAction:
     return make(w, "Изменить &ответы…", w.change_answers, None,
                 "Изменить ответы на вопросы шаблона: пункты добавятся или уйдут")  # fmt: skip
+
+
+@action(Act.PLAN_FORM)
+def _plan_form(w: Any) -> QAction:
+    def run() -> None:
+        from ui.exchange.form_dialog import edit_form
+
+        if w.current_plan_id is not None:
+            w.panel.commit()
+            edit_form(w, w.store, w.current_plan_id)
+
+    return make(w, "&Форма документа…", run, None,
+                "Столбцы, нумерация, заголовок, гриф и подпись, в которых план выгружается и "
+                "печатается")  # fmt: skip
 
 
 @action(Act.PLAN_PROPERTIES)
