@@ -501,7 +501,7 @@ def test_merge_dialog_shows_no_conflict_for_a_change_made_before_the_export(
     assert dialog.findChild(QWidget, "conflictLegend") is None
 
 
-def test_export_dialog_says_which_layout_and_starts_from_the_official_one(
+def test_export_dialog_says_which_layout_and_starts_from_the_plans_form(
     host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
 ) -> None:
     """A report chosen once does not silently stay: the next export starts from the official
@@ -509,7 +509,7 @@ def test_export_dialog_says_which_layout_and_starts_from_the_official_one(
     plan_id = pilot(store)
     dialog = ExportDialog(host, store, plan_id, ORG)
     used = dialog.findChild(QWidget, "layoutUsed")
-    assert dialog.layout_key() == "official" and "официальная форма" in used.text()
+    assert dialog.layout_key() == "official" and "форма плана" in used.text()
     dialog.layout_buttons["report"].setChecked(True)
     assert "отчёт о ходе на дату" in used.text()
     dialog.set_path(tmp_path / "отчёт.docx")
@@ -518,7 +518,7 @@ def test_export_dialog_says_which_layout_and_starts_from_the_official_one(
     again = ExportDialog(host, store, plan_id, ORG)
     assert (
         again.layout_key() == "official"
-        and "официальная форма" in again.findChild(QWidget, "layoutUsed").text()
+        and "форма плана" in again.findChild(QWidget, "layoutUsed").text()
     )
 
 
