@@ -207,8 +207,9 @@ def apply_identity(result: ReadResult, payload: Mapping[str, Any]) -> None:
             setattr(plan, name, stored)
     plan.form = dict(payload.get("form") or {})  # the printed form the export was made in
     for name in ("signature", "executor"):
-        if not getattr(plan, name):
-            setattr(plan, name, str(payload.get(name) or ""))
+        stored, read = str(payload.get(name) or ""), getattr(plan, name)
+        if not read or _same(stored, read):
+            setattr(plan, name, stored)
     keys = {column.key for column in plan.columns}
     every = list(payload.get("rows") or [])
     printed = [j for j, r in enumerate(every) if r.get("printed", True) is not False]
