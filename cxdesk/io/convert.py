@@ -49,9 +49,9 @@ def find_office() -> str | None:
         if Path(candidate).is_file():
             return candidate
     for folder in sorted(Path("/opt").glob("libreoffice*"), reverse=True):
-        candidate = folder / "program" / "soffice"
-        if candidate.is_file():
-            return str(candidate)
+        program = folder / "program" / "soffice"
+        if program.is_file():
+            return str(program)
     return None
 
 

@@ -423,7 +423,7 @@ class _Built:
 
         first = io.BytesIO()
         original = phys_pkg.ZipFile
-        phys_pkg.ZipFile = functools.partial(original, compresslevel=1)  # type: ignore[misc]
+        phys_pkg.ZipFile = functools.partial(original, compresslevel=1)  # type: ignore[misc,assignment]
         try:
             self.document.save(first)
         finally:

@@ -53,7 +53,8 @@ def _marked(row: Row, keys: Sequence[str], marks: str) -> Row:
             text = getattr(row, key).rstrip()
             if text.endswith(marks):  # read from a printed file with its marks
                 return row
-            return replace(row, **{key: f"{text} {marks}"})
+            marked: dict[str, str] = {key: f"{text} {marks}"}
+            return replace(row, **marked)  # type: ignore[arg-type]
     return row
 
 

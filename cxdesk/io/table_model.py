@@ -65,7 +65,8 @@ def build_plan(grids: Sequence[Grid], source: str, progress: Progress | None = N
     index, grid, layout = found
     warnings = list(layout.warnings)
     rows = list(grid.rows[layout.first_data :])
-    last, below = grid, list(grid.after)
+    last: Grid | None = grid
+    below = list(grid.after)
     between: list[str] = []
     width = grid.width
     for extra in grids[index + 1 :]:

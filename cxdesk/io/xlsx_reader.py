@@ -312,7 +312,8 @@ def _damaged(label: str, exc: BaseException) -> BadFile:
 
 def read_sheets(zf: SafeZip, sheets: list[Any], progress: Progress) -> tuple[Any, list[str]]:
     """The sheet that holds the plan (visible sheets first) and warnings about the others."""
-    found, others = [], []
+    found: list[Any] = []
+    others: list[Any] = []
     for ws in sheets:
         head = sheet_grid(_rows(ws, MAX_HEADER_SCAN + 5, None), [], f"лист «{ws.title}»")
         (found if find_layout(head) is not None else others).append(ws)

@@ -133,11 +133,11 @@ def stored_path(store: Store, attachment_id: int) -> Path:
             f"Файл «{a.name}» отсутствует в хранилище. Запустите проверку (Сервис → Проверка "
             "данных или cxdesk check) и восстановите его из резервной копии."
         )
-    return path
+    return Path(path)
 
 
 def save_copy(store: Store, attachment_id: int, dest: Path) -> Path:
     """Saves a copy of an attachment elsewhere under the given name."""
     with store.session() as s:
         sha = _get(s, attachment_id).sha256
-    return store.blobs.copy_out(sha, Path(dest))
+    return Path(store.blobs.copy_out(sha, Path(dest)))

@@ -160,6 +160,7 @@ def export_plan(
     if exchanged:
         doc.exchanged_at = now()
     progress.set_status("Запись файла")
+    writer: Any
     if f == "docx":
         from cxdesk.io.docx_writer import write_docx as writer
     elif f == "xlsx":

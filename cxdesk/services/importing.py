@@ -137,7 +137,7 @@ def _read_with(suffix: str, path: Path, progress: Progress) -> ReadResult:
 
 
 def _tmp_root(store: Store) -> Path:
-    root = store.blobs.root / "tmp"
+    root = Path(store.blobs.root) / "tmp"
     root.mkdir(parents=True, exist_ok=True)
     return root
 

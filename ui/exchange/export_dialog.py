@@ -284,7 +284,7 @@ class ExportDialog(QDialog):
         from cxdesk.services.forms import plan_form
 
         plan_id = self.plan_id
-        got = C.wait_for(self.parent(), self.store, lambda st: plan_form(st, plan_id))
+        got = C.wait_for(self.parentWidget(), self.store, lambda st: plan_form(st, plan_id))
         if got is None:
             return
         lines = got.form.describe()

@@ -128,7 +128,7 @@ class FormDialog(QDialog):
         for text, name, step in (("Выше", "upButton", -1), ("Ниже", "downButton", 1)):
             button = QPushButton(text, self)
             button.setObjectName(name)
-            button.clicked.connect(lambda _=False, s=step: self.move(s))
+            button.clicked.connect(lambda _=False, s=step: self.move_column(s))
             moves.addWidget(button)
         moves.addStretch(1)
         controls.addLayout(moves)
@@ -238,7 +238,7 @@ class FormDialog(QDialog):
         self.columns.setItem(row, 1, QTableWidgetItem(column.heading))
         self.columns.setItem(row, 2, QTableWidgetItem(column.group))
 
-    def move(self, step: int) -> None:
+    def move_column(self, step: int) -> None:
         """Moves the chosen column up (-1) or down (+1)."""
         row = self.columns.currentRow()
         other = row + step
@@ -258,7 +258,7 @@ class FormDialog(QDialog):
         columns = []
         for row in range(self.columns.rowCount()):
             key = self.columns.item(row, 0)
-            if key.checkState() != Qt.CheckState.Checked:
+            if key is None or key.checkState() != Qt.CheckState.Checked:
                 continue
             heading, group = (self.columns.item(row, c) for c in (1, 2))
             columns.append({"key": key.data(Qt.ItemDataRole.UserRole),

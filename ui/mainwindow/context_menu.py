@@ -79,7 +79,7 @@ def _open(files: Any, name: str) -> None:
 
 def _show(window: Any, guidance: Any) -> None:
     guidance.set_open(True)
-    window.panel.scroll.ensureWidgetVisible(guidance)
+    window.panel.scroll_area.ensureWidgetVisible(guidance)
 
 
 def install(window: Any) -> None:
