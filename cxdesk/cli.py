@@ -82,13 +82,21 @@ def data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else default_data_dir()
 
 
+def warn(message: str) -> None:
+    """One line on stderr that is not an error: the command goes on (``cxdesk: внимание: …``)."""
+    sys.stderr.write(f"cxdesk: внимание: {message}\n")
+
+
 def open_store(args: argparse.Namespace) -> Any:
-    """Opens the data folder's store (migrating it if older) and makes the day's backup."""
+    """Opens the data folder's store (migrating it if older), removes temporary files left by
+    an interrupted run, and makes the day's backup (a failure is said on stderr and logged)."""
     from cxdesk.services.backup import daily_backup
+    from cxdesk.services.check import remove_leftovers
     from cxdesk.storage.db import Store
 
     store = Store(data_dir(args))
-    daily_backup(store.data_dir)
+    remove_leftovers(store.data_dir)
+    daily_backup(store.data_dir, report=warn)
     return store
 
 

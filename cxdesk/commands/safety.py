@@ -6,14 +6,20 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cxdesk.cli import add_json, data_dir, emit
+from cxdesk.cli import add_json, data_dir, emit, warn
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from cxdesk.services.backup import make_backup
 
-    path = make_backup(data_dir(args), Path(args.output) if args.output else None)
-    emit(args, {"path": str(path)}, f"Резервная копия: {path}")
+    skipped: list[str] = []
+    path = make_backup(data_dir(args), Path(args.output) if args.output else None, skipped)
+    for line in skipped:
+        warn(line)
+    payload: dict[str, Any] = {"path": str(path)}
+    if skipped:
+        payload["left_out"] = skipped
+    emit(args, payload, f"Резервная копия: {path}")
     return 0
 
 

@@ -214,8 +214,9 @@ def read_package(path: Path, extract_to: Path, progress: Progress | None = None)
     progress = progress or NO_PROGRESS
     path = Path(path)
     progress.set_status(f"Проверка пакета «{path.name}»")
-    with open_zip(path) as zf:
-        members = check_members(zf, path.name)
+    with open_zip(path) as cz:
+        zf = cz.zip
+        members = check_members(cz, path.name)
         check_sizes(members, path.name)
         manifest = _read_manifest(zf, members, path.name)
         check_declared(manifest, members, path.name)

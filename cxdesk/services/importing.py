@@ -8,6 +8,7 @@ for a package, its attachments (every hash verified before anything is stored).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -91,7 +92,7 @@ def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) ->
     if suffix == ".cxplan":
         from cxdesk.io.package import read_package
 
-        tmp = Path(tempfile.mkdtemp(prefix="in-", dir=_tmp_root(store)))
+        tmp = Path(tempfile.mkdtemp(prefix=f"in-{os.getpid()}-", dir=_tmp_root(store)))
         try:
             got = read_package(path, tmp, progress)
         except BaseException:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cxdesk import clock
-from cxdesk.errors import EnvironmentProblem, UserError
+from cxdesk.errors import EnvironmentProblem, disk_full, folder_fault
 from cxdesk.paths import DB_NAME, default_data_dir, migrations_dir
 from cxdesk.storage.blobs import BlobStore
 
@@ -28,31 +28,90 @@ from cxdesk.storage.blobs import BlobStore
 SCHEMA_REVISION = "0002"
 
 
+def damaged_database(path: Path, detail: str = "") -> EnvironmentProblem:
+    """The database file is damaged: restore it from a backup."""
+    what = f" ({detail})" if detail else ""
+    return EnvironmentProblem(
+        f"База данных {path} повреждена{what}. Восстановите её из резервной копии: список копий "
+        "— cxdesk backups, восстановление — cxdesk restore ФАЙЛ (или в окне: Файл → "
+        "Восстановить из копии)."
+    )
+
+
 def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem | None:
-    """A plain message for a fault of the database file, or None for anything else."""
+    """A plain message for a fault of the database file, or None for anything else.
+
+    Each fault is told apart, with its own advice: damaged (restore), locked (wait), a folder or
+    file that cannot be written (rights, not damage), a full disk, a disk or journal error (the
+    ``-wal`` file removed under an open connection reads «disk I/O error»: not a full disk).
+    """
+    import shutil
+
     text = str(getattr(exc, "orig", exc)).lower()
+    folder = path.parent
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return EnvironmentProblem(
-            f"База данных {path} повреждена. Восстановите её из резервной копии: список копий — "
-            "cxdesk backups, восстановление — cxdesk restore ФАЙЛ (или в окне: Файл → "
-            "Восстановить из копии)."
-        )
+        return damaged_database(path)
     if "locked" in text or "busy" in text:
         return EnvironmentProblem(
             "База данных занята другой программой дольше обычного. Повторите через минуту; "
             "если не помогает — закройте другие окна cxdesk."
         )
-    if "readonly" in text or "read-only" in text:
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        problem = folder_fault(folder)
+        if problem is not None:
+            return problem
         return EnvironmentProblem(
-            f"Папка данных {path.parent} доступна только для чтения. Проверьте права или укажите "
-            "другую папку (--data-dir)."
+            f"Файл базы данных {path} недоступен для записи (атрибут «Только чтение» или нет "
+            "прав). Данные не повреждены. Снимите атрибут или верните права и повторите."
         )
-    if "disk is full" in text or "disk i/o" in text:
+    if "disk is full" in text or "database or disk is full" in text:
+        return disk_full(folder)
+    if "disk i/o" in text or "ioerr" in text:
+        try:
+            full = shutil.disk_usage(folder).free < 1024 * 1024
+        except OSError:
+            full = False
+        if full:
+            return disk_full(folder)
         return EnvironmentProblem(
-            "Не хватает места на диске (или ошибка диска). Освободите место и повторите; "
-            "прежние данные не изменены."
+            f"Ошибка чтения или записи базы данных {path}: служебный файл базы (-wal, -shm) "
+            "удалён или изменён другой программой, или диск недоступен. Закройте все окна "
+            "cxdesk и откройте снова; затем запустите проверку: cxdesk check."
         )
     return None
+
+
+def empty_database_problem(data_dir: Path) -> EnvironmentProblem | None:
+    """A database file that is missing or empty (0 bytes) while the data folder still holds
+    attachments or backups is damage, not a new start; None when the folder is really new."""
+    db = Path(data_dir) / DB_NAME
+    try:
+        if db.exists() and db.stat().st_size > 0:
+            return None
+    except OSError:
+        return None
+    store = Path(data_dir) / "store"
+    kept = [
+        p for p in store.glob("??/*") if p.is_file()
+    ] if store.is_dir() else []  # fmt: skip
+    backups = Path(data_dir) / "backups"
+    copies = [
+        p for p in backups.iterdir() if p.suffix in (".zip", ".sqlite3")
+    ] if backups.is_dir() else []  # fmt: skip
+    if not kept and not copies:
+        return None
+    state = "пуст (0 байт)" if db.exists() else "отсутствует"
+    held = []
+    if kept:
+        held.append(f"вложений: {len(kept)}")
+    if copies:
+        held.append(f"резервных копий: {len(copies)}")
+    return EnvironmentProblem(
+        f"Файл базы данных {db} {state}, хотя в папке данных есть данные ({', '.join(held)}): "
+        "база потеряна или повреждена, новая пустая база не создана. Восстановите её из "
+        "последней резервной копии: cxdesk backups, затем cxdesk restore ФАЙЛ (или в окне: "
+        "Восстановить из копии)."
+    )
 
 
 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -114,9 +173,12 @@ class Store:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise EnvironmentProblem(
-                f"Не удаётся создать папку данных {self.data_dir}: {exc.strerror}. "
-                "Укажите другую папку (--data-dir) или проверьте права доступа."
+            raise (
+                folder_fault(self.data_dir)
+                or EnvironmentProblem(
+                    f"Не удаётся создать папку данных {self.data_dir}: {exc.strerror}. "
+                    "Укажите другую папку (--data-dir) или проверьте права доступа."
+                )
             ) from exc
         self.db_path = self.data_dir / DB_NAME
         self.blobs = BlobStore(self.data_dir)
@@ -126,18 +188,25 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def _ensure_schema(self) -> None:
+        lost = empty_database_problem(self.data_dir)
+        if lost is not None:
+            raise lost
         try:
             revision = current_revision(self.db_path)
-        except sqlite3.DatabaseError as exc:
-            raise UserError(
-                f"Файл базы данных {self.db_path} повреждён ({exc}). Восстановите его из "
-                "резервной копии (cxdesk restore) или перенесите файл и начните с пустой папки."
+            if revision == SCHEMA_REVISION:
+                return
+            if revision is not None:
+                _backup_before_migration(self.db_path, revision)
+            _migrate(self.db_path)
+        except (sqlite3.Error, DBAPIError) as exc:
+            raise (
+                explain_database_error(exc, self.db_path)
+                or damaged_database(self.db_path, str(exc))
             ) from exc
-        if revision == SCHEMA_REVISION:
-            return
-        if revision is not None:
-            _backup_before_migration(self.db_path, revision)
-        _migrate(self.db_path)
+        except OSError as exc:
+            from cxdesk.errors import os_fault
+
+            raise os_fault(exc, self.db_path, "открыть базу") from exc
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:

@@ -45,17 +45,26 @@ def test_backup_and_restore_round_trip(store: Store, tmp_path: Path) -> None:
     assert store.blobs.path(sha).read_bytes() == b"%PDF proof"
 
 
-def test_daily_backup_once_a_day_keeps_ten(store: Store) -> None:
-    from datetime import datetime, timedelta
+def test_daily_backup_once_a_day_keeps_a_week_and_weekly_copies(store: Store) -> None:
+    from datetime import date, datetime, timedelta
 
     create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
-    start = datetime(2026, 11, 1)
-    for day in range(12):
+    start = datetime(2026, 8, 1)
+    for day in range(100):
         assert daily_backup(store.data_dir, start + timedelta(days=day)) is not None
-    assert daily_backup(store.data_dir, start + timedelta(days=11)) is None
-    daily = sorted((store.data_dir / "backups").glob("daily-*.sqlite3"))
-    assert len(daily) == 10 and daily[0].name == "daily-2026-11-03.sqlite3"
-    assert len(list((store.data_dir / "backups").glob("daily-*.files.json"))) == 10
+    assert daily_backup(store.data_dir, start + timedelta(days=99)) is None
+    folder = store.data_dir / "backups"
+    days = sorted(date.fromisoformat(p.name[6:16]) for p in folder.glob("daily-*.sqlite3"))
+    last = (start + timedelta(days=99)).date()
+    assert [d for d in days if (last - d).days < 7] == [
+        last - timedelta(days=i) for i in range(6, -1, -1)
+    ]
+    older = [d for d in days if (last - d).days >= 7]
+    assert len({d.isocalendar()[:2] for d in older}) == len(older)  # one per week
+    assert min(days) <= last - timedelta(weeks=8)  # two months back
+    assert len(days) <= 7 + 9
+    assert len(list(folder.glob("daily-*.files.json"))) == len(days)
+    assert not list(folder.glob("*.part"))
 
 
 def test_restore_refuses_non_backup(store: Store, tmp_path: Path) -> None:
