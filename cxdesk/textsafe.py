@@ -75,9 +75,9 @@ def decoded_name(name: str) -> str:
     if not _SURROGATE.search(name):
         return name
     try:
-        raw = os.fsencode(name)
-    except (UnicodeError, ValueError):
         raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeError:  # a lone surrogate that no bytes made (JSON «\ud800»)
+        return _SURROGATE.sub("\ufffd", name)
     for encoding in ("utf-8", "cp1251"):
         try:
             return raw.decode(encoding)

@@ -59,6 +59,7 @@ from cxdesk.io.package_zip import (
     size_text,
 )
 from cxdesk.progress import NO_PROGRESS, Progress
+from cxdesk.textsafe import clean_plan_doc, clean_value, neutral_name
 
 #: Kinds of file that are compressed already: stored as they are, not deflated again.
 STORED_SUFFIXES = frozenset(
@@ -222,15 +223,16 @@ def read_package(path: Path, extract_to: Path, progress: Progress | None = None)
         check_declared(manifest, members, path.name)
         files = _extract(zf, manifest, members, Path(extract_to), path.name, progress)
     progress.set_value(1.0)
+    # the one boundary for text from outside (file import uses the same function)
     return PackageContents(
-        plan=manifest.plan,
-        history=manifest.history,
-        exchange=manifest.exchange,
+        plan=clean_plan_doc(manifest.plan),
+        history=clean_value(manifest.history),
+        exchange=clean_value(manifest.exchange),
         files=files,
         manifest_version=manifest.version,
         app=manifest.app,
         created=manifest.created,
-        names={e.sha256: e.name for e in manifest.files},
+        names={e.sha256: neutral_name(e.name) for e in manifest.files},
     )
 
 

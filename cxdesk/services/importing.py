@@ -29,6 +29,7 @@ from cxdesk.services.plans import due_iso
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, History, Plan
 from cxdesk.storage.models import Row as StoredRow
+from cxdesk.textsafe import clean_plan_doc
 
 SUPPORTED = (".docx", ".xlsx", ".cxplan")
 STATUSES = ("not_started", "in_progress", "done", "excluded")
@@ -109,7 +110,7 @@ def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) ->
         from cxdesk.io.xlsx_reader import read_xlsx
 
         result = read_xlsx(path, progress)
-    incoming = Incoming(path, result.plan, list(result.warnings))
+    incoming = Incoming(path, clean_plan_doc(result.plan), list(result.warnings))
     _apply_matching(incoming)
     return incoming
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.make_corpus import READ, REFUSE, build
+from tests.hostile.make_corpus import ACCEPT, READ, REFUSE, build
 
 from .helpers import run
 
@@ -41,7 +41,8 @@ CASES = [
     "xxe.docx", "billion_laughs.docx", "zip_bomb.docx", "random.docx", "random.xlsx",
     "empty.docx", "empty.xlsx", "truncated.docx", "png_named.xlsx", "ole_named.docx",
     "encrypted.docx", "legacy.doc", "legacy.xls", "no_table.docx", "control_chars.xlsx",
-    "ten_thousand_rows.docx",
+    "ten_thousand_rows.docx", "lone_surrogate.cxplan", "control_chars.cxplan", "bidi_name.cxplan",
+    "long_name.cxplan", "zeros.cxplan", "lying_bomb.cxplan",
 ]  # fmt: skip
 
 
@@ -63,6 +64,9 @@ def test_hostile_file(
         assert len(lines) == 1 and lines[0].startswith("cxdesk: error:"), err
         assert len(lines[0]) > 40  # says what is wrong and what to do
         assert snapshot(data_dir) == before
+    elif expect[name] == ACCEPT:
+        assert code == 0, err
+        exported_everywhere(capsys, data_dir, 2)
     else:
         assert expect[name] == READ
         assert code in (0, 2), err
@@ -72,6 +76,43 @@ def test_hostile_file(
     assert SECRET not in out + err + shown
     tmp = data_dir / "store" / "tmp"
     assert not tmp.exists() or not any(tmp.iterdir())
+
+
+def exported_everywhere(capsys: pytest.CaptureFixture[str], data_dir: Path, plan: int) -> None:
+    """The plan goes out in every format, and its attachments are shown and saved neutralised."""
+    import json
+    import unicodedata
+
+    from cxdesk.services.attachments import list_attachments, save_copy
+    from cxdesk.storage.db import Store
+
+    out = data_dir.parent / "out"
+    out.mkdir(exist_ok=True)
+    for cmd, ext in (("export", "docx"), ("export", "xlsx"), ("export", "pdf"),
+                     ("report", "docx"), ("report", "pdf"), ("calendar", "ics")):  # fmt: skip
+        target = out / f"{cmd}.{ext}"
+        code, _, err = run(capsys, cmd, str(plan), "-o", str(target))
+        assert code == 0 and target.stat().st_size > 0, (cmd, ext, err)
+    code, _, err = run(capsys, "summary", "-o", str(out / "summary.xlsx"))
+    assert code == 0, err
+    rows = json.loads(run(capsys, "show", str(plan), "--json")[1])["rows"]
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, str):
+                bad = [c for c in value if unicodedata.category(c) in ("Cc", "Cs", "Cf")
+                       and c != "\n" and c not in "\u00ad\u200b\u200c\u200d"]  # fmt: skip
+                assert not bad, (key, value)
+    store = Store(data_dir)
+    try:
+        for row in rows:
+            if row["kind"] != "item":
+                continue
+            for att in list_attachments(store, plan, f"#{row['id']}"):
+                assert "\u202e" not in att.name and len(att.name) < 1000
+                saved = save_copy(store, att.id, out / att.name)
+                assert saved.is_file() and len(saved.name.encode()) <= 255
+    finally:
+        store.close()
 
 
 def test_legacy_files_say_how_to_convert(
