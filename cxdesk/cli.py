@@ -97,7 +97,21 @@ def open_store(args: argparse.Namespace) -> Any:
     store = Store(data_dir(args))
     remove_leftovers(store.data_dir)
     daily_backup(store.data_dir, report=warn)
+    _opened.append(store.data_dir)
     return store
+
+
+#: Data folders opened by the running command: after it succeeds, a copy of the day's work is
+#: made if the database changed (see :func:`cxdesk.services.backup.session_backup`).
+_opened: list[Path] = []
+
+
+def _after_success() -> None:
+    from cxdesk.services.backup import session_backup
+
+    for folder in dict.fromkeys(_opened):
+        session_backup(folder, report=warn)
+    _opened.clear()
 
 
 def _fail(message: str, code: int) -> int:
@@ -139,8 +153,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cxdesk.errors import UserError
 
     try:
-        return handler(args)
+        code = handler(args)
+        if code == 0:
+            _after_success()
+        return code
     except UserError as exc:
+        _opened.clear()
         return _fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         return _fail("прервано пользователем; данные не изменены.", 1)
@@ -149,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the contract: never a traceback
         from cxdesk.logs import write_exception
 
+        _opened.clear()
         try:
             where = write_exception(data_dir(args), exc, " ".join(argv))
         except Exception:  # noqa: BLE001

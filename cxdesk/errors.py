@@ -57,7 +57,7 @@ def read_only_folder(folder: Path) -> EnvironmentProblem:
     """A data folder (or output folder) that can be read but not written."""
     return EnvironmentProblem(
         f"Папка {folder} доступна только для чтения: cxdesk не может записывать в неё. Данные "
-        "не повреждены — восстанавливать ничего не нужно. Верните право записи (Свойства папки "
+        "целы, восстанавливать ничего не нужно. Верните право записи (Свойства папки "
         "или администратор) или укажите другую папку (--data-dir ПАПКА); резервную копию в "
         "другую папку можно сделать и сейчас: cxdesk backup -o ФАЙЛ."
     )

@@ -35,7 +35,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from cxdesk import clock
-from cxdesk.errors import BadFile, EnvironmentProblem, NotFound, UserError, check_input, os_fault
+from cxdesk.errors import (
+    BadFile,
+    EnvironmentProblem,
+    NotFound,
+    UserError,
+    check_input,
+    disk_full,
+    os_fault,
+)
 from cxdesk.fsutil import journaled, tmp_tag
 from cxdesk.paths import DB_NAME
 from cxdesk.storage.blobs import CHUNK, BlobStore
@@ -148,6 +156,20 @@ def _log(data_dir: Path, exc: BaseException, context: str) -> None:
         write_exception(data_dir, exc, context)
 
 
+def _failure(exc: BaseException, target: Path) -> str:
+    """What to tell when a copy could not be made."""
+    if isinstance(exc, UserError):
+        return exc.message
+    if isinstance(exc, OSError):
+        return "Резервная копия не сделана. " + os_fault(exc, target).message
+    if "full" in str(exc):
+        return "Резервная копия не сделана. " + disk_full(target.parent).message
+    return (
+        f"Резервная копия не сделана: ошибка записи в папку {target.parent} ({exc}). "
+        "Проверьте место на диске и права на папку; прежние копии не тронуты."
+    )
+
+
 def _verified_copy(data_dir: Path, target: Path, report: Report | None) -> Path | None:
     """Snapshots the database to ``target`` (via ``target.part``) with its file list; never
     raises: a failure is logged, reported, and leaves no ``.part``."""
@@ -162,12 +184,7 @@ def _verified_copy(data_dir: Path, target: Path, report: Report | None) -> Path 
         return target
     except (OSError, sqlite3.Error, UserError) as exc:
         part.unlink(missing_ok=True)
-        if isinstance(exc, UserError):
-            message = exc.message
-        elif isinstance(exc, OSError):
-            message = "Резервная копия не сделана. " + os_fault(exc, target).message
-        else:
-            message = f"Резервная копия не сделана: {exc}."
+        message = _failure(exc, target)
         _log(data_dir, exc, f"backup {target.name}")
         if report is not None:
             report(message)
@@ -210,6 +227,28 @@ def exit_backup(data_dir: Path, report: Report | None = None) -> Path | None:
         for old in sorted(folder.glob("exit-*.sqlite3"))[:-KEEP_EXIT]:
             _remove_copy(old)
     return made
+
+
+def session_backup(
+    data_dir: Path, report: Report | None = None, every_s: float = 300
+) -> Path | None:
+    """After a command that changed the data: an exit copy when the database changed since the
+    newest one, at most one each ``every_s`` seconds (a script of many commands is not slowed
+    down by a copy after each). Never raises."""
+    data_dir = Path(data_dir)
+    db_path = data_dir / DB_NAME
+    try:
+        wal = Path(f"{db_path}-wal")
+        changed = db_path.stat().st_mtime
+        if wal.exists() and wal.stat().st_size > 0:  # an empty journal: opened, not written
+            changed = max(changed, wal.stat().st_mtime)
+        copies = sorted(backups_dir(data_dir).glob("exit-*.sqlite3"))
+        newest = copies[-1].stat().st_mtime if copies else 0.0
+    except (OSError, ValueError):
+        return None
+    if changed <= newest or clock.wall_time() - newest < every_s:
+        return None
+    return exit_backup(data_dir, report)
 
 
 def _remove_copy(path: Path) -> None:
@@ -310,9 +349,10 @@ def make_backup(data_dir: Path, out: Path | None = None, skipped: list[str] | No
             with part.open("rb") as f:
                 os.fsync(f.fileno())
             os.replace(part, out)
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
+        _log(data_dir, exc, f"backup {out}")
         raise EnvironmentProblem(
-            f"Резервная копия {out} не записана. " + os_fault(exc, out).message
+            f"Резервная копия {out} не записана. " + _failure(exc, out).split(". ", 1)[-1]
         ) from exc
     if skipped is not None:
         skipped.extend(left_out)

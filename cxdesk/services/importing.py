@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from cxdesk.domain.deadlines import parse_user_date
 from cxdesk.domain.templates import get_template
-from cxdesk.errors import BadFile, NotFound, UserError
+from cxdesk.errors import BadFile, UserError, check_input
 from cxdesk.io.model import PlanDoc
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.services.common import new_uid, now, os_user
@@ -77,10 +77,7 @@ def _legacy_hint(path: Path) -> str:
 def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) -> Incoming:
     """Reads a file of any supported kind; raises BadFile with what to do when it cannot."""
     path = Path(path)
-    if not path.exists():
-        raise NotFound(f"Файл не найден: {path}. Проверьте путь и имя файла.")
-    if not path.is_file():
-        raise BadFile(f"«{path}» — не файл. Укажите файл .docx, .xlsx или .cxplan.")
+    check_input(path, "файл плана (.docx, .xlsx или .cxplan)")
     suffix = path.suffix.lower()
     if suffix in (".doc", ".xls"):
         raise BadFile(_legacy_hint(path))

@@ -62,7 +62,7 @@ def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem
             return problem
         return EnvironmentProblem(
             f"Файл базы данных {path} недоступен для записи (атрибут «Только чтение» или нет "
-            "прав). Данные не повреждены. Снимите атрибут или верните права и повторите."
+            "прав). Данные целы. Снимите атрибут или верните права и повторите."
         )
     if "disk is full" in text or "database or disk is full" in text:
         return disk_full(folder)
