@@ -47,6 +47,11 @@ class EnvironmentProblem(UserError):
     exit_code = 1
 
 
+class DamagedData(EnvironmentProblem):
+    """The database is damaged, or lost (empty or missing beside attachments and backups):
+    the one fault whose advice is to restore from a backup."""
+
+
 #: errno values that mean «no right to write here».
 READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 #: errno values that mean «the disk (or the user's quota) is full».

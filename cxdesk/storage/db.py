@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cxdesk import clock
-from cxdesk.errors import EnvironmentProblem, disk_full, folder_fault
+from cxdesk.errors import DamagedData, EnvironmentProblem, disk_full, folder_fault
 from cxdesk.paths import DB_NAME, default_data_dir, migrations_dir
 from cxdesk.storage.blobs import BlobStore
 
@@ -28,10 +28,10 @@ from cxdesk.storage.blobs import BlobStore
 SCHEMA_REVISION = "0002"
 
 
-def damaged_database(path: Path, detail: str = "") -> EnvironmentProblem:
+def damaged_database(path: Path, detail: str = "") -> DamagedData:
     """The database file is damaged: restore it from a backup."""
     what = f" ({detail})" if detail else ""
-    return EnvironmentProblem(
+    return DamagedData(
         f"База данных {path} повреждена{what}. Восстановите её из резервной копии: список копий "
         "— cxdesk backups, восстановление — cxdesk restore ФАЙЛ (или в окне: Файл → "
         "Восстановить из копии)."
@@ -81,7 +81,7 @@ def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem
     return None
 
 
-def empty_database_problem(data_dir: Path) -> EnvironmentProblem | None:
+def empty_database_problem(data_dir: Path) -> DamagedData | None:
     """A database file that is missing or empty (0 bytes) while the data folder still holds
     attachments or backups is damage, not a new start; None when the folder is really new."""
     db = Path(data_dir) / DB_NAME
@@ -106,7 +106,7 @@ def empty_database_problem(data_dir: Path) -> EnvironmentProblem | None:
         held.append(f"вложений: {len(kept)}")
     if copies:
         held.append(f"резервных копий: {len(copies)}")
-    return EnvironmentProblem(
+    return DamagedData(
         f"Файл базы данных {db} {state}, хотя в папке данных есть данные ({', '.join(held)}): "
         "база потеряна или повреждена, новая пустая база не создана. Восстановите её из "
         "последней резервной копии: cxdesk backups, затем cxdesk restore ФАЙЛ (или в окне: "
