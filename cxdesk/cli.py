@@ -90,12 +90,14 @@ def warn(message: str) -> None:
 def open_store(args: argparse.Namespace) -> Any:
     """Opens the data folder's store (migrating it if older), removes temporary files left by
     an interrupted run, and makes the day's backup (a failure is said on stderr and logged)."""
+    from cxdesk.fsutil import journal_dir, use_journal
     from cxdesk.services.backup import daily_backup
     from cxdesk.services.check import remove_leftovers
     from cxdesk.storage.db import Store
 
     store = Store(data_dir(args))
     remove_leftovers(store.data_dir)
+    use_journal(journal_dir(store.data_dir))
     daily_backup(store.data_dir, report=warn)
     _opened.append(store.data_dir)
     return store

@@ -35,6 +35,11 @@ _PID_RES = (
 _journal: Path | None = None
 
 
+def journal_dir(data_dir: Path) -> Path:
+    """Where temporaries written outside the data folder are noted while they exist."""
+    return Path(data_dir) / "store" / "tmp" / "journal"
+
+
 def use_journal(folder: Path | None) -> None:
     """Notes temporaries written outside the data folder in ``folder`` (the data folder's
     ``tmp/journal``) while they exist; None stops it."""
@@ -98,13 +103,15 @@ def tmp_tag() -> str:
 
 
 @contextlib.contextmanager
-def journaled(path: Path) -> Iterator[None]:
-    """Notes ``path`` (a temporary outside the data folder) in the journal while the block runs."""
+def journaled(path: Path, journal: Path | None = None) -> Iterator[None]:
+    """Notes ``path`` (a temporary outside the data folder) in the journal (``journal``, else
+    the one in use) while the block runs."""
     entry = None
-    if _journal is not None:
+    journal = journal or _journal
+    if journal is not None:
         try:
-            _journal.mkdir(parents=True, exist_ok=True)
-            entry = _journal / f"{tmp_tag()}.path"
+            journal.mkdir(parents=True, exist_ok=True)
+            entry = journal / f"{tmp_tag()}.path"
             entry.write_text(str(Path(path).absolute()), encoding="utf-8", errors="surrogateescape")
         except OSError:
             entry = None

@@ -44,7 +44,7 @@ from cxdesk.errors import (
     disk_full,
     os_fault,
 )
-from cxdesk.fsutil import journaled, tmp_tag
+from cxdesk.fsutil import journal_dir, journaled, tmp_tag
 from cxdesk.paths import DB_NAME
 from cxdesk.storage.blobs import CHUNK, BlobStore
 
@@ -298,6 +298,19 @@ def list_backups(data_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
+@contextlib.contextmanager
+def _work_folder(parent: Path, data_dir: Path) -> Iterator[Path]:
+    """A hidden folder beside the backup for its parts, noted in the journal before it exists
+    (a kill -9 at any moment leaves nothing the next start does not find), removed after."""
+    folder = parent / f".cxdesk-backup-{tmp_tag()}"
+    with journaled(folder, journal_dir(data_dir)):
+        folder.mkdir()
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def make_backup(data_dir: Path, out: Path | None = None, skipped: list[str] | None = None) -> Path:
     """Writes a .zip with the database, the attachment files and a manifest, checked before it
     is kept. Attachments whose stored file is altered or missing are left out and named in
@@ -313,12 +326,7 @@ def make_backup(data_dir: Path, out: Path | None = None, skipped: list[str] | No
     left_out: list[str] = []
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        with (
-            tempfile.TemporaryDirectory(
-                dir=out.parent, prefix=f".cxdesk-backup-{tmp_tag()}-"
-            ) as tmp,
-            journaled(Path(tmp)),
-        ):
+        with _work_folder(out.parent, data_dir) as tmp:
             snap = Path(tmp) / DB_NAME
             _snapshot(db_path, snap)
             files = _attachment_list(snap)

@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cxdesk.fsutil import stale
+from cxdesk.fsutil import journal_dir, stale
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.storage.db import Store, empty_database_problem
 
@@ -49,10 +49,6 @@ class CheckReport:
     leftovers: int = 0
 
 
-def _journal(data_dir: Path) -> Path:
-    return Path(data_dir) / "store" / "tmp" / "journal"
-
-
 def find_leftovers(data_dir: Path) -> list[Path]:
     """Temporaries left by processes that are gone (never those of a running one)."""
     data_dir = Path(data_dir)
@@ -65,7 +61,7 @@ def find_leftovers(data_dir: Path) -> list[Path]:
         found += [p for p in backups.glob("*.part") if stale(p)]
         found += [p for p in backups.glob(".cxdesk-backup-*") if stale(p)]
     found += [p for p in data_dir.glob(".*.tmp") if stale(p)]
-    for entry in _journal(data_dir).glob("*.path") if _journal(data_dir).is_dir() else []:
+    for entry in journal_dir(data_dir).glob("*.path") if journal_dir(data_dir).is_dir() else []:
         if not stale(Path("in-" + entry.stem)):  # the entry is named <pid>-<hex>.path
             continue
         with contextlib.suppress(OSError, UnicodeError):
