@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,3 +220,65 @@ def test_set_echoes_the_row_it_changed(capsys: pytest.CaptureFixture[str], data_
         code, out, err = run(capsys, "set", "1", number, "--status", "done", "--json")
         assert code == 0, err
         assert json.loads(out) == {"id": numbers[number], "status": "done"}
+
+
+# --- file names that escape the guards --------------------------------------------------------
+
+
+def _cli(data: Path, *argv: str | bytes) -> Any:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    return subprocess.run(
+        [sys.executable, "-m", "cxdesk", "--data-dir", str(data), *argv],
+        capture_output=True, env=env, timeout=120,
+    )  # fmt: skip
+
+
+def test_names_not_utf8_bidi_and_long(tmp_path: Path) -> None:
+    import json
+    import os
+
+    data = tmp_path / "data"
+    assert _cli(data, "new", "szn_pilot", "--org", "ЦЗН").returncode == 0
+    folder = os.fsencode(tmp_path)
+    cp1251 = folder + b"/" + "Приказ № 5.pdf".encode("cp1251")  # from a Windows archive
+    bidi = tmp_path / "invoice\u202efdp.exe"
+    stem = "Протокол заседания рабочей группы " * 3 + "итог "
+    long = tmp_path / (stem + "x" * (246 - len(stem.encode())) + ".pdf")  # 250 bytes
+    assert 242 <= len(long.name.encode()) <= 255
+    with open(cp1251, "wb") as f:
+        f.write(b"%PDF cp1251")
+    bidi.write_bytes(b"MZ")
+    long.write_bytes(b"%PDF long")
+    for item, path in (("1", cp1251), ("2", os.fsencode(bidi)), ("3", os.fsencode(long))):
+        done = _cli(data, "attach", "1", item, path)
+        assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    names = [
+        json.loads(_cli(data, "attachments", "1", item, "--json").stdout)[0]["name"]
+        for item in ("1", "2", "3")
+    ]
+    assert names == ["Приказ № 5.pdf", "invoicefdp.exe", long.name]
+    docx = folder + b"/" + "План ЦЗН.docx".encode("cp1251")
+    with open(docx, "wb") as f:
+        f.write(b"not a document")
+    done = _cli(data, "import", docx)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert done.stderr.decode("utf-8").startswith("cxdesk: error:")
+    out = tmp_path / "выгрузка"
+    out.mkdir()
+    done = _cli(data, "export", "1", "-o", str(out / f"{long.name[:-4]}.xlsx"))
+    assert done.returncode == 0, done.stderr.decode()
+    from cxdesk.services.attachments import list_attachments, save_copy
+    from cxdesk.storage.db import Store
+
+    store = Store(data)
+    try:
+        att = list_attachments(store, 1, "3")[0]
+        saved = save_copy(store, att.id, out / (att.name * 2))  # 500 bytes: shortened on disk
+        assert saved.read_bytes() == b"%PDF long" and saved.suffix == ".pdf"
+        assert list_attachments(store, 1, "3")[0].name == long.name  # the name is kept
+    finally:
+        store.close()
