@@ -3,11 +3,12 @@
 :func:`clean_text` is what any stored text may hold: ``\\n`` line ends, tabs as spaces, no
 control characters (C0 and C1), no lone surrogates (a JSON ``\\ud800`` becomes «�»), no
 noncharacters and no bidirectional embedding, override or isolate controls. :func:`clean_plan_doc`
-applies it to every text of a :class:`~cxdesk.io.model.PlanDoc` (used by package import and file
-import alike). :func:`neutral_name` shows a file name safely: a name that is not valid UTF-8 (a
-cp1251 name from a Windows archive, kept by Linux as surrogate escapes) is decoded as cp1251, and
-the bidirectional controls of a name like ``invoice\\u202efdp.exe`` are removed, so that it reads
-as it really ends (``invoicefdp.exe``) in the command line, the window and every export.
+applies it to every text of a :class:`~cxdesk.io.model.PlanDoc`; :func:`clean_incoming` to all an
+import brings, package or file alike (called once, where the import service receives it).
+:func:`neutral_name` shows a file name safely: a name that is not valid UTF-8 (a cp1251 name
+from a Windows archive, kept by Linux as surrogate escapes) is decoded as cp1251, and the
+bidirectional controls of a name like ``invoice\u202efdp.exe`` are removed, so that it reads as
+it really ends (``invoicefdp.exe``) in the command line, the window and every export.
 """
 
 from __future__ import annotations
@@ -67,6 +68,15 @@ def clean_plan_doc(doc: T) -> T:
         for att in getattr(row, "attachments", []):
             att.name = neutral_name(att.name)
     return doc
+
+
+def clean_incoming(incoming: Any) -> None:
+    """The one cleaning of what an import brings (a package or a docx/xlsx file, see
+    :class:`cxdesk.services.importing.Incoming`): its plan, history and exchange data. The format
+    readers stay faithful (what ``pack`` writes, ``read_package`` gives back); the import cleans."""
+    clean_plan_doc(incoming.doc)
+    incoming.history = clean_value(incoming.history)
+    incoming.exchange = clean_value(incoming.exchange)
 
 
 def decoded_name(name: str) -> str:

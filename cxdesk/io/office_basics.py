@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from cxdesk.errors import EnvironmentProblem, UserError
+from cxdesk.errors import UserError, os_fault
 from cxdesk.fsutil import atomic_target
 
 FONT = "Times New Roman"
@@ -44,16 +44,8 @@ def atomic_save(path: Path, write: Callable[[Path], object]) -> Path:
     try:
         with atomic_target(path) as tmp:
             write(tmp)
-    except PermissionError as exc:
-        raise EnvironmentProblem(
-            f"Файл «{path}» недоступен для записи (возможно, открыт в другой программе). "
-            "Закройте его и повторите."
-        ) from exc
     except OSError as exc:
-        raise EnvironmentProblem(
-            f"Не удаётся записать в папку «{folder}»: {exc.strerror}. Проверьте права доступа, "
-            "место на диске или выберите другую папку."
-        ) from exc
+        raise os_fault(exc, path) from exc
     return path
 
 

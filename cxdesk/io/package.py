@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cxdesk import __version__, clock
-from cxdesk.errors import BadFile, EnvironmentProblem, NotFound, UserError
+from cxdesk.errors import BadFile, EnvironmentProblem, NotFound, UserError, os_fault
 from cxdesk.fsutil import atomic_file
 from cxdesk.io.model import PlanDoc
 from cxdesk.io.package_manifest import (
@@ -59,7 +59,6 @@ from cxdesk.io.package_zip import (
     size_text,
 )
 from cxdesk.progress import NO_PROGRESS, Progress
-from cxdesk.textsafe import clean_plan_doc, clean_value, neutral_name
 
 #: Kinds of file that are compressed already: stored as they are, not deflated again.
 STORED_SUFFIXES = frozenset(
@@ -87,11 +86,9 @@ class PackageContents:
 
 
 def _env_problem(what: str, exc: OSError) -> EnvironmentProblem:
-    reason = exc.strerror or str(exc)
-    return EnvironmentProblem(
-        f"{what}: {reason}. Освободите место на диске, закройте программы, которые держат файл, "
-        "или выберите другую папку."
-    )
+    """The one mapping of an OS error (:func:`cxdesk.errors.os_fault`), after what was done."""
+    path = Path(exc.filename) if isinstance(exc.filename, str) else Path(".")
+    return EnvironmentProblem(f"{what}. {os_fault(exc, path).message}")
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -223,16 +220,15 @@ def read_package(path: Path, extract_to: Path, progress: Progress | None = None)
         check_declared(manifest, members, path.name)
         files = _extract(zf, manifest, members, Path(extract_to), path.name, progress)
     progress.set_value(1.0)
-    # the one boundary for text from outside (file import uses the same function)
     return PackageContents(
-        plan=clean_plan_doc(manifest.plan),
-        history=clean_value(manifest.history),
-        exchange=clean_value(manifest.exchange),
+        plan=manifest.plan,
+        history=manifest.history,
+        exchange=manifest.exchange,
         files=files,
         manifest_version=manifest.version,
         app=manifest.app,
         created=manifest.created,
-        names={e.sha256: neutral_name(e.name) for e in manifest.files},
+        names={e.sha256: e.name for e in manifest.files},
     )
 
 

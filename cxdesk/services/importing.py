@@ -29,7 +29,7 @@ from cxdesk.services.plans import due_iso
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, History, Plan
 from cxdesk.storage.models import Row as StoredRow
-from cxdesk.textsafe import clean_plan_doc
+from cxdesk.textsafe import clean_incoming
 
 SUPPORTED = (".docx", ".xlsx", ".cxplan")
 STATUSES = ("not_started", "in_progress", "done", "excluded")
@@ -47,6 +47,9 @@ class Incoming:
     exchange: dict[str, Any] = field(default_factory=dict)
     is_package: bool = False
     tmp_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        clean_incoming(self)  # the one boundary for text from outside (cxdesk.textsafe)
 
     def cleanup(self) -> None:
         if self.tmp_dir is not None:
@@ -107,7 +110,7 @@ def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) ->
         from cxdesk.io.xlsx_reader import read_xlsx
 
         result = read_xlsx(path, progress)
-    incoming = Incoming(path, clean_plan_doc(result.plan), list(result.warnings))
+    incoming = Incoming(path, result.plan, list(result.warnings))
     _apply_matching(incoming)
     return incoming
 

@@ -14,8 +14,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from cxdesk.errors import EnvironmentProblem, NotFound, check_input
+from cxdesk.errors import EnvironmentProblem, NotFound, check_input, os_fault
 from cxdesk.fsutil import atomic_file
+from cxdesk.textsafe import neutral_name
 
 CHUNK = 1024 * 1024
 
@@ -40,10 +41,7 @@ class BlobStore:
             tmp_dir.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=f"in-{os.getpid()}-")
         except OSError as exc:
-            raise EnvironmentProblem(
-                f"Не удаётся записать в папку данных {self.root}: {exc.strerror}. "
-                "Освободите место на диске или проверьте права доступа."
-            ) from exc
+            raise os_fault(exc, self.root) from exc
         tmp = Path(tmp_name)
         digest = hashlib.sha256()
         size = 0
@@ -68,8 +66,8 @@ class BlobStore:
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise EnvironmentProblem(
-                f"Не удалось сохранить файл «{source.name}»: {exc.strerror}. "
-                "Освободите место на диске или проверьте права доступа; ничего не изменено."
+                f"Файл «{neutral_name(source.name)}» не сохранён, ничего не изменено. "
+                + os_fault(exc, self.root).message
             ) from exc
         except BaseException:
             tmp.unlink(missing_ok=True)

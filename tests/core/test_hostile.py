@@ -76,7 +76,8 @@ def test_hostile_file(
     _, shown, _ = run(capsys, "show", "2", "--json")
     assert SECRET not in out + err + shown
     tmp = data_dir / "store" / "tmp"
-    assert not tmp.exists() or not any(tmp.iterdir())
+    left = [p for p in tmp.rglob("*") if p.is_file()] if tmp.exists() else []
+    assert not left, left
 
 
 def exported_everywhere(capsys: pytest.CaptureFixture[str], data_dir: Path, plan: int) -> None:
