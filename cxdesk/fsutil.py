@@ -56,12 +56,13 @@ def pid_alive(pid: int) -> bool:
     if os.name == "nt":  # pragma: no cover - Windows only
         import ctypes
 
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)
+        kernel32 = getattr(ctypes, "windll").kernel32  # noqa: B009 - Windows only
+        handle = kernel32.OpenProcess(0x1000, False, pid)
         if not handle:
             return False
         code = ctypes.c_ulong()
-        ctypes.windll.kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        ctypes.windll.kernel32.CloseHandle(handle)
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
         return code.value == 259
     try:
         os.kill(pid, 0)

@@ -181,7 +181,7 @@ def xlsx_text(value: object) -> str:
     """User text as a cell may hold it: XML-illegal characters dropped, cut at Excel's limit."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = str(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - 1] + "…"
     return text

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from lxml import etree
 
@@ -340,7 +340,7 @@ class CheckedZip:
         """Closes the archive."""
         self._zip.close()
 
-    def __enter__(self) -> CheckedZip:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

@@ -354,8 +354,8 @@ def make_backup(data_dir: Path, out: Path | None = None, skipped: list[str] | No
                 }  # fmt: skip
                 z.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False))
             _check_zip(part)
-            with part.open("rb") as f:
-                os.fsync(f.fileno())
+            with part.open("rb") as done:
+                os.fsync(done.fileno())
             os.replace(part, out)
     except (OSError, sqlite3.Error) as exc:
         _log(data_dir, exc, f"backup {out}")
