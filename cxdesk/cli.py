@@ -92,7 +92,7 @@ def open_store(args: argparse.Namespace) -> Any:
     an interrupted run, and makes the day's backup (a failure is said on stderr and logged)."""
     from cxdesk.fsutil import journal_dir, use_journal
     from cxdesk.services.backup import daily_backup
-    from cxdesk.services.check import remove_leftovers
+    from cxdesk.services.leftovers import remove_leftovers
     from cxdesk.storage.db import Store
 
     store = Store(data_dir(args))

@@ -77,7 +77,8 @@ def cmd_attachments(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from cxdesk.cli import data_dir
-    from cxdesk.services.check import check_data, check_folder
+    from cxdesk.services.check import check_data
+    from cxdesk.services.leftovers import check_folder
 
     progress = ConsoleProgress(not args.json)
     report = check_folder(data_dir(args))  # before the store: a lost database, leftovers

@@ -20,22 +20,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cxdesk import clock
-from cxdesk.errors import DamagedData, EnvironmentProblem, disk_full, folder_fault
+from cxdesk.errors import EnvironmentProblem
 from cxdesk.paths import DB_NAME, default_data_dir, migrations_dir
 from cxdesk.storage.blobs import BlobStore
 
 #: The newest migration in db/versions; kept in step with it (a test checks).
 SCHEMA_REVISION = "0002"
-
-
-def damaged_database(path: Path, detail: str = "") -> DamagedData:
-    """The database file is damaged: restore it from a backup."""
-    what = f" ({detail})" if detail else ""
-    return DamagedData(
-        f"База данных {path} повреждена{what}. Восстановите её из резервной копии: список копий "
-        "— cxdesk backups, восстановление — cxdesk restore ФАЙЛ (или в окне: Файл → "
-        "Восстановить из копии)."
-    )
 
 
 def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem | None:
@@ -46,6 +36,9 @@ def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem
     ``-wal`` file removed under an open connection reads «disk I/O error»: not a full disk).
     """
     import shutil
+
+    from cxdesk.errors import disk_full, folder_fault
+    from cxdesk.storage.damage import damaged_database
 
     text = str(getattr(exc, "orig", exc)).lower()
     folder = path.parent
@@ -79,39 +72,6 @@ def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem
             "cxdesk и откройте снова; затем запустите проверку: cxdesk check."
         )
     return None
-
-
-def empty_database_problem(data_dir: Path) -> DamagedData | None:
-    """A database file that is missing or empty (0 bytes) while the data folder still holds
-    attachments or backups is damage, not a new start; None when the folder is really new."""
-    db = Path(data_dir) / DB_NAME
-    try:
-        if db.exists() and db.stat().st_size > 0:
-            return None
-    except OSError:
-        return None
-    store = Path(data_dir) / "store"
-    kept = [
-        p for p in store.glob("??/*") if p.is_file()
-    ] if store.is_dir() else []  # fmt: skip
-    backups = Path(data_dir) / "backups"
-    copies = [
-        p for p in backups.iterdir() if p.suffix in (".zip", ".sqlite3")
-    ] if backups.is_dir() else []  # fmt: skip
-    if not kept and not copies:
-        return None
-    state = "пуст (0 байт)" if db.exists() else "отсутствует"
-    held = []
-    if kept:
-        held.append(f"вложений: {len(kept)}")
-    if copies:
-        held.append(f"резервных копий: {len(copies)}")
-    return DamagedData(
-        f"Файл базы данных {db} {state}, хотя в папке данных есть данные ({', '.join(held)}): "
-        "база потеряна или повреждена, новая пустая база не создана. Восстановите её из "
-        "последней резервной копии: cxdesk backups, затем cxdesk restore ФАЙЛ (или в окне: "
-        "Восстановить из копии)."
-    )
 
 
 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -173,12 +133,9 @@ class Store:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise (
-                folder_fault(self.data_dir)
-                or EnvironmentProblem(
-                    f"Не удаётся создать папку данных {self.data_dir}: {exc.strerror}. "
-                    "Укажите другую папку (--data-dir) или проверьте права доступа."
-                )
+            raise EnvironmentProblem(
+                f"Не удаётся создать папку данных {self.data_dir}: {exc.strerror}. "
+                "Укажите другую папку (--data-dir) или проверьте права доступа."
             ) from exc
         self.db_path = self.data_dir / DB_NAME
         self.blobs = BlobStore(self.data_dir)
@@ -188,25 +145,15 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def _ensure_schema(self) -> None:
-        lost = empty_database_problem(self.data_dir)
-        if lost is not None:
-            raise lost
-        try:
+        from cxdesk.storage.damage import guarded
+
+        with guarded(self.data_dir, self.db_path):  # a lost database, faults named rightly
             revision = current_revision(self.db_path)
             if revision == SCHEMA_REVISION:
                 return
             if revision is not None:
                 _backup_before_migration(self.db_path, revision)
             _migrate(self.db_path)
-        except (sqlite3.Error, DBAPIError) as exc:
-            raise (
-                explain_database_error(exc, self.db_path)
-                or damaged_database(self.db_path, str(exc))
-            ) from exc
-        except OSError as exc:
-            from cxdesk.errors import os_fault
-
-            raise os_fault(exc, self.db_path, "открыть базу") from exc
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:

@@ -144,7 +144,7 @@ def test_leftovers_of_kill_9_are_removed_and_counted(tmp_path: Path) -> None:
 
 
 def test_a_running_process_keeps_its_temporaries(tmp_path: Path) -> None:
-    from cxdesk.services.check import find_leftovers
+    from cxdesk.services.leftovers import find_leftovers
 
     data = tmp_path / "data"
     (data / "store" / "tmp").mkdir(parents=True)

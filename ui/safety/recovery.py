@@ -50,7 +50,7 @@ def _open(data_dir: Path) -> tuple[Any, str, bool]:
     """(store, problem, damaged): a damaged or lost database (empty or missing beside
     attachments and backups) is ``damaged`` — the one case to offer a backup."""
     from cxdesk.fsutil import journal_dir, use_journal
-    from cxdesk.services.check import remove_leftovers
+    from cxdesk.services.leftovers import remove_leftovers
     from cxdesk.storage.db import Store
 
     remove_leftovers(data_dir)  # temporaries of a run that was killed
