@@ -195,7 +195,7 @@ def check_infos(
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise fail(
                 f"часть «{shown_member(info.filename)}» сжата неизвестным способом "
-                f"({info.compress_type}); сохраните файл заново обычной программой",
+                f"({info.compress_type}). Откройте файл в своей программе и сохраните заново",
                 False,
             )
         size, packed = info.file_size, info.compress_size
@@ -276,6 +276,12 @@ class CheckedZip:
             raise self._fail_with(f"в архиве {entries} файлов (предел {self.rules.members})", True)
         try:
             return zipfile.ZipFile(self.path)
+        except NotImplementedError as exc:  # «zip file version 6.8», unknown compression
+            raise self._fail_with(
+                "он упакован способом, который не используют Word, Excel, LibreOffice и cxdesk "
+                f"({exc}). Откройте его в своей программе и сохраните заново",
+                False,
+            ) from exc
         except ZIP_READ_ERRORS as exc:
             raise self._fail_with(
                 "архив обрезан или повреждён (вероятно, передан не полностью). Попросите "
@@ -320,15 +326,17 @@ class CheckedZip:
                             f"часть «{shown_member(name)}» больше, чем заявлено в архиве", True
                         )
                     yield block
-        except (zipfile.BadZipFile, zlib.error, EOFError, struct.error) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error) as exc:
+            # a damaged local header (an offset before the file's start, a short read)
             raise self._fail_with(
                 f"часть «{shown_member(name)}» повреждена (не сходится контрольная сумма или "
                 "архив обрывается). Попросите прислать файл ещё раз",
                 False,
             ) from exc
-        except (NotImplementedError, RuntimeError, ValueError) as exc:
+        except (NotImplementedError, RuntimeError) as exc:
             raise self._fail_with(
-                f"часть «{shown_member(name)}» сжата неизвестным способом. Сохраните файл заново",
+                f"часть «{shown_member(name)}» сжата неизвестным способом. Откройте файл в своей "
+                "программе и сохраните заново",
                 False,
             ) from exc
 
@@ -368,7 +376,17 @@ OFFICE_RULES = ZipRules(
     ratio=MAX_RATIO, ratio_floor_bytes=RATIO_FLOOR_BYTES, allow_dirs=True,
 )  # fmt: skip
 
-KIND_NAMES = {"docx": "документ Word (.docx)", "xlsx": "книга Excel (.xlsx)"}
+KIND_NAMES = {
+    "docx": "документ Word (.docx)",
+    "xlsx": "книга Excel (.xlsx)",
+    "odt": "документ OpenDocument (.odt)",
+    "ods": "таблица OpenDocument (.ods)",
+}
+#: The mimetype member of OpenDocument files, by kind.
+ODF_TYPES = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
 _MAIN_PART = {"docx": "word/", "xlsx": "xl/"}
 
 
@@ -433,13 +451,27 @@ class SafeZip(CheckedZip):
 
     def _check_kind(self) -> None:
         names = self._infos
+        if self.kind in ODF_TYPES:
+            mimetype = self._peek("mimetype").strip() if "mimetype" in names else b""
+            if mimetype == ODF_TYPES[self.kind] and "content.xml" in names:
+                return
+            other = next((k for k, t in ODF_TYPES.items() if mimetype == t), None)
+            if other is not None:
+                raise self._fail(
+                    f"это {KIND_NAMES[other]}, а не {KIND_NAMES[self.kind]}. Исправьте "
+                    f"расширение имени файла на .{other} и импортируйте снова"
+                )
+            raise self._fail(
+                f"это не {KIND_NAMES[self.kind]}: в нём нет содержимого OpenDocument. Откройте "
+                "файл в LibreOffice и сохраните заново"
+            )
         want = _MAIN_PART.get(self.kind, "")
         if any(n.startswith(want) for n in names) and "[Content_Types].xml" in names:
             return
         if "mimetype" in names and self._peek("mimetype").startswith(b"application/vnd.oasis"):
             raise self._fail(
-                "это документ OpenDocument (LibreOffice, .odt/.ods). Откройте его и сохраните "
-                "в формате Microsoft Office (.docx или .xlsx)"
+                "это документ OpenDocument (LibreOffice). Исправьте расширение имени файла на "
+                ".odt (текст) или .ods (таблица) и импортируйте снова"
             )
         for other, prefix in _MAIN_PART.items():
             if other != self.kind and any(n.startswith(prefix) for n in names):
@@ -456,7 +488,7 @@ class SafeZip(CheckedZip):
         try:
             with self._zip.open(self._infos[name]) as fh:
                 return bytes(fh.read(1024))
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        except ZIP_READ_ERRORS:
             return b""
 
     # -- reading -----------------------------------------------------------------------------
