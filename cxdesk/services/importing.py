@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from cxdesk.domain.deadlines import parse_user_date
 from cxdesk.domain.templates import get_template
-from cxdesk.errors import BadFile, UserError, check_input
+from cxdesk.errors import BadFile, NotFound, UserError
 from cxdesk.io.model import PlanDoc
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.services.common import new_uid, now, os_user
@@ -29,7 +29,6 @@ from cxdesk.services.plans import due_iso
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, History, Plan
 from cxdesk.storage.models import Row as StoredRow
-from cxdesk.textsafe import clean_incoming
 
 SUPPORTED = (".docx", ".xlsx", ".cxplan")
 STATUSES = ("not_started", "in_progress", "done", "excluded")
@@ -49,7 +48,9 @@ class Incoming:
     tmp_dir: Path | None = None
 
     def __post_init__(self) -> None:
-        clean_incoming(self)  # the one boundary for text from outside (cxdesk.textsafe)
+        from cxdesk.textsafe import clean_incoming
+
+        clean_incoming(self)  # the one boundary for text from outside
 
     def cleanup(self) -> None:
         if self.tmp_dir is not None:
@@ -80,7 +81,10 @@ def _legacy_hint(path: Path) -> str:
 def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) -> Incoming:
     """Reads a file of any supported kind; raises BadFile with what to do when it cannot."""
     path = Path(path)
-    check_input(path, "файл плана (.docx, .xlsx или .cxplan)")
+    if not path.exists():
+        raise NotFound(f"Файл не найден: {path}. Проверьте путь и имя файла.")
+    if not path.is_file():
+        raise BadFile(f"«{path}» — не файл. Укажите файл .docx, .xlsx или .cxplan.")
     suffix = path.suffix.lower()
     if suffix in (".doc", ".xls"):
         raise BadFile(_legacy_hint(path))

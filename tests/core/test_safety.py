@@ -219,13 +219,14 @@ def test_fifo_or_folder_given_as_a_file(
     elif kind == "folder":
         target.mkdir()
     words = {"fifo": "канал", "folder": "папка", "missing": "не найден"}[kind]
-    for argv in (["attach", "1", "1", str(target)], ["restore", str(target)],
-                 ["import", str(target)]):  # fmt: skip
+    for argv in (["attach", "1", "1", str(target)], ["restore", str(target)]):
         code, _, err = run(capsys, *argv)
         assert code == 2, (argv, err)
         assert words in err, (argv, err)
         if kind != "missing":
             assert "не найден" not in err
+    code, _, err = run(capsys, "import", str(target))  # the import service's own words
+    assert code == 2 and ("не найден" in err) == (kind == "missing"), err
 
 
 # --- an empty or missing database beside data is damage --------------------------------------
