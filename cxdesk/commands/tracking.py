@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from cxdesk.services.leftovers import check_folder
 
     progress = ConsoleProgress(not args.json)
-    report = check_folder(data_dir(args))  # before the store: a lost database, leftovers
+    shared = bool(getattr(args, "db", None) or os.environ.get("CXDESK_DB"))
+    report = check_folder(data_dir(args), not shared)  # before the store: a lost database
     try:
         if report.ok:
             found = report.leftovers

@@ -67,11 +67,11 @@ def remove_leftovers(data_dir: Path) -> int:
     return count
 
 
-def check_folder(data_dir: Path) -> CheckReport:
+def check_folder(data_dir: Path, own_database: bool = True) -> CheckReport:
     """What can be checked before the store is opened: the temporaries of interrupted runs
     (removed and counted) and a lost database (empty or missing beside attachments/backups)."""
     leftovers = remove_leftovers(data_dir)
-    lost = empty_database_problem(data_dir)
+    lost = empty_database_problem(data_dir) if own_database else None  # not a shared database
     if lost is None:
         return CheckReport(True, [], 0, leftovers)
     return CheckReport(False, [Problem("database", lost.message, fix="cxdesk restore ФАЙЛ")], 0,
