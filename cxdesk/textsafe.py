@@ -1,6 +1,7 @@
 """Text that arrives from outside (packages, imported files, file names) made safe at one boundary.
 
-:func:`clean_text` is what any stored text may hold: ``\\n`` line ends, tabs as spaces, no
+:func:`clean_text` is what any stored text may hold: ``\\n`` line ends, tabs (a signature's
+position and name are set apart by one), no
 control characters (C0 and C1), no lone surrogates (a JSON ``\\ud800`` becomes «�»), no
 noncharacters and no bidirectional embedding, override or isolate controls. :func:`clean_plan_doc`
 applies it to every text of a :class:`~cxdesk.io.model.PlanDoc`; :func:`clean_incoming` to all an
@@ -32,7 +33,7 @@ def clean_text(text: str) -> str:
     """``text`` as cxdesk keeps it (see the module); unchanged when already clean."""
     if not _UNSAFE.search(text):
         return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SURROGATE.sub("\ufffd", text)
     return _UNSAFE.sub("", text)
 

@@ -91,7 +91,7 @@ def exported_everywhere(capsys: pytest.CaptureFixture[str], data_dir: Path, plan
         for key, value in row.items():
             if isinstance(value, str):
                 bad = [c for c in value if unicodedata.category(c) in ("Cc", "Cs", "Cf")
-                       and c != "\n" and c not in "\u00ad\u200b\u200c\u200d"]  # fmt: skip
+                       and c not in "\n\t\u00ad\u200b\u200c\u200d"]  # fmt: skip
                 assert not bad, (key, value)
     store = Store(data_dir)
     try:
