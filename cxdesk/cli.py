@@ -100,15 +100,39 @@ def data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else default_data_dir()
 
 
+def warn(message: str) -> None:
+    """One line on stderr that is not an error: the command goes on (``cxdesk: внимание: …``)."""
+    sys.stderr.write(f"cxdesk: внимание: {message}\n")
+
+
 def open_store(args: argparse.Namespace) -> Any:
-    """Opens the data folder's store (migrating it if older) and makes the day's backup."""
+    """Opens the data folder's store (migrating it if older), removes temporary files left by
+    an interrupted run, and makes the day's backup (a failure is said on stderr and logged)."""
+    from cxdesk.fsutil import journal_dir, use_journal
     from cxdesk.services.backup import daily_backup
+    from cxdesk.services.leftovers import remove_leftovers
     from cxdesk.storage.db import Store
 
     store = Store(data_dir(args), url=getattr(args, "db", None))
     if store.kind == "sqlite":
-        daily_backup(store.data_dir)
+        remove_leftovers(store.data_dir)
+        use_journal(journal_dir(store.data_dir))
+        daily_backup(store.data_dir, report=warn)
+        _opened.append(store.data_dir)
     return store
+
+
+#: Data folders opened by the running command: after it succeeds, a copy of the day's work is
+#: made if the database changed (see :func:`cxdesk.services.backup.session_backup`).
+_opened: list[Path] = []
+
+
+def _after_success() -> None:
+    from cxdesk.services.backup import session_backup
+
+    for folder in dict.fromkeys(_opened):
+        session_backup(folder, report=warn)
+    _opened.clear()
 
 
 def _fail(message: str, code: int) -> int:
@@ -150,8 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cxdesk.errors import UserError
 
     try:
-        return handler(args)
+        code = handler(args)
+        if code == 0:
+            _after_success()
+        return code
     except UserError as exc:
+        _opened.clear()
         return _fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
         return _fail("прервано пользователем; данные не изменены.", 1)
@@ -160,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the contract: never a traceback
         from cxdesk.logs import write_exception
 
+        _opened.clear()
         try:
             where = write_exception(data_dir(args), exc, " ".join(argv))
         except Exception:  # noqa: BLE001

@@ -1,4 +1,8 @@
-"""The log file in the data folder, where unexpected errors are written for the developers."""
+"""The log file in the data folder, where unexpected errors are written for the developers.
+
+Text that cannot be encoded (a file name that is not UTF-8, kept as surrogate escapes) is
+written escaped, never lost: the log is the one place an unexpected error is kept.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ def write_exception(data_dir: Path, exc: BaseException, context: str = "") -> Pa
     logger = logging.getLogger(f"cxdesk.errors.{path}")
     if not logger.handlers:
         handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8", errors="backslashreplace"
         )
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         logger.addHandler(handler)

@@ -236,6 +236,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             watcher.stop()
         for thread in backups:
             thread.join(BACKUP_JOIN_S)  # a backup under way is finished, not cut off
+        from ui.safety.exit_backup import backup_on_exit
+
+        backup_on_exit(data_dir, window.settings)  # the day's work kept in the newest copy
         store.close()
         guard.release()
 

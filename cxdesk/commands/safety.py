@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cxdesk.cli import add_json, data_dir, emit
+from cxdesk.cli import add_json, data_dir, emit, warn
 
 
 def _shared(args: argparse.Namespace) -> bool:
@@ -25,8 +25,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
         path = shared_backup(args, args.output)
         emit(args, {"path": str(path)}, f"Резервная копия общей базы: {path}")
         return 0
-    path = make_backup(data_dir(args), Path(args.output) if args.output else None)
-    emit(args, {"path": str(path)}, f"Резервная копия: {path}")
+    skipped: list[str] = []
+    path = make_backup(data_dir(args), Path(args.output) if args.output else None, skipped)
+    for line in skipped:
+        warn(line)
+    payload: dict[str, Any] = {"path": str(path)}
+    if skipped:
+        payload["left_out"] = skipped
+    emit(args, payload, f"Резервная копия: {path}")
     return 0
 
 

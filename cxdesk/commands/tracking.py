@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,11 +85,18 @@ def cmd_detach(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from cxdesk.cli import data_dir
     from cxdesk.services.check import check_data
+    from cxdesk.services.leftovers import check_folder
 
     progress = ConsoleProgress(not args.json)
+    shared = bool(getattr(args, "db", None) or os.environ.get("CXDESK_DB"))
+    report = check_folder(data_dir(args), not shared)  # before the store: a lost database
     try:
-        report = check_data(open_store(args), progress)
+        if report.ok:
+            found = report.leftovers
+            report = check_data(open_store(args), progress)
+            report.leftovers += found
     finally:
         progress.finish()
     data = {
@@ -99,11 +107,18 @@ def cmd_check(args: argparse.Namespace) -> int:
             for p in report.problems
         ],
     }  # fmt: skip
+    if report.leftovers:
+        data["leftovers"] = report.leftovers  # temporaries of interrupted runs, now removed
 
     def text() -> str:
+        tail = (
+            f"\nУдалено временных файлов прерванных операций: {report.leftovers}."
+            if report.leftovers
+            else ""
+        )
         if report.ok:
-            return f"Проверка пройдена: база цела, файлов проверено {report.files_checked}."
-        return "\n".join(f"- {p.detail}; {p.fix}" for p in report.problems)
+            return f"Проверка пройдена: база цела, файлов проверено {report.files_checked}.{tail}"
+        return "\n".join(f"- {p.detail}; {p.fix}" for p in report.problems) + tail
 
     emit(args, data, text)
     return 0 if report.ok else 1

@@ -1,6 +1,13 @@
 """What the list, summary and report writers share: atomic saving, an A4 docx in Times New
 Roman with plain bordered tables, and the styles of an xlsx table.
 
+Every cell of every xlsx cxdesk writes (the plan, the summary, the audit's findings, any list)
+goes through :func:`xlsx_cell`, the one neutralising writer: text is always a text cell, never a
+formula, and text a spreadsheet would take for one (``= + - @``, also after leading blanks, tabs
+or line breaks, and their full-width forms) gets the quote prefix, so that editing it keeps it
+text; characters XML cannot hold are dropped. Organisations and titles come from other bodies'
+files, so ``=HYPERLINK(…)`` must stay words.
+
 No database access here: the writers receive plain rows.
 """
 
@@ -10,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from cxdesk.errors import EnvironmentProblem, UserError
+from cxdesk.errors import UserError, os_fault
 from cxdesk.fsutil import atomic_target
 
 FONT = "Times New Roman"
@@ -37,16 +44,8 @@ def atomic_save(path: Path, write: Callable[[Path], object]) -> Path:
     try:
         with atomic_target(path) as tmp:
             write(tmp)
-    except PermissionError as exc:
-        raise EnvironmentProblem(
-            f"Файл «{path}» недоступен для записи (возможно, открыт в другой программе). "
-            "Закройте его и повторите."
-        ) from exc
     except OSError as exc:
-        raise EnvironmentProblem(
-            f"Не удаётся записать в папку «{folder}»: {exc.strerror}. Проверьте права доступа, "
-            "место на диске или выберите другую папку."
-        ) from exc
+        raise os_fault(exc, path) from exc
     return path
 
 
@@ -162,6 +161,56 @@ def table(
 
 # --- xlsx ------------------------------------------------------------------------------------
 
+#: The longest text Excel keeps in one cell.
+MAX_CELL = 32767
+#: First characters that make a spreadsheet read a cell as a formula (with full-width forms).
+FORMULA_START = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+_LEADING_BLANKS = " \t\r\n\u00a0\u3000"
+
+
+def formula_like(text: str) -> bool:
+    """Whether a spreadsheet could take ``text`` for a formula (or run it once edited)."""
+    if not text:
+        return False
+    if text[0] in "\t\r\n":
+        return True
+    return text.lstrip(_LEADING_BLANKS)[:1] in FORMULA_START
+
+
+def xlsx_text(value: object) -> str:
+    """User text as a cell may hold it: XML-illegal characters dropped, cut at Excel's limit."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = str(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    if len(text) > MAX_CELL:
+        text = text[: MAX_CELL - 1] + "…"
+    return text
+
+
+def xlsx_cell(ws: Any, row: int, column: int, value: object, style: Any = None) -> Any:
+    """Writes one cell: numbers stay numbers; anything else is a text cell, never a formula.
+
+    ``style`` (a prepared cell's ``_style``) is copied onto the cell when given.
+    """
+    from copy import copy
+    from datetime import date
+
+    cell = ws.cell(row=row, column=column)
+    if value is None or value == "":
+        cell.value = None
+    elif isinstance(value, (int, float, date)) and not isinstance(value, bool):
+        cell.value = value
+    else:
+        text = xlsx_text(value)
+        cell.value = None
+        cell._value = text or None  # set directly: ``cell.value = "=…"`` would make a formula
+        cell.data_type = "s"
+    if style is not None:
+        cell._style = copy(style)
+    if isinstance(cell._value, str) and formula_like(cell._value):
+        cell.quotePrefix = True
+    return cell
+
 
 def xlsx_table(
     ws: Any,
@@ -178,7 +227,7 @@ def xlsx_table(
     wrap = Alignment(wrap_text=True, vertical="top")
     fill = PatternFill("solid", fgColor="E7E6E6")
     for i, h in enumerate(headers, start=1):
-        c = ws.cell(row=top, column=i, value=h)
+        c = xlsx_cell(ws, top, i, h)
         c.font = Font(name=FONT, bold=True)
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         c.border = border
@@ -186,7 +235,7 @@ def xlsx_table(
     bold = set(bold_rows)
     for r, values in enumerate(rows, start=1):
         for i, value in enumerate(values, start=1):
-            c = ws.cell(row=top + r, column=i, value=value)
+            c = xlsx_cell(ws, top + r, i, value)
             c.font = Font(name=FONT, bold=(r - 1) in bold)
             c.alignment = wrap
             c.border = border
@@ -197,7 +246,7 @@ def xlsx_title(ws: Any, row: int, text: str, bold: bool = True, size: int = 12) 
     """One line of text in column A (a title or a caption)."""
     from openpyxl.styles import Font
 
-    c = ws.cell(row=row, column=1, value=text)
+    c = xlsx_cell(ws, row, 1, text)
     c.font = Font(name=FONT, bold=bold, size=size)
 
 

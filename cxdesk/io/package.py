@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cxdesk import __version__, clock
-from cxdesk.errors import BadFile, EnvironmentProblem, NotFound, UserError
+from cxdesk.errors import BadFile, EnvironmentProblem, NotFound, UserError, os_fault
 from cxdesk.fsutil import atomic_file
 from cxdesk.io.model import PlanDoc
 from cxdesk.io.package_manifest import (
@@ -86,11 +86,9 @@ class PackageContents:
 
 
 def _env_problem(what: str, exc: OSError) -> EnvironmentProblem:
-    reason = exc.strerror or str(exc)
-    return EnvironmentProblem(
-        f"{what}: {reason}. Освободите место на диске, закройте программы, которые держат файл, "
-        "или выберите другую папку."
-    )
+    """The one mapping of an OS error (:func:`cxdesk.errors.os_fault`), after what was done."""
+    path = Path(exc.filename) if isinstance(exc.filename, str) else Path(".")
+    return EnvironmentProblem(f"{what}. {os_fault(exc, path).message}")
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -214,8 +212,9 @@ def read_package(path: Path, extract_to: Path, progress: Progress | None = None)
     progress = progress or NO_PROGRESS
     path = Path(path)
     progress.set_status(f"Проверка пакета «{path.name}»")
-    with open_zip(path) as zf:
-        members = check_members(zf, path.name)
+    with open_zip(path) as cz:
+        zf = cz.zip
+        members = check_members(cz, path.name)
         check_sizes(members, path.name)
         manifest = _read_manifest(zf, members, path.name)
         check_declared(manifest, members, path.name)

@@ -1,39 +1,30 @@
 """The ZIP layer of a ``.cxplan`` package, read as hostile input.
 
-Everything here runs before any byte of an attachment is written: opening the archive (and
-saying what a file is when it is not one), checking every member's name and type, and checking
-the declared sizes and compression ratios against :data:`LIMITS`. Each refusal is a
+Everything here runs before any byte of an attachment is written. The archive is opened by the
+one hardened zip reader (:class:`cxdesk.io.safezip.CheckedZip`: names, links, duplicates, entry
+counts, sizes, ratios) with the package's :data:`LIMITS`; then the package's own rules: the
+manifest, only ``files/<sha256>`` members, each of the size the manifest gives. Each refusal is a
 :class:`~cxdesk.errors.BadFile` with a Russian message that says what is wrong and what to do.
+
+What ``pack`` writes, ``import`` accepts: a real file of zeros deflates about 1030 times, so the
+ratio limit is what deflate can reach at all (:data:`~cxdesk.io.safezip.DEFLATE_LIMIT`), a
+header claiming more is a lie; a member's size must match the manifest, and extraction is capped
+at it and hashed; the total is held to the free disk space.
 """
 
 from __future__ import annotations
 
-import re
-import stat
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cxdesk.errors import BadFile, EnvironmentProblem, NotFound
+from cxdesk.errors import BadFile
 from cxdesk.io.package_manifest import SHA256_RE, Manifest, bad_package, shown
+from cxdesk.io.safezip import DEFLATE_LIMIT, ZIP_READ_ERRORS, CheckedZip, ZipRules, size_words
 
 MB = 1024 * 1024
 CHUNK = 1 * MB
 MANIFEST = "manifest.json"
-#: Errors that reading a broken or hostile archive may raise from :mod:`zipfile`.
-ZIP_READ_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    ValueError,
-    NotImplementedError,
-    RuntimeError,
-    struct.error,
-    OSError,
-)
-_DRIVE_RE = re.compile(r"^[A-Za-z]:")
 _DANGER = "Не открывайте этот файл и сообщите отправителю: такой пакет мог быть собран во вред."
 
 
@@ -43,11 +34,13 @@ class Limits:
 
     #: The largest manifest (text only: a plan of thousands of rows takes a few MB).
     manifest_bytes: int = 50 * MB
-    #: All members together, inflated; also the cap on bytes actually inflated.
-    total_bytes: int = 2048 * MB
-    #: A member bigger than ``ratio_floor_bytes`` that inflates more than this many times.
-    ratio: int = 1000
-    ratio_floor_bytes: int = 10 * MB
+    #: All members together, inflated; also the cap on bytes actually inflated (the free disk
+    #: space is checked too, before extraction).
+    total_bytes: int = 64 * 1024 * MB
+    #: A deflated member bigger than ``ratio_floor_bytes`` that inflates more than this many
+    #: times claims what deflate cannot do: a lying header.
+    ratio: int = DEFLATE_LIMIT
+    ratio_floor_bytes: int = 1 * MB
     #: Members in all (one per distinct attachment, plus the manifest).
     members: int = 20_000
 
@@ -69,140 +62,49 @@ def describe_foreign(head: bytes) -> str:
 
 
 def size_text(n: int) -> str:
-    """A size in words: bytes, KB or MB."""
-    if n < 10 * 1024:
-        return f"{n} байт"
-    if n < 10 * MB:
-        return f"{n // 1024} КБ"
-    return f"{n // MB} МБ"
+    """A size in words: bytes, KB, MB or GB."""
+    return size_words(n)
 
 
-def open_zip(path: Path) -> zipfile.ZipFile:
-    """Opens the archive, after checking that the file is one and is not absurdly big."""
+def package_rules() -> ZipRules:
+    """The zip rules of a package, from :data:`LIMITS` (read at each call: tests lower them)."""
+    return ZipRules(
+        members=LIMITS.members, total_bytes=LIMITS.total_bytes, member_bytes=LIMITS.total_bytes,
+        ratio=LIMITS.ratio, ratio_floor_bytes=LIMITS.ratio_floor_bytes,
+    )  # fmt: skip
+
+
+def open_zip(path: Path) -> CheckedZip:
+    """Opens the archive through the one hardened zip reader (:class:`CheckedZip`): the file is
+    one, not absurdly big, and every member's name, type, size and ratio is within the rules."""
     name = path.name
     try:
         size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(64)
-    except FileNotFoundError:
-        raise NotFound(f"Файл не найден: {path}. Проверьте путь и имя файла.") from None
-    except IsADirectoryError:
-        raise BadFile(f"«{path}» — папка, а не файл пакета. Укажите файл .cxplan.") from None
-    except OSError as exc:
-        raise EnvironmentProblem(
-            f"Не удаётся прочитать файл {path}: {exc.strerror or exc}. Проверьте права доступа "
-            "и закройте программы, которые держат файл."
-        ) from exc
-    if size == 0:
-        raise bad_package(
-            name, "файл пуст (0 байт), вероятно, он не докачался", "Сохраните вложение ещё раз."
-        )
+    except OSError:
+        size = 0
     if size > LIMITS.total_bytes + LIMITS.manifest_bytes + 64 * MB:
         raise bad_package(name, f"файл слишком велик ({size_text(size)})")
-    if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        raise bad_package(
-            name,
-            describe_foreign(head),
-            "Проверьте, что выбран нужный файл, или попросите отправителя прислать пакет снова.",
-        )
-    entries = _declared_entries(path, size)
-    if entries is not None and entries > LIMITS.members:
-        raise bad_package(name, f"в архиве {entries} файлов (предел {LIMITS.members})", _DANGER)
-    try:
-        return zipfile.ZipFile(path)
-    except ZIP_READ_ERRORS:
-        raise bad_package(
-            name,
-            "архив обрезан или повреждён (вероятно, не докачался из почты)",
-            "Сохраните вложение из письма ещё раз или попросите отправителя прислать его снова.",
-        ) from None
 
-
-def _declared_entries(path: Path, size: int) -> int | None:
-    """The number of members the archive's end record declares, read before :mod:`zipfile`
-    builds an object for each of them; None when the record cannot be found (zipfile decides)."""
-    tail_size = min(size, 22 + 65535)
-    try:
-        with path.open("rb") as f:
-            f.seek(size - tail_size)
-            tail = f.read(tail_size)
-            at = tail.rfind(b"PK\x05\x06")
-            if at < 0 or len(tail) < at + 22:
-                return None
-            entries = int(struct.unpack_from("<H", tail, at + 10)[0])
-            locator = at - 20
-            if entries != 0xFFFF or locator < 0 or tail[locator : locator + 4] != b"PK\x06\x07":
-                return entries
-            f.seek(int(struct.unpack_from("<Q", tail, locator + 8)[0]))
-            record = f.read(56)
-    except (OSError, ValueError, struct.error):
-        return None
-    if len(record) < 56 or not record.startswith(b"PK\x06\x06"):
-        return None
-    return int(struct.unpack_from("<Q", record, 32)[0])
-
-
-def _name_problem(info: zipfile.ZipInfo) -> str | None:
-    raw = info.orig_filename
-    if "\x00" in raw or any(ord(c) < 32 for c in raw):
-        return "содержит управляющие символы"
-    if "\\" in raw:
-        return "содержит обратную косую черту (\\)"
-    if raw.startswith("/"):
-        return "это абсолютный путь"
-    if _DRIVE_RE.match(raw):
-        return "это путь с буквой диска"
-    parts = raw.split("/")
-    if ".." in parts:
-        return "выходит за пределы папки («..»)"
-    if raw.endswith("/") or info.is_dir():
-        return "это папка"
-    if any(p in ("", ".") for p in parts):
-        return "в пути есть пустая часть"
-    kind = stat.S_IFMT(info.external_attr >> 16)
-    if kind == stat.S_IFLNK:
-        return "это символическая ссылка"
-    if kind not in (0, stat.S_IFREG):
-        return "это не обычный файл"
-    return None
-
-
-def check_members(zf: zipfile.ZipFile, name: str) -> dict[str, zipfile.ZipInfo]:
-    """Every member's name and type; returns the members by name (the manifest among them)."""
-    infos = zf.infolist()
-    if len(infos) > LIMITS.members:
-        raise bad_package(name, f"в архиве {len(infos)} файлов (предел {LIMITS.members})")
-    members: dict[str, zipfile.ZipInfo] = {}
-    folded: set[str] = set()
-    for info in infos:
-        problem = _name_problem(info)
-        if problem:
-            raise bad_package(
+    def fail(what: str, dangerous: bool) -> BadFile:
+        if "обрезан" in what:
+            return bad_package(
                 name,
-                f"в архиве есть файл с недопустимым именем «{shown(info.orig_filename)}» "
-                f"({problem}), пакет не распакован",
-                _DANGER,
+                "архив обрезан или повреждён (вероятно, не докачался из почты)",
+                "Сохраните вложение из письма ещё раз или попросите отправителя прислать его "
+                "снова.",
             )
-        key = info.filename.casefold()
-        if key in folded:
-            raise bad_package(
-                name, f"имя «{shown(info.filename)}» встречается в архиве дважды", _DANGER
-            )
-        folded.add(key)
-        if info.flag_bits & 0x1:
-            raise bad_package(
-                name, "архив зашифрован паролем", "Попросите прислать пакет без пароля."
-            )
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise bad_package(
-                name,
-                f"файл «{shown(info.filename)}» сжат неизвестным способом "
-                f"({info.compress_type}); пакеты cxdesk сжимаются только методом deflate",
-            )
-        members[info.filename] = info
+        return bad_package(name, what, _DANGER if dangerous else "")
+
+    return CheckedZip(path, package_rules(), fail, describe_foreign)
+
+
+def check_members(cz: CheckedZip, name: str) -> dict[str, zipfile.ZipInfo]:
+    """The package's own rules over the checked members: the manifest is there and every other
+    member is ``files/<sha256>``; returns the members by name."""
+    members = cz.infos()
     if MANIFEST not in members:
         hint = ""
-        if "[Content_Types].xml" in zf.namelist():
+        if "[Content_Types].xml" in members:
             hint = " (похоже, это документ Word или Excel: загрузите его как .docx или .xlsx)"
         raise bad_package(name, f"в архиве нет описания manifest.json — это не пакет cxdesk{hint}")
     for info in members.values():
@@ -218,31 +120,15 @@ def check_members(zf: zipfile.ZipFile, name: str) -> dict[str, zipfile.ZipInfo]:
 
 
 def check_sizes(members: dict[str, zipfile.ZipInfo], name: str) -> None:
-    """Declared sizes and compression ratios, before anything is inflated."""
-    total = 0
-    for info in members.values():
-        total += info.file_size
-        if info.filename == MANIFEST and info.file_size > LIMITS.manifest_bytes:
-            raise bad_package(
-                name,
-                f"описание пакета (manifest.json) слишком велико ({size_text(info.file_size)}, "
-                f"предел {size_text(LIMITS.manifest_bytes)})",
-            )
-        big = info.file_size > LIMITS.ratio_floor_bytes
-        if big and info.file_size > LIMITS.ratio * max(info.compress_size, 1):
-            raise bad_package(
-                name,
-                f"файл «{shown(info.filename)}» распаковывается в {size_text(info.file_size)} "
-                f"из {size_text(info.compress_size)} — так устроены «zip-бомбы», пакет "
-                "не распакован",
-                _DANGER,
-            )
-    if total > LIMITS.total_bytes:
+    """The manifest's declared size (it is read into memory); the other members' sizes and
+    ratios were checked by the zip reader and are held to the manifest (:func:`check_declared`),
+    then capped and hashed while they are extracted."""
+    info = members[MANIFEST]
+    if info.file_size > LIMITS.manifest_bytes:
         raise bad_package(
             name,
-            f"после распаковки он занял бы {size_text(total)} "
-            f"(предел {size_text(LIMITS.total_bytes)})",
-            "Попросите отправителя прислать вложения плана отдельно.",
+            f"описание пакета (manifest.json) слишком велико ({size_text(info.file_size)}, "
+            f"предел {size_text(LIMITS.manifest_bytes)})",
         )
 
 

@@ -51,17 +51,15 @@ from cxdesk.io.layout import (
     write_built,
 )
 from cxdesk.io.model import ExportOptions, PlanDoc
+from cxdesk.io.office_basics import xlsx_cell
 from cxdesk.progress import Progress
 
 SHEET_TITLE = "План"
 
-#: The longest text Excel keeps in one cell.
-MAX_CELL = 32767
 
 #: The tallest row Excel allows, in points.
 MAX_ROW_HEIGHT = 409.0
 
-_FORMULA_START = ("=", "+", "-", "@")
 _DATE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
 #: Columns whose dates are stored as dates.
 DATE_KEYS = frozenset({"start", "deadline"})
@@ -174,17 +172,9 @@ class _Styles:
 
 
 def _put(sheet: Worksheet, row: int, column: int, text: str, style: Any) -> Cell:
-    """Writes ``text`` as a text cell (never a formula) with a prepared style; text that a
-    spreadsheet would take for a formula also gets the quote prefix, so it stays text when
-    edited."""
-    if len(text) > MAX_CELL:
-        text = text[: MAX_CELL - 1] + "…"
-    cell: Cell = sheet.cell(row=row, column=column, value=text or None)
-    if text and cell.data_type != "s":
-        cell.data_type = "s"
-    cell._style = copy(style)
-    if text.startswith(_FORMULA_START):
-        cell.quotePrefix = True
+    """Writes ``text`` as a text cell with a prepared style, through the one neutralising
+    writer (:func:`cxdesk.io.office_basics.xlsx_cell`): never a formula."""
+    cell: Cell = xlsx_cell(sheet, row, column, text or "", style)
     return cell
 
 

@@ -1,4 +1,11 @@
-"""Proof documents of an item: attach, list, open, save a copy, remove (kept in history)."""
+"""Proof documents of an item: attach, list, open, save a copy, remove (kept in history).
+
+A file's name is kept as it is shown (:func:`cxdesk.textsafe.neutral_name`): a name that is not
+UTF-8 is decoded, bidirectional controls (``invoice\u202efdp.exe``) are removed, so the command
+line, the window and every export show how it really ends. A copy saved to disk under a name too
+long for the file system (most allow 255 bytes) is shortened on disk, its extension kept; the
+attachment keeps its whole name.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +16,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cxdesk.errors import NotFound, UserError
+from cxdesk.errors import NotFound, UserError, check_input
+from cxdesk.fsutil import short_name
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.services.common import Changes, find_plan, find_row, new_uid, now, record
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, Row
+from cxdesk.textsafe import neutral_name
 
 
 @dataclass
@@ -29,7 +38,7 @@ class AttachmentView:
 
 
 def _view(a: Attachment) -> AttachmentView:
-    return AttachmentView(a.id, a.name, a.size, a.sha256, a.added_at, a.row_id)
+    return AttachmentView(a.id, neutral_name(a.name), a.size, a.sha256, a.added_at, a.row_id)
 
 
 def attach_files(
@@ -44,8 +53,7 @@ def attach_files(
     if not files:
         raise UserError("Не указаны файлы для прикрепления.")
     for f in files:
-        if not f.is_file():
-            raise NotFound(f"Файл не найден: {f}. Проверьте путь и имя файла.")
+        check_input(f)
     with store.session() as s:
         plan = find_plan(s, plan_token)
         row = find_row(s, plan, item_token)
@@ -56,7 +64,7 @@ def attach_files(
     done_before = 0
     stored: list[tuple[Path, str, int]] = []
     for f in files:
-        progress.set_status(f"Копирование «{f.name}»")
+        progress.set_status(f"Копирование «{neutral_name(f.name)}»")
         base = done_before
 
         def on_bytes(n: int, b: int = base) -> None:
@@ -69,12 +77,13 @@ def attach_files(
     out = []
     with store.session() as s:
         for f, sha, size in stored:
+            name = neutral_name(f.name)
             a = Attachment(
-                uid=new_uid(), row_id=row_id, name=f.name, size=size, sha256=sha, added_at=now()
+                uid=new_uid(), row_id=row_id, name=name, size=size, sha256=sha, added_at=now()
             )
             s.add(a)
             s.flush()
-            record(s, plan_id, row_id, "attachment", "", f.name, f"добавлен файл ({size} байт)")
+            record(s, plan_id, row_id, "attachment", "", name, f"добавлен файл ({size} байт)")
             out.append(_view(a))
     return out
 
@@ -130,14 +139,16 @@ def stored_path(store: Store, attachment_id: int) -> Path:
         path = store.blobs.path(a.sha256)
     if not path.is_file():
         raise NotFound(
-            f"Файл «{a.name}» отсутствует в хранилище. Запустите проверку (Сервис → Проверка "
-            "данных или cxdesk check) и восстановите его из резервной копии."
+            f"Файл «{neutral_name(a.name)}» отсутствует в хранилище. Запустите проверку (Сервис → "
+            "Проверка данных или cxdesk check) и восстановите его из резервной копии."
         )
     return Path(path)
 
 
 def save_copy(store: Store, attachment_id: int, dest: Path) -> Path:
-    """Saves a copy of an attachment elsewhere under the given name."""
+    """Saves a copy of an attachment elsewhere under the given name (shortened on disk when the
+    file system cannot hold it whole)."""
     with store.session() as s:
         sha = _get(s, attachment_id).sha256
-    return Path(store.blobs.copy_out(sha, Path(dest)))
+    dest = Path(dest)
+    return Path(store.blobs.copy_out(sha, dest.with_name(short_name(dest.name, 240))))

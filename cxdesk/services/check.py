@@ -38,6 +38,8 @@ class CheckReport:
     ok: bool
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
+    #: Temporaries of interrupted runs removed before the check (cxdesk.services.leftovers).
+    leftovers: int = 0
 
 
 def check_data(store: Store, progress: Progress = NO_PROGRESS) -> CheckReport:

@@ -102,7 +102,16 @@ def find_plan(s: Session, token: str | int) -> Plan:
 
 
 def find_row(s: Session, plan: Plan, token: str | int) -> Row:
-    """A row of the plan by its shown number («1.1», «1.1.») or, failing that, its row id."""
+    """A row of the plan by its shown number («1.1», «1.1.») or, failing that, its row id.
+
+    An ``int`` (what the services hand back in :class:`Changes`) is always a row id, never a
+    shown number: row id 9 is not item «9».
+    """
+    if isinstance(token, int) and not isinstance(token, bool):
+        by_id = s.get(Row, token)
+        if by_id is not None and by_id.plan_id == plan.id:
+            return by_id
+        raise NotFound(f"В плане {plan.id} нет строки с id {token}: cxdesk show {plan.id}.")
     text = str(token).strip()
     want = text.rstrip(".")
     if want:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -59,6 +60,11 @@ class Incoming:
     is_package: bool = False
     tmp_dir: Path | None = None
 
+    def __post_init__(self) -> None:
+        from cxdesk.textsafe import clean_incoming
+
+        clean_incoming(self)  # the one boundary for text from outside
+
     def cleanup(self) -> None:
         if self.tmp_dir is not None:
             shutil.rmtree(self.tmp_dir, ignore_errors=True)
@@ -96,7 +102,7 @@ def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) ->
     if suffix == ".cxplan":
         from cxdesk.io.package import read_package
 
-        tmp = Path(tempfile.mkdtemp(prefix="in-", dir=_tmp_root(store)))
+        tmp = Path(tempfile.mkdtemp(prefix=f"in-{os.getpid()}-", dir=_tmp_root(store)))
         try:
             got = read_package(path, tmp, progress)
         except BaseException:

@@ -2,7 +2,8 @@
 
 A file is copied in chunks (never whole in memory) to a temporary name in the store, hashed on
 the way, flushed to disk and only then renamed to its hash; so a crash never leaves a half file
-under a name that an item links to.
+under a name that an item links to. The temporary's name carries the process id
+(``tmp/in-<pid>-…``): one left by a killed process is removed at the next start.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from cxdesk.errors import EnvironmentProblem, NotFound
+from cxdesk.errors import EnvironmentProblem, NotFound, check_input, os_fault
 from cxdesk.fsutil import atomic_file
+from cxdesk.textsafe import neutral_name
 
 CHUNK = 1024 * 1024
 
@@ -33,17 +35,13 @@ class BlobStore:
 
     def put(self, source: Path, on_bytes: Callable[[int], None] | None = None) -> tuple[str, int]:
         """Copies a file into the store; returns (sha256, size)."""
-        if not source.is_file():
-            raise NotFound(f"Файл не найден: {source}. Проверьте путь и имя файла.")
+        check_input(source)
         tmp_dir = self.root / "tmp"
         try:
             tmp_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="in-")
+            fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=f"in-{os.getpid()}-")
         except OSError as exc:
-            raise EnvironmentProblem(
-                f"Не удаётся записать в папку данных {self.root}: {exc.strerror}. "
-                "Освободите место на диске или проверьте права доступа."
-            ) from exc
+            raise os_fault(exc, self.root) from exc
         tmp = Path(tmp_name)
         digest = hashlib.sha256()
         size = 0
@@ -68,8 +66,8 @@ class BlobStore:
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise EnvironmentProblem(
-                f"Не удалось сохранить файл «{source.name}»: {exc.strerror}. "
-                "Освободите место на диске или проверьте права доступа; ничего не изменено."
+                f"Файл «{neutral_name(source.name)}» не сохранён, ничего не изменено. "
+                + os_fault(exc, self.root).message
             ) from exc
         except BaseException:
             tmp.unlink(missing_ok=True)

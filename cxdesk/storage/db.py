@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,28 +36,47 @@ SCHEMA_REVISION = "0003"
 
 
 def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem | None:
-    """A plain message for a fault of the database file, or None for anything else."""
+    """A plain message for a fault of the database file, or None for anything else.
+
+    Each fault is told apart, with its own advice: damaged (restore), locked (wait), a folder or
+    file that cannot be written (rights, not damage), a full disk, a disk or journal error (the
+    ``-wal`` file removed under an open connection reads «disk I/O error»: not a full disk).
+    """
+    import shutil
+
+    from cxdesk.errors import disk_full, folder_fault
+    from cxdesk.storage.damage import damaged_database
+
     text = str(getattr(exc, "orig", exc)).lower()
+    folder = path.parent
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return EnvironmentProblem(
-            f"База данных {path} повреждена. Восстановите её из резервной копии: список копий — "
-            "cxdesk backups, восстановление — cxdesk restore ФАЙЛ (или в окне: Файл → "
-            "Восстановить из копии)."
-        )
+        return damaged_database(path)
     if "locked" in text or "busy" in text:
         return EnvironmentProblem(
             "База данных занята другой программой дольше обычного. Повторите через минуту; "
             "если не помогает — закройте другие окна cxdesk."
         )
-    if "readonly" in text or "read-only" in text:
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        problem = folder_fault(folder)
+        if problem is not None:
+            return problem
         return EnvironmentProblem(
-            f"Папка данных {path.parent} доступна только для чтения. Проверьте права или укажите "
-            "другую папку (--data-dir)."
+            f"Файл базы данных {path} недоступен для записи (атрибут «Только чтение» или нет "
+            "прав). Данные целы. Снимите атрибут или верните права и повторите."
         )
-    if "disk is full" in text or "disk i/o" in text:
+    if "disk is full" in text or "database or disk is full" in text:
+        return disk_full(folder)
+    if "disk i/o" in text or "ioerr" in text:
+        try:
+            full = shutil.disk_usage(folder).free < 1024 * 1024
+        except OSError:
+            full = False
+        if full:
+            return disk_full(folder)
         return EnvironmentProblem(
-            "Не хватает места на диске (или ошибка диска). Освободите место и повторите; "
-            "прежние данные не изменены."
+            f"Ошибка чтения или записи базы данных {path}: служебный файл базы (-wal, -shm) "
+            "удалён или изменён другой программой, или диск недоступен. Закройте все окна "
+            "cxdesk и откройте снова; затем запустите проверку: cxdesk check."
         )
     return None
 
@@ -155,18 +173,15 @@ class Store:
             ) from exc
 
     def _ensure_schema(self) -> None:
-        try:
+        from cxdesk.storage.damage import guarded
+
+        with guarded(self.data_dir, self.db_path):  # a lost database, faults named rightly
             revision = sqlite_engine.current_revision(self.db_path)
-        except sqlite3.DatabaseError as exc:
-            raise UserError(
-                f"Файл базы данных {self.db_path} повреждён ({exc}). Восстановите его из "
-                "резервной копии (cxdesk restore) или перенесите файл и начните с пустой папки."
-            ) from exc
-        if revision == SCHEMA_REVISION:
-            return
-        if revision is not None:
-            sqlite_engine.backup_before_migration(self.db_path, revision)
-        _migrate(f"sqlite:///{self.db_path}")
+            if revision == SCHEMA_REVISION:
+                return
+            if revision is not None:
+                sqlite_engine.backup_before_migration(self.db_path, revision)
+            _migrate(f"sqlite:///{self.db_path}")
 
     @contextlib.contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:

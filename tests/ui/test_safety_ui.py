@@ -286,3 +286,64 @@ def test_command_line_change_shows_in_the_window(
     assert cli(["set", str(other), "1", "--status", "done"]) == 0
     assert watcher.poll()  # another plan: the list is read again, the open plan stays as it is
     assert window.current_plan_id == pid and window.stack_for(pid).count() == 1
+
+
+# --- a lost database, the copy on exit, leftovers at start -----------------------------------
+@pytest.mark.parametrize("how", ["empty", "missing"])
+def test_lost_database_offers_the_latest_backup(
+    qapp: QApplication, data_dir: Path, boxes: list, how: str
+) -> None:
+    store = Store(data_dir)
+    create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    make_backup(data_dir)
+    store.close()
+    db = data_dir / DB_NAME
+    if how == "empty":
+        db.write_bytes(b"")
+    else:
+        db.unlink()
+    recovered = open_or_recover(data_dir)
+    assert recovered is not None
+    assert boxes[0].kind == "question" and "копия от" in boxes[0].text
+    assert "резервной копии" in boxes[0].text
+    assert [p.org for p in list_plans(recovered)] == ["ЦЗН"]
+    recovered.close()
+
+
+def test_read_only_folder_is_not_offered_a_restore(qapp: QApplication, tmp_path: Path) -> None:
+    blocker = tmp_path / "файл"
+    blocker.write_text("not a folder")
+    problem = folder_problem(blocker / "data")
+    assert problem and "поврежд" not in problem
+
+
+def test_copy_on_exit_is_a_setting_on_by_default(
+    make_window: Make, store: Store, boxes: list
+) -> None:
+    from ui.safety.exit_backup import BACKUP_ON_EXIT, backup_on_exit
+
+    window = make_window()
+    action = window.safety_actions["on_exit"]
+    assert action.isChecked() and window.settings.get(BACKUP_ON_EXIT) is True
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    made = backup_on_exit(store.data_dir, window.settings)
+    assert made is not None and made.name.startswith("exit-")
+    assert backup_on_exit(store.data_dir, window.settings) is None  # nothing changed since
+    action.setChecked(False)
+    assert window.settings.get(BACKUP_ON_EXIT) is False
+    cli(["set", str(pid), "1", "--status", "done"])
+    assert backup_on_exit(store.data_dir, window.settings) is None
+    action.setChecked(True)
+
+
+def test_leftovers_of_a_killed_run_are_removed_at_start(qapp: QApplication, data_dir: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    pid = int(dead.stdout)
+    tmp = data_dir / "store" / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    left = tmp / f"in-{pid}-abcd"
+    left.write_bytes(b"x" * 1000)
+    store = open_or_recover(data_dir)
+    assert store is not None and not left.exists()
+    store.close()

@@ -140,11 +140,14 @@ def install_safety(window: Any) -> None:
     restore.setObjectName("action_restore")
     restore.setStatusTip("Вернуть данные из резервной копии (текущее состояние сохранится)")
     restore.triggered.connect(lambda: restore_action(window))
+    from ui.safety.exit_backup import exit_backup_action
+
+    on_exit = exit_backup_action(window)
     if quit_action is not None:
-        menu.insertActions(quit_action, [backup, restore])
+        menu.insertActions(quit_action, [backup, restore, on_exit])
         menu.insertSeparator(quit_action)
     else:
         menu.addSeparator()
-        menu.addActions([backup, restore])
-    window.safety_actions = {"backup": backup, "restore": restore}
+        menu.addActions([backup, restore, on_exit])
+    window.safety_actions = {"backup": backup, "restore": restore, "on_exit": on_exit}
     window.external_changes = ExternalChanges(window, window.store)

@@ -1,22 +1,22 @@
 """Opening the data folder at start, and what to do when it cannot be used.
 
 A folder that cannot be written (read-only, a full disk) is named with what to do instead. A
-damaged database never crashes the start: a dialog names the problem and offers the latest
-backup, another backup of the user's choice, or leaving.
+damaged database — or a lost one: empty or missing while the folder still holds attachments or
+backups, never silently a new empty database — never crashes the start: a dialog names the
+problem and offers the latest backup, another backup of the user's choice, or leaving.
+Temporaries left by a run that was killed are removed first.
 """
 
 from __future__ import annotations
 
-import errno
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from cxdesk.errors import UserError
+from cxdesk.errors import DamagedData, UserError, folder_fault
 from cxdesk.paths import DB_NAME
 from cxdesk.services.backup import list_backups, restore_backup
 
@@ -25,32 +25,11 @@ from ui import msgbox
 
 def folder_problem(data_dir: Path) -> str:
     """What keeps cxdesk from working in the data folder (it cannot be made or written, the disk
-    is full), said with what to do; empty when the folder is fine."""
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=data_dir, prefix=".cxdesk-probe-") as probe:
-            probe.write(b"cxdesk")  # no fsync: an old disk would make every start wait for it
-            probe.flush()
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            return (
-                f"На диске с папкой данных {data_dir} не осталось места. Освободите место "
-                "(удалите ненужные файлы или очистите корзину) и запустите cxdesk снова; "
-                "сохранённые данные не изменены."
-            )
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return (
-                f"Папка данных {data_dir} доступна только для чтения: cxdesk не сможет сохранять "
-                "в ней изменения. Попросите администратора дать вам право записи в эту папку "
-                "или запустите cxdesk с другой папкой: cxdesk --data-dir ПАПКА (или задайте "
-                "переменную CXDESK_DATA_DIR). Прежние данные можно перенести, скопировав папку "
-                "целиком."
-            )
-        return (
-            f"Папка данных {data_dir} недоступна ({exc.strerror or exc}). Проверьте, что диск "
-            "подключён и папка существует, или запустите cxdesk с другой папкой: "
-            "cxdesk --data-dir ПАПКА."
-        )
+    is full), said with what to do; empty when the folder is fine. The messages are the core's
+    (:func:`cxdesk.errors.folder_fault`), the same as the command line's."""
+    problem = folder_fault(data_dir)
+    if problem is not None:
+        return problem.message
     db = data_dir / DB_NAME
     if db.exists() and not os.access(db, os.W_OK):
         return (
@@ -67,17 +46,25 @@ def backup_label(path: Path) -> str:
     return f"копия от {moment:%d.%m.%Y %H:%M} ({path.name})"
 
 
-def _open(data_dir: Path) -> tuple[Any, str]:
+def _open(data_dir: Path) -> tuple[Any, str, bool]:
+    """(store, problem, damaged): a damaged or lost database (empty or missing beside
+    attachments and backups) is ``damaged`` — the one case to offer a backup."""
+    from cxdesk.fsutil import journal_dir, use_journal
+    from cxdesk.services.leftovers import remove_leftovers
     from cxdesk.storage.db import Store
 
+    remove_leftovers(data_dir)  # temporaries of a run that was killed
+    use_journal(journal_dir(data_dir))
     try:
         store = Store(data_dir)
+    except DamagedData as exc:
+        return None, exc.message, True
     except UserError as exc:
-        return None, exc.message
+        return None, exc.message, False
     if not store.quick_check():
         store.close()
-        return None, f"База данных {data_dir / DB_NAME} повреждена."
-    return store, ""
+        return None, f"База данных {data_dir / DB_NAME} повреждена.", True
+    return store, "", False
 
 
 def ask_recovery(parent: QWidget | None, problem: str, backups: list[Path]) -> Path | None:
@@ -132,9 +119,9 @@ def open_or_recover(data_dir: Path, parent: QWidget | None = None) -> Any:
 
 
 def _open_or_recover(data_dir: Path, parent: QWidget | None) -> Any:
-    store, problem = _open(data_dir)
+    store, problem, damaged = _open(data_dir)
     while store is None:
-        if not (data_dir / DB_NAME).exists() or "поврежд" not in problem:
+        if not damaged:
             msgbox.user_error(parent, f"{problem}\n\nПрограмма будет закрыта.", "cxdesk — запуск")
             return None
         choice = ask_recovery(parent, problem, list_backups(data_dir))
@@ -145,7 +132,7 @@ def _open_or_recover(data_dir: Path, parent: QWidget | None) -> Any:
         except UserError as exc:
             problem = f"{problem}\n\nКопия «{choice.name}» не подошла: {exc.message}"
             continue
-        store, problem = _open(data_dir)
+        store, problem, damaged = _open(data_dir)
         if store is not None:
             msgbox.information(
                 parent,
