@@ -19,8 +19,21 @@ from typing import Any
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LEVELS = 9
 _RUSSIAN = "абвгдежзиклмнопрстуфхцчшщэюя"
-_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+_ROMAN = [
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+]
 _PLACEHOLDER_RE = re.compile(r"%([1-9])")
 
 
@@ -159,7 +172,9 @@ class Numbering:
         for style in root.iter(w("style")):
             numpr = style.find(f"{w('pPr')}/{w('numPr')}")
             raw[str(style.get(w("styleId")))] = (
-                _val(style, "basedOn"), _val(numpr, "numId"), _val(numpr, "ilvl")
+                _val(style, "basedOn"),
+                _val(numpr, "numId"),
+                _val(numpr, "ilvl"),
             )
         for style_id in raw:
             num_id = ilvl = None

@@ -65,8 +65,12 @@ def describe_foreign(head: bytes, whole: bytes, expected: str) -> str | None:
             "это файл Office старого формата (.doc или .xls). Откройте его в Word или Excel и "
             "сохраните его как .docx/.xlsx"
         )
-    pictures = {b"\x89PNG": "изображение PNG", b"\xff\xd8\xff": "изображение JPEG",
-                b"GIF8": "изображение GIF", b"BM": "изображение BMP"}
+    pictures = {
+        b"\x89PNG": "изображение PNG",
+        b"\xff\xd8\xff": "изображение JPEG",
+        b"GIF8": "изображение GIF",
+        b"BM": "изображение BMP",
+    }
     for magic, what in pictures.items():
         if head.startswith(magic):
             return f"это {what}, а не {want}. Попросите прислать сам документ"

@@ -275,8 +275,11 @@ def _with_omitted(placed: list[tuple[int, Row]], every: list[Any]) -> list[Row]:
 def _stored_row(stored: Mapping[str, Any]) -> Row:
     """A row the export did not print, whole from its hidden identity."""
     kind = str(stored.get("kind") or "item")
-    row = Row(kind=kind if kind in ("block", "section", "item") else "item",
-              number=str(stored.get("number") or ""), title=str(stored.get("title") or ""))
+    row = Row(
+        kind=kind if kind in ("block", "section", "item") else "item",
+        number=str(stored.get("number") or ""),
+        title=str(stored.get("title") or ""),
+    )
     for name in ("start", "deadline", "responsible", "result", "document", "materials", "note"):
         setattr(row, name, str(stored.get(name) or ""))
     _apply_row(row, stored, set())

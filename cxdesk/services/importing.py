@@ -193,6 +193,8 @@ def _depths(doc: PlanDoc) -> list[int]:
 def org_from_file_name(path: Path) -> str:
     """The name a plan gets when its file names no organisation: the file's name."""
     return path.stem.replace("_", " ").strip() or "Без названия"
+
+
 def exchange_point(incoming: Incoming) -> str:
     """The moment the incoming file was written by cxdesk (its exchange point), "" if foreign."""
     if incoming.is_package:

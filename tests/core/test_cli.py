@@ -162,7 +162,6 @@ def test_unexpected_error_goes_to_log(tmp_path: Path) -> None:
     assert res.stderr.startswith("cxdesk: error:") and "Traceback" not in res.stderr
 
 
-
 def test_export_tells_a_missing_program_file_from_a_write_fault(tmp_path: Path) -> None:
     from cxdesk.services.documents import _writing_fault
 

@@ -86,12 +86,39 @@ def test_word_numbering_levels_restarts_and_formats() -> None:
         "</w:numbering>"
     )
     lists = Numbering(numbering)
-    shown = [lists.label(_para(num, lvl)) for num, lvl in [
-        (1, 0), (1, 1), (1, 1), (1, 2), (1, 2), (1, 0), (1, 1), (1, 2), (3, 0), (2, 0), (2, 1),
-        (1, 0), (0, 0),
-    ]]
-    assert shown == ["I.", "1.1.", "1.2.", "а)", "б)", "II.", "2.1.", "в)", "", "VII.", "7.1.",
-                     "VIII.", ""]
+    shown = [
+        lists.label(_para(num, lvl))
+        for num, lvl in [
+            (1, 0),
+            (1, 1),
+            (1, 1),
+            (1, 2),
+            (1, 2),
+            (1, 0),
+            (1, 1),
+            (1, 2),
+            (3, 0),
+            (2, 0),
+            (2, 1),
+            (1, 0),
+            (0, 0),
+        ]
+    ]
+    assert shown == [
+        "I.",
+        "1.1.",
+        "1.2.",
+        "а)",
+        "б)",
+        "II.",
+        "2.1.",
+        "в)",
+        "",
+        "VII.",
+        "7.1.",
+        "VIII.",
+        "",
+    ]
     assert [format_number(n, "russianUpper") for n in (1, 28, 29)] == ["А", "Я", "АА"]
     assert format_number(4, "lowerRoman") == "iv"
     assert format_number(3, "decimalZero") == "03"
@@ -127,8 +154,7 @@ def make_docx(path: Path, body_xml: str) -> Path:
 
 def tc(text: str = "", props: str = "") -> str:
     paragraphs = "".join(
-        f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>'
-        for line in text.split("|")
+        f'<w:p><w:r><w:t xml:space="preserve">{line}</w:t></w:r></w:p>' for line in text.split("|")
     )
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs or '<w:p/>'}</w:tc>"
 
@@ -141,31 +167,47 @@ HEADER = tr(tc("№ п/п"), tc("Наименование мероприятия
 
 
 def test_word_structures(tmp_path: Path) -> None:
-    rows = "".join([
-        HEADER,
-        tr(tc("1."), tc("Блок", '<w:gridSpan w:val="3"/>')),
-        # a deleted revision, an insertion, a field code, hidden text, a line break, a tab
-        "<w:tr>" + tc("1.1.") + (
-            "<w:tc><w:p><w:r><w:t>Утверждён </w:t></w:r><w:del><w:r><w:delText>старый "
-            "</w:delText></w:r></w:del><w:ins><w:r><w:t>новый</w:t></w:r></w:ins>"
-            "<w:r><w:rPr><w:vanish/></w:rPr><w:t>скрытый</w:t></w:r>"
-            '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText>'
-            '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t> порядок</w:t></w:r>'
-            '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:br/><w:t>вторая</w:t>'
-            "<w:tab/><w:t>строка</w:t></w:r></w:p></w:tc>"
-        ) + tc("31.12.2024") + tc("Иванов И.И.", '<w:vMerge w:val="restart"/>') + "</w:tr>",
-        # a content control around a row, a vertically merged cell continued
-        "<w:sdt><w:sdtContent>" + tr(tc("1.2."), tc("Второй"), tc("2025"),
-                                      tc("", "<w:vMerge/>")) + "</w:sdtContent></w:sdt>",
-        # a row that starts one grid column later
-        tr(tc("Третий"), tc("2026"), tc("Петров П.П.|Сидоров С.С."),
-           props='<w:gridBefore w:val="1"/>'),
-    ])
+    rows = "".join(
+        [
+            HEADER,
+            tr(tc("1."), tc("Блок", '<w:gridSpan w:val="3"/>')),
+            # a deleted revision, an insertion, a field code, hidden text, a line break, a tab
+            "<w:tr>"
+            + tc("1.1.")
+            + (
+                "<w:tc><w:p><w:r><w:t>Утверждён </w:t></w:r><w:del><w:r><w:delText>старый "
+                "</w:delText></w:r></w:del><w:ins><w:r><w:t>новый</w:t></w:r></w:ins>"
+                "<w:r><w:rPr><w:vanish/></w:rPr><w:t>скрытый</w:t></w:r>"
+                '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                "<w:r><w:instrText> PAGE </w:instrText></w:r>"
+                '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t> порядок</w:t></w:r>'
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:br/><w:t>вторая</w:t>'
+                "<w:tab/><w:t>строка</w:t></w:r></w:p></w:tc>"
+            )
+            + tc("31.12.2024")
+            + tc("Иванов И.И.", '<w:vMerge w:val="restart"/>')
+            + "</w:tr>",
+            # a content control around a row, a vertically merged cell continued
+            "<w:sdt><w:sdtContent>"
+            + tr(tc("1.2."), tc("Второй"), tc("2025"), tc("", "<w:vMerge/>"))
+            + "</w:sdtContent></w:sdt>",
+            # a row that starts one grid column later
+            tr(
+                tc("Третий"),
+                tc("2026"),
+                tc("Петров П.П.|Сидоров С.С."),
+                props='<w:gridBefore w:val="1"/>',
+            ),
+        ]
+    )
     path = make_docx(tmp_path / "structures.docx", f"<w:tbl>{rows}</w:tbl>")
     result = read_docx(path)
     plan = result.plan
     assert [(r.kind, r.number) for r in plan.rows] == [
-        ("block", "1."), ("item", "1.1."), ("item", "1.2."), ("item", "")
+        ("block", "1."),
+        ("item", "1.1."),
+        ("item", "1.2."),
+        ("item", ""),
     ]
     assert plan.rows[1].title == "Утверждён новый порядок\nвторая строка"
     assert plan.rows[2].responsible == "Иванов И.И."
@@ -175,20 +217,36 @@ def test_word_structures(tmp_path: Path) -> None:
 
 
 def test_headings_worded_and_split_differently(tmp_path: Path) -> None:
-    rows = "".join([
-        tr(tc("No|п/п"), tc("Содержание мероприятия"), tc("Ответствен-|ный исполнитель"),
-           tc("Срок реализации мероприятия"), tc("Примечание 2"), tc("Результат")),
-        tr(*(tc(str(n)) for n in range(1, 7))),
-        tr(tc("1"), tc("Первое"), tc("Отдел"), tc("2024"), tc("x"), tc("Отчёт")),
-    ])
+    rows = "".join(
+        [
+            tr(
+                tc("No|п/п"),
+                tc("Содержание мероприятия"),
+                tc("Ответствен-|ный исполнитель"),
+                tc("Срок реализации мероприятия"),
+                tc("Примечание 2"),
+                tc("Результат"),
+            ),
+            tr(*(tc(str(n)) for n in range(1, 7))),
+            tr(tc("1"), tc("Первое"), tc("Отдел"), tc("2024"), tc("x"), tc("Отчёт")),
+        ]
+    )
     result = read_docx(make_docx(tmp_path / "headings.docx", f"<w:tbl>{rows}</w:tbl>"))
     assert [c.key for c in result.plan.columns] == [
-        "number", "title", "responsible", "deadline", "result"
+        "number",
+        "title",
+        "responsible",
+        "deadline",
+        "result",
     ]
     assert "Столбец «Примечание 2» не распознан и пропущен." in result.warnings
     row = result.plan.rows[0]
     assert (row.number, row.title, row.responsible, row.deadline, row.result) == (
-        "1", "Первое", "Отдел", "2024", "Отчёт"
+        "1",
+        "Первое",
+        "Отдел",
+        "2024",
+        "Отчёт",
     )
 
 
@@ -250,29 +308,57 @@ def test_cancel_stops_reading() -> None:
 
 
 def test_identity_payload_is_laid_over_rows() -> None:
-    plan = PlanDoc(title="План", rows=[
-        Row("block", "1.", "Блок"),
-        Row("item", "1.1.", "Первое", result="Приказ\nИсключено: письмо"),
-        Row("item", "1.2.", "Добавлено вручную"),
-    ])
-    result = ReadResult(plan=plan)
-    apply_identity(result, {
-        "format": 1,
-        "plan": {"uid": "P", "template_id": "agency", "template_version": "2", "answers": {"a": 1},
-                 "title": "План", "org": "Министерство"},
-        "rows": [
-            {"uid": "b", "ref": "agency:1", "kind": "block", "number": "1."},
-            {"uid": "i", "ref": "agency:1.1", "kind": "item", "number": "1.1.",
-             "status": "excluded", "basis": "письмо", "start": "01.01.2024",
-             "attachments": [{"name": "приказ.pdf", "size": 10, "sha256": "ab", "added": ""}]},
+    plan = PlanDoc(
+        title="План",
+        rows=[
+            Row("block", "1.", "Блок"),
+            Row("item", "1.1.", "Первое", result="Приказ\nИсключено: письмо"),
+            Row("item", "1.2.", "Добавлено вручную"),
         ],
-    })
+    )
+    result = ReadResult(plan=plan)
+    apply_identity(
+        result,
+        {
+            "format": 1,
+            "plan": {
+                "uid": "P",
+                "template_id": "agency",
+                "template_version": "2",
+                "answers": {"a": 1},
+                "title": "План",
+                "org": "Министерство",
+            },
+            "rows": [
+                {"uid": "b", "ref": "agency:1", "kind": "block", "number": "1."},
+                {
+                    "uid": "i",
+                    "ref": "agency:1.1",
+                    "kind": "item",
+                    "number": "1.1.",
+                    "status": "excluded",
+                    "basis": "письмо",
+                    "start": "01.01.2024",
+                    "attachments": [
+                        {"name": "приказ.pdf", "size": 10, "sha256": "ab", "added": ""}
+                    ],
+                },
+            ],
+        },
+    )
     assert (plan.uid, plan.template_id, plan.org, plan.answers) == (
-        "P", "agency", "Министерство", {"a": True}
+        "P",
+        "agency",
+        "Министерство",
+        {"a": True},
     )
     first, second, extra = plan.rows
     assert (first.uid, first.ref, second.uid, second.status, second.basis) == (
-        "b", "agency:1", "i", "excluded", "письмо"
+        "b",
+        "agency:1",
+        "i",
+        "excluded",
+        "письмо",
     )
     assert second.result == "Приказ"
     assert second.start == "01.01.2024"
@@ -288,33 +374,71 @@ def test_own_export_round_trip(tmp_path: Path) -> None:
 
     rows = [
         Row("block", "1.", "Организационные мероприятия", uid="b1", ref="agency:1"),
-        Row("item", "1.1.", "Назначен ответственный", deadline="31.03.2024",
-            responsible="Иванов И.И.\nПетров П.П.", document="Приказ", uid="i1",
-            ref="agency:1.1", status="done", done_date="01.03.2024",
-            attachments=[AttachmentInfo("приказ.pdf", 10, "ab" * 32, "2024-03-01T10:00:00")]),
-        Row("item", "1.2.", "Утверждена модель", deadline="I квартал 2024 года", uid="i2",
-            ref="agency:1.2", status="excluded", basis="письмо от 01.02.2024 № 5"),
+        Row(
+            "item",
+            "1.1.",
+            "Назначен ответственный",
+            deadline="31.03.2024",
+            responsible="Иванов И.И.\nПетров П.П.",
+            document="Приказ",
+            uid="i1",
+            ref="agency:1.1",
+            status="done",
+            done_date="01.03.2024",
+            attachments=[AttachmentInfo("приказ.pdf", 10, "ab" * 32, "2024-03-01T10:00:00")],
+        ),
+        Row(
+            "item",
+            "1.2.",
+            "Утверждена модель",
+            deadline="I квартал 2024 года",
+            uid="i2",
+            ref="agency:1.2",
+            status="excluded",
+            basis="письмо от 01.02.2024 № 5",
+        ),
     ]
     plan = PlanDoc(
-        title="План мероприятий", approver_position="Министр", approver_name="А.С. Иванова",
-        approval_date="15.03.2024", rows=rows, uid="P1", template_id="agency",
+        title="План мероприятий",
+        approver_position="Министр",
+        approver_name="А.С. Иванова",
+        approval_date="15.03.2024",
+        rows=rows,
+        uid="P1",
+        template_id="agency",
     )
     for layout in ("official", "dates", "report"):
         path = tmp_path / f"{layout}.docx"
         writer.write_docx(plan, path, ExportOptions(layout=layout))
         back = read_docx(path).plan
         assert (back.uid, back.title, back.approver_name, back.approval_date) == (
-            "P1", "План мероприятий", "А.С. Иванова", "15.03.2024"
+            "P1",
+            "План мероприятий",
+            "А.С. Иванова",
+            "15.03.2024",
         )
         for got, want in zip(back.rows, rows, strict=True):
-            for name in ("kind", "number", "title", "deadline", "responsible", "document",
-                         "status", "basis", "done_date", "uid", "ref", "attachments"):
+            for name in (
+                "kind",
+                "number",
+                "title",
+                "deadline",
+                "responsible",
+                "document",
+                "status",
+                "basis",
+                "done_date",
+                "uid",
+                "ref",
+                "attachments",
+            ):
                 assert getattr(got, name) == getattr(want, name), (layout, want.number, name)
 
 
 def test_plan_split_into_tables_and_approval_in_a_borderless_table(tmp_path: Path) -> None:
-    approval = tr(tc(""), tc("УТВЕРЖДАЮ|Руководитель департамента|______ П.П. Петров|"
-                             "«01» февраля 2024 г."))
+    approval = tr(
+        tc(""), tc("УТВЕРЖДАЮ|Руководитель департамента|______ П.П. Петров|«01» февраля 2024 г.")
+    )
     first = HEADER + tr(tc("1."), tc("Первое"), tc("2024"), tc("Отдел"))
     second = HEADER + tr(tc("2."), tc("Второе"), tc("2025"), tc("Отдел"))
     other = tr(tc("Должность"), tc("Подпись")) + tr(tc("Министр"), tc(""))
@@ -322,13 +446,17 @@ def test_plan_split_into_tables_and_approval_in_a_borderless_table(tmp_path: Pat
         "<w:p><w:r><w:t>План мероприятий по внедрению Стандартов клиентоцентричности в "
         "департаменте информатизации Тульской области</w:t></w:r></w:p>"
     )
-    xml = (f"<w:tbl>{approval}</w:tbl>{title}<w:tbl>{first}</w:tbl><w:p/>"
-           f"<w:tbl>{second}</w:tbl><w:tbl>{other}</w:tbl>")
+    xml = (
+        f"<w:tbl>{approval}</w:tbl>{title}<w:tbl>{first}</w:tbl><w:p/>"
+        f"<w:tbl>{second}</w:tbl><w:tbl>{other}</w:tbl>"
+    )
     result = read_docx(make_docx(tmp_path / "split.docx", xml))
     plan = result.plan
     assert [r.number for r in plan.rows] == ["1.", "2."]
     assert (plan.approver_position, plan.approver_name, plan.approval_date) == (
-        "Руководитель департамента", "П.П. Петров", "«01» февраля 2024 г."
+        "Руководитель департамента",
+        "П.П. Петров",
+        "«01» февраля 2024 г.",
     )
     assert plan.org == "департамент информатизации Тульской области"
     assert any("продолжена отдельной таблицей" in w for w in result.warnings)

@@ -66,7 +66,11 @@ def test_two_row_header_under_a_merged_heading(tmp_path: Path) -> None:
     ws.append(["1.", "Первое", dt.datetime(2024, 1, 10), dt.datetime(2024, 3, 31), "Отдел"])
     result = read_xlsx(save(wb, tmp_path / "dates.xlsx"))
     assert [c.key for c in result.plan.columns] == [
-        "number", "title", "start", "deadline", "responsible"
+        "number",
+        "title",
+        "start",
+        "deadline",
+        "responsible",
     ]
     row = result.plan.rows[0]
     assert (row.start, row.deadline, row.responsible) == ("10.01.2024", "31.03.2024", "Отдел")
@@ -170,8 +174,16 @@ def test_ten_thousand_rows_are_all_read(tmp_path: Path) -> None:
     for b in range(1, 101):
         ws.append([f"{b}.", f"Блок {b}"])
         for i in range(1, 100):
-            ws.append([f"{b}.{i}.", f"Мероприятие {i} блока {b}", dt.datetime(2024, 12, 31),
-                       "Отдел\nУправление", "Отчёт", "Приказ"])
+            ws.append(
+                [
+                    f"{b}.{i}.",
+                    f"Мероприятие {i} блока {b}",
+                    dt.datetime(2024, 12, 31),
+                    "Отдел\nУправление",
+                    "Отчёт",
+                    "Приказ",
+                ]
+            )
     path = save(wb, tmp_path / "long.xlsx")
     result = read_xlsx(path)  # its speed is measured in tests/benchmarks, not here
     assert len(result.plan.rows) == 10_000
@@ -187,17 +199,28 @@ def test_own_export_identity_sheet(tmp_path: Path) -> None:
     ws.append(HEAD)
     ws.append(["1.", "Блок"])
     ws.append(["1.1.", "Первое", "2024", "Отдел", "", ""])
-    identity.embed_xlsx(wb, {
-        "format": 1,
-        "plan": {"uid": "P", "template_id": "agency", "answers": {}},
-        "rows": [{"uid": "b", "ref": "agency:1", "kind": "block", "number": "1."},
-                 {"uid": "i", "ref": "agency:1.1", "kind": "item", "number": "1.1.",
-                  "status": "in_progress"}],
-    })
+    identity.embed_xlsx(
+        wb,
+        {
+            "format": 1,
+            "plan": {"uid": "P", "template_id": "agency", "answers": {}},
+            "rows": [
+                {"uid": "b", "ref": "agency:1", "kind": "block", "number": "1."},
+                {
+                    "uid": "i",
+                    "ref": "agency:1.1",
+                    "kind": "item",
+                    "number": "1.1.",
+                    "status": "in_progress",
+                },
+            ],
+        },
+    )
     plan = read_xlsx(save(wb, tmp_path / "own.xlsx")).plan
     assert plan.uid == "P"
     assert [(r.uid, r.ref, r.status) for r in plan.rows] == [
-        ("b", "agency:1", ""), ("i", "agency:1.1", "in_progress")
+        ("b", "agency:1", ""),
+        ("i", "agency:1.1", "in_progress"),
     ]
 
 
@@ -208,25 +231,64 @@ def test_own_export_round_trip(tmp_path: Path) -> None:
 
     rows = [
         Row("block", "1.", "Организационные мероприятия", uid="b1", ref="agency:1"),
-        Row("item", "1.1.", "Назначен ответственный", start="01.02.2024", deadline="31.03.2024",
-            responsible="Иванов И.И.\nПетров П.П.", document="Приказ", uid="i1",
-            ref="agency:1.1", status="done", done_date="01.03.2024",
-            attachments=[AttachmentInfo("приказ.pdf", 10, "ab" * 32, "2024-03-01T10:00:00")]),
-        Row("item", "1.2.", "Утверждена модель", deadline="I квартал 2024 года", uid="i2",
-            ref="agency:1.2", status="excluded", basis="письмо от 01.02.2024 № 5"),
+        Row(
+            "item",
+            "1.1.",
+            "Назначен ответственный",
+            start="01.02.2024",
+            deadline="31.03.2024",
+            responsible="Иванов И.И.\nПетров П.П.",
+            document="Приказ",
+            uid="i1",
+            ref="agency:1.1",
+            status="done",
+            done_date="01.03.2024",
+            attachments=[AttachmentInfo("приказ.pdf", 10, "ab" * 32, "2024-03-01T10:00:00")],
+        ),
+        Row(
+            "item",
+            "1.2.",
+            "Утверждена модель",
+            deadline="I квартал 2024 года",
+            uid="i2",
+            ref="agency:1.2",
+            status="excluded",
+            basis="письмо от 01.02.2024 № 5",
+        ),
     ]
     plan = PlanDoc(
-        title="План мероприятий", approver_position="Министр", approver_name="А.С. Иванова",
-        approval_date="15.03.2024", rows=rows, uid="P1", template_id="agency",
+        title="План мероприятий",
+        approver_position="Министр",
+        approver_name="А.С. Иванова",
+        approval_date="15.03.2024",
+        rows=rows,
+        uid="P1",
+        template_id="agency",
     )
     for layout in ("official", "dates", "report"):
         path = tmp_path / f"{layout}.xlsx"
         writer.write_xlsx(plan, path, ExportOptions(layout=layout))
         back = read_xlsx(path).plan
         assert (back.uid, back.title, back.approver_name, back.approval_date) == (
-            "P1", "План мероприятий", "А.С. Иванова", "15.03.2024"
+            "P1",
+            "План мероприятий",
+            "А.С. Иванова",
+            "15.03.2024",
         )
         for got, want in zip(back.rows, rows, strict=True):
-            for name in ("kind", "number", "title", "start", "deadline", "responsible",
-                         "document", "status", "basis", "done_date", "uid", "ref", "attachments"):
+            for name in (
+                "kind",
+                "number",
+                "title",
+                "start",
+                "deadline",
+                "responsible",
+                "document",
+                "status",
+                "basis",
+                "done_date",
+                "uid",
+                "ref",
+                "attachments",
+            ):
                 assert getattr(got, name) == getattr(want, name), (layout, want.number, name)

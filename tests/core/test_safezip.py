@@ -169,7 +169,8 @@ def test_member_declaring_a_huge_size_is_refused(tmp_path: Path) -> None:
 
 def test_highly_compressed_member_is_refused(tmp_path: Path) -> None:
     path = write_docx(
-        tmp_path / "bomb.docx", body(TABLE.format(text="x")),
+        tmp_path / "bomb.docx",
+        body(TABLE.format(text="x")),
         extra={"word/media/zeros.bin": bytes(40 * 1024 * 1024)},
     )
     refused(read_docx, path, "zip-бомб")
@@ -184,7 +185,8 @@ def test_member_inflating_beyond_its_declared_size_is_cut(tmp_path: Path) -> Non
 
 def test_total_size_is_limited(tmp_path: Path) -> None:
     path = write_docx(
-        tmp_path / "many.docx", body(TABLE.format(text="x")),
+        tmp_path / "many.docx",
+        body(TABLE.format(text="x")),
         extra={f"word/media/part{i}.bin": os.urandom(600 * 1024) for i in range(3)},
     )
     for i in range(3):
@@ -245,8 +247,11 @@ def test_legacy_xls_named_xlsx(tmp_path: Path) -> None:
 def test_password_protected_office_file(tmp_path: Path) -> None:
     path = tmp_path / "locked.docx"
     path.write_bytes(
-        OLE_MAGIC + bytes(1000) + "EncryptionInfo".encode("utf-16-le")
-        + "EncryptedPackage".encode("utf-16-le") + bytes(500)
+        OLE_MAGIC
+        + bytes(1000)
+        + "EncryptionInfo".encode("utf-16-le")
+        + "EncryptedPackage".encode("utf-16-le")
+        + bytes(500)
     )
     refused(read_docx, path, "пароль")
 

@@ -299,9 +299,7 @@ def test_layout_and_last_plan_are_restored(qtbot: QtBot, make_window: Make, stor
     assert again.panel.splitter.sizes() == item_sizes
 
 
-def test_wizard_actions_are_wired(
-    qtbot: QtBot, make_window: Make, store: Store
-) -> None:
+def test_wizard_actions_are_wired(qtbot: QtBot, make_window: Make, store: Store) -> None:
     plan_id = agency_plan(store)
     window = make_window()
     assert Act.CHANGE_ANSWERS in window.acts and Act.NEW_PLAN in window.acts
