@@ -7,7 +7,6 @@ are written by hand in tests/fixtures/expected/*.json.
 from __future__ import annotations
 
 import json
-import time
 import unicodedata
 import zipfile
 from collections import Counter
@@ -273,7 +272,7 @@ def test_control_and_invisible_characters_are_stripped(tmp_path: Path) -> None:
     assert result.plan.rows[0].title == "Утверждён порядок ведения"
 
 
-def test_ten_thousand_rows_read_in_reasonable_time(tmp_path: Path) -> None:
+def test_ten_thousand_rows_are_all_read(tmp_path: Path) -> None:
     path = tmp_path / "long.docx"
     make_docx(path, "<w:tbl>" + HEADER + "</w:tbl>")
     row = (
@@ -283,12 +282,9 @@ def test_ten_thousand_rows_read_in_reasonable_time(tmp_path: Path) -> None:
     )
     rows = "".join(row.format(b=b, i=i) for b in range(1, 101) for i in range(1, 101))
     _replace_part(path, "word/document.xml", lambda xml: xml.replace("</w:tbl>", rows + "</w:tbl>"))
-    started = time.perf_counter()
-    result = read_docx(path)
-    elapsed = time.perf_counter() - started
+    result = read_docx(path)  # its speed is measured in tests/benchmarks
     assert len(result.plan.rows) == 10_000
     assert result.plan.rows[-1].number == "100.100."
-    assert elapsed < 10, elapsed
 
 
 def _replace_part(path: Path, name: str, change: Any) -> None:
