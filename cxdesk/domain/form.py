@@ -412,4 +412,5 @@ def form_from_doc(doc: Any) -> Form:
         approval=bool(doc.has_approval),
         signature=bool(doc.signature.strip() or doc.executor.strip()),
         excluded=any(r.status == "excluded" for r in doc.rows if r.kind == "item"),
+        footnotes=False,  # a file of another body prints its own notes, not the template's
     )

@@ -472,3 +472,14 @@ def test_printing_follows_the_plans_form(store: Store, plan_id: int, tmp_path: P
     assert pages == len(text.split("\f")[:-1])
     assert "УТВЕРЖДАЮ" not in text and "Наименование мероприятия" in text
     assert "Г.В. Богданова" in text.split("\f")[pages - 1]
+
+
+def test_a_foreign_plan_prints_no_template_footnotes(store: Store, tmp_path: Path) -> None:
+    """A plan read from another body's file keeps that file's form: the template's footnotes,
+    which the file did not print, are not added under its table."""
+    outcome = import_file(store, FIXTURES / "stavropol_agency.docx")
+    assert plan_form(store, outcome.plan_id).form.footnotes is False
+    document = Document(str(_export(store, outcome.plan_id, tmp_path / "ставрополь.docx")))
+    below = [p.text for p in document.paragraphs if p.text.strip()]
+    assert not any(text.startswith(("¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹")) for text in below)
+    assert any("Богданова" in text for text in below)
