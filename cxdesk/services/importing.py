@@ -8,11 +8,11 @@ for a package, its attachments (every hash verified before anything is stored).
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,14 +34,6 @@ from cxdesk.storage.models import Attachment, History, Plan
 from cxdesk.storage.models import Row as StoredRow
 
 SUPPORTED = (".docx", ".xlsx", ".cxplan", ".odt", ".ods", ".csv", ".doc", ".xls", ".rtf")
-#: The readers of the formats cxdesk reads itself: module and function.
-READERS = {
-    ".docx": ("cxdesk.io.docx_reader", "read_docx"),
-    ".xlsx": ("cxdesk.io.xlsx_reader", "read_xlsx"),
-    ".odt": ("cxdesk.io.odf_reader", "read_odt"),
-    ".ods": ("cxdesk.io.odf_reader", "read_ods"),
-    ".csv": ("cxdesk.io.csv_reader", "read_csv"),
-}
 #: Formats converted through LibreOffice first (see cxdesk.io.convert).
 CONVERTED = (".doc", ".xls", ".rtf")
 STATUSES = ("not_started", "in_progress", "done", "excluded")
@@ -136,10 +128,31 @@ def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) ->
     return incoming
 
 
+def _reader(suffix: str) -> Callable[[Path, Progress], ReadResult]:
+    """The reader of a format, imported by name when first needed (visible to packagers)."""
+    if suffix == ".docx":
+        from cxdesk.io.docx_reader import read_docx
+
+        return read_docx
+    if suffix == ".xlsx":
+        from cxdesk.io.xlsx_reader import read_xlsx
+
+        return read_xlsx
+    if suffix == ".odt":
+        from cxdesk.io.odf_reader import read_odt
+
+        return read_odt
+    if suffix == ".ods":
+        from cxdesk.io.odf_reader import read_ods
+
+        return read_ods
+    from cxdesk.io.csv_reader import read_csv
+
+    return read_csv
+
+
 def _read_with(suffix: str, path: Path, progress: Progress) -> ReadResult:
-    module, name = READERS[suffix]
-    reader = getattr(importlib.import_module(module), name)
-    return reader(path, progress)  # type: ignore[no-any-return]
+    return _reader(suffix)(path, progress)
 
 
 def _tmp_root(store: Store) -> Path:
