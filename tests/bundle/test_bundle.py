@@ -267,3 +267,12 @@ def test_bundled_programs_work_on_a_shared_database(
     assert shared.json("check")["ok"] is True
     window = _describe([str(product.gui)], shared.env, tmp_path)
     assert "Подключение к общей базе…" in window["menus"]["Файл"]
+
+
+def test_data_files_the_libraries_read_are_in_the_bundle(bundle: Path) -> None:
+    """python-docx's templates (and the folder they are found through) and pyphen's Russian
+    dictionary, which the PDF renderer would otherwise do without in silence."""
+    inside = bundle / "_internal"
+    assert (inside / "docx" / "templates" / "default-header.xml").is_file()
+    assert (inside / "docx" / "parts").is_dir()
+    assert (inside / "pyphen" / "dictionaries" / "hyph_ru_RU.dic").is_file()
