@@ -25,7 +25,8 @@ def _as_of(text: str | None) -> date | None:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from cxdesk.services.audit import PROBLEMS, audit_plan, finding_rows
+    from cxdesk.domain.reports import PROBLEMS
+    from cxdesk.services.audit import audit_plan, finding_rows
     from cxdesk.services.views import get_plan
 
     store = open_store(args)
@@ -56,7 +57,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from cxdesk.services.summary import Counts, summarize, summary_json
+    from cxdesk.domain.reports import Counts
+    from cxdesk.services.summary import summarize, summary_json
 
     summary = summarize(open_store(args), args.plans or None)
     if args.output:

@@ -28,20 +28,11 @@ from dataclasses import dataclass
 
 from cxdesk.domain.deadlines import UNREADABLE, parse_deadline
 from cxdesk.domain.doc_kinds import find_mismatch
+from cxdesk.domain.reports import PROBLEMS
 from cxdesk.domain.templates import Node, Template, get_template
 from cxdesk.errors import NotFound
 from cxdesk.services.views import PlanView, RowView, get_plan
 from cxdesk.storage.db import Store
-
-#: Problem kind → its name in Russian (for the window and the exported list).
-PROBLEMS: dict[str, str] = {
-    "missing": "Отсутствует обязательный пункт",
-    "contradicts_answers": "Противоречит ответам на вопросы",
-    "wording_changed": "Изменена формулировка",
-    "done_without_proof": "Выполнено без подтверждающего документа",
-    "document_mismatch": "Документ не того вида",
-    "deadline_unreadable": "Срок не распознан",
-}
 
 KIND_RU = {"block": "Блок", "section": "Раздел", "item": "Пункт"}
 

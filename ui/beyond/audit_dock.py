@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cxdesk.domain.reports import PROBLEMS
 from cxdesk.domain.templates import Node
 from cxdesk.errors import NotFound
 from cxdesk.io.findings_writer import write_findings
-from cxdesk.services.audit import PROBLEMS, Finding, audit_plan, finding_rows, plan_template
+from cxdesk.services.audit import Finding, audit_plan, finding_rows, plan_template
 from cxdesk.services.views import PlanView, get_plan
 
 from ui.beyond import common as B
