@@ -6,13 +6,15 @@ items with their results, documents and completion dates.
 
 For a date in the past, each item's status is the one it had at the end of that day, read from
 the item's history (status changes are recorded with their moment); overdue is judged on that
-date. Attachments added after the date are left out.
+date. Attachments added after the date are left out. :func:`export_progress_report` assembles
+and writes the file, for the window and the command line alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -149,3 +151,20 @@ def progress_report(
 
         data.timeline = build_timeline(view, on=as_of)
     return data
+
+
+def export_progress_report(
+    store: Store,
+    plan: str | int,
+    path: Path,
+    as_of: date | None = None,
+    timeline: bool = False,
+    fmt: str | None = None,
+) -> tuple[Path, ReportData]:
+    """Assembles the progress report (see :func:`progress_report`) and writes it as docx or PDF
+    (``fmt``, else the file's extension); the window and the command line both call this.
+    Returns the file written and the report's data."""
+    from cxdesk.io.report_writer import write_report
+
+    data = progress_report(store, plan, as_of, timeline)
+    return write_report(data, Path(path), fmt), data
