@@ -173,12 +173,18 @@ def test_document_kinds_are_judged_cautiously() -> None:
     assert normalize_title(" «Ёлка» — тест. ") == normalize_title('"елка" - ТЕСТ')
 
 
-def test_findings_command_json_and_export(
-    store: Store, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def two_findings(store: Store) -> int:
+    """A plan with one item done without proof and one mandatory item removed."""
     pid = agency(store)
     remove_rows(store, pid, "agency:3.2.2")
     update_item(store, pid, "1.1", {"status": "done"})
+    return pid
+
+
+def test_findings_command_json_and_export(
+    store: Store, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pid = two_findings(store)
     data = run_json(capsys, "audit", str(pid))
     assert data[0] == {
         "item": "1.1.",
@@ -220,9 +226,7 @@ def test_rows_link_to_their_items(store: Store) -> None:
 def test_the_window_and_the_command_line_write_the_same_findings(
     store: Store, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    pid = agency(store)
-    remove_rows(store, pid, "agency:3.2.2")
-    update_item(store, pid, "1.1", {"status": "done"})
+    pid = two_findings(store)
     by_service = export_findings(
         audit_plan(store, pid), "Министерство труда", tmp_path / "a.xlsx", "xlsx"
     )
