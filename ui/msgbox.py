@@ -1,6 +1,7 @@
 """Every message box of cxdesk goes through this module.
 
-Plain messages, questions, and the two kinds of error: a :class:`~cxdesk.errors.UserError`
+Plain messages, questions, a choice among buttons of the caller's own (:func:`choose`), and
+the two kinds of error: a :class:`~cxdesk.errors.UserError`
 shows its Russian message (it says what to do); anything else is a bug, written to the log file
 in the data folder, and the dialog says where the log is.
 
@@ -11,7 +12,7 @@ and questions get a preset answer, so nothing ever blocks a test run.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +126,57 @@ def question(
     box.setEscapeButton(no_button)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+_ICONS = {
+    "information": QMessageBox.Icon.Information,
+    "question": QMessageBox.Icon.Question,
+    "warning": QMessageBox.Icon.Warning,
+    "critical": QMessageBox.Icon.Critical,
+}
+
+
+def choose(
+    parent: QWidget | None,
+    text: str,
+    buttons: Sequence[str],
+    *,
+    title: str = TITLE,
+    detail: str = "",
+    kind: str = "question",
+    icon: str = "",
+    default: str | None = None,
+    escape: str | None = None,
+    captured: str | None = None,
+    name: str = "",
+) -> str | None:
+    """A box with buttons of the caller's own; returns the label of the one clicked, or
+    ``escape`` when the box was closed. ``icon`` is one of information, question, warning,
+    critical (``kind`` by default); ``name`` the box's object name.
+
+    Captured (tests, screenshots): recorded as ``kind``; the answer is ``captured`` when the
+    capture answers yes, else ``escape``. Nothing is shown."""
+    if _capture is not None:
+        _capture.shown.append(Shown(kind, title, for_window(text)))
+        return captured if _capture.answer else escape
+    box = _box(parent, _ICONS.get(icon or kind, QMessageBox.Icon.Information), title, text, detail)
+    if name:
+        box.setObjectName(name)
+    made = {}
+    for label in buttons:
+        role = (
+            QMessageBox.ButtonRole.RejectRole
+            if label == escape
+            else QMessageBox.ButtonRole.ActionRole
+        )
+        made[label] = box.addButton(label, role)
+    if default in made:
+        box.setDefaultButton(made[default])
+    if escape in made:
+        box.setEscapeButton(made[escape])
+    box.exec()
+    clicked = box.clickedButton()
+    return next((label for label, button in made.items() if button is clicked), escape)
 
 
 def user_error(parent: QWidget | None, error: UserError | str, title: str = TITLE) -> None:

@@ -1,6 +1,7 @@
 """Every setting of the window, declared once with its default.
 
-A setting is a :class:`Setting` declared at module level (``LAST_PLAN = declare(...)``). Code
+A setting is a :class:`Setting` declared at module level in this module and nowhere else
+(``LAST_PLAN = declare(...)``); features import the declarations (``S.EXPORT_FOLDER``). Code
 reads and writes it through :class:`Settings`, which wraps one ``QSettings``: the real one (an
 ini file in the user's configuration folder) or, in tests, an ini file in a temporary folder.
 Nothing here touches the data folder: settings are per user, the data may be shared.
@@ -51,6 +52,33 @@ LAST_PLAN = declare("plan/last", 0, int, "the plan open when the window closed (
 LAST_ROW = declare("plan/last_row", 0, int, "the row selected in that plan (0: none)")
 LAST_FOLDER = declare("files/last_folder", "", str, "the folder of the last file dialog")
 WRAP_TEXT = declare("view/wrap_text", True, bool, "long texts wrap in the plan's table")
+BACKUP_ON_EXIT = declare(
+    "safety/backup_on_exit", True, bool, "a verified copy of the database when the window closes"
+)
+
+# --- files and exchange ----------------------------------------------------------------------
+EXPORT_FOLDER = declare("exchange/export_folder", "", str, "last folder of an export")
+EXPORT_FORMAT = declare("exchange/export_format", "docx", str, "last export format")
+EXPORT_LAYOUT = declare("exchange/export_layout", "official", str, "last export layout")
+EXPORT_FONT = declare("exchange/export_font_size", 12, int, "last font size of an export, pt")
+OPEN_FOLDER = declare("exchange/open_folder", "", str, "last folder a plan was read from")
+PACKAGE_FOLDER = declare("exchange/package_folder", "", str, "last folder of a package")
+MAIL_FORMAT = declare("exchange/mail_format", "cxplan", str, "what the last email carried")
+MAIL_TO = declare("exchange/mail_to", "", str, "the last recipient of an email")
+ATTACH_FOLDER = declare("tracking/attach_folder", "", str, "last folder files were attached from")
+SAVE_FOLDER = declare("tracking/save_folder", "", str, "last folder a copy was saved to")
+REPORTS_FOLDER = declare(
+    "beyond/folder", "", str, "last folder of a check, summary, calendar or report"
+)
+
+# --- reminders and guidance ------------------------------------------------------------------
+UPCOMING_AT_START = declare(
+    "beyond/upcoming_at_start", True, bool, "show the deadlines of the next 14 days at start"
+)
+GUIDANCE_OPEN = declare("beyond/guidance_open", True, bool, "the item's guidance is expanded")
+
+# --- the shared database ---------------------------------------------------------------------
+SHARED_DB = declare("db/url", "", str, "the shared database's address ('': the data folder)")
 
 
 def _convert(setting: Setting, value: Any) -> Any:

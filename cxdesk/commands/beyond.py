@@ -25,18 +25,15 @@ def _as_of(text: str | None) -> date | None:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from cxdesk.services.audit import PROBLEMS, audit_plan, finding_rows
+    from cxdesk.domain.reports import PROBLEMS
+    from cxdesk.services.audit import audit_plan, export_findings, finding_rows
     from cxdesk.services.views import get_plan
 
     store = open_store(args)
     plan = get_plan(store, args.plan)
     findings = audit_plan(store, plan)
     if args.output:
-        from cxdesk.io.findings_writer import write_findings
-
-        rows = [{**r, "problem_ru": PROBLEMS[r["problem"]]} for r in finding_rows(findings)]
-        title = f"Замечания к плану мероприятий: {plan.org or f'план {plan.id}'}"
-        path = write_findings(rows, title, Path(args.output))
+        path = export_findings(findings, plan.org or f"план {plan.id}", Path(args.output))
         emit(
             args,
             {"path": str(path), "findings": len(findings)},
@@ -56,7 +53,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from cxdesk.services.summary import Counts, summarize, summary_json
+    from cxdesk.domain.reports import Counts
+    from cxdesk.services.summary import summarize, summary_json
 
     summary = summarize(open_store(args), args.plans or None)
     if args.output:
@@ -133,11 +131,11 @@ def cmd_guidance(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from cxdesk.io.report_writer import write_report
-    from cxdesk.services.progress_report import progress_report
+    from cxdesk.services.progress_report import export_progress_report
 
-    data = progress_report(open_store(args), args.plan, _as_of(args.as_of), args.timeline)
-    path = write_report(data, Path(args.output))
+    path, data = export_progress_report(
+        open_store(args), args.plan, Path(args.output), _as_of(args.as_of), args.timeline
+    )
     emit(args, {"path": str(path)}, f"Отчёт на {data.as_of_text} записан: {path}")
     return 0
 

@@ -24,7 +24,7 @@ FORMATS = ("docx", "xlsx")
 def _problem_ru(row: Mapping[str, str]) -> str:
     if row.get("problem_ru"):
         return row["problem_ru"]
-    from cxdesk.services.audit import PROBLEMS
+    from cxdesk.domain.reports import PROBLEMS
 
     return PROBLEMS.get(row.get("problem", ""), row.get("problem", ""))
 

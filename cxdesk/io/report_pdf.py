@@ -2,7 +2,7 @@
 
 This is the one module of cxdesk that uses Qt, and only QtGui, imported inside the functions:
 the command line and the core load it only when a PDF is asked for. The content is the docx
-report's (cxdesk/io/report_writer.py). Fonts come from resources/fonts when it holds any, else
+report's (cxdesk/io/report_parts.py). Fonts come from resources/fonts when it holds any, else
 the system's Times New Roman or the serif font that stands in for it.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxdesk.io.office_basics import FONT, atomic_save
-from cxdesk.io.report_writer import Part, report_heading, report_parts
+from cxdesk.io.report_parts import Part, report_heading, report_parts
 
 if TYPE_CHECKING:
-    from cxdesk.services.progress_report import ReportData
+    from cxdesk.domain.reports import ReportData
 
 #: Keeps the application object made for a PDF outside the window (one per process).
 _APP: list[Any] = []

@@ -24,7 +24,7 @@ from cxdesk.io.office_basics import (
 )
 
 if TYPE_CHECKING:
-    from cxdesk.services.summary import BlockLine, Counts, ItemLine, Summary
+    from cxdesk.domain.reports import BlockLine, Counts, ItemLine, Summary
 
 REPORT_TITLE = (
     "Сводка о ходе реализации планов мероприятий по внедрению Стандартов клиентоцентричности"

@@ -39,7 +39,7 @@ from cxdesk.domain import periods as P
 from cxdesk.domain.deadlines import format_date
 
 if TYPE_CHECKING:
-    from cxdesk.services.timeline import Line, Timeline
+    from cxdesk.domain.reports import Line, Timeline
 
 #: The window's status colours (ui/mainwindow/status.py holds them as QColors; a test keeps the
 #: two the same), and the heading backgrounds.

@@ -23,7 +23,7 @@ from cxdesk.domain.deadlines import format_date
 from cxdesk.io.office_basics import atomic_save
 
 if TYPE_CHECKING:
-    from cxdesk.services.timeline import Timeline
+    from cxdesk.domain.reports import Timeline
 
 #: Paper (landscape) in millimetres, the margin, and the drawing's units per millimetre.
 PAPER_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}

@@ -25,23 +25,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from cxdesk.domain.deadlines import UNREADABLE, parse_deadline
+from cxdesk.domain.deadlines import UNREADABLE, format_date, parse_deadline
 from cxdesk.domain.doc_kinds import find_mismatch
+from cxdesk.domain.reports import PROBLEMS
 from cxdesk.domain.templates import Node, Template, get_template
 from cxdesk.errors import NotFound
+from cxdesk.services.common import today
 from cxdesk.services.views import PlanView, RowView, get_plan
 from cxdesk.storage.db import Store
-
-#: Problem kind → its name in Russian (for the window and the exported list).
-PROBLEMS: dict[str, str] = {
-    "missing": "Отсутствует обязательный пункт",
-    "contradicts_answers": "Противоречит ответам на вопросы",
-    "wording_changed": "Изменена формулировка",
-    "done_without_proof": "Выполнено без подтверждающего документа",
-    "document_mismatch": "Документ не того вида",
-    "deadline_unreadable": "Срок не распознан",
-}
 
 KIND_RU = {"block": "Блок", "section": "Раздел", "item": "Пункт"}
 
@@ -292,3 +285,13 @@ def audit_plan(store: Store, plan: str | int | PlanView) -> list[Finding]:
 def finding_rows(findings: list[Finding]) -> list[dict[str, str]]:
     """The findings as the command line and the exported list give them."""
     return [{"item": f.item, "problem": f.problem, "detail": f.detail} for f in findings]
+
+
+def export_findings(findings: list[Finding], org: str, path: Path, fmt: str | None = None) -> Path:
+    """Writes the list of findings of the plan of ``org`` as docx or xlsx (``fmt``, else the
+    file's extension), titled with today's date; the window and the command line both call
+    this."""
+    from cxdesk.io.findings_writer import write_findings
+
+    title = f"Замечания по плану: {org} (проверка по типовому плану {format_date(today())})"
+    return write_findings(finding_rows(findings), title, Path(path), fmt)

@@ -6,77 +6,32 @@ items with their results, documents and completion dates.
 
 For a date in the past, each item's status is the one it had at the end of that day, read from
 the item's history (status changes are recorded with their moment); overdue is judged on that
-date. Attachments added after the date are left out.
+date. Attachments added after the date are left out. :func:`export_progress_report` assembles
+and writes the file, for the window and the command line alike.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cxdesk.domain.deadlines import format_date
+from cxdesk.domain.reports import Counts, DoneItem, OverdueItem, ReportData
 from cxdesk.services.common import find_plan, today
-from cxdesk.services.summary import BlockLine, Counts, block_counts, org_label
+from cxdesk.services.summary import block_counts, org_label
 from cxdesk.services.views import PlanView, is_overdue, plan_view_in
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, History, Row
 
-REPORT_TITLE = (
-    "Отчет о ходе реализации плана мероприятий («дорожной карты») по внедрению Стандартов "
-    "клиентоцентричности"
-)
 Files = dict[int, list[tuple[str, str]]]
 
 if TYPE_CHECKING:
-    from cxdesk.services.timeline import Timeline
-
-
-@dataclass
-class OverdueItem:
-    """An item past its deadline and not done."""
-
-    number: str
-    title: str
-    deadline: str
-    due: str
-    days_late: int
-    responsible: str
-    status: str
-
-
-@dataclass
-class DoneItem:
-    """An item done, with what proves it."""
-
-    number: str
-    title: str
-    result: str
-    document: str
-    done_date: str
-    files: list[tuple[str, str]] = field(default_factory=list)  # (name, date added)
-
-
-@dataclass
-class ReportData:
-    """Everything the progress report prints."""
-
-    plan_id: int
-    org: str
-    title: str
-    as_of: date
-    total: Counts
-    blocks: list[BlockLine]
-    overdue: list[OverdueItem]
-    done: list[DoneItem]
-    timeline: Timeline | None = None  # the plan on a time axis: pages after the text
-
-    @property
-    def as_of_text(self) -> str:
-        return format_date(self.as_of)
+    pass
 
 
 def _statuses_as_of(s: Session, plan_id: int, as_of: date) -> dict[int, str]:
@@ -196,3 +151,20 @@ def progress_report(
 
         data.timeline = build_timeline(view, on=as_of)
     return data
+
+
+def export_progress_report(
+    store: Store,
+    plan: str | int,
+    path: Path,
+    as_of: date | None = None,
+    timeline: bool = False,
+    fmt: str | None = None,
+) -> tuple[Path, ReportData]:
+    """Assembles the progress report (see :func:`progress_report`) and writes it as docx or PDF
+    (``fmt``, else the file's extension); the window and the command line both call this.
+    Returns the file written and the report's data."""
+    from cxdesk.io.report_writer import write_report
+
+    data = progress_report(store, plan, as_of, timeline)
+    return write_report(data, Path(path), fmt), data

@@ -11,11 +11,11 @@ it. Per block: the same states counted per block, for a chart.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
 from datetime import date
 
 from sqlalchemy import select
 
+from cxdesk.domain.reports import BlockLine, Counts, ItemLine, PlanLine, Summary
 from cxdesk.domain.templates import TEMPLATE_ORDER, Template
 from cxdesk.errors import NotFound
 from cxdesk.services.audit import condition_state, local_ref, plan_template
@@ -23,90 +23,6 @@ from cxdesk.services.common import find_plan, today
 from cxdesk.services.views import PlanView, RowView, plan_view_in
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Plan
-
-
-@dataclass
-class Counts:
-    """Items by state: done, in progress, overdue, not started (disjoint), excluded apart."""
-
-    items: int = 0
-    done: int = 0
-    in_progress: int = 0
-    overdue: int = 0
-    not_started: int = 0
-    excluded: int = 0
-    done_without_proof: int = 0
-
-    def add_row(self, row: RowView) -> None:
-        if row.status == "excluded":
-            self.excluded += 1
-            return
-        self.items += 1
-        if row.status == "done":
-            self.done += 1
-            self.done_without_proof += not row.attachments
-        elif row.overdue:
-            self.overdue += 1
-        elif row.status == "in_progress":
-            self.in_progress += 1
-        else:
-            self.not_started += 1
-
-    def add(self, other: Counts) -> None:
-        for f in fields(Counts):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
-    def share(self, value: int) -> float:
-        """``value`` as a share of the items to carry out, 0…1, three decimals."""
-        return round(value / self.items, 3) if self.items else 0.0
-
-    @property
-    def share_done(self) -> float:
-        return self.share(self.done)
-
-
-@dataclass
-class PlanLine(Counts):
-    """One plan's line of the summary."""
-
-    plan: int = 0
-    org: str = ""
-    template_id: str = ""
-
-
-@dataclass
-class ItemLine:
-    """One template item over the plans built on its template."""
-
-    ref: str
-    number: str
-    title: str
-    plans: int = 0
-    done_orgs: list[str] = field(default_factory=list)
-    in_progress_orgs: list[str] = field(default_factory=list)
-    overdue_orgs: list[str] = field(default_factory=list)
-    missing_orgs: list[str] = field(default_factory=list)
-    excluded_orgs: list[str] = field(default_factory=list)
-
-
-@dataclass
-class BlockLine(Counts):
-    """One block's counts (over all the plans summarised)."""
-
-    key: str = ""
-    number: str = ""
-    title: str = ""
-
-
-@dataclass
-class Summary:
-    """The whole summary: plans, their totals, template items and blocks."""
-
-    as_of: date
-    plans: list[PlanLine]
-    total: Counts
-    by_item: list[ItemLine]
-    by_block: list[BlockLine]
 
 
 def org_label(plan: PlanView) -> str:

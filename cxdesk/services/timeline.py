@@ -17,75 +17,17 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from cxdesk.domain import periods as P
 from cxdesk.domain.deadlines import format_date
+from cxdesk.domain.reports import FORMATS, PAPERS, ZOOMS, Bar, Line, Timeline
 from cxdesk.errors import UserError
 from cxdesk.services.common import today
 from cxdesk.services.views import PlanView, RowView, get_plan
 from cxdesk.storage.db import Store
-
-#: Zoom levels: key → title (the scale of each is the drawing's, cxdesk.io.timeline_draw).
-ZOOMS = {"month": "Месяцы", "quarter": "Кварталы", "year": "Годы"}
-PAPERS = ("A4", "A3")
-FORMATS = (".pdf", ".png")
-
-
-@dataclass
-class Bar:
-    """Where an item's bar is drawn: ``start``..``end`` (dates, inclusive), the deadline's
-    ``period``, its ``window`` (first day of a span deadline, or None) and the repeats."""
-
-    start: date
-    end: date
-    period: P.Period
-    window: date | None = None
-    repeats: list[date] = field(default_factory=list)
-
-
-@dataclass
-class Line:
-    """One row of the timeline: a block, a section or an item (with its bar)."""
-
-    kind: str
-    row_id: int
-    number: str
-    title: str
-    status: str = ""  # the shown status of an item (``overdue`` when past its deadline)
-    deadline: str = ""
-    bar: Bar | None = None
-    depth: int = 0
-
-    @property
-    def label(self) -> str:
-        return f"{self.number} {self.title}".strip()
-
-
-@dataclass
-class Timeline:
-    """The lines drawn, the items left apart, the dates drawn (``first``..``last``), today."""
-
-    org: str
-    lines: list[Line]
-    apart: list[Line]
-    first: date
-    last: date
-    today: date
-    plan_start: date | None
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    def index_of(self, row_id: int) -> int:
-        for i, line in enumerate(self.lines):
-            if line.row_id == row_id:
-                return i
-        return -1
 
 
 @lru_cache(maxsize=8192)

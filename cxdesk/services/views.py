@@ -227,6 +227,24 @@ class HistoryEntry:
     note: str
 
 
+def load_rows(store: Store, plan_id: int, row_ids: set[int]) -> list[RowView]:
+    """The current views of some rows of a plan (one query for the rows, one for the files)."""
+    if not row_ids:
+        return []
+    on = today()
+    with store.session() as s:
+        names: dict[int, list[str]] = {}
+        q = (
+            select(Attachment.row_id, Attachment.name)
+            .where(Attachment.row_id.in_(row_ids), Attachment.removed_at.is_(None))
+            .order_by(Attachment.id)
+        )
+        for row_id, name in s.execute(q):
+            names.setdefault(row_id, []).append(name)
+        rows = s.scalars(select(Row).where(Row.plan_id == plan_id, Row.id.in_(row_ids)))
+        return [row_view(r, names.get(r.id, []), on) for r in rows]
+
+
 def row_history(s: Session, row_id: int) -> list[HistoryEntry]:
     q = select(History).where(History.row_id == row_id).order_by(History.id)
     return [HistoryEntry(h.at, h.user, h.field, h.old, h.new, h.note) for h in s.scalars(q)]

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 from cxdesk.domain.building import PlanRequest
 from cxdesk.domain.doc_kinds import expected_kinds, find_mismatch
 from cxdesk.services.attachments import attach_files
-from cxdesk.services.audit import Finding, audit_plan, normalize_title
+from cxdesk.services.audit import Finding, audit_plan, export_findings, normalize_title
 from cxdesk.services.items import update_item
 from cxdesk.services.plans import create_plan
 from cxdesk.services.views import get_plan
@@ -173,12 +173,18 @@ def test_document_kinds_are_judged_cautiously() -> None:
     assert normalize_title(" «Ёлка» — тест. ") == normalize_title('"елка" - ТЕСТ')
 
 
-def test_findings_command_json_and_export(
-    store: Store, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def two_findings(store: Store) -> int:
+    """A plan with one item done without proof and one mandatory item removed."""
     pid = agency(store)
     remove_rows(store, pid, "agency:3.2.2")
     update_item(store, pid, "1.1", {"status": "done"})
+    return pid
+
+
+def test_findings_command_json_and_export(
+    store: Store, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pid = two_findings(store)
     data = run_json(capsys, "audit", str(pid))
     assert data[0] == {
         "item": "1.1.",
@@ -193,6 +199,9 @@ def test_findings_command_json_and_export(
         got = run_json(capsys, "audit", str(pid), "-o", str(out))
         assert got == {"path": str(out), "findings": 2}
     doc = Document(str(tmp_path / "замечания.docx"))
+    assert doc.paragraphs[0].text == (
+        "Замечания по плану: Министерство труда (проверка по типовому плану 23.11.2026)"
+    )
     section = doc.sections[0]
     assert (section.page_width or 0) > (section.page_height or 0)
     cells = [[c.text for c in r.cells] for r in doc.tables[0].rows]
@@ -212,3 +221,23 @@ def test_rows_link_to_their_items(store: Store) -> None:
     with store.session() as s:
         ids = set(s.scalars(select(Row.id).where(Row.plan_id == pid)))
     assert all(f.row_id in ids for f in audit_plan(store, pid))
+
+
+def test_the_window_and_the_command_line_write_the_same_findings(
+    store: Store, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pid = two_findings(store)
+    by_service = export_findings(
+        audit_plan(store, pid), "Министерство труда", tmp_path / "a.xlsx", "xlsx"
+    )
+    assert by_service == tmp_path / "a.xlsx"
+    run_json(capsys, "audit", str(pid), "-o", str(tmp_path / "b.xlsx"))
+
+    def cells(path: Path) -> list[list[object]]:
+        ws = load_workbook(path).active
+        return [[c.value for c in r] for r in ws.iter_rows()]
+
+    assert cells(by_service) == cells(tmp_path / "b.xlsx")
+    assert cells(by_service)[0][0] == (
+        "Замечания по плану: Министерство труда (проверка по типовому плану 23.11.2026)"
+    )

@@ -3,6 +3,7 @@ format) over the whole tree, and mypy (strict on cxdesk/, looser on ui/, as pypr
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import subprocess
 import sys
@@ -43,3 +44,74 @@ def test_no_module_is_looked_up_by_name() -> None:
             if needle in text:
                 found.append(f"{path.relative_to(REPO)}: {needle}")
     assert found == []
+
+
+def _modules(folder: str) -> dict[str, ast.Module]:
+    root = REPO / folder
+    return {
+        p.relative_to(REPO).with_suffix("").as_posix().replace("/", "."): ast.parse(
+            p.read_text(encoding="utf-8")
+        )
+        for p in sorted(root.rglob("*.py"))
+    }
+
+
+def _imports(tree: ast.Module, module: str) -> set[str]:
+    """Every module ``tree`` imports, at the top, in functions, or for type checking only."""
+    found: set[str] = set()
+    package = module.rsplit(".", 1)[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1],
+                                 *([base] if base else [])])  # fmt: skip
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _names(tree: ast.Module) -> set[str]:
+    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    return names | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+
+
+def test_settings_and_message_boxes_each_have_one_home() -> None:
+    ui = _modules("ui")
+    declaring = sorted(m for m, tree in ui.items() if "declare" in _names(tree))
+    assert declaring == ["ui.settings"]
+    boxing = sorted(m for m, tree in ui.items() if "QMessageBox" in _names(tree))
+    assert boxing == ["ui.msgbox"]
+
+
+def test_the_layers_are_kept() -> None:
+    io = _modules("cxdesk/io")
+    crossing = {m: sorted(i for i in _imports(t, m) if i.startswith("cxdesk.services"))
+                for m, t in io.items()}  # fmt: skip
+    assert {m: i for m, i in crossing.items() if i} == {}
+    # the window reads the store only through services: no SQL of its own
+    ui = _modules("ui")
+    sql = {m: sorted(i for i in _imports(t, m) if i.startswith(("sqlalchemy", "sqlite3")))
+           for m, t in ui.items()}  # fmt: skip
+    assert {m: i for m, i in sql.items() if i} == {}
+    sessions = sorted(m for m, t in ui.items() if "session" in _names(t))
+    assert sessions == []
+
+
+def test_io_has_no_import_cycle() -> None:
+    io = _modules("cxdesk/io")
+    graph = {m: {i for i in _imports(t, m) if i in io and i != m} for m, t in io.items()}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        for nxt in sorted(graph[node]):
+            if nxt == path[0]:
+                cycles.append([*path, nxt])
+            elif nxt not in path and nxt > path[0]:
+                visit(nxt, [*path, nxt])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    assert cycles == []

@@ -16,7 +16,7 @@ from cxdesk.domain.building import PlanRequest
 from cxdesk.services.attachments import attach_files
 from cxdesk.services.items import update_item
 from cxdesk.services.plans import create_plan
-from cxdesk.services.progress_report import progress_report
+from cxdesk.services.progress_report import export_progress_report, progress_report
 from cxdesk.storage.db import Store
 
 from .helpers import all_answers, run, run_json
@@ -117,3 +117,22 @@ def test_report_pdf_in_a_separate_process(store: Store, plan_id: int, tmp_path: 
         ).stdout
         assert "Просроченные мероприятия" in text and "Кузнецова А.Б." in text
         assert "Приказ № 15.pdf" in text
+
+
+def test_the_window_and_the_command_line_write_the_same_report(
+    store: Store, plan_id: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, data = export_progress_report(
+        store, plan_id, tmp_path / "из окна", date(2026, 3, 1), fmt="docx"
+    )
+    assert path == tmp_path / "из окна" and data.as_of == date(2026, 3, 1)
+    run_json(capsys, "report", str(plan_id), "-o", str(tmp_path / "cli.docx"), "--as-of",
+             "01.03.2026")  # fmt: skip
+
+    def text(p: Path) -> list[str]:
+        doc = Document(str(p))
+        cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        return [par.text for par in doc.paragraphs] + cells
+
+    assert text(path) == text(tmp_path / "cli.docx")
+    assert "по состоянию на 01.03.2026" in text(path)

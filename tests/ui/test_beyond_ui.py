@@ -26,7 +26,7 @@ from cxdesk.storage.models import Row
 from tests.ui.helpers import AGENCY_ANSWERS, AGENCY_ORG, agency_plan, region_plan, row_id
 
 from ui import msgbox
-from ui.beyond import common as B
+from ui import settings as S
 from ui.beyond.audit_dock import AuditDock
 from ui.beyond.charts import SEGMENTS, segment_widths
 from ui.beyond.files import report_dialog, save_calendar
@@ -272,7 +272,7 @@ def test_guidance_shows_for_agency_3_1_3_and_hides_elsewhere(
 
     qtbot.mouseClick(section.toggle, Qt.MouseButton.LeftButton)
     assert not section.frame.isVisible()
-    assert window.settings.get(B.GUIDANCE_OPEN) is False
+    assert window.settings.get(S.GUIDANCE_OPEN) is False
     qtbot.mouseClick(section.toggle, Qt.MouseButton.LeftButton)
     assert section.frame.isVisible()
 

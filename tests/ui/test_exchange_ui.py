@@ -30,6 +30,7 @@ from cxdesk.services.views import get_plan, list_plans
 from cxdesk.storage.db import Store
 
 from ui import msgbox
+from ui import settings as S
 from ui.exchange import common as C
 from ui.exchange import install_exchange_actions, open_dropped_files, save_package
 from ui.exchange.export_dialog import ExportDialog, run_export
@@ -369,7 +370,7 @@ def test_mail_dialog_checks_the_address(host: Host, shown: list[msgbox.Shown]) -
     dialog.buttons["xlsx"].setChecked(True)
     dialog.to_edit.setText("a@example.ru")
     dialog.accept()
-    assert dialog.fmt() == "xlsx" and host.settings.get(C.MAIL_TO) == "a@example.ru"
+    assert dialog.fmt() == "xlsx" and host.settings.get(S.MAIL_TO) == "a@example.ru"
 
 
 # ---- the window's menu -----------------------------------------------------------------------
@@ -534,5 +535,5 @@ def test_file_dialogs_start_in_the_folder_used_last(
     dialog.set_path(folder / "план.docx")
     dialog.accept()
     assert dialog.written is not None
-    assert C.remembered_folder(host, C.PACKAGE_FOLDER) == folder
-    assert C.remembered_folder(host, C.OPEN_FOLDER) == folder
+    assert C.remembered_folder(host, S.PACKAGE_FOLDER) == folder
+    assert C.remembered_folder(host, S.OPEN_FOLDER) == folder

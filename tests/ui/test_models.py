@@ -9,14 +9,14 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
 from cxdesk.services.items import item_history
-from cxdesk.services.views import get_plan, list_plans
+from cxdesk.services.views import get_plan, list_plans, load_rows
 from cxdesk.storage.db import Store
 from tests.ui.helpers import BASIS, agency_plan, region_plan, row_id
 
 from ui.mainwindow import status
 from ui.mainwindow.filter_bar import Criteria
 from ui.mainwindow.item_fields import HistoryModel
-from ui.mainwindow.plan_model import COLUMN, ROW_ROLE, PlanModel, load_rows
+from ui.mainwindow.plan_model import COLUMN, ROW_ROLE, PlanModel
 from ui.mainwindow.plans_list import PlansModel
 
 Display = Qt.ItemDataRole.DisplayRole

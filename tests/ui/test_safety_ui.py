@@ -320,7 +320,8 @@ def test_read_only_folder_is_not_offered_a_restore(qapp: QApplication, tmp_path:
 def test_copy_on_exit_is_a_setting_on_by_default(
     make_window: Make, store: Store, boxes: list
 ) -> None:
-    from ui.safety.exit_backup import BACKUP_ON_EXIT, backup_on_exit
+    from ui.safety.exit_backup import backup_on_exit
+    from ui.settings import BACKUP_ON_EXIT
 
     window = make_window()
     action = window.safety_actions["on_exit"]

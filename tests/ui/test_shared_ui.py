@@ -15,9 +15,9 @@ from cxdesk.storage.db import Store
 from tests.ui.helpers import agency_plan, row_id
 
 from ui import msgbox
-from ui.connection.dialog import SHARED_DB, ConnectionDialog, apply_saved
+from ui.connection.dialog import ConnectionDialog, apply_saved
 from ui.mainwindow import MainWindow
-from ui.settings import Settings
+from ui.settings import SHARED_DB, Settings
 from ui.tasks import Tasks
 
 pytestmark = [

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from cxdesk.errors import UserError
 from cxdesk.progress import Progress
@@ -82,6 +82,37 @@ def test_questions_take_the_preset_answer() -> None:
     with msgbox.capture(answer=False) as shown:
         assert msgbox.question(None, "Удалить?", dangerous=True) is False
     assert shown == [msgbox.Shown("question", "cxdesk", "Удалить?")]
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_a_choice_returns_the_button_clicked(qtbot: QtBot) -> None:
+    with msgbox.capture(answer=True) as shown:
+        got = msgbox.choose(None, "Готово.", ["Открыть", "Закрыть"], kind="information",
+                            escape="Закрыть", captured="Открыть")  # fmt: skip
+    assert got == "Открыть" and shown == [msgbox.Shown("information", "cxdesk", "Готово.")]
+    with msgbox.capture(answer=False):
+        assert msgbox.choose(None, "Готово.", ["Открыть", "Закрыть"], escape="Закрыть") == (
+            "Закрыть"
+        )
+
+    seen: list[tuple[str, list[str], str]] = []
+
+    def click(label: str) -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        names = sorted(b.text() for b in box.buttons())
+        seen.append((box.text(), names, box.defaultButton().text()))
+        next(b for b in box.buttons() if b.text() == label).click()
+
+    for label in ("Показать в папке", "Закрыть"):
+        QTimer.singleShot(50, lambda label=label: click(label))
+        got = msgbox.choose(
+            None, "Файл записан.", ["Открыть файл", "Показать в папке", "Закрыть"],
+            kind="information", default="Открыть файл", escape="Закрыть", name="exchangeFinished",
+        )  # fmt: skip
+        assert got == label
+    assert seen[0] == ("Файл записан.", sorted(["Открыть файл", "Показать в папке", "Закрыть"]),
+                       "Открыть файл")  # fmt: skip
 
 
 def test_settings_are_declared_once_with_defaults(tmp_path: Path) -> None:

@@ -18,10 +18,10 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from cxdesk.domain.building import PlanRequest
+from cxdesk.domain.reports import Line
 from cxdesk.io.timeline_draw import STATUS_INK, TODAY_INK
 from cxdesk.services.items import update_item
 from cxdesk.services.plans import create_plan
-from cxdesk.services.timeline import Line
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
 from tests.ui.helpers import agency_plan, region_plan, row_id

@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cxdesk.domain.reports import PROBLEMS
 from cxdesk.domain.templates import Node
 from cxdesk.errors import NotFound
-from cxdesk.io.findings_writer import write_findings
-from cxdesk.services.audit import PROBLEMS, Finding, audit_plan, finding_rows, plan_template
+from cxdesk.services.audit import Finding, audit_plan, export_findings, plan_template
 from cxdesk.services.views import PlanView, get_plan
 
 from ui.beyond import common as B
@@ -278,12 +278,11 @@ class AuditDock(QDockWidget):
             path, fmt = chosen
         else:
             fmt = path.suffix.lower().lstrip(".")
-        title = f"Замечания по плану: {org} (проверка по типовому плану {B.today_text()})"
-        rows = finding_rows(self.findings)
+        findings = list(self.findings)
         written = C.wait_for(
             self,
             self.window_.store,
-            lambda _store: write_findings(rows, title, path, fmt),
+            lambda _store: export_findings(findings, org, path, fmt),
             label=f"Запись «{path.name}»…",
         )
         if written is None:

@@ -26,7 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from cxdesk.services.summary import Counts
+from cxdesk.domain.reports import Counts
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from cxdesk.domain.deadlines import format_date
 from cxdesk.services.common import today
 
+from ui import settings as S
 from ui.exchange import common as C
-from ui.settings import declare
-
-FOLDER = declare("beyond/folder", "", str, "last folder of a check, summary, calendar or report")
-UPCOMING_AT_START = declare(
-    "beyond/upcoming_at_start", True, bool, "show the deadlines of the next 14 days at start"
-)
-GUIDANCE_OPEN = declare("beyond/guidance_open", True, bool, "the item's guidance is expanded")
 
 #: Format key → the save dialog's filter.
 FILTERS = {
@@ -46,7 +40,7 @@ def today_text() -> str:
 
 def proposed_path(parent: QWidget | None, name: str) -> Path:
     """``name`` in the folder used last time (else Documents)."""
-    return C.remembered_folder(parent, FOLDER) / name
+    return C.remembered_folder(parent, S.REPORTS_FOLDER) / name
 
 
 def ask_save_path(
@@ -67,7 +61,7 @@ def ask_save_path(
 
 
 def remember(parent: QWidget | None, path: Path) -> None:
-    C.remember_folder(parent, FOLDER, path)
+    C.remember_folder(parent, S.REPORTS_FOLDER, path)
 
 
 def go_to_item(window: Any, plan_id: int, row_id: int | None) -> None:

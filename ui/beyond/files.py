@@ -29,10 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from cxdesk.domain.deadlines import format_date
-from cxdesk.io.report_writer import write_report
 from cxdesk.services.calendar_export import calendar_rows, write_calendar
 from cxdesk.services.common import today
-from cxdesk.services.progress_report import progress_report
+from cxdesk.services.progress_report import export_progress_report
 from cxdesk.services.views import get_plan
 
 from ui import msgbox
@@ -224,7 +223,7 @@ class ReportDialog(QDialog):
             return
 
         def work(store: Any) -> Path:
-            return write_report(progress_report(store, plan_id, as_of, timeline), path, fmt)
+            return export_progress_report(store, plan_id, path, as_of, timeline, fmt)[0]
 
         self.save_button.setEnabled(False)
         try:

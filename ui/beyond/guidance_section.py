@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QToolButton, QVBoxLayout, QWidget
 from cxdesk.services.guidance import CONTACT, Guidance, guidance_for
 from cxdesk.services.views import PlanView, RowView
 
-from ui.beyond import common as B
+from ui import settings as S
 from ui.mainwindow.item_panel import PanelSection
 
 TITLE = "Рекомендации Аналитического центра"
@@ -117,7 +117,7 @@ class GuidanceSection(PanelSection):
         fl.addWidget(self.text)
         layout.addWidget(self.frame)
         settings = getattr(window, "settings", None)
-        opened = bool(settings.get(B.GUIDANCE_OPEN)) if settings is not None else True
+        opened = bool(settings.get(S.GUIDANCE_OPEN)) if settings is not None else True
         self.opened: bool = opened
         self.toggle.clicked.connect(lambda: self.set_open(not self.opened))
         self._show_open(opened)
@@ -144,7 +144,7 @@ class GuidanceSection(PanelSection):
         self._show_open(opened)
         settings = getattr(self.window_, "settings", None)
         if settings is not None:
-            settings.set(B.GUIDANCE_OPEN, opened)
+            settings.set(S.GUIDANCE_OPEN, opened)
 
     def _show_open(self, opened: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if opened else Qt.ArrowType.RightArrow)

@@ -23,10 +23,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from cxdesk.domain.reports import Counts, ItemLine, PlanLine, Summary
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import NotFound
 from cxdesk.io.summary_writer import percent
-from cxdesk.services.summary import Counts, ItemLine, PlanLine, Summary
 
 from ui.mainwindow import status
 

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cxdesk.domain.reports import Summary
 from cxdesk.io.summary_writer import percent, write_summary
 from cxdesk.services.common import today
-from cxdesk.services.summary import Summary, summarize, summarize_views
+from cxdesk.services.summary import summarize, summarize_views
 
 from ui.beyond import common as B
 from ui.beyond.charts import ChartRow, StackedBarChart

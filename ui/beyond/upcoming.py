@@ -33,6 +33,7 @@ from cxdesk.domain.deadlines import format_date
 from cxdesk.services.calendar_export import upcoming
 from cxdesk.services.views import PlanView, RowView
 
+from ui import settings as S
 from ui.beyond import common as B
 from ui.exchange import common as C
 
@@ -73,7 +74,7 @@ class UpcomingBanner(QDockWidget):
         self.no_start.setObjectName("upcomingNoStart")
         settings = getattr(window, "settings", None)
         if settings is not None:
-            self.no_start.setChecked(not settings.get(B.UPCOMING_AT_START))
+            self.no_start.setChecked(not settings.get(S.UPCOMING_AT_START))
         self.no_start.toggled.connect(self._no_start)
         top.addWidget(self.no_start)
         self.close_button = QPushButton("Скрыть", frame)
@@ -160,7 +161,7 @@ class UpcomingBanner(QDockWidget):
     def _no_start(self, checked: bool) -> None:
         settings = getattr(self.window_, "settings", None)
         if settings is not None:
-            settings.set(B.UPCOMING_AT_START, not checked)
+            settings.set(S.UPCOMING_AT_START, not checked)
 
 
 def banner(window: Any) -> UpcomingBanner:
@@ -184,7 +185,7 @@ def show_upcoming(window: Any) -> UpcomingBanner:
 
 def check_at_start(window: Any) -> None:
     """At start: the banner when something falls due soon and the user has not turned it off."""
-    if not window.settings.get(B.UPCOMING_AT_START):
+    if not window.settings.get(S.UPCOMING_AT_START):
         return
     banner(window).refresh()
 

@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
 from cxdesk.errors import UserError
 
 from ui import msgbox
-from ui.settings import Settings, declare
+from ui.settings import SHARED_DB, Settings
 
-SHARED_DB = declare("db/url", "", str, "the shared database's address ('': the data folder)")
 HINT = "postgresql://имя_входа@сервер:5432/база"
 
 

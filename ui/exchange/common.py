@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QEventLoop, QObject, QStandardPaths, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QPalette
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from cxdesk.progress import Cancelled
 from cxdesk.storage.db import Store
@@ -25,17 +25,8 @@ from cxdesk.text import plural  # noqa: F401 - C.plural for the dialogs
 
 from ui import msgbox
 from ui import settings as S
-from ui.settings import Settings, declare
+from ui.settings import Settings
 from ui.tasks import Tasks
-
-EXPORT_FOLDER = declare("exchange/export_folder", "", str, "last folder of an export")
-EXPORT_FORMAT = declare("exchange/export_format", "docx", str, "last export format")
-EXPORT_LAYOUT = declare("exchange/export_layout", "official", str, "last export layout")
-EXPORT_FONT = declare("exchange/export_font_size", 12, int, "last font size of an export, pt")
-OPEN_FOLDER = declare("exchange/open_folder", "", str, "last folder a plan was read from")
-PACKAGE_FOLDER = declare("exchange/package_folder", "", str, "last folder of a package")
-MAIL_FORMAT = declare("exchange/mail_format", "cxplan", str, "what the last email carried")
-MAIL_TO = declare("exchange/mail_to", "", str, "the last recipient of an email")
 
 #: Files a plan can be read from.
 OPEN_SUFFIXES = (".docx", ".xlsx", ".cxplan", ".odt", ".ods", ".csv", ".doc", ".xls", ".rtf")
@@ -178,28 +169,16 @@ def finished(
     open_text: str = "Открыть файл",
 ) -> None:
     """Work done: says what was written, with «Открыть файл» and «Показать в папке»."""
-    recorder = getattr(msgbox, "_capture", None)
-    if recorder is not None:  # tests and screenshots: recorded, never shown
-        recorder.shown.append(msgbox.Shown("information", title, text))
-        return
-    box = QMessageBox(
-        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent
-    )
-    box.setObjectName("exchangeFinished")
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if detail:
-        box.setInformativeText(detail)
-    opener = box.addButton(open_text, QMessageBox.ButtonRole.ActionRole) if can_open else None
-    folder = box.addButton("Показать в папке", QMessageBox.ButtonRole.ActionRole)
-    close = box.addButton("Закрыть", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(opener or close)
-    box.setEscapeButton(close)
-    box.exec()
-    clicked = box.clickedButton()
-    if opener is not None and clicked is opener:
+    opener = open_text if can_open else None
+    folder, close = "Показать в папке", "Закрыть"
+    buttons = [opener, folder, close] if opener else [folder, close]
+    clicked = msgbox.choose(
+        parent, text, buttons, title=title, detail=detail, kind="information",
+        default=opener or close, escape=close, name="exchangeFinished",
+    )  # fmt: skip
+    if opener is not None and clicked == opener:
         open_path(path)
-    elif clicked is folder:
+    elif clicked == folder:
         show_in_folder(path)
 
 

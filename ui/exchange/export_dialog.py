@@ -42,6 +42,7 @@ from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
 
 from ui import msgbox
+from ui import settings as S
 from ui.exchange import common as C
 
 #: Format key → what the user sees, and the file filter of the save dialog.
@@ -101,7 +102,7 @@ class ExportDialog(QDialog):
         self.format_combo.setObjectName("formatCombo")
         for key in formats():
             self.format_combo.addItem(FORMAT_TITLES[key][0], key)
-        index = self.format_combo.findData(settings.get(C.EXPORT_FORMAT))
+        index = self.format_combo.findData(settings.get(S.EXPORT_FORMAT))
         self.format_combo.setCurrentIndex(max(index, 0))
         form.addRow("&Формат:", self.format_combo)
         layout.addLayout(form)
@@ -112,7 +113,7 @@ class ExportDialog(QDialog):
         self.layout_used.setObjectName("layoutUsed")
         self.layout_used.setWordWrap(True)
         layout.addWidget(self.layout_used)
-        layout.addWidget(self._page_box(int(settings.get(C.EXPORT_FONT))))
+        layout.addWidget(self._page_box(int(settings.get(S.EXPORT_FONT))))
 
         layout.addWidget(self._file_box(parent, org))
 
@@ -195,7 +196,7 @@ class ExportDialog(QDialog):
         folder_label = QLabel("Па&пка:", box)
         folder_label.setBuddy(self.folder_edit)
         form.addRow(folder_label, row)
-        folder = C.remembered_folder(parent, C.EXPORT_FOLDER)
+        folder = C.remembered_folder(parent, S.EXPORT_FOLDER)
         self.set_path(folder / suggest_file_name(org or "План", self.fmt()))
         return box
 
@@ -363,10 +364,10 @@ class ExportDialog(QDialog):
             return
         self.written = result
         settings = C.settings_for(self.parent())
-        C.remember_folder(self.parent(), C.EXPORT_FOLDER, path)
-        settings.set(C.EXPORT_FORMAT, fmt)
-        settings.set(C.EXPORT_LAYOUT, options.layout)
-        settings.set(C.EXPORT_FONT, int(options.font_size))
+        C.remember_folder(self.parent(), S.EXPORT_FOLDER, path)
+        settings.set(S.EXPORT_FORMAT, fmt)
+        settings.set(S.EXPORT_LAYOUT, options.layout)
+        settings.set(S.EXPORT_FONT, int(options.font_size))
         super().accept()
 
 

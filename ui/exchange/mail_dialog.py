@@ -25,6 +25,7 @@ from cxdesk.services.outbox import mail_plan
 from cxdesk.storage.db import Store
 
 from ui import msgbox
+from ui import settings as S
 from ui.exchange import common as C
 
 #: What can be attached: key → (choice, explanation).
@@ -73,7 +74,7 @@ class MailDialog(QDialog):
             note.setIndent(22)
             C.quiet(note)
             inner.addWidget(note)
-        chosen = str(settings.get(C.MAIL_FORMAT))
+        chosen = str(settings.get(S.MAIL_FORMAT))
         self.buttons.get(chosen, self.buttons["cxplan"]).setChecked(True)
         layout.addWidget(box)
 
@@ -81,7 +82,7 @@ class MailDialog(QDialog):
         self.to_edit = QLineEdit(self)
         self.to_edit.setObjectName("toEdit")
         self.to_edit.setPlaceholderText("name@example.ru — можно указать в письме")
-        self.to_edit.setText(str(settings.get(C.MAIL_TO)))
+        self.to_edit.setText(str(settings.get(S.MAIL_TO)))
         self.to_edit.setMinimumWidth(360)
         form.addRow("&Кому:", self.to_edit)
         layout.addLayout(form)
@@ -111,8 +112,8 @@ class MailDialog(QDialog):
             self.to_edit.setFocus()
             return
         settings = C.settings_for(self.parent())
-        settings.set(C.MAIL_FORMAT, self.fmt())
-        settings.set(C.MAIL_TO, self.to())
+        settings.set(S.MAIL_FORMAT, self.fmt())
+        settings.set(S.MAIL_TO, self.to())
         super().accept()
 
 

@@ -23,6 +23,7 @@ from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
 
 from ui import msgbox
+from ui import settings as S
 from ui.exchange import common as C
 from ui.exchange.merge_dialog import MergeDialog, row_titles
 from ui.undo import ServiceCommand
@@ -51,13 +52,13 @@ def keep_copy(path: Path) -> Path:
 
 
 def ask_merge_file(parent: QWidget | None) -> Path | None:
-    folder = C.remembered_folder(parent, C.OPEN_FOLDER)
+    folder = C.remembered_folder(parent, S.OPEN_FOLDER)
     chosen, _ = QFileDialog.getOpenFileName(
         parent, "Объединить с файлом коллеги", str(folder), C.OPEN_FILTER
     )
     if not chosen:
         return None
-    C.remember_folder(parent, C.OPEN_FOLDER, Path(chosen))
+    C.remember_folder(parent, S.OPEN_FOLDER, Path(chosen))
     return Path(chosen)
 
 

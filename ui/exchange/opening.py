@@ -21,19 +21,20 @@ from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
 
 from ui import msgbox
+from ui import settings as S
 from ui.exchange import common as C
 from ui.exchange.import_preview import ImportPreviewDialog
 
 
 def ask_open_path(parent: QWidget | None) -> Path | None:
     """The file dialog of «Открыть файл…» (in the folder used last time)."""
-    folder = C.remembered_folder(parent, C.OPEN_FOLDER)
+    folder = C.remembered_folder(parent, S.OPEN_FOLDER)
     chosen, _ = QFileDialog.getOpenFileName(
         parent, "Открыть план из файла", str(folder), C.OPEN_FILTER
     )
     if not chosen:
         return None
-    C.remember_folder(parent, C.OPEN_FOLDER, Path(chosen))
+    C.remember_folder(parent, S.OPEN_FOLDER, Path(chosen))
     return Path(chosen)
 
 

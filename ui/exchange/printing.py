@@ -18,6 +18,7 @@ from cxdesk.services.documents import plan_doc
 from cxdesk.storage.db import Store
 
 from ui import msgbox
+from ui import settings as S
 from ui.exchange import common as C
 
 
@@ -39,7 +40,7 @@ def make_printer() -> QPrinter:
 
 def print_options(parent: QWidget | None) -> ExportOptions:
     """The official layout in the font size chosen for the last export."""
-    size = int(C.settings_for(parent).get(C.EXPORT_FONT))
+    size = int(C.settings_for(parent).get(S.EXPORT_FONT))
     return ExportOptions(font_size=float(min(max(size, 12), 14)))
 
 

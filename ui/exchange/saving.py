@@ -13,13 +13,14 @@ from cxdesk.services.packing import pack_plan
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
 
+from ui import settings as S
 from ui.exchange import common as C
 
 PACKAGE_FILTER = "Пакет cxdesk (*.cxplan)"
 
 
 def ask_package_path(parent: QWidget | None, org: str) -> Path | None:
-    folder = C.remembered_folder(parent, C.PACKAGE_FOLDER)
+    folder = C.remembered_folder(parent, S.PACKAGE_FOLDER)
     proposed = folder / suggest_file_name(org or "План", "cxplan")
     chosen, _ = QFileDialog.getSaveFileName(
         parent, "Сохранить пакет плана", str(proposed), PACKAGE_FILTER
@@ -52,7 +53,7 @@ def save_package(
     if got is None:
         return None
     path, items, files = got
-    C.remember_folder(parent, C.PACKAGE_FOLDER, path)
+    C.remember_folder(parent, S.PACKAGE_FOLDER, path)
     C.finished(
         parent,
         f"Пакет сохранён: «{path.name}» — {C.plural(items, 'пункт', 'пункта', 'пунктов')}, "

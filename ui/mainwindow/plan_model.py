@@ -2,8 +2,9 @@
 
 The model is built from one :class:`~cxdesk.services.views.PlanView` (one query), never asks the
 store per row, and finds parents from the rows' depths in document order. After an edit the
-window hands it the changed rows only (:meth:`PlanModel.update_rows`, from :func:`load_rows`);
-the tree is rebuilt only when rows were added, removed or moved.
+window hands it the changed rows only (:meth:`PlanModel.update_rows`, read by the service
+:func:`cxdesk.services.views.load_rows`); the tree is rebuilt only when rows were added, removed
+or moved.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import compress
 from operator import and_
-
-from sqlalchemy import select
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -27,9 +26,7 @@ from PySide6.QtGui import QFont
 
 from cxdesk.domain.deadlines import UNREADABLE, format_date, parse_deadline
 from cxdesk.services.common import today
-from cxdesk.services.views import PlanView, RowView, row_view
-from cxdesk.storage.db import Store
-from cxdesk.storage.models import Attachment, Row
+from cxdesk.services.views import PlanView, RowView
 
 from ui.mainwindow import status
 from ui.mainwindow.filter_bar import Criteria, RowIndex, narrows
@@ -77,24 +74,6 @@ def marks_of(row: RowView) -> Marks:
          row.materials, row.note, row.basis)
     )  # fmt: skip
     return Marks(unreadable, text.casefold().replace("ё", "е"))
-
-
-def load_rows(store: Store, plan_id: int, row_ids: set[int]) -> list[RowView]:
-    """The current views of some rows of a plan (one query for the rows, one for the files)."""
-    if not row_ids:
-        return []
-    on = today()
-    with store.session() as s:
-        names: dict[int, list[str]] = {}
-        q = (
-            select(Attachment.row_id, Attachment.name)
-            .where(Attachment.row_id.in_(row_ids), Attachment.removed_at.is_(None))
-            .order_by(Attachment.id)
-        )
-        for row_id, name in s.execute(q):
-            names.setdefault(row_id, []).append(name)
-        rows = s.scalars(select(Row).where(Row.plan_id == plan_id, Row.id.in_(row_ids)))
-        return [row_view(r, names.get(r.id, []), on) for r in rows]
 
 
 class PlanModel(QAbstractItemModel):

@@ -26,7 +26,7 @@ from cxdesk.errors import NotFound, UserError
 from cxdesk.services.common import Changes
 from cxdesk.services.items import item_history, item_view, update_item
 from cxdesk.services.plans import delete_plan
-from cxdesk.services.views import PlanSummary, PlanView, get_plan, list_plans, people
+from cxdesk.services.views import PlanSummary, PlanView, get_plan, list_plans, load_rows, people
 from cxdesk.storage.versions import Conflict
 
 from ui import settings as S
@@ -40,7 +40,7 @@ from ui.mainwindow.actions import (
 )
 from ui.mainwindow.filter_bar import Criteria, FilterBar
 from ui.mainwindow.item_panel import ItemPanel
-from ui.mainwindow.plan_model import COLUMNS, ROW_ROLE, PlanModel, load_rows
+from ui.mainwindow.plan_model import COLUMNS, ROW_ROLE, PlanModel
 from ui.mainwindow.plan_tree import PlanTree
 from ui.mainwindow.plans_list import PlansList
 from ui.mainwindow.status import StatusBar

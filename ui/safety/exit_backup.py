@@ -13,11 +13,7 @@ from typing import Any
 
 from PySide6.QtGui import QAction
 
-from ui.settings import Settings, declare
-
-BACKUP_ON_EXIT = declare(
-    "safety/backup_on_exit", True, bool, "a verified copy of the database when the window closes"
-)
+from ui.settings import BACKUP_ON_EXIT, Settings
 
 
 def backup_on_exit(data_dir: Path, settings: Settings) -> Path | None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from cxdesk.errors import DamagedData, UserError, folder_fault
 from cxdesk.paths import DB_NAME
@@ -80,26 +80,16 @@ def ask_recovery(parent: QWidget | None, problem: str, backups: list[Path]) -> P
             else "Резервных копий в папке данных нет. Если копия есть в другом месте, выберите её."
         )
     )
-    if msgbox.capturing():
-        msgbox.record("question", "База данных повреждена", text)
-        return latest if msgbox.capture_answer() else None
-    box = QMessageBox(QMessageBox.Icon.Critical, "cxdesk — база данных повреждена", text)
-    if parent is not None:
-        box.setParent(parent, box.windowFlags())
-    restore = (
-        box.addButton("Восстановить из копии", QMessageBox.ButtonRole.AcceptRole)
-        if latest
-        else None
-    )
-    other = box.addButton("Выбрать другую копию…", QMessageBox.ButtonRole.ActionRole)
-    leave = box.addButton("Выйти", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(restore or other)
-    box.setEscapeButton(leave)
-    box.exec()
-    clicked = box.clickedButton()
-    if restore is not None and clicked is restore:
+    restore, other, leave = "Восстановить из копии", "Выбрать другую копию…", "Выйти"
+    clicked = msgbox.choose(
+        parent, text, [restore, other, leave] if latest else [other, leave],
+        title="cxdesk — база данных повреждена", kind="question", icon="critical",
+        default=restore if latest else other, escape=leave,
+        captured=restore if latest else leave,
+    )  # fmt: skip
+    if latest is not None and clicked == restore:
         return latest
-    if clicked is other:
+    if clicked == other:
         name, _ = QFileDialog.getOpenFileName(
             parent, "Резервная копия cxdesk", str(latest.parent if latest else Path.home()),
             "Резервные копии cxdesk (*.zip *.sqlite3);;Все файлы (*)",

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
-
 from PySide6.QtCore import QObject, Qt, QTimer
+
+from cxdesk.services.watching import watch
 
 POLL_MS = 2000
 #: On a shared database a look costs no query until a notification came: look more often.
@@ -39,17 +39,14 @@ class ExternalChanges(QObject):
     def __init__(self, window: Any, store: Any) -> None:
         super().__init__(window)
         self.window = window
-        self.engine = store.engine
-        self.probe = store.probe()
+        self.watch = watch(store)
         self._version: int | None = None
         self._plans: dict[int, str] = {}
         self._history = 0
-        self._own_writes = 0
         self._writes_seen = 0
         self._touched: set[int] = set()
         self.mark_seen()
         window.changes_applied.connect(self._on_changes)
-        event.listen(self.engine, "after_cursor_execute", self._own_statement)
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS if store.kind == "sqlite" else LISTEN_POLL_MS)
         self.timer.timeout.connect(self.poll)
@@ -58,12 +55,12 @@ class ExternalChanges(QObject):
     # --- reading ---------------------------------------------------------------------------
     def _read(self, since: int | None) -> tuple[Any, dict[int, str], int, set[int]] | None:
         """The probe's marker, the plans' last changes, the last history id, and the plans
-        named since ``since`` (see :meth:`cxdesk.storage.db.Store.probe`)."""
-        return self.probe.read(since)
+        named since ``since`` (see :mod:`cxdesk.services.watching`)."""
+        return self.watch.read(since)
 
-    def _own_statement(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-            self._own_writes += 1
+    @property
+    def _own_writes(self) -> int:
+        return self.watch.own_writes
 
     def _on_changes(self, changes: Any) -> None:
         self._touched.update(getattr(changes, "plan_ids", ()) or ())
@@ -147,6 +144,4 @@ class ExternalChanges(QObject):
     def stop(self) -> None:
         """Stops watching (the window closes)."""
         self.timer.stop()
-        if event.contains(self.engine, "after_cursor_execute", self._own_statement):
-            event.remove(self.engine, "after_cursor_execute", self._own_statement)
-        self.probe.close()
+        self.watch.close()

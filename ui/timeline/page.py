@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from cxdesk.domain import periods as P
+from cxdesk.domain.reports import PAPERS, ZOOMS
 from cxdesk.io.timeline_draw import Geometry, legend
-from cxdesk.services.timeline import PAPERS, ZOOMS, build_timeline, export_timeline, moved_deadline
+from cxdesk.services.timeline import build_timeline, export_timeline, moved_deadline
 
 from ui.mainwindow.plan_model import ROW_ROLE
 from ui.timeline.view import TimelineView

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from cxdesk.domain import periods as P
 from cxdesk.domain.deadlines import format_date
+from cxdesk.domain.reports import ZOOMS, Line, Timeline
 from cxdesk.io.timeline_draw import TODAY_INK, Geometry, paint
-from cxdesk.services.timeline import ZOOMS, Line, Timeline
 
 #: How near (in pixels) to a bar's end the pointer grabs it.
 GRAB_PX = 6

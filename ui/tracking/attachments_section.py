@@ -40,12 +40,9 @@ from cxdesk.services.attachments import AttachmentView, list_attachments
 from cxdesk.services.views import PlanView, RowView
 
 from ui.mainwindow.item_panel import PanelSection
-from ui.settings import declare, folder_for, remember_folder
+from ui.settings import ATTACH_FOLDER, SAVE_FOLDER, folder_for, remember_folder
 from ui.tracking import ops
 from ui.tracking.files import date_text, file_icon, has_local_files, local_paths, size_text
-
-ATTACH_FOLDER = declare("tracking/attach_folder", "", str, "last folder files were attached from")
-SAVE_FOLDER = declare("tracking/save_folder", "", str, "last folder a copy was saved to")
 
 HINT = "Выполнено без документа — прикрепите приказ или отчёт"
 HINT_STYLE = "color: #7a4300; background: #fff6e0; border: 1px solid #f0d9a8; padding: 4px 6px;"
