@@ -8,9 +8,12 @@ stderr, never a traceback; unexpected errors are written to the log in the data 
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -173,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from cxdesk.errors import UserError
 
+    _ran_command.append(True)
     try:
         code = handler(args)
         if code == 0:
@@ -198,6 +202,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Данные не изменены.",
             1,
         )
+
+
+#: Set once a command has run in this process (the window is not a command).
+_ran_command: list[bool] = []
+
+
+def run() -> NoReturn:
+    """The program's entry (``cxdesk``, ``python -m cxdesk``, the bundle): :func:`main`, then
+    the exit. After a command, the interpreter's own teardown (collecting every module's
+    objects, 0.1–0.15 s after an export) is skipped: the streams are flushed and the exit
+    handlers run first, and only when no other thread is left; the window exits as usual."""
+    code = main()
+    if not _ran_command or threading.active_count() > 1:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    atexit._run_exitfuncs()  # logging's flush and close, and any other exit handler
+    os._exit(code)
 
 
 def _first_positional(argv: list[str]) -> str | None:
@@ -232,4 +255,4 @@ def _run_gui(parser: Parser, argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()
