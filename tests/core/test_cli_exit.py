@@ -9,11 +9,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cxdesk.paths import DB_NAME
+
 from .helpers import all_answers, answer_args
 
 _PROGRAM = """
-import atexit, sys
+import atexit, os, sys
 from cxdesk import cli
+leave = os._exit
+def left_at_once(code):
+    sys.stderr.write("left at once\\n")
+    sys.stderr.flush()
+    leave(code)
+os._exit = left_at_once
 atexit.register(lambda: sys.stderr.write("exit handlers ran\\n"))
 sys.argv = ["cxdesk", *sys.argv[1:]]
 cli.run()
@@ -36,8 +44,11 @@ def test_command_output_complete_and_exit_handlers_run(data_dir: Path) -> None:
     rows = json.loads(shown.stdout)["rows"]  # the whole document, nothing cut off at the exit
     assert sum(r["kind"] == "item" for r in rows) == 76
     assert "exit handlers ran" in shown.stderr
+    assert shown.stderr.endswith("left at once\n")  # the teardown was skipped
     plans = json.loads(_run(data_dir, "plans", "--json").stdout)
     assert [p["id"] for p in plans] == [plan]  # the new plan was kept by the first exit
+    # the stores were closed before leaving: the database is whole in its one file
+    assert sorted(p.name for p in data_dir.iterdir() if p.name.startswith(DB_NAME)) == [DB_NAME]
 
 
 def test_bad_input_keeps_its_status_and_message(data_dir: Path) -> None:
