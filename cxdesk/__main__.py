@@ -1,5 +1,5 @@
 """``python -m cxdesk``: the command line (with no command, the window)."""
 
-from cxdesk.cli import main
+from cxdesk.cli import run
 
-raise SystemExit(main())
+run()

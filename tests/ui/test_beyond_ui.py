@@ -257,9 +257,9 @@ def test_guidance_shows_for_agency_3_1_3_and_hides_elsewhere(
 ) -> None:
     plan_id = agency_plan(store)
     window = make_window()
-    section = window.findChild(QWidget, "guidanceSection")
-    assert section is not None
     window.select_row(row_id(store, plan_id, "3.1.3"))
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "guidanceSection") is not None)
+    section = window.findChild(QWidget, "guidanceSection")
     assert window.panel.row.ref == "agency:3.1.3"
     assert section.isVisible()
     assert section.toggle.text() == "Рекомендации Аналитического центра (2)"  # 5.1.6 and 6.1.6
@@ -419,6 +419,7 @@ def test_item_panel_never_scrolls_sideways_with_a_long_link(
     window = make_window()
     window.resize(1100, 760)
     window.select_row(row_id(store, plan_id, "3.1.3"))
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "guidanceSection") is not None)
     section = window.findChild(QWidget, "guidanceSection")
     long_url = "https://ac.gov.ru/uploads/2-Publications/rus_klientocentrichnost/" + "x" * 150
     section.text.setText(
@@ -452,3 +453,26 @@ def test_calendar_with_past_deadlines_on_request(
         out = save_calendar(window, tmp_path / "все.ics")
     events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
     assert len(events) == len(calendar_rows(get_plan(store, plan_id)))
+
+
+def test_panel_sections_are_made_after_the_first_item_shows(
+    qtbot: QtBot, make_window: Make, store: Store
+) -> None:
+    """The panel's later sections cost the start 30 ms: none exists before an item is shown;
+    they come just after the first one, showing it, and asking for them makes them at once."""
+    from ui.mainwindow.item_panel import ItemPanel
+
+    plan_id = agency_plan(store)
+    bare = ItemPanel(make_window())
+    qtbot.addWidget(bare)
+    assert bare.findChild(QWidget, "guidanceSection") is None
+    assert [type(s).__name__ for s in bare.sections] == ["AttachmentsSection", "GuidanceSection"]
+    assert bare.findChild(QWidget, "guidanceSection") is not None  # asked for: made at once
+
+    window = make_window("other.ini")
+    qtbot.waitUntil(lambda: window.panel.row is not None)
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "guidanceSection") is not None)
+    window.select_row(row_id(store, plan_id, "3.1.3"))
+    section = window.findChild(QWidget, "guidanceSection")
+    assert section.isVisible() and "п. 5.1.6 Рекомендаций" in section.text.text()
+    assert len(window.panel.sections) == 2  # made once

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -57,6 +57,9 @@ LABELS = {
     "materials": "Доп. материалы",
     "note": "Примечание",
 }
+#: The panel's later sections are made this long after the first item is shown (after the
+#: window's first paint).
+SECTIONS_DELAY_MS = 150
 ERROR_STYLE = "border: 1px solid #b3261e;"
 
 
@@ -208,11 +211,11 @@ class ItemPanel(QWidget):
                 column.addWidget(holder)
             column.addStretch(1)
 
-        self.sections = load_sections(window) if window is not None else []
-        for section in self.sections:
-            if section.title:
-                layout.addWidget(QLabel(f"<b>{section.title}</b>", body))
-            layout.addWidget(section)
+        self._window = window
+        self._body = body
+        self._body_layout = layout
+        # made once an item is shown, after the window's first paint (see :attr:`sections`)
+        self._sections: list[PanelSection] | None = None if window is not None else []
         layout.addStretch(1)
 
         history_box = QWidget(self.splitter)
@@ -280,8 +283,34 @@ class ItemPanel(QWidget):
         self._loaded = values
         self._update_visibility()
         self._update_flag()
-        for section in self.sections:
+        if self._sections is None:
+            if row is not None:  # the first item shown: its sections come right after
+                QTimer.singleShot(SECTIONS_DELAY_MS, self, self._make_sections)
+            return
+        for section in self._sections:
             section.set_item(plan, row)
+
+    @property
+    def sections(self) -> list[PanelSection]:
+        """The later parts of the panel (:func:`load_sections`). They are made the first time
+        they are asked for, or just after the first item is shown: never before the window's
+        first paint, which they would delay (30 ms)."""
+        if self._sections is None:
+            self._sections = load_sections(self._window)
+            at = self._body_layout.count() - 1  # before the closing stretch
+            for section in self._sections:
+                if section.title:
+                    self._body_layout.insertWidget(
+                        at, QLabel(f"<b>{section.title}</b>", self._body)
+                    )
+                    at += 1
+                self._body_layout.insertWidget(at, section)
+                at += 1
+                section.set_item(self.plan, self.row)
+        return self._sections
+
+    def _make_sections(self) -> None:
+        self.sections  # noqa: B018 - made by being asked for
 
     def show_history(self, row_id: int, entries: list[HistoryEntry]) -> None:
         if self.row is not None and self.row.id == row_id:
