@@ -18,10 +18,11 @@ import contextlib
 import os
 import re
 import secrets
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from cxdesk import clock
 
 #: A temporary with no live owner that is older than this is stale whatever its name says.
 STALE_AFTER_S = 24 * 3600
@@ -92,7 +93,7 @@ def stale(path: Path, now: float | None = None) -> bool:
     """Whether a temporary was left by a process that is gone (its pid in the name), or is
     older than :data:`STALE_AFTER_S` whatever its name."""
     match = next((m for m in (r.search(path.name) for r in _PID_RES) if m), None)
-    age = (now or time.time()) - newest_mtime(path)
+    age = (now or clock.wall_time()) - newest_mtime(path)
     if match and not pid_alive(int(match.group(1))):
         return True
     return age > STALE_AFTER_S
