@@ -83,6 +83,19 @@ def ensure_app() -> None:
     _APP.append(app_class(["cxdesk"]))
 
 
+#: Superscript digits, drawn as raised ordinary digits: the bundled font has only ¹²³, and a
+#: footnote mark such as «⁴» would otherwise come from whatever font the system has (or none).
+_SUPERSCRIPT_DIGITS = {ord(s): d for s, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True)}
+
+
+def raise_superscripts(text: str) -> tuple[str, list[int]]:
+    """``text`` with its superscript digits made ordinary, and the positions to draw raised."""
+    if not any(ord(c) in _SUPERSCRIPT_DIGITS for c in text):
+        return text, []
+    positions = [i for i, c in enumerate(text) if ord(c) in _SUPERSCRIPT_DIGITS]
+    return text.translate(_SUPERSCRIPT_DIGITS), positions
+
+
 def font_family(options: ExportOptions) -> str:
     """The family to draw with: Liberation Serif for Times New Roman (embedded, the same on
     every machine), else the family of the options when the system has it."""
@@ -206,8 +219,11 @@ class _Painter:
         result = _Cell(x, width, [], [], [])
         y = 0.0
         for paragraph in text.split("\n"):
+            paragraph, raised = raise_superscripts(paragraph)
             layout = self.QTextLayout(paragraph, font, self.device)
             layout.setTextOption(option)
+            if raised:
+                layout.setFormats(self.superscript_ranges(raised))
             layout.beginLayout()
             while True:
                 line = layout.createLine()
@@ -223,6 +239,19 @@ class _Painter:
             layout.endLayout()
             result.layouts.append(layout)
         return result
+
+    def superscript_ranges(self, positions: list[int]) -> list[Any]:
+        """Format ranges that raise the digits at ``positions`` (see :func:`raise_superscripts`)."""
+        from PySide6.QtGui import QTextCharFormat
+
+        raised = QTextCharFormat()
+        raised.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
+        ranges = []
+        for position in positions:
+            part = self.QTextLayout.FormatRange()
+            part.start, part.length, part.format = position, 1, raised
+            ranges.append(part)
+        return ranges
 
     def row_cells(self, texts: list[str], bold: bool) -> list[_Cell]:
         """The cells of an item row, one per column (words hyphenated in narrow columns)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxdesk.io.office_basics import FONT, atomic_save
+from cxdesk.io.pdf_render import raise_superscripts
 from cxdesk.io.report_parts import Part, report_heading, report_parts
 
 if TYPE_CHECKING:
@@ -23,6 +24,14 @@ _APP: list[Any] = []
 
 
 def _esc(text: str) -> str:
+    """``text`` as HTML; superscript digits become raised digits (the bundled font lacks ⁴…⁹)."""
+    plain, raised = raise_superscripts(text)
+    if raised:
+        marks = set(raised)
+        return "".join(
+            f"<sup>{html.escape(c)}</sup>" if i in marks else html.escape(c).replace("\n", "<br/>")
+            for i, c in enumerate(plain)
+        )
     return html.escape(text).replace("\n", "<br/>")
 
 

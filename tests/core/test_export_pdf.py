@@ -19,7 +19,8 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from cxdesk.io.model import ExportOptions, PlanDoc  # noqa: E402
-from cxdesk.io.pdf_render import render_to_printer, write_pdf  # noqa: E402
+from cxdesk.io.pdf_render import raise_superscripts, render_to_printer, write_pdf  # noqa: E402
+from cxdesk.paths import resources_dir  # noqa: E402
 
 from .export_samples import (  # noqa: E402
     AGENCY_TITLE,
@@ -182,3 +183,34 @@ def test_the_renderer_needs_no_widgets(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root, env=env)
     assert (tmp_path / "x.pdf").stat().st_size > 1000
+
+
+def _bundled_font() -> object:
+    """The bundled regular face as a QRawFont (its own glyphs only, no system fallback)."""
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QGuiApplication, QRawFont
+
+    _app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - fonts need one
+    data = (resources_dir() / "fonts" / "LiberationSerif-Regular.ttf").read_bytes()
+    return QRawFont(QByteArray(data), 12.0)
+
+
+def test_every_character_of_the_templates_is_drawn_from_the_bundled_font() -> None:
+    """What the templates print (titles, footnotes with marks such as «⁴») comes from the bundled
+    font, so the PDF looks the same whatever fonts the machine has."""
+    raw = _bundled_font()
+    missing = set()
+    for path in (resources_dir() / "templates").glob("*.json"):
+        text, _raised = raise_superscripts(path.read_text(encoding="utf-8"))
+        missing |= {c for c in set(text) if not c.isspace() and not raw.supportsCharacter(ord(c))}  # type: ignore[attr-defined]
+    assert not missing, sorted(missing)
+
+
+def test_footnote_marks_are_raised_digits_in_the_bundled_font(tmp_path: Path) -> None:
+    plan = agency_plan()
+    plan.rows[1].title = "Мероприятие со сноской⁴ и ещё одной¹⁰"
+    path = _write(tmp_path, plan)
+    fonts = _run(_tool("pdffonts"), str(path)).splitlines()[2:]
+    assert fonts and all(line.startswith("LiberationSerif") for line in fonts), fonts
+    assert _bare("Мероприятие со сноской4 и ещё одной10") in _stream(path)
+    assert raise_superscripts("x⁴¹") == ("x41", [1, 2])
