@@ -249,7 +249,7 @@ class _Painter:
         ranges = []
         for position in positions:
             part = self.QTextLayout.FormatRange()
-            part.start, part.length, part.format = position, 1, raised
+            part.start, part.length, part.format = position, 1, raised  # type: ignore[attr-defined]
             ranges.append(part)
         return ranges
 
