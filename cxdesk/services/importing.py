@@ -12,7 +12,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,32 @@ def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) ->
     incoming = Incoming(path, result.plan, list(result.warnings))
     _apply_matching(incoming)
     return incoming
+
+
+#: What an import or a merge takes: a file's path, or the file already read (the preview's
+#: :class:`Incoming`, so that a file is parsed once however many steps it goes through).
+Source = Path | Incoming
+
+
+@contextmanager
+def incoming_of(
+    store: Store, source: Source, progress: Progress = NO_PROGRESS
+) -> Iterator[Incoming]:
+    """The file ``source`` names, read (once): a path is read here and its temporary files
+    removed afterwards; an :class:`Incoming` already read is used as it is and left to its
+    owner, who removes its files when the user is done with it (:meth:`Incoming.cleanup`)."""
+    if isinstance(source, Incoming):
+        if source.tmp_dir is None and source.is_package:
+            raise BadFile(
+                f"Файл «{source.path.name}» уже закрыт. Откройте его ещё раз (Файл → Открыть)."
+            )
+        yield source
+        return
+    incoming = read_incoming(store, Path(source), progress)
+    try:
+        yield incoming
+    finally:
+        incoming.cleanup()
 
 
 def _reader(suffix: str) -> Callable[[Path, Progress], ReadResult]:
@@ -312,17 +339,24 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
 
 def import_file(
     store: Store,
-    path: Path,
+    path: Source,
     progress: Progress = NO_PROGRESS,
     dry_run: bool = False,
     org: str | None = None,
 ) -> ImportOutcome:
     """Imports a file as a new plan (whole or nothing); ``dry_run`` only reads and reports.
 
+    ``path`` is the file, or the preview's :class:`Incoming` (then it is not read again).
     ``org`` names the organisation when the user corrected what was read (the preview's field,
     ``import --org``).
     """
-    incoming = read_incoming(store, Path(path), progress)
+    with incoming_of(store, path, progress) as incoming:
+        return _import(store, incoming, progress, dry_run, org)
+
+
+def _import(
+    store: Store, incoming: Incoming, progress: Progress, dry_run: bool, org: str | None
+) -> ImportOutcome:
     if org is not None and org.strip():
         incoming.doc.org = " ".join(org.split())
     try:
@@ -337,5 +371,3 @@ def import_file(
         return ImportOutcome(plan_id, incoming.items(), incoming.warnings, incoming.doc)
     except OSError as exc:
         raise UserError(f"Не удалось сохранить план: {exc.strerror or exc}.") from exc
-    finally:
-        incoming.cleanup()

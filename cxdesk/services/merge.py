@@ -12,7 +12,6 @@ the merge is one transaction, recorded in the history «из файла …», a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +21,7 @@ from cxdesk.io.model import Row as DocRow
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.services.common import Changes, find_plan, new_uid, now, record
 from cxdesk.services.exchange_points import exchange_base, value_at
-from cxdesk.services.importing import Incoming, read_incoming
+from cxdesk.services.importing import Incoming, Source, incoming_of
 from cxdesk.services.matching import normalize
 from cxdesk.services.plans import due_iso
 from cxdesk.storage.db import Store
@@ -168,27 +167,26 @@ def _preview(s: Session, plan: Plan, incoming: Incoming) -> MergePreview:
 
 
 def preview_merge(
-    store: Store, plan_token: str | int, path: Path, progress: Progress = NO_PROGRESS
+    store: Store, plan_token: str | int, path: Source, progress: Progress = NO_PROGRESS
 ) -> MergePreview:
-    """Every difference the file would bring, field by field; changes nothing."""
-    incoming = read_incoming(store, Path(path), progress)
-    try:
-        with store.session() as s:
-            return _preview(s, find_plan(s, plan_token), incoming)
-    finally:
-        incoming.cleanup()
+    """Every difference the file (or the file already read) would bring, field by field;
+    changes nothing."""
+    with incoming_of(store, path, progress) as incoming, store.session() as s:
+        return _preview(s, find_plan(s, plan_token), incoming)
 
 
 def apply_merge(
     store: Store,
     plan_token: str | int,
-    path: Path,
+    path: Source,
     accept: set[int] | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> tuple[MergePreview, MergeUndo]:
-    """Applies the accepted differences (all when ``accept`` is None) in one transaction."""
-    incoming = read_incoming(store, Path(path), progress)
-    try:
+    """Applies the accepted differences (all when ``accept`` is None) in one transaction.
+
+    ``path`` is the file, or the :class:`Incoming` its preview read (then it is not read again).
+    """
+    with incoming_of(store, path, progress) as incoming:
         with store.session() as s:
             plan = find_plan(s, plan_token)
             preview = _preview(s, plan, incoming)
@@ -224,8 +222,6 @@ def apply_merge(
             plan.synced_at = now()
             plan.updated_at = plan.synced_at
         return preview, undo
-    finally:
-        incoming.cleanup()
 
 
 def _insert_rows(

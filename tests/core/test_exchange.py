@@ -202,3 +202,56 @@ def test_our_export_edited_in_word_merges_without_false_conflicts(
     assert by[("1.3.", "result")].new == "результат, исправленный в Word"
     assert not by[("1.3.", "result")].conflict
     assert ("1.4.", "result") in by and not by[("1.4.", "result")].conflict
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files the readers parse, in order (the real readers run; each call is noted)."""
+    import cxdesk.io.docx_reader as docx_reader
+    import cxdesk.io.package as package
+
+    seen: list[Path] = []
+    for module, name in ((docx_reader, "read_docx"), (package, "read_package")):
+        real = getattr(module, name)
+
+        def noting(path: Path, *args: object, _real: object = real) -> object:
+            seen.append(Path(path))
+            return _real(path, *args)  # type: ignore[operator]
+
+        monkeypatch.setattr(module, name, noting)
+    return seen
+
+
+@pytest.mark.parametrize("fmt", ["docx", "cxplan"])
+def test_a_file_is_parsed_once_from_preview_to_import_and_to_merge(
+    store: Store, tmp_path: Path, fmt: str, parses: list[Path]
+) -> None:
+    """The preview reads the file; creating the plan from it, comparing it with a plan and
+    merging it all use what the preview read."""
+    from cxdesk.services.importing import read_incoming
+
+    pid = realistic(store, tmp_path)
+    out = tmp_path / f"план.{fmt}"
+    if fmt == "cxplan":
+        pack_plan(store, pid, out)
+    else:
+        export_plan(store, pid, out, options=ExportOptions(layout="report"))
+    update_item(store, pid, "1.3", {"result": "изменено после выгрузки"})
+
+    incoming = read_incoming(store, out)
+    try:
+        created = import_file(store, incoming, org="Другой орган").plan_id
+        assert created is not None and get_plan(store, created).org == "Другой орган"
+        preview = preview_merge(store, pid, incoming)
+        assert any(d.item == "1.3." and d.field == "result" for d in preview.differences)
+        apply_merge(store, pid, incoming)
+    finally:
+        incoming.cleanup()
+    assert parses == [out]
+    merged = {r.number: r.result for r in get_plan(store, pid).rows}
+    assert merged["1.3."] != "изменено после выгрузки"  # the file's value came back
+    if fmt == "cxplan":  # the extracted attachments are gone with the preview: said, not a crash
+        from cxdesk.errors import BadFile
+
+        with pytest.raises(BadFile, match="уже закрыт"):
+            apply_merge(store, pid, incoming)

@@ -297,6 +297,45 @@ def test_merge_applies_only_what_was_checked_and_undo_restores(
     assert list_attachments(store, plan_id, "1") == []
 
 
+def test_opened_package_is_read_once_from_preview_to_merge(
+    qtbot: QtBot,
+    store: Store,
+    tmp_path: Path,
+    colleague: tuple[int, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """«Открыть файл» on a colleague's package of our plan: the preview, the comparison and the
+    merge all use the one reading of the file; «Повторить» after «Отменить» reads the kept copy."""
+    import cxdesk.io.package as package_module
+    from ui.mainwindow import MainWindow
+
+    plan_id, package = colleague
+    read = package_module.read_package
+    seen: list[str] = []
+
+    def noting(path: Path, *args: object) -> object:
+        seen.append(Path(path).name)
+        return read(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(package_module, "read_package", noting)
+    window = MainWindow(store, Settings.in_file(tmp_path / "w.ini"), Tasks(store, True))
+    qtbot.addWidget(window)
+    install_exchange_actions(window)
+    window.open_plan(plan_id)
+    when_shown("importPreview", lambda d: d.merge_button.click())
+    when_shown("mergeDialog", lambda d: d.apply_button.click())
+    with msgbox.capture():
+        assert open_plan_file(window, store, package) == plan_id
+    assert seen == [package.name]
+    assert item_view(store, plan_id, "1").status == "done"
+    assert [a.name for a in list_attachments(store, plan_id, "1")] == ["протокол вебинара.pdf"]
+    stack = window.stack_for(plan_id)
+    stack.undo()
+    assert item_view(store, plan_id, "1").status == "not_started"
+    stack.redo()
+    assert item_view(store, plan_id, "1").status == "done" and len(seen) == 2
+
+
 def test_merge_without_a_window_returns_the_undo(
     host: Host, store: Store, colleague: tuple[int, Path]
 ) -> None:

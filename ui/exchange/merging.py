@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from cxdesk.errors import NotFound
 from cxdesk.services.common import Changes
+from cxdesk.services.importing import Incoming
 from cxdesk.services.merge import MergeUndo, apply_merge, preview_merge, undo_merge
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
@@ -79,12 +80,17 @@ def merge_command(
 
 
 def run_merge(
-    parent: QWidget | None, store: Store, plan_id: int, path: Path | None = None
+    parent: QWidget | None,
+    store: Store,
+    plan_id: int,
+    path: Path | None = None,
+    incoming: Incoming | None = None,
 ) -> MergeUndo | None:
     """Compares the plan with a file, lets the user choose, applies the choice.
 
-    Returns what undoes the merge (the window has already put it on its undo stack), or None
-    when nothing was merged.
+    ``incoming`` is the file already read (by the import preview): it is compared and merged
+    without being read again; its owner removes it afterwards. Returns what undoes the merge
+    (the window has already put it on its undo stack), or None when nothing was merged.
     """
     if path is None:
         path = ask_merge_file(parent)
@@ -100,7 +106,7 @@ def run_merge(
         return None
 
     def compare(st: Store, progress: Any) -> tuple[Any, Any]:
-        return preview_merge(st, plan_id, copy, progress), get_plan(st, plan_id)
+        return preview_merge(st, plan_id, incoming or copy, progress), get_plan(st, plan_id)
 
     got = C.wait_for(parent, store, compare, label=f"Сравнение с «{copy.name}»…", progress=True)
     if got is None:
@@ -116,19 +122,25 @@ def run_merge(
     dialog = MergeDialog(preview, label, row_titles(plan), parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return apply_choice(parent, store, plan_id, copy, dialog.accepted_indexes())
+    return apply_choice(parent, store, plan_id, copy, dialog.accepted_indexes(), incoming)
 
 
 def apply_choice(
-    parent: QWidget | None, store: Store, plan_id: int, copy: Path, accept: set[int]
+    parent: QWidget | None,
+    store: Store,
+    plan_id: int,
+    copy: Path,
+    accept: set[int],
+    incoming: Incoming | None = None,
 ) -> MergeUndo | None:
-    """Applies the chosen differences; in the window, one step on the plan's undo stack."""
+    """Applies the chosen differences; in the window, one step on the plan's undo stack (whose
+    «Повторить» reads ``copy`` again). ``incoming``: the file already read, if it was."""
     if not accept:
         return None
     got = C.wait_for(
         parent,
         store,
-        lambda st, progress: apply_merge(st, plan_id, copy, set(accept), progress),
+        lambda st, progress: apply_merge(st, plan_id, incoming or copy, set(accept), progress),
         label="Перенос изменений…",
         progress=True,
     )

@@ -16,7 +16,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from cxdesk.errors import NotFound
-from cxdesk.services.importing import import_file, read_incoming
+from cxdesk.services.importing import Incoming, import_file, read_incoming
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
 
@@ -73,25 +73,30 @@ def open_plan_file(parent: QWidget | None, store: Store, path: Path) -> int | No
     if got is None:
         return None
     incoming, existing = got
-    org = None
-    try:
-        dialog = ImportPreviewDialog(incoming, existing, parent)
-        choice = dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
-        org = dialog.org_text()
+    try:  # what the preview read is what is stored or merged: the file is not read again
+        return _act_on_preview(parent, store, path, incoming, existing)
     finally:
         incoming.cleanup()
+
+
+def _act_on_preview(
+    parent: QWidget | None, store: Store, path: Path, incoming: Incoming, existing: Any
+) -> int | None:
+    dialog = ImportPreviewDialog(incoming, existing, parent)
+    choice = dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
+    org = dialog.org_text()
     if choice == "merge" and existing is not None:
         from ui.exchange.merging import run_merge
 
         show_plan(parent, existing.id)
-        run_merge(parent, store, existing.id, path)
+        run_merge(parent, store, existing.id, path, incoming)
         return int(existing.id)
     if choice != "create":
         return None
     outcome = C.wait_for(
         parent,
         store,
-        lambda st, progress: import_file(st, path, progress, org=org),
+        lambda st, progress: import_file(st, incoming, progress, org=org),
         label=f"Загрузка плана из «{path.name}»…",
         progress=True,
     )
