@@ -307,6 +307,7 @@ def test_opened_package_is_read_once_from_preview_to_merge(
     """«Открыть файл» on a colleague's package of our plan: the preview, the comparison and the
     merge all use the one reading of the file; «Повторить» after «Отменить» reads the kept copy."""
     import cxdesk.io.package as package_module
+
     from ui.mainwindow import MainWindow
 
     plan_id, package = colleague
