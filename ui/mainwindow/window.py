@@ -9,6 +9,7 @@ Every edit of an item goes onto the plan's QUndoStack (one stack per plan, in a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -208,6 +209,20 @@ class MainWindow(QMainWindow):
             failure=failed,
             label="Открытие плана…",
         )
+
+    def open_plan_then(self, plan_id: int, then: Callable[[], None]) -> None:
+        """Calls ``then`` once the plan is shown: at once when it is, else when it has opened."""
+        if self.current_plan_id == plan_id:
+            then()
+            return
+
+        def opened(shown: int) -> None:
+            self.plan_opened.disconnect(opened)
+            if shown == plan_id:
+                then()
+
+        self.plan_opened.connect(opened)
+        self.open_plan(plan_id)
 
     def _show_plan(self, plan: PlanView | None) -> None:
         keep = self.panel.row.id if plan and self.panel.row and self._same_plan(plan) else None

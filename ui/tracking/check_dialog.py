@@ -223,14 +223,4 @@ def go_to_item(window: Any, plan_id: int, number: str) -> None:
             window.select_row(found)
         window.activateWindow()
 
-    if window.current_plan_id == plan_id:
-        select()
-        return
-
-    def opened(shown: int) -> None:
-        window.plan_opened.disconnect(opened)
-        if shown == plan_id:
-            select()
-
-    window.plan_opened.connect(opened)
-    window.open_plan(plan_id)
+    window.open_plan_then(plan_id, select)
