@@ -218,6 +218,15 @@ class PlansList(QWidget):
         if row >= 0:
             self.view.setCurrentIndex(self.model.index(row))
 
+    def mark(self, plan_id: int) -> None:
+        """Marks the plan the window shows, without signalling it as chosen (showing a plan
+        would otherwise read it a second time)."""
+        quiet, self._quiet = self._quiet, True
+        try:
+            self.select(plan_id)
+        finally:
+            self._quiet = quiet
+
     def current_id(self) -> int | None:
         index = self.view.currentIndex()
         return index.data(ID_ROLE) if index.isValid() else None

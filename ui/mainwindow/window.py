@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         self._enable_plan_actions(plan is not None)
         if plan is not None:
             self.undo_group.setActiveStack(self.stack_for(plan.id))
-            self.plans_list.select(plan.id)
+            self.plans_list.mark(plan.id)
         else:
             self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
         if keep is None and plan is not None and self._restore_row:
