@@ -44,12 +44,25 @@ def clean_value(value: T) -> T:
     return _clean(value)  # type: ignore[no-any-return]
 
 
+#: The field names of each dataclass met (read once per class, not once per row).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            setattr(value, f.name, _clean(getattr(value, f.name)))
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        search = _UNSAFE.search
+        for name in names:
+            field_value = getattr(value, name)
+            if isinstance(field_value, str):
+                if search(field_value):
+                    setattr(value, name, clean_text(field_value))
+            elif field_value is not None and not isinstance(field_value, (int, float)):
+                setattr(value, name, _clean(field_value))
         return value
     if isinstance(value, list):
         value[:] = [_clean(v) for v in value]

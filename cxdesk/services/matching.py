@@ -8,6 +8,7 @@ words) is then matched by its place between two matched items. Rows that match n
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -27,11 +28,15 @@ GAP_THRESHOLD = 60.0
 GAP_SPAN = 6
 
 
+_PUNCTUATION = re.compile(r"[^\w\s%]")
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=16384)
 def normalize(text: str) -> str:
     """Lower case, «ё» as «е», punctuation and quotes dropped, spaces folded."""
     t = text.lower().replace("ё", "е")
-    t = re.sub(r"[^\w\s%]", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", t)).strip()
 
 
 def _number(text: str) -> str:
@@ -65,22 +70,26 @@ def _score_template(doc: PlanDoc, template: Template, only: list[int] | None = N
         for j, name in zip(*pools[want_item], strict=True):
             exact.setdefault((want_item, name), []).append(j)
     candidates: list[tuple[float, int, int]] = []
+    similar: dict[tuple[bool, str], list[tuple[str, float, int]]] = {}  # per distinct wording
     for i in range(len(doc.rows)) if only is None else only:
         row = doc.rows[i]
         mine = normalize(row.title)
         if not mine:
             continue
-        same = exact.get((row.kind == "item", mine))
+        key = (row.kind == "item", mine)
+        same = exact.get(key)
         if same:
             for j in same:
                 bonus = NUMBER_BONUS if _number(row.number) == _number(nodes[j].number) else 0.0
                 candidates.append((100.0 + bonus, i, j))
             continue
-        idx, names = pools[row.kind == "item"]
-        found = process.extract(
-            mine, names, scorer=fuzz.token_sort_ratio,
-            score_cutoff=THRESHOLD - NUMBER_BONUS, limit=6,
-        )  # fmt: skip
+        idx, names = pools[key[0]]
+        found = similar.get(key)
+        if found is None:
+            found = similar[key] = process.extract(
+                mine, names, scorer=fuzz.token_sort_ratio,
+                score_cutoff=THRESHOLD - NUMBER_BONUS, limit=6,
+            )  # fmt: skip
         for _name, score, k in found:
             j = idx[k]
             total = float(score)

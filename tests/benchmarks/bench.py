@@ -362,7 +362,8 @@ def _foreign_import(fmt: str, items: int) -> Callable[[Path], None]:
         assert outcome.items == items, outcome.items
         fig = best(lambda: import_file(store, src, dry_run=True), 3)
         floor = best(lambda: _read_floor(src), 3)
-        report(f"import foreign {fmt}, {items} rows", fig, floor, "≤ 3× the floor (issue 19)")
+        goal = "≤ 2.5× the floor" if fmt == "xlsx" else "≤ 4× the floor"
+        report(f"import foreign {fmt}, {items} rows", fig, floor, goal)
 
     return run
 
