@@ -156,6 +156,7 @@ class ItemPanel(QWidget):
         box.setSpacing(6)
         box.addWidget(self.status)
         box.addWidget(self.comment, 1)
+        QWidget.setTabOrder(self.status, self.comment)  # Tab from the status: its comment
         columns = QHBoxLayout()
         columns.setSpacing(12)
         layout.addLayout(columns)
