@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from cxdesk.domain.item_fields import FIELDS
 from cxdesk.services.common import Changes
 from cxdesk.services.items import update_item
 from cxdesk.services.plans import change_answers, edit_plan
@@ -31,19 +32,10 @@ REDO_NOTE = "повтор"
 
 _MERGE_ID = 7301
 
-#: Russian names of item fields, for undo texts and the history.
+#: Russian names of item fields (from the field table) and of the other things the history
+#: and undo texts name.
 FIELD_TITLES = {
-    "title": "Мероприятие",
-    "start": "Дата начала",
-    "deadline": "Срок",
-    "responsible": "Ответственный",
-    "result": "Результат",
-    "document": "Вид документа",
-    "materials": "Дополнительные материалы",
-    "note": "Примечание",
-    "status": "Статус",
-    "basis": "Основание исключения",
-    "done_date": "Дата выполнения",
+    **{f.name: f.title for f in FIELDS},
     "created": "Пункт создан",
     "attachment": "Файл",
     "org": "Организация",

@@ -7,20 +7,14 @@ import argparse
 from typing import Any
 
 from cxdesk.cli import add_json, emit, open_store
-from cxdesk.domain.item_fields import ITEM_FIELDS
+from cxdesk.domain.item_fields import FIELDS, ITEM_FIELDS, STATUS_TITLES
 from cxdesk.errors import UserError
 from cxdesk.text import items as items_text
 
 YES = {"yes", "y", "да", "д", "true", "1", "on"}
 NO = {"no", "n", "нет", "н", "false", "0", "off"}
 
-STATUS_RU = {
-    "not_started": "не начато",
-    "in_progress": "в работе",
-    "done": "выполнено",
-    "excluded": "исключено",
-    "overdue": "просрочено",
-}
+STATUS_RU = {key: title.lower() for key, title in STATUS_TITLES.items()}
 
 
 def parse_answers(pairs: list[str]) -> dict[str, bool]:
@@ -224,23 +218,6 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-#: What the ``set`` flags take (the others take the field's text; a field of several lines
-#: takes \n-separated text, as the shell passes it).
-SET_HELP = {
-    "status": "not_started | in_progress | done | excluded",
-    "start": "дата начала, ДД.ММ.ГГГГ",
-    "deadline": "срок: дата ДД.ММ.ГГГГ или текст («IV квартал 2026 года»)",
-    "responsible": "ответственные, по одному в строке",
-    "title": "текст мероприятия",
-    "result": "результат",
-    "document": "вид документа",
-    "materials": "дополнительные материалы",
-    "note": "поле «Примечание»",
-    "basis": "основание исключения",
-    "done_date": "дата выполнения, ДД.ММ.ГГГГ (по умолчанию при --status done — сегодня)",
-}
-
-
 def cmd_set(args: argparse.Namespace) -> int:
     from cxdesk.services.items import item_view, update_item
 
@@ -355,8 +332,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("set", help="изменить пункт (статус, срок, результат …)")
     p.add_argument("plan")
     p.add_argument("item", help="номер пункта (1.1) или его id")
-    for name in ITEM_FIELDS:  # every field the item panel edits, by construction
-        p.add_argument("--" + name.replace("_", "-"), dest=name, help=SET_HELP.get(name))
+    for f in FIELDS:  # every field the item panel edits, by construction
+        p.add_argument(f.flag, dest=f.name, help=f.help)
     p.add_argument("--comment", help="комментарий к изменению (в истории)")
     add_json(p)
     p.set_defaults(handler=cmd_set)

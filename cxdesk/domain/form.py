@@ -20,14 +20,11 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from cxdesk.domain.item_fields import COLUMN_KEYS
 from cxdesk.errors import UserError
 
-#: Column keys a form may print (see cxdesk.io.model.COLUMN_KEYS; kept here so that the domain
-#: does not depend on the io layer).
-KEYS = (
-    "number", "title", "start", "deadline", "responsible", "result", "document", "materials",
-    "note", "status", "fact",
-)  # fmt: skip
+#: Column keys a form may print (the one list: :data:`cxdesk.domain.item_fields.COLUMN_KEYS`).
+KEYS = COLUMN_KEYS
 
 NUMBERING = {"source": "как в плане", "hierarchical": "1.1.1.", "flat": "1., 2., 3."}
 BLOCKS = {"arabic": "1., 2.", "roman": "I., II.", "none": "без номера"}

@@ -35,6 +35,7 @@ from typing import IO, Any
 
 from lxml import etree
 
+from cxdesk.domain.item_fields import ITEM_FIELDS, ROW_KEYS
 from cxdesk.io.model import Column, PlanDoc
 
 #: The version of the payload's shape.
@@ -76,12 +77,10 @@ _PLAN_FIELDS = (
     "exchanged_at",
     "exchange_base",
 )
-_ROW_FIELDS = (
-    "uid", "ref", "kind", "number", "status", "basis", "done_date", "start", "deadline",
-    # the texts exactly as stored: a cell that still reads the same gets them back whole
-    # (a document cannot keep everything: «<b>» typed in a result, runs of spaces)
-    "title", "responsible", "result", "document", "materials", "note",
-)  # fmt: skip
+#: A row's identity and place, and every field of it: the texts exactly as stored, so that a
+#: cell that still reads the same gets them back whole (a document cannot keep everything:
+#: «<b>» typed in a result, runs of spaces).
+_ROW_FIELDS = (*ROW_KEYS, *ITEM_FIELDS)
 
 Source = str | os.PathLike[str] | zipfile.ZipFile | IO[bytes]
 

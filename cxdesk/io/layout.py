@@ -26,6 +26,7 @@ from typing import Any
 from cxdesk.domain import form as forms
 from cxdesk.domain.deadlines import DATE, format_date, parse_deadline, parse_user_date
 from cxdesk.domain.form import Form
+from cxdesk.domain.item_fields import FREE_TEXTS, PRINTED_TEXTS
 from cxdesk.errors import UserError
 from cxdesk.fsutil import atomic_target
 from cxdesk.io.model import DEFAULT_HEADINGS, STATUS_TITLES, Column, ExportOptions, PlanDoc, Row
@@ -458,15 +459,13 @@ def row_cells(row: Row, columns: Sequence[Column], as_of: date | None = None) ->
 
 
 #: Keys whose cell is the row's own text unless the item is excluded or dates are split.
-_PLAIN_KEYS = frozenset({"number", "title", "responsible", "result", "document", "materials",
-                         "note", "deadline"})  # fmt: skip
+_PLAIN_KEYS = frozenset({"number", *PRINTED_TEXTS, "deadline"})
 
 
 def check_sizes(sheet: Sheet) -> None:
     """Refuses a cell too long for any document (see :data:`MAX_CELL_CHARS`), naming it."""
-    fields = ("title", "responsible", "result", "document", "materials", "note", "basis")
     for row in sheet.rows:
-        longest = max(len(getattr(row, name)) for name in fields)
+        longest = max(len(getattr(row, name)) for name in FREE_TEXTS)
         if longest + 200 + sum(len(a.name) + 1 for a in row.attachments) <= MAX_CELL_CHARS:
             continue  # no cell of the row can be longer (the added words are short)
         texts = [span_text(row)] if is_spanning(row) else sheet.cells(row)

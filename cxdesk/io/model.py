@@ -11,44 +11,10 @@ from dataclasses import dataclass, field
 
 from cxdesk.domain.form import Form
 
-#: Column keys a layout may use, in the order the official table prints them.
-COLUMN_KEYS = (
-    "number",
-    "title",
-    "start",
-    "deadline",
-    "responsible",
-    "result",
-    "document",
-    "materials",
-    "note",
-    "status",
-    "fact",
-)
-
-#: Headings that the official templates print for each column key.
-DEFAULT_HEADINGS = {
-    "number": "№ п/п",
-    "title": "Мероприятие",
-    "start": "Дата начала",
-    "deadline": "Срок реализации",
-    "responsible": "Ответственный",
-    "result": "Результат",
-    "document": "Вид документа",
-    "materials": "Дополнительные материалы",
-    "note": "Примечание",
-    "status": "Статус",
-    "fact": "Отметка о выполнении",
-}
-
-#: Russian names of the stored statuses (and of the derived ``overdue``).
-STATUS_TITLES = {
-    "not_started": "Не начато",
-    "in_progress": "В работе",
-    "done": "Выполнено",
-    "excluded": "Исключено",
-    "overdue": "Просрочено",
-}
+# the io layer's names of the lists of cxdesk.domain.item_fields
+from cxdesk.domain.item_fields import COLUMN_KEYS as COLUMN_KEYS
+from cxdesk.domain.item_fields import DEFAULT_HEADINGS as DEFAULT_HEADINGS
+from cxdesk.domain.item_fields import STATUS_TITLES as STATUS_TITLES
 
 
 @dataclass

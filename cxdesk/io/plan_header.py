@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cxdesk.domain.item_fields import PRINTED_FIELDS, PRINTED_TEXTS
 from cxdesk.io.model import AttachmentInfo, ReadResult, Row
 
 log = logging.getLogger(__name__)
@@ -280,8 +281,9 @@ def _stored_row(stored: Mapping[str, Any]) -> Row:
         number=str(stored.get("number") or ""),
         title=str(stored.get("title") or ""),
     )
-    for name in ("start", "deadline", "responsible", "result", "document", "materials", "note"):
-        setattr(row, name, str(stored.get(name) or ""))
+    for name in PRINTED_FIELDS:
+        if name != "status":
+            setattr(row, name, str(stored.get(name) or ""))
     _apply_row(row, stored, set())
     return row
 
@@ -318,7 +320,7 @@ def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
     for name in ("start", "deadline"):
         if name not in keys:
             setattr(row, name, str(stored.get(name) or ""))
-    for name in ("title", "responsible", "result", "document", "materials", "note"):
+    for name in PRINTED_TEXTS:
         exact = str(stored.get(name) or "")
         if keys and name not in keys and name != "title":  # a column the form did not print
             setattr(row, name, exact)

@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from cxdesk.domain.item_fields import PRINTED_FIELDS
 from cxdesk.io.grid import GridRow
 from cxdesk.io.model import STATUS_TITLES, Row
 from cxdesk.io.table_layout import Layout, is_header_tail, is_number_row, is_repeat_header
@@ -34,17 +35,8 @@ from cxdesk.io.table_text import (
 )
 from cxdesk.progress import Progress
 
-TEXT_FIELDS = (
-    "title",
-    "start",
-    "deadline",
-    "responsible",
-    "result",
-    "document",
-    "materials",
-    "note",
-    "fact",
-)
+#: Cells read as they stand: the printed fields but the status, and the report's «факт».
+TEXT_FIELDS = (*(k for k in PRINTED_FIELDS if k != "status"), "fact")
 _STATUS_WORDS = {title.lower(): key for key, title in STATUS_TITLES.items() if key != "overdue"}
 _STATUS_WORDS.update(
     {

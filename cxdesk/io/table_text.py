@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 
 from rapidfuzz import fuzz, process
 
+from cxdesk.domain.item_fields import DEFAULT_HEADINGS, FIELDS
+
 _NEWLINES_RE = re.compile("\r\n|[\r\u2028\u2029\x0b\x0c]")
 # HTML left in cells by the systems plans are exported from (<p>, <ul>, <li>, <span …>); only
 # real tag names, attributes after a space: «a<b, 5 > 3» in a text is not a tag
@@ -173,58 +175,36 @@ MAX_HEADING = 90
 _FOOTNOTE_RE = re.compile(r"\[footnote ?ref:\s*\d+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰*]+", re.I)
 _HYPHEN_RE = re.compile(r"(?<=[а-яa-z])[-‐‑]\s*(?=[а-яa-z])")
 
+#: Headings of the columns that are no field of an item, with the order they are tried in
+#: among the fields' own (see :class:`cxdesk.domain.item_fields.Field`).
+_OTHER_PATTERNS = [
+    (
+        0,
+        "number",
+        r"(№|no|n|#)\s*\.?\s*(п\s*/\s*п\.?|пп|п\.\s*п\.?|пункта|мероприятия|строки)?"
+        r"|п\s*/\s*п|номер( пункта| мероприятия| п/п)?",
+    ),
+    (
+        20,
+        "fact",
+        r"отметка о (выполнении|исполнении).*|информация о (ходе )?(выполнении|исполнении)"
+        r".*|фактическ.*|факт",
+    ),
+]
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (key, re.compile(pattern))
-    for key, pattern in [
-        (
-            "number",
-            r"(№|no|n|#)\s*\.?\s*(п\s*/\s*п\.?|пп|п\.\s*п\.?|пункта|мероприятия|строки)?"
-            r"|п\s*/\s*п|номер( пункта| мероприятия| п/п)?",
-        ),
-        ("start", r"(дата|срок) начала.*|начало( реализации| исполнения)?"),
-        (
-            "fact",
-            r"отметка о (выполнении|исполнении).*|информация о (ходе )?(выполнении|исполнении)"
-            r".*|фактическ.*|факт",
-        ),
-        ("status", r"статус.*|состояние( исполнения| выполнения)?"),
-        ("responsible", r"ответствен.*|(со)?исполнител.*"),
-        (
-            "deadline",
-            r"срок.*|дата (окончания|завершения|исполнения|выполнения).*"
-            r"|окончание.*|дата",
-        ),
-        ("result", r"(ожидаемый |планируемый |достигнутый )?результат.*"),
-        (
-            "document",
-            r"вид(ы)? документ.*|(подтверждающий |итоговый |отчетный )?документ.*"
-            r"|форма (документа|отчетности|подтверждения).*|наименование документа.*",
-        ),
-        ("materials", r"(дополнительные |прилагаемые )?материалы.*"),
-        ("note", r"примечани[ея]|комментари[ий]"),
-        (
-            "title",
-            r"((наименование|содержание|название|перечень) )?мероприяти[йяе].*"
-            r"|наименование|мероприятия?",
-        ),
-    ]
+    for _rank, key, pattern in sorted(
+        [*_OTHER_PATTERNS, *((f.rank, f.name, f.pattern) for f in FIELDS if f.pattern)],
+        key=lambda entry: entry[0],
+    )
 ]
 
+#: Headings that name a column exactly (near misses are matched to them fuzzily).
 _CANONICAL = {
-    "мероприятие": "title",
-    "наименование мероприятия": "title",
-    "срок реализации": "deadline",
-    "срок исполнения": "deadline",
-    "дата окончания": "deadline",
-    "дата начала": "start",
-    "ответственный": "responsible",
-    "ответственный исполнитель": "responsible",
-    "результат": "result",
-    "вид документа": "document",
-    "дополнительные материалы": "materials",
-    "примечание": "note",
-    "статус": "status",
-    "отметка о выполнении": "fact",
+    **{
+        heading.lower(): f.name for f in FIELDS if f.heading for heading in (f.heading, *f.headings)
+    },
+    DEFAULT_HEADINGS["fact"].lower(): "fact",
 }
 
 

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cxdesk import clock
+from cxdesk.domain.item_fields import STATUSES as STATUSES  # the services' name of it
 from cxdesk.errors import NotFound
 from cxdesk.storage.models import History, Plan, Row
 
-STATUSES = ("not_started", "in_progress", "done", "excluded")
 UPCOMING_DAYS = 14
 
 

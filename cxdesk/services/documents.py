@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from cxdesk.domain.deadlines import format_date
 from cxdesk.domain.form import from_json
+from cxdesk.domain.item_fields import values_of
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import EnvironmentProblem, NotFound, UserError
 from cxdesk.io.model import (
@@ -90,17 +91,7 @@ def plan_doc_in(s: Session, plan: Plan, as_of: date | None = None) -> PlanDoc:
             Row(
                 kind=r.kind,
                 number=r.number,
-                title=r.title,
-                start=r.start,
-                deadline=r.deadline,
-                responsible=r.responsible,
-                result=r.result,
-                document=r.document,
-                materials=r.materials,
-                note=r.note,
-                status=r.status,
-                basis=r.basis,
-                done_date=r.done_date,
+                **values_of(r),
                 ref=r.ref,
                 uid=r.uid,
                 attachments=files.get(r.id, []),

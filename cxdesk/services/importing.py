@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cxdesk.domain.deadlines import parse_user_date
 from cxdesk.domain.form import form_from_doc
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import BadFile, NotFound, UserError
@@ -29,7 +28,7 @@ from cxdesk.io.model import PlanDoc, ReadResult
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.services.common import new_uid, now, os_user
 from cxdesk.services.matching import match_template
-from cxdesk.services.plans import due_iso
+from cxdesk.services.plans import stored_values
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, History, Plan
 from cxdesk.storage.models import Row as StoredRow
@@ -37,7 +36,6 @@ from cxdesk.storage.models import Row as StoredRow
 SUPPORTED = (".docx", ".xlsx", ".cxplan", ".odt", ".ods", ".csv", ".doc", ".xls", ".rtf")
 #: Formats converted through LibreOffice first (see cxdesk.io.convert).
 CONVERTED = (".doc", ".xls", ".rtf")
-STATUSES = ("not_started", "in_progress", "done", "excluded")
 
 
 @dataclass
@@ -292,15 +290,10 @@ def store_incoming(s: Session, incoming: Incoming, store: Store) -> Plan:
     rows: list[StoredRow] = []
     by_uid: dict[str, StoredRow] = {}
     for i, (r, depth) in enumerate(zip(doc.rows, _depths(doc), strict=True)):
-        status = r.status if r.status in STATUSES else "not_started"
-        done_date = r.done_date if parse_user_date(r.done_date or "") else ""
         row = StoredRow(
             uid=new_uid() if (clash or not r.uid) else r.uid,
             plan_id=plan.id, position=i, depth=depth, kind=r.kind, ref=r.ref,
-            number=r.number, title=r.title, start=r.start, deadline=r.deadline,
-            due_date=due_iso(r.deadline), responsible=r.responsible, result=r.result,
-            document=r.document, materials=r.materials, note=r.note, status=status,
-            basis=r.basis, done_date=done_date,
+            number=r.number, **stored_values(r),
         )  # fmt: skip
         rows.append(row)
         if r.uid:

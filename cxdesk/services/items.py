@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from cxdesk.domain.deadlines import PERIOD, UNREADABLE, format_date, parse_deadline, parse_user_date
-from cxdesk.domain.item_fields import ITEM_FIELDS
+from cxdesk.domain.item_fields import BY_NAME, ITEM_FIELDS
 from cxdesk.errors import UserError
 from cxdesk.services.common import STATUSES, Changes, find_plan, find_row, now, record, today
 from cxdesk.services.plans import due_iso
@@ -16,23 +16,24 @@ from cxdesk.storage.versions import expect_version
 #: Control characters (pasted from other programs): no document can carry them.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-STATUS_HINT = "not_started, in_progress, done, excluded"
+STATUS_HINT = ", ".join(STATUSES)
 
 
 def validate(field_name: str, value: str) -> str:
     """Checks one field's new value; returns it cleaned or raises a clear UserError."""
     value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\t", " ")).strip()
-    if field_name == "status":
+    kind = BY_NAME[field_name].kind if field_name in BY_NAME else "text"
+    if kind == "status":
         if value not in STATUSES:
             raise UserError(f"Неизвестный статус «{value}». Допустимо: {STATUS_HINT}.")
-    elif field_name in ("start", "done_date") and value:
+    elif kind == "date" and value:
         d = parse_user_date(value)
         if d is None:
             raise UserError(
                 f"«{value}» — не дата. Введите дату в виде ДД.ММ.ГГГГ, например 31.12.2024."
             )
         value = format_date(d)
-    elif field_name == "deadline" and value:
+    elif kind == "deadline" and value:
         parsed = parse_deadline(value)
         if parsed.state == UNREADABLE:
             raise UserError(

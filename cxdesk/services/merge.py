@@ -17,22 +17,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cxdesk.domain.item_fields import ITEM_FIELDS, STATUSES
 from cxdesk.io.model import Row as DocRow
 from cxdesk.progress import NO_PROGRESS, Progress
 from cxdesk.services.common import Changes, find_plan, new_uid, now, record
 from cxdesk.services.exchange_points import exchange_base, value_at
 from cxdesk.services.importing import Incoming, Source, incoming_of
 from cxdesk.services.matching import normalize
-from cxdesk.services.plans import due_iso
+from cxdesk.services.plans import due_iso, stored_values
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, History, Plan
 from cxdesk.storage.models import Row as StoredRow
 
-MERGE_FIELDS = (
-    "title", "start", "deadline", "responsible", "result", "document", "materials", "note",
-    "status", "basis", "done_date",
-)  # fmt: skip
-STATUSES = ("not_started", "in_progress", "done", "excluded")
+#: The fields a merge compares and carries: every field of an item.
+MERGE_FIELDS = ITEM_FIELDS
 
 
 @dataclass
@@ -240,12 +238,15 @@ def _insert_rows(
         at = seq.index(matched[prev]) + 1 if prev is not None else len(seq)
         depth = seq[at - 1].depth + (1 if seq[at - 1].kind != "item" else 0) if at else 0
         row = StoredRow(
-            uid=new_uid(), plan_id=plan.id, position=0, depth=depth, kind="item", ref=src.ref,
-            number=src.number, title=src.title, start=src.start, deadline=src.deadline,
-            due_date=due_iso(src.deadline), responsible=src.responsible, result=src.result,
-            document=src.document, materials=src.materials, note=src.note,
-            status=src.status if src.status in STATUSES else "not_started", basis=src.basis,
-        )  # fmt: skip
+            uid=new_uid(),
+            plan_id=plan.id,
+            position=0,
+            depth=depth,
+            kind="item",
+            ref=src.ref,
+            number=src.number,
+            **stored_values(src),
+        )
         s.add(row)
         seq.insert(at, row)
         matched[d.doc_row] = row

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,8 +19,9 @@ from cxdesk.domain.building import (
     node_included,
     propose_answers,
 )
-from cxdesk.domain.deadlines import parse_deadline
+from cxdesk.domain.deadlines import parse_deadline, parse_user_date
 from cxdesk.domain.form import plan_title
+from cxdesk.domain.item_fields import ITEM_FIELDS, values_of
 from cxdesk.domain.past_deadlines import is_past
 from cxdesk.domain.templates import Node, Template, get_template
 from cxdesk.errors import UserError
@@ -55,6 +57,19 @@ def default_title(template: Template, org: str) -> str:
 def due_iso(deadline: str) -> str | None:
     due = parse_deadline(deadline).due
     return due.isoformat() if due else None
+
+
+def stored_values(src: object) -> dict[str, Any]:
+    """The fields of a row read from a file (:class:`cxdesk.io.model.Row`) as the store keeps
+    them: an unknown status reads «not started», a done date that is no date is dropped, and the
+    due date is derived from the deadline."""
+    values = values_of(src, ITEM_FIELDS)
+    if values["status"] not in STATUSES:
+        values["status"] = "not_started"
+    if not parse_user_date(str(values["done_date"] or "")):
+        values["done_date"] = ""
+    values["due_date"] = due_iso(str(values["deadline"]))
+    return values
 
 
 def _new_row(plan: Plan, position: int, **values: object) -> Row:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cxdesk.domain.item_fields import ITEM_FIELDS, values_of
 from cxdesk.services.common import UPCOMING_DAYS, find_plan, today
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, History, Plan, Row
@@ -110,10 +111,7 @@ def is_upcoming(status: str, due: date | None, on: date) -> bool:
     )
 
 
-_ROW_COLUMNS = (
-    "id", "uid", "kind", "depth", "number", "ref", "title", "start", "deadline", "due_date",
-    "responsible", "result", "document", "materials", "note", "status", "basis", "done_date",
-)  # fmt: skip
+_ROW_COLUMNS = ("id", "uid", "kind", "depth", "number", "ref", "due_date", *ITEM_FIELDS)
 
 
 def row_view(row: Any, attachments: list[str], on: date) -> RowView:
@@ -127,18 +125,8 @@ def row_view(row: Any, attachments: list[str], on: date) -> RowView:
         depth=row.depth,
         number=row.number,
         ref=row.ref,
-        title=row.title,
-        start=row.start,
-        deadline=row.deadline,
         due_date=due,
-        responsible=row.responsible,
-        result=row.result,
-        document=row.document,
-        materials=row.materials,
-        note=row.note,
-        status=row.status,
-        basis=row.basis,
-        done_date=row.done_date,
+        **values_of(row),
         attachments=attachments,
         overdue=item and is_overdue(row.status, due, on),
         upcoming=item and is_upcoming(row.status, due, on),

@@ -15,6 +15,7 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from cxdesk.domain.item_fields import EXECUTOR_FIELDS
 from cxdesk.errors import UserError
 
 ROLES = {
@@ -24,7 +25,7 @@ ROLES = {
 }
 TABLES = ("plans", "rows", "history", "attachments", "blob_files", "blob_chunks", "people")
 #: What an executor may change in an item of theirs.
-EXECUTOR_COLUMNS = ("status", "result", "document", "materials", "note", "basis", "done_date")
+EXECUTOR_COLUMNS = EXECUTOR_FIELDS
 
 _RESPONSIBLE = """
 CREATE OR REPLACE FUNCTION cxdesk_responsible(responsible text) RETURNS boolean

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from cxdesk.domain import form as forms
 from cxdesk.domain.form import Form, FormColumn
+from cxdesk.domain.item_fields import BY_NAME, PRINTED_FIELDS
 from cxdesk.errors import UserError
 from cxdesk.io.model import DEFAULT_HEADINGS, ExportOptions, PlanDoc
 from cxdesk.storage.db import Store
@@ -47,11 +48,9 @@ from ui import msgbox
 from ui.exchange import common as C
 
 #: Column key → its name in the list of columns.
-KEY_TITLES = {
-    "number": "Номер", "title": "Мероприятие", "start": "Дата начала", "deadline": "Срок",
-    "responsible": "Ответственный", "result": "Результат", "document": "Вид документа",
-    "materials": "Доп. материалы", "note": "Примечание",
-}  # fmt: skip
+KEY_TITLES = {"number": "Номер"} | {
+    name: BY_NAME[name].shown for name in PRINTED_FIELDS if name != "status"
+}
 PREVIEW_ROWS = 40  # rows drawn in the preview: more than fit on the first page
 PREVIEW_DPI = 56
 

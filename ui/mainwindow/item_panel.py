@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from cxdesk.domain.deadlines import UNREADABLE, format_date, parse_deadline
+from cxdesk.domain.item_fields import BY_NAME, PANEL_LEFT, PANEL_RIGHT
+from cxdesk.domain.item_fields import FIELDS as ALL_FIELDS
 from cxdesk.errors import UserError
 from cxdesk.services.items import validate
 from cxdesk.services.views import HistoryEntry, PlanView, RowView
@@ -40,23 +42,11 @@ from ui.mainwindow import status
 from ui.mainwindow.item_fields import AutoText, DateField, HistoryModel
 from ui.mainwindow.wrap import WrapDelegate
 
-#: The fields the panel edits: the left column of the form, then the right.
-LEFT_FIELDS = ("title", "responsible", "deadline", "start")
-RIGHT_FIELDS = ("status", "done_date", "basis", "result", "document", "materials", "note")
+#: The fields the panel edits (the field table's): the left column of the form, then the right.
+LEFT_FIELDS = PANEL_LEFT
+RIGHT_FIELDS = PANEL_RIGHT
 FIELDS = LEFT_FIELDS + RIGHT_FIELDS
-LABELS = {
-    "title": "Мероприятие",
-    "deadline": "Срок",
-    "start": "Дата начала",
-    "responsible": "Ответственный",
-    "status": "Статус",
-    "done_date": "Дата выполнения",
-    "basis": "Основание исключения",
-    "result": "Результат",
-    "document": "Вид документа",
-    "materials": "Доп. материалы",
-    "note": "Примечание",
-}
+LABELS = {f.name: f.shown for f in ALL_FIELDS}
 #: The panel's later sections are made this long after the first item is shown (after the
 #: window's first paint).
 SECTIONS_DELAY_MS = 150
@@ -154,14 +144,9 @@ class ItemPanel(QWidget):
         self.error.setVisible(False)
         layout.addWidget(self.error)
 
-        self.title = AutoText(2, 5, body)
-        self.deadline = DateField(True, body)
-        self.start = DateField(False, body)
-        self.responsible = AutoText(1, 5, body)
-        self.responsible.setPlaceholderText("По одному на строку")
-        self.status = QComboBox(body)
-        for key in status.SETTABLE:
-            self.status.addItem(status.icon(key), status.title(key), key)
+        self.editors: dict[str, Any] = {name: self._editor(name, body) for name in FIELDS}
+        self.status: QComboBox = self.editors["status"]
+        self.basis: AutoText = self.editors["basis"]
         self.comment = QLineEdit(body)
         self.comment.setObjectName("statusComment")
         self.comment.setPlaceholderText("Комментарий к смене статуса (необязательно)")
@@ -171,20 +156,7 @@ class ItemPanel(QWidget):
         box.setSpacing(6)
         box.addWidget(self.status)
         box.addWidget(self.comment, 1)
-        self.done_date = DateField(False, body)
-        self.basis = AutoText(1, 4, body)
-        self.basis.setPlaceholderText("Например: письмо Аналитического центра № … от …")
-        self.result = AutoText(2, 6, body)
-        self.result.setPlaceholderText("Что сделано: реквизиты приказа, ссылка, отчёт")
-        self.document = AutoText(2, 6, body)
-        self.materials = AutoText(1, 5, body)
-        self.note = AutoText(1, 5, body)
-        self.editors: dict[str, Any] = {
-            "title": self.title, "deadline": self.deadline, "start": self.start,
-            "responsible": self.responsible, "status": self.status,
-            "done_date": self.done_date, "basis": self.basis, "result": self.result,
-            "document": self.document, "materials": self.materials, "note": self.note,
-        }  # fmt: skip
+        QWidget.setTabOrder(self.status, self.comment)  # Tab from the status: its comment
         columns = QHBoxLayout()
         columns.setSpacing(12)
         layout.addLayout(columns)
@@ -250,7 +222,9 @@ class ItemPanel(QWidget):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus)
-        for key in ("deadline", "start", "done_date"):
+        for key in FIELDS:
+            if not isinstance(self.editors[key], DateField):
+                continue
             self.editors[key].edit.returnPressed.connect(self.commit)
             self.editors[key].picked.connect(self.commit)
         self.comment.returnPressed.connect(self.commit)
@@ -260,6 +234,24 @@ class ItemPanel(QWidget):
             if typed is not None and key != "status":
                 typed.connect(lambda *_a, key=key: self._on_edited(key))
         self.show_row(None, None)
+
+    def _editor(self, name: str, body: QWidget) -> QWidget:
+        """The editor of one field, as its kind wants it; also the panel's attribute ``name``
+        (``panel.result``)."""
+        field = BY_NAME[name]
+        editor: QWidget
+        if field.kind == "status":
+            editor = QComboBox(body)
+            for key in status.SETTABLE:
+                editor.addItem(status.icon(key), status.title(key), key)
+        elif field.kind in ("date", "deadline"):
+            editor = DateField(field.kind == "deadline", body)
+        else:
+            editor = AutoText(*field.lines, body)
+            if field.placeholder:
+                editor.setPlaceholderText(field.placeholder)
+        setattr(self, name, editor)
+        return editor
 
     # --- showing ---------------------------------------------------------------------------
     def _focus_widget(self, key: str) -> QWidget:

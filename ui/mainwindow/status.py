@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from cxdesk.io.model import STATUS_TITLES
+from cxdesk.domain.item_fields import STATUS_TITLES, STATUSES
 from cxdesk.services.views import counted_items
 
 #: Text colours, readable on white (contrast 4.5:1 or better).
@@ -32,7 +32,7 @@ SECTION_BACKGROUND = QColor("#f1f5fa")
 UNREADABLE_BACKGROUND = QColor("#fff1c2")
 
 #: The statuses a user can set, in the order the combo lists them.
-SETTABLE = ("not_started", "in_progress", "done", "excluded")
+SETTABLE = STATUSES
 
 _SIZE = 16
 _SCALE = 2  # drawn at twice the size: sharp on high-density screens too
