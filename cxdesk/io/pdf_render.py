@@ -22,9 +22,9 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cxdesk.fsutil import atomic_target
 from cxdesk.io.layout import (
@@ -41,12 +41,8 @@ from cxdesk.io.layout import (
     tick,
 )
 from cxdesk.io.model import ExportOptions, PlanDoc
-from cxdesk.io.report_parts import Part, report_heading, report_parts
 from cxdesk.paths import resources_dir
 from cxdesk.progress import Progress
-
-if TYPE_CHECKING:
-    from cxdesk.domain.reports import ReportData
 
 #: The family embedded in the PDF when the options name Times New Roman.
 FONT_FILES = (
@@ -596,132 +592,3 @@ def write_pdf(
     if progress is not None:
         progress.set_value(1.0)
     return len(plan.rows)
-
-
-# -- the progress report ------------------------------------------------------------------------
-
-#: A4 portrait with margins of 2 cm, the report's page.
-REPORT_PAGE_MM = (210.0, 297.0)
-_REPORT_OPTIONS = ExportOptions(
-    margin_left_mm=20.0, margin_right_mm=20.0, margin_top_mm=20.0, margin_bottom_mm=20.0
-)
-#: The report's sizes, points: its text, its tables, its title.
-_REPORT_TABLE_PT = 10.5
-_REPORT_TITLE_PT = 14.0
-#: Table columns narrower than this are given hyphens.
-_REPORT_NARROW_MM = 30.0
-
-
-class _ReportPages(_Pages):
-    """The progress report's text on A4 portrait pages, numbered at the foot; its tables drawn
-    as the plan's are (rows broken across pages, headings repeated on each page)."""
-
-    def __init__(self, device: Any) -> None:
-        super().__init__(device, _REPORT_OPTIONS, *REPORT_PAGE_MM)
-        self.small = {b: _font_at(f, _REPORT_TABLE_PT) for b, f in self.fonts.items()}
-        self.title_fonts = {b: _font_at(f, _REPORT_TITLE_PT) for b, f in self.fonts.items()}
-        self.gap = self.fonts[False].pointSizeF() / 72 * 25.4 * self.dot / 2
-        self.head: list[str] = []  # the headings of the table being drawn, repeated on each page
-        self.narrow: set[int] = set()
-
-    def start_page(self) -> None:
-        self.page += 1
-        if self.page > 1:
-            self.device.newPage()
-        self.number_page(at_foot=True)
-        self.y = self.top
-        self.drawn = 0
-        if self.head:
-            self.draw_row(self.head_cells())
-            self.drawn = 0
-
-    def body_height(self) -> float:
-        return self.bottom - self.top - (self.height(self.head_cells()) if self.head else 0.0)
-
-    def paragraph(self, text: str, font: Any, align: str = "left", before: float = 0.0) -> None:
-        """A paragraph across the width, after ``before`` of space (on the next page if need be)."""
-        cell = self.cell(text, self.left, self.width, False, align, font)
-        height = cell.bottoms[-1] if cell.bottoms else 0.0
-        if self.y + before + height > self.bottom:
-            self.start_page()
-        elif self.y > self.top:
-            self.y += before
-        self.draw_lines(cell, self.y - self.pad_y, 1e12, 0.0)
-        self.y += height
-
-    def head_cells(self) -> list[_Cell]:
-        cells = []
-        for index, ((x, width), text) in enumerate(zip(self.columns, self.head, strict=True)):
-            shown = hyphenate(text) if index in self.narrow else text
-            cell = self.cell(shown, x, width, True, "center", self.small[True])
-            cell.centre_vertically = True
-            cells.append(cell)
-        return cells
-
-    def table(self, part: Part) -> None:
-        """The part's table across the width, its heading row repeated on each page."""
-        total = sum(part.widths_mm) or 1.0
-        usable = self.width / self.dot
-        widths = [w / total * usable for w in part.widths_mm]
-        self.set_columns(widths)
-        self.narrow = {i for i, w in enumerate(widths) if w < _REPORT_NARROW_MM}
-        self.head = list(part.headers)
-        rows = part.rows or []
-        last = len(rows) - 1
-
-        def laid_out() -> Iterator[tuple[bool, list[_Cell]]]:
-            for i, values in enumerate(rows):
-                bold = part.bold_last and i == last
-                yield False, [
-                    self.cell(hyphenate(v) if c in self.narrow else v, x, w, bold, "left",
-                              self.small[bold])
-                    for c, ((x, w), v) in enumerate(zip(self.columns, values, strict=True))
-                ]  # fmt: skip
-
-        head = self.head_cells()
-        first = next(laid_out(), (False, head))[1]
-        if self.room() < self.height(head) + 2 * self.first_line(first) + 2 * self.pad_y:
-            self.head = []  # the heading row goes with the table to the next page
-            self.start_page()
-            self.head = list(part.headers)
-        self.draw_row(head)
-        self.drawn = 0
-        self.flow(laid_out(), len(rows), None)
-        self.head = []
-
-    def draw(self, data: ReportData) -> None:
-        title, org, as_of = report_heading(data)
-        self.start_page()
-        self.paragraph(title, self.title_fonts[True], "center")
-        self.paragraph(org, self.title_fonts[False], "center", self.gap)
-        self.paragraph(as_of, self.fonts[False], "center", self.gap)
-        for part in report_parts(data):
-            heading = self.cell(part.heading, self.left, self.width, True, "left")
-            lines = heading.bottoms[-1] if heading.bottoms else 0.0
-            if self.room() < 2 * self.gap + 4 * lines:  # a heading is not left at a page's foot
-                self.start_page()
-            self.paragraph(part.heading, self.fonts[True], "left", 2 * self.gap)
-            for line in part.lines:
-                self.paragraph(line, self.fonts[False], "left", self.gap)
-            if part.rows:
-                self.y += self.gap
-                self.table(part)
-
-
-def render_report(
-    data: ReportData, device: Any, after: Callable[[Any, Any], None] | None = None
-) -> int:
-    """Draws the progress report on a paged device (a PDF writer at A4 portrait); ``after`` is
-    called with the painter and the device once the text is drawn (the timeline's pages follow
-    it). Returns the report's pages."""
-    pages = _ReportPages(device)
-    if not pages.painter.begin(device):
-        raise OSError("Не удалось начать запись PDF.")
-    try:
-        pages.painter.setPen(pages.pen)
-        pages.draw(data)
-        if after is not None:
-            after(pages.painter, device)
-    finally:
-        pages.painter.end()
-    return pages.page

@@ -136,33 +136,3 @@ def test_the_window_and_the_command_line_write_the_same_report(
 
     assert text(path) == text(tmp_path / "cli.docx")
     assert "по состоянию на 01.03.2026" in text(path)
-
-
-def test_long_report_pdf_repeats_table_headings_and_numbers_pages(
-    store: Store, plan_id: int, tmp_path: Path
-) -> None:
-    """The report is drawn by the plan's PDF engine: A4 portrait, the bundled font only, each
-    page numbered at its foot, a table's heading row again on every page it runs onto."""
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    long_result = "Результат: приказ, отчёт и протокол, размещённые на официальном сайте органа"
-    from cxdesk.services.views import get_plan
-
-    items = [r.number for r in get_plan(store, plan_id).rows if r.kind == "item"]
-    for number in items[3:19]:
-        update_item(store, plan_id, number, {"status": "done", "result": long_result})
-    out, _data = export_progress_report(store, plan_id, tmp_path / "отчёт.pdf", fmt="pdf")
-    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
-    pages = int(next(ln for ln in info.splitlines() if ln.startswith("Pages:")).split()[1])
-    assert pages >= 3 and "595 x 842" in info
-    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True).stdout
-    assert all(ln.startswith("LiberationSerif") for ln in fonts.splitlines()[2:]), fonts
-    texts = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
-                           text=True, check=True).stdout.split("\f")[:pages]  # fmt: skip
-    for n, page in enumerate(texts, start=1):
-        lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
-        assert lines[-1] == str(n)  # the number at the foot
-    done_pages = [p for p in texts if "Результат: приказ" in p]
-    assert len(done_pages) >= 2
-    for page in done_pages:  # the done items' heading row on each of their pages
-        assert "Мероприятие" in page and "Документы" in page
