@@ -22,7 +22,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,9 +83,9 @@ def ensure_app() -> None:
     _APP.append(app_class(["cxdesk"]))
 
 
-#: Superscript digits the bundled font lacks (it has ¹²³), drawn as raised ordinary digits: a
+#: Superscript digits, drawn as raised ordinary digits: the bundled font has only ¹²³, and a
 #: footnote mark such as «⁴» would otherwise come from whatever font the system has (or none).
-_SUPERSCRIPT_DIGITS = {ord(s): d for s, d in zip("⁰⁴⁵⁶⁷⁸⁹", "0456789", strict=True)}
+_SUPERSCRIPT_DIGITS = {ord(s): d for s, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True)}
 
 
 def raise_superscripts(text: str) -> tuple[str, list[int]]:
@@ -158,14 +158,10 @@ class _Cell:
         return self.bottoms[-1] - self.tops[self.done]
 
 
-class _Pages:
-    """A paged device written in the bundled font: text laid out in cells of lines, rows of
-    cells drawn with their borders, a row that does not fit broken across pages (the plan, the
-    progress report). Subclasses say what a new page begins with (:meth:`start_page`)."""
+class _Painter:
+    """Lays out and draws one plan on a paged device, page after page."""
 
-    def __init__(
-        self, device: Any, options: ExportOptions, page_width_mm: float, page_height_mm: float
-    ) -> None:
+    def __init__(self, device: Any, sheet: Sheet, options: ExportOptions) -> None:
         from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
         from PySide6.QtGui import QFont, QPainter, QPen, QTextLayout, QTextOption
 
@@ -184,12 +180,12 @@ class _Pages:
         self.centre = int(Qt.AlignmentFlag.AlignCenter)
 
         self.device = device
+        self.sheet = sheet
         self.dot: float = float(device.logicalDpiY()) / 25.4  # device units per millimetre
         self.left = options.margin_left_mm * self.dot
         self.top = options.margin_top_mm * self.dot
-        self.width = (page_width_mm - options.margin_left_mm - options.margin_right_mm) * self.dot
-        self.bottom = (page_height_mm - options.margin_bottom_mm) * self.dot
-        self.page_height = page_height_mm * self.dot
+        self.width = (PAGE_WIDTH_MM - options.margin_left_mm - options.margin_right_mm) * self.dot
+        self.bottom = (PAGE_HEIGHT_MM - options.margin_bottom_mm) * self.dot
         self.pad_x = CELL_PADDING_MM * self.dot
         self.pad_y = _PADDING_Y_MM * self.dot
         family = font_family(options)
@@ -201,6 +197,10 @@ class _Pages:
             font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
             self.fonts[bold] = font
         self.columns: list[tuple[float, float]] = []
+        x = self.left
+        for width_mm in sheet.widths_mm:
+            self.columns.append((x, width_mm * self.dot))
+            x += width_mm * self.dot
         self.painter = QPainter()
         self.pen = QPen(Qt.GlobalColor.black, _LINE_PT / 72 * 25.4 * self.dot)
         self.page = 0
@@ -252,125 +252,6 @@ class _Pages:
             part.start, part.length, part.format = position, 1, raised  # type: ignore[attr-defined]
             ranges.append(part)
         return ranges
-
-    def height(self, cells: list[_Cell]) -> float:
-        """The height of what is left of a row."""
-        return max(cell.rest() for cell in cells) + 2 * self.pad_y
-
-    def first_line(self, cells: list[_Cell]) -> float:
-        """The height of the tallest next line of the row's cells."""
-        return max(
-            (c.bottoms[c.done] - c.tops[c.done] for c in cells if c.done < len(c.lines)),
-            default=0.0,
-        )
-
-    def room(self) -> float:
-        """The height left on the page."""
-        return self.bottom - self.y
-
-    # -- drawing -----------------------------------------------------------------------------
-
-    def draw_lines(self, cell: _Cell, y: float, room: float, row_height: float) -> float:
-        """Draws the cell's next lines that fit in ``room``; returns the height they take."""
-        first = cell.done
-        if first >= len(cell.lines):
-            return 0.0
-        last = first
-        while last < len(cell.lines) and cell.bottoms[last] - cell.tops[first] <= room + 0.01:
-            last += 1
-        used = cell.bottoms[last - 1] - cell.tops[first] if last > first else 0.0
-        shift = 0.0
-        if cell.centre_vertically and last == len(cell.lines) and first == 0:
-            shift = max(0.0, (row_height - 2 * self.pad_y - used) / 2)
-        origin = self.QPointF(cell.x + self.pad_x, y + self.pad_y + shift - cell.tops[first])
-        for index in range(first, last):
-            cell.lines[index].draw(self.painter, origin)
-        cell.done = last
-        return used
-
-    def draw_row(self, cells: list[_Cell], fit: float | None = None) -> None:
-        """Draws the row (or, given ``fit``, as much of it as fits in that height) with borders."""
-        line = self.QLineF
-        full = self.height(cells)
-        room = (fit if fit is not None else full) - 2 * self.pad_y
-        used = max(self.draw_lines(cell, self.y, room, full) for cell in cells)
-        height = used + 2 * self.pad_y if fit is not None else full
-        top, bottom = self.y, self.y + height
-        right = self.left + self.width
-        self.painter.drawLine(line(self.left, top, right, top))
-        self.painter.drawLine(line(self.left, bottom, right, bottom))
-        for cell in cells:
-            self.painter.drawLine(line(cell.x, top, cell.x, bottom))
-        self.painter.drawLine(line(right, top, right, bottom))
-        self.y = bottom
-        self.drawn += 1
-
-    def draw_block(self, texts: list[str], x: float, width: float, bold: bool, align: str) -> None:
-        """Paragraph lines outside the table (approval block, title), from the current y."""
-        for text in texts:
-            cell = self.cell(text, x, width, bold, align)
-            self.draw_lines(cell, self.y - self.pad_y, 1e12, 0.0)
-            self.y += cell.bottoms[-1] if cell.bottoms else 0.0
-
-    def set_columns(self, widths_mm: Sequence[float]) -> None:
-        """The table's columns from the left margin, ``widths_mm`` wide."""
-        self.columns = []
-        x = self.left
-        for width_mm in widths_mm:
-            self.columns.append((x, width_mm * self.dot))
-            x += width_mm * self.dot
-
-    def number_page(self, at_foot: bool) -> None:
-        """Writes the page's number, centred in the top margin or in the bottom one."""
-        self.painter.setFont(self.fonts[False])
-        if at_foot:
-            rect = self.QRectF(self.left, self.bottom, self.width, self.page_height - self.bottom)
-        else:
-            rect = self.QRectF(self.left, 0, self.width, self.top * 0.9)
-        self.painter.drawText(rect, self.centre, str(self.page))
-
-    def start_page(self) -> None:
-        """Begins a page (the next sheet of paper, what each page carries)."""
-        raise NotImplementedError
-
-    def body_height(self) -> float:
-        """The room for rows on a page after what it begins with."""
-        raise NotImplementedError
-
-    def flow(
-        self, rows: Iterator[tuple[bool, list[_Cell]]], total: int, progress: Progress | None
-    ) -> None:
-        """Draws rows of cells (each: whether it spans the width as a heading, its cells) from
-        the current y, breaking them across pages as Word does: a row goes on at the top of the
-        next page unless not even two of its lines fit, and a heading row keeps a few lines of
-        the row after it."""
-        body = self.body_height()
-        for done, (spanning, cells, following) in enumerate(_with_next(rows)):
-            need = self.height(cells)
-            if spanning and following is not None:  # keep a heading with a few lines after it
-                need += min(self.height(following), 3 * self.first_line(following))
-            elif not spanning:  # a row breaks across pages, but not after its first line
-                need = min(need, 2 * self.first_line(cells) + 2 * self.pad_y)
-            if self.drawn and self.room() < need <= body:
-                self.start_page()
-            while self.height(cells) > self.room() + 0.01:
-                no_line = self.room() < self.first_line(cells) + 2 * self.pad_y
-                if no_line and (self.drawn or self.page == 1):
-                    self.start_page()
-                    continue
-                self.draw_row(cells, fit=self.room())
-                self.start_page()
-            self.draw_row(cells)
-            tick(progress, done + 1, total)
-
-
-class _Painter(_Pages):
-    """Lays out and draws one plan on a paged device, page after page."""
-
-    def __init__(self, device: Any, sheet: Sheet, options: ExportOptions) -> None:
-        super().__init__(device, options, PAGE_WIDTH_MM, PAGE_HEIGHT_MM)
-        self.sheet = sheet
-        self.set_columns(sheet.widths_mm)
 
     def row_cells(self, texts: list[str], bold: bool) -> list[_Cell]:
         """The cells of an item row, one per column (words hyphenated in narrow columns)."""
@@ -445,12 +326,73 @@ class _Painter(_Pages):
         align = "center" if kind == "block" else "left"
         return [self.cell(text, self.left, self.width, True, align)]
 
+    def height(self, cells: list[_Cell]) -> float:
+        """The height of what is left of a row."""
+        return max(cell.rest() for cell in cells) + 2 * self.pad_y
+
+    def first_line(self, cells: list[_Cell]) -> float:
+        """The height of the tallest next line of the row's cells."""
+        return max(
+            (c.bottoms[c.done] - c.tops[c.done] for c in cells if c.done < len(c.lines)),
+            default=0.0,
+        )
+
+    def room(self) -> float:
+        """The height left on the page."""
+        return self.bottom - self.y
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def draw_lines(self, cell: _Cell, y: float, room: float, row_height: float) -> float:
+        """Draws the cell's next lines that fit in ``room``; returns the height they take."""
+        first = cell.done
+        if first >= len(cell.lines):
+            return 0.0
+        last = first
+        while last < len(cell.lines) and cell.bottoms[last] - cell.tops[first] <= room + 0.01:
+            last += 1
+        used = cell.bottoms[last - 1] - cell.tops[first] if last > first else 0.0
+        shift = 0.0
+        if cell.centre_vertically and last == len(cell.lines) and first == 0:
+            shift = max(0.0, (row_height - 2 * self.pad_y - used) / 2)
+        origin = self.QPointF(cell.x + self.pad_x, y + self.pad_y + shift - cell.tops[first])
+        for index in range(first, last):
+            cell.lines[index].draw(self.painter, origin)
+        cell.done = last
+        return used
+
+    def draw_row(self, cells: list[_Cell], fit: float | None = None) -> None:
+        """Draws the row (or, given ``fit``, as much of it as fits in that height) with borders."""
+        line = self.QLineF
+        full = self.height(cells)
+        room = (fit if fit is not None else full) - 2 * self.pad_y
+        used = max(self.draw_lines(cell, self.y, room, full) for cell in cells)
+        height = used + 2 * self.pad_y if fit is not None else full
+        top, bottom = self.y, self.y + height
+        right = self.left + self.width
+        self.painter.drawLine(line(self.left, top, right, top))
+        self.painter.drawLine(line(self.left, bottom, right, bottom))
+        for cell in cells:
+            self.painter.drawLine(line(cell.x, top, cell.x, bottom))
+        self.painter.drawLine(line(right, top, right, bottom))
+        self.y = bottom
+        self.drawn += 1
+
+    def draw_block(self, texts: list[str], x: float, width: float, bold: bool, align: str) -> None:
+        """Paragraph lines outside the table (approval block, title), from the current y."""
+        for text in texts:
+            cell = self.cell(text, x, width, bold, align)
+            self.draw_lines(cell, self.y - self.pad_y, 1e12, 0.0)
+            self.y += cell.bottoms[-1] if cell.bottoms else 0.0
+
     def start_page(self) -> None:
         """Begins a page: a new sheet of paper, its number (from the second), the headings."""
         self.page += 1
         if self.page > 1:
             self.device.newPage()
-            self.number_page(at_foot=False)
+            self.painter.setFont(self.fonts[False])
+            rect = self.QRectF(self.left, 0, self.width, self.top * 0.9)
+            self.painter.drawText(rect, self.centre, str(self.page))
             self.y = self.top
         else:
             self.y = self.top
@@ -489,7 +431,9 @@ class _Painter(_Pages):
                 if self.y + height > self.bottom:
                     self.page += 1
                     self.device.newPage()
-                    self.number_page(at_foot=False)
+                    self.painter.setFont(self.fonts[False])
+                    rect = self.QRectF(self.left, 0, self.width, self.top * 0.9)
+                    self.painter.drawText(rect, self.centre, str(self.page))
                     self.y = self.top
                 self.draw_lines(cell, self.y - self.pad_y, 1e12, 0.0)
                 self.y += height
@@ -530,12 +474,30 @@ def render(
     """Draws ``plan`` on a paged paint device already set to A4 landscape; returns the pages."""
     sheet = prepare(plan, options)
     pages = _Painter(device, sheet, options)
+    body = pages.body_height()
     if not pages.painter.begin(device):
         raise OSError("Не удалось начать печать или запись PDF.")
     try:
         pages.painter.setPen(pages.pen)
         pages.start_page()
-        pages.flow(_laid_out(pages, plan), len(sheet.rows), progress)
+        total = len(sheet.rows)
+        for done, (spanning, cells, following) in enumerate(_with_next(_laid_out(pages, plan))):
+            need = pages.height(cells)
+            if spanning and following is not None:  # keep a heading with a few lines after it
+                need += min(pages.height(following), 3 * pages.first_line(following))
+            elif not spanning:  # a row breaks across pages, but not after its first line
+                need = min(need, 2 * pages.first_line(cells) + 2 * pages.pad_y)
+            if pages.drawn and pages.room() < need <= body:
+                pages.start_page()
+            while pages.height(cells) > pages.room() + 0.01:
+                no_line = pages.room() < pages.first_line(cells) + 2 * pages.pad_y
+                if no_line and (pages.drawn or pages.page == 1):
+                    pages.start_page()
+                    continue
+                pages.draw_row(cells, fit=pages.room())
+                pages.start_page()
+            pages.draw_row(cells)
+            tick(progress, done + 1, total)
         pages.draw_tail()
     finally:
         pages.painter.end()
