@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,17 +40,9 @@ from cxdesk.io.layout import (
     tick,
 )
 from cxdesk.io.model import ExportOptions, PlanDoc
-from cxdesk.paths import resources_dir
+from cxdesk.io.pdf_text import ensure_app as ensure_app
+from cxdesk.io.pdf_text import font_family, format_ranges, printable
 from cxdesk.progress import Progress
-
-#: The family embedded in the PDF when the options name Times New Roman.
-FONT_FILES = (
-    "LiberationSerif-Regular.ttf",
-    "LiberationSerif-Bold.ttf",
-    "LiberationSerif-Italic.ttf",
-    "LiberationSerif-BoldItalic.ttf",
-)
-_STANDS_IN_FOR = {"times new roman", "times", "liberation serif"}
 
 _PADDING_Y_MM = 0.8
 #: Words at least this long are given soft hyphens in narrow columns.
@@ -59,60 +50,6 @@ _HYPHENATE_FROM = 7
 _WORDS = re.compile(r"[А-Яа-яЁёA-Za-z]{" + str(_HYPHENATE_FROM) + ",}")
 _HYPHENATOR: list[Any] = []
 _LINE_PT = 0.5
-_APP: list[Any] = []  # the application made for work outside the window, kept alive
-_FAMILY: list[str] = []  # the family loaded from resources/fonts, once per process
-
-
-def ensure_app() -> None:
-    """Creates a QGuiApplication when there is none (the command line, the tests).
-
-    Without a display on Linux the ``offscreen`` platform is used.
-    """
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtGui import QGuiApplication
-
-    if QCoreApplication.instance() is not None:
-        return
-    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    if sys.platform.startswith("linux") and headless:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    # Where the widgets are already loaded (the window, its tests), the one application object
-    # must be a QApplication, or the widgets cannot start later; cxdesk never imports them itself.
-    widgets = sys.modules.get("PySide6.QtWidgets")
-    app_class = getattr(widgets, "QApplication", QGuiApplication) if widgets else QGuiApplication
-    _APP.append(app_class(["cxdesk"]))
-
-
-#: Superscript digits, drawn as raised ordinary digits: the bundled font has only ¹²³, and a
-#: footnote mark such as «⁴» would otherwise come from whatever font the system has (or none).
-_SUPERSCRIPT_DIGITS = {ord(s): d for s, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True)}
-
-
-def raise_superscripts(text: str) -> tuple[str, list[int]]:
-    """``text`` with its superscript digits made ordinary, and the positions to draw raised."""
-    if not any(ord(c) in _SUPERSCRIPT_DIGITS for c in text):
-        return text, []
-    positions = [i for i, c in enumerate(text) if ord(c) in _SUPERSCRIPT_DIGITS]
-    return text.translate(_SUPERSCRIPT_DIGITS), positions
-
-
-def font_family(options: ExportOptions) -> str:
-    """The family to draw with: Liberation Serif for Times New Roman (embedded, the same on
-    every machine), else the family of the options when the system has it."""
-    from PySide6.QtGui import QFontDatabase
-
-    if not _FAMILY:
-        folder = resources_dir() / "fonts"
-        for name in FONT_FILES:
-            font_id = QFontDatabase.addApplicationFont(str(folder / name))
-            if font_id >= 0 and not _FAMILY:
-                _FAMILY.extend(QFontDatabase.applicationFontFamilies(font_id)[:1])
-        if not _FAMILY:
-            _FAMILY.append("Times New Roman")
-    wanted = options.font_family.strip()
-    if wanted.lower() not in _STANDS_IN_FOR and wanted in QFontDatabase.families():
-        return wanted
-    return _FAMILY[0]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -219,11 +156,11 @@ class _Painter:
         result = _Cell(x, width, [], [], [])
         y = 0.0
         for paragraph in text.split("\n"):
-            paragraph, raised = raise_superscripts(paragraph)
-            layout = self.QTextLayout(paragraph, font, self.device)
+            shown = printable(paragraph)
+            layout = self.QTextLayout(shown.text, font, self.device)
             layout.setTextOption(option)
-            if raised:
-                layout.setFormats(self.superscript_ranges(raised))
+            if shown.raised or shown.lowered:
+                layout.setFormats(format_ranges(shown))
             layout.beginLayout()
             while True:
                 line = layout.createLine()
@@ -239,19 +176,6 @@ class _Painter:
             layout.endLayout()
             result.layouts.append(layout)
         return result
-
-    def superscript_ranges(self, positions: list[int]) -> list[Any]:
-        """Format ranges that raise the digits at ``positions`` (see :func:`raise_superscripts`)."""
-        from PySide6.QtGui import QTextCharFormat
-
-        raised = QTextCharFormat()
-        raised.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
-        ranges = []
-        for position in positions:
-            part = self.QTextLayout.FormatRange()
-            part.start, part.length, part.format = position, 1, raised  # type: ignore[attr-defined]
-            ranges.append(part)
-        return ranges
 
     def row_cells(self, texts: list[str], bold: bool) -> list[_Cell]:
         """The cells of an item row, one per column (words hyphenated in narrow columns)."""

@@ -8,12 +8,11 @@ the system's Times New Roman or the serif font that stands in for it.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxdesk.io.office_basics import FONT, atomic_save
-from cxdesk.io.pdf_render import raise_superscripts
+from cxdesk.io.pdf_text import printable, printable_html
 from cxdesk.io.report_parts import Part, report_heading, report_parts
 
 if TYPE_CHECKING:
@@ -24,15 +23,8 @@ _APP: list[Any] = []
 
 
 def _esc(text: str) -> str:
-    """``text`` as HTML; superscript digits become raised digits (the bundled font lacks ⁴…⁹)."""
-    plain, raised = raise_superscripts(text)
-    if raised:
-        marks = set(raised)
-        return "".join(
-            f"<sup>{html.escape(c)}</sup>" if i in marks else html.escape(c).replace("\n", "<br/>")
-            for i, c in enumerate(plain)
-        )
-    return html.escape(text).replace("\n", "<br/>")
+    """``text`` as HTML in the bundled font (see :func:`cxdesk.io.pdf_text.printable`)."""
+    return printable_html(printable(text)).replace("\n", "<br/>")
 
 
 def _table_html(part: Part) -> str:
