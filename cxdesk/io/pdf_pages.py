@@ -305,3 +305,32 @@ class Pages:
             self.draw_row(cells, fit=self.room())
             self.new_page()
         self.draw_row(cells)
+
+
+def setup_device(device: Any, paper: str = "A4", landscape: bool = True) -> None:
+    """Sets a PDF writer or a printer to ``paper`` (A4, A3), drawn from the paper's corner."""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize
+
+    size = QPageSize.PageSizeId.A3 if paper == "A3" else QPageSize.PageSizeId.A4
+    device.setPageSize(QPageSize(size))
+    orientation = QPageLayout.Orientation
+    device.setPageOrientation(orientation.Landscape if landscape else orientation.Portrait)
+    if hasattr(device, "setFullPage"):  # a QPrinter: margins are ours, not the driver's
+        device.setFullPage(True)
+    else:
+        device.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+
+
+def pdf_writer(
+    path: Any, title: str, paper: str = "A4", landscape: bool = True, resolution: int = 600
+) -> Any:
+    """A QPdfWriter to ``path`` set up for :class:`Pages` (delete it to close the file)."""
+    from PySide6.QtGui import QPdfWriter
+
+    writer = QPdfWriter(str(path))
+    writer.setResolution(resolution)
+    writer.setTitle(title)
+    writer.setCreator("cxdesk")
+    setup_device(writer, paper, landscape)
+    return writer

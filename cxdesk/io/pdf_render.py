@@ -37,7 +37,7 @@ from cxdesk.io.layout import (
     tick,
 )
 from cxdesk.io.model import ExportOptions, PlanDoc
-from cxdesk.io.pdf_pages import Cell, Pages, Paper, hyphenate
+from cxdesk.io.pdf_pages import Cell, Pages, Paper, hyphenate, pdf_writer, setup_device
 from cxdesk.io.pdf_text import ensure_app as ensure_app
 from cxdesk.io.pdf_text import font_family
 from cxdesk.progress import Progress
@@ -211,19 +211,6 @@ def render(
     return pages.page
 
 
-def setup_device(device: Any) -> None:
-    """Sets a PDF writer or a printer to A4 landscape, drawn from the paper's corner."""
-    from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize
-
-    device.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    device.setPageOrientation(QPageLayout.Orientation.Landscape)
-    if hasattr(device, "setFullPage"):  # a QPrinter: margins are ours, not the driver's
-        device.setFullPage(True)
-    else:
-        device.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-
-
 def render_to_printer(plan: PlanDoc, options: ExportOptions, printer: Any) -> int:
     """Prints ``plan`` on a QPrinter (or any QPagedPaintDevice), as the PDF looks; returns the
     number of pages. The print preview dialog calls it from its ``paintRequested`` signal."""
@@ -242,17 +229,11 @@ def write_pdf(
     """Writes ``plan`` to ``path`` as PDF and returns the number of table rows written;
     ``info`` (when given) gets the number of ``pages``."""
     ensure_app()
-    from PySide6.QtGui import QPdfWriter
-
     if progress is not None:
         progress.set_status("Формирование PDF…")
     with atomic_target(path) as tmp:
-        writer = QPdfWriter(str(tmp))
+        writer = pdf_writer(tmp, plan.title)
         try:
-            writer.setResolution(600)
-            writer.setTitle(plan.title)
-            writer.setCreator("cxdesk")
-            setup_device(writer)
             pages = render(plan, options, writer, progress)
             if info is not None:
                 info["pages"] = pages

@@ -203,17 +203,9 @@ def paint_pages(p: Any, tl: Timeline, zoom: str, paper: str, new_page: Any) -> i
 
 
 def _pdf(tl: Timeline, path: Path, zoom: str, paper: str) -> int:
-    from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+    from cxdesk.io.pdf_pages import pdf_writer
 
-    writer = QPdfWriter(str(path))
-    size = QPageSize.PageSizeId.A3 if paper == "A3" else QPageSize.PageSizeId.A4
-    writer.setPageSize(QPageSize(size))
-    writer.setPageOrientation(QPageLayout.Orientation.Landscape)
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-    writer.setResolution(int(DPI))
-    writer.setTitle(f"График реализации плана: {tl.org}")
-    writer.setCreator("cxdesk")
+    writer = pdf_writer(path, f"График реализации плана: {tl.org}", paper, True, int(DPI))
     try:
         return draw_pages(writer, tl, zoom, paper, writer.newPage)
     finally:
