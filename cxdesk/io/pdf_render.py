@@ -53,6 +53,7 @@ class _Painter(Pages):
                       options.font_size, "top", CELL_PADDING_MM)  # fmt: skip
         super().__init__(device, paper)
         self.sheet = sheet
+        self.repeated_height: float | None = None
         self.columns: list[tuple[float, float]] = []
         x = self.left
         for width_mm in sheet.widths_mm:
@@ -124,9 +125,11 @@ class _Painter(Pages):
         self.y = tops[-1]
 
     def head_height(self) -> float:
-        """The height of the heading rows repeated on every page."""
-        rows = self.sheet.head[self.sheet.first_repeat :]
-        return sum(self.head_cells(rows)[1]) if rows else 0.0
+        """The height of the heading rows repeated on every page (laid out once)."""
+        if self.repeated_height is None:
+            rows = self.sheet.head[self.sheet.first_repeat :]
+            self.repeated_height = sum(self.head_cells(rows)[1]) if rows else 0.0
+        return self.repeated_height
 
     def span_cells(self, text: str, kind: str) -> list[Cell]:
         """The one cell of a block or section row, across the whole width."""
