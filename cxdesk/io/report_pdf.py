@@ -1,174 +1,208 @@
-"""The progress report as PDF, laid out by QtGui (QTextDocument) and written by QPdfWriter.
+"""The progress report as PDF, drawn by the one PDF engine (:mod:`cxdesk.io.pdf_pages`).
 
-This is the one module of cxdesk that uses Qt, and only QtGui, imported inside the functions:
-the command line and the core load it only when a PDF is asked for. The content is the docx
-report's (cxdesk/io/report_parts.py). Fonts come from resources/fonts when it holds any, else
-the system's Times New Roman or the serif font that stands in for it.
+A4 portrait, margins of 20 mm, the bundled Liberation Serif (Times New Roman's metrics, 12 pt,
+tables 10.5 pt), page numbers at the foot. The content is the docx report's
+(:mod:`cxdesk.io.report_parts`): the centred title, then each numbered part with its heading
+kept with what follows, its lines, and its table, whose heading row is drawn again at the top of
+every page the table goes on to; a row taller than the room left breaks there. With the timeline
+asked for, its A4 landscape pages follow (:mod:`cxdesk.io.timeline_pdf`).
+
+QtGui only, imported inside the functions: the command line loads it only when a PDF is asked for.
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cxdesk.io.office_basics import FONT, atomic_save
-from cxdesk.io.pdf_render import raise_superscripts
+from cxdesk.io.office_basics import atomic_save
+from cxdesk.io.pdf_pages import Cell, Pages, Paper, hyphenate, pdf_writer
 from cxdesk.io.report_parts import Part, report_heading, report_parts
 
 if TYPE_CHECKING:
     from cxdesk.domain.reports import ReportData
 
-#: Keeps the application object made for a PDF outside the window (one per process).
-_APP: list[Any] = []
+#: A4 portrait and its margins (left, top, right, bottom), in millimetres; the text's size.
+PAGE_MM = (210.0, 297.0)
+MARGINS_MM = (20.0, 20.0, 20.0, 20.0)
+TEXT_PT = 12.0
+TITLE_PT = 14.0
+TABLE_PT = 10.5
+#: The space after a paragraph and before a part's heading, in millimetres.
+_AFTER_MM = 1.6
+_BEFORE_MM = 4.0
 
 
-def _esc(text: str) -> str:
-    """``text`` as HTML; superscript digits become raised digits (the bundled font lacks ⁴…⁹)."""
-    plain, raised = raise_superscripts(text)
-    if raised:
-        marks = set(raised)
-        return "".join(
-            f"<sup>{html.escape(c)}</sup>" if i in marks else html.escape(c).replace("\n", "<br/>")
-            for i, c in enumerate(plain)
-        )
-    return html.escape(text).replace("\n", "<br/>")
+class _Report(Pages):
+    """The report's pages: a table's heading row is drawn again on every page it goes on to."""
+
+    def __init__(self, device: Any, family: str) -> None:
+        super().__init__(device, Paper(*PAGE_MM, MARGINS_MM, family, TEXT_PT, "foot"))
+        self.head: list[Cell] = []  # the heading row of the table being drawn
+
+    def head_height(self) -> float:
+        return self.row_height(self.head) if self.head else 0.0
+
+    def row_height(self, cells: list[Cell]) -> float:
+        """The height of a whole row (drawn or not)."""
+        return max(cell.height() for cell in cells) + 2 * self.pad_y
+
+    def on_new_page(self) -> None:
+        if self.head:
+            self.draw_head()
+
+    def draw_head(self) -> None:
+        """Draws the table's heading row (again) from the current y."""
+        for cell in self.head:
+            cell.done = 0
+        self.draw_row(self.head)
+        self.drawn = 0
+
+    def paragraph(
+        self, text: str, bold: bool = False, align: str = "left", size: float = 0.0
+    ) -> Cell:
+        """A paragraph across the text's width."""
+        font = self.font(size or TEXT_PT, bold)
+        return self.cell(text, self.left, self.width, bold, align, font)
+
+    def draw_title(self, lines: list[str]) -> None:
+        """The title, the body and the date, centred."""
+        title, org, as_of = lines
+        for text, bold, size in (
+            (title, True, TITLE_PT),
+            (org, False, TITLE_PT),
+            (as_of, False, 0.0),
+        ):
+            self.draw_paragraph(self.paragraph(text, bold, "center", size))
+            self.y += _AFTER_MM * self.dot
+        self.y += _AFTER_MM * self.dot
+
+    def draw_part(self, part: Part) -> None:
+        """A numbered part: its heading (kept with what follows), lines and table."""
+        heading = self.paragraph(part.heading, bold=True)
+        lines = [self.paragraph(line) for line in part.lines]
+        table = self.table_cells(part) if part.rows else []
+        follows = lines[0].height() if lines else 0.0
+        if table:
+            follows = self.row_height(table[0]) + min(
+                self.row_height(table[1]), 2 * self.first_line(table[1]) + 2 * self.pad_y
+            )
+        before = _BEFORE_MM * self.dot
+        need = before + heading.height() + _AFTER_MM * self.dot + follows
+        if self.drawn and self.room() < need <= self.body_height():
+            self.new_page()
+        elif self.drawn:
+            self.y += before
+        self.draw_paragraph(heading)
+        self.y += _AFTER_MM * self.dot
+        for cell in lines:
+            self.draw_paragraph(cell)
+            self.y += _AFTER_MM * self.dot
+        if table:
+            self.draw_table(table)
+
+    def table_cells(self, part: Part) -> list[list[Cell]]:
+        """The part's table laid out: the heading row, then a row per line (the last in bold
+        when it holds the totals). Words too long for their column are hyphenated."""
+        total = sum(part.widths_mm) or 1.0
+        columns, x = [], self.left
+        for width_mm in part.widths_mm:
+            columns.append((x, width_mm / total * self.width))
+            x += width_mm / total * self.width
+        regular, bold = self.font(TABLE_PT), self.font(TABLE_PT, True)
+        rows = [list(part.headers), *(part.rows or [])]
+        narrow = self.narrow_columns(rows, columns, bold)
+        last = len(rows) - 1
+        out = []
+        for r, texts in enumerate(rows):
+            strong = r == 0 or (part.bold_last and r == last)
+            font = bold if strong else regular
+            align = "center" if r == 0 else "left"
+            cells = []
+            for c, ((left, width), text) in enumerate(zip(columns, texts, strict=True)):
+                shown = hyphenate(text) if c in narrow else text
+                cells.append(self.cell(shown, left, width, strong, align, font))
+                cells[-1].centre_vertically = r == 0
+            out.append(cells)
+        return out
+
+    def narrow_columns(
+        self, rows: list[list[str]], columns: list[tuple[float, float]], font: Any
+    ) -> set[int]:
+        """The columns where some word is wider than the column (in ``font``, the wider bold)."""
+        from PySide6.QtGui import QFontMetricsF
+
+        metrics = QFontMetricsF(font, self.device)
+        narrow = set()
+        for c, (_x, width) in enumerate(columns):
+            inner = width - 2 * self.pad_x
+            words = {word for row in rows for word in row[c].split()}
+            if any(metrics.horizontalAdvance(word) > inner for word in words):
+                narrow.add(c)
+        return narrow
+
+    def draw_table(self, table: list[list[Cell]]) -> None:
+        """The heading row, then every row (broken across pages; the heading repeated)."""
+        head, *rows = table
+        first = min(self.row_height(rows[0]), 2 * self.first_line(rows[0]) + 2 * self.pad_y)
+        if self.room() < self.row_height(head) + first:
+            self.new_page()
+        self.head = head
+        self.draw_head()
+        for cells in rows:
+            self.place(cells)
+        self.head = []
+        self.y += _AFTER_MM * self.dot
+        self.drawn += 1
 
 
-def _table_html(part: Part) -> str:
-    total = sum(part.widths_mm) or 1.0
-    widths = [f"{w / total * 100:.0f}%" for w in part.widths_mm]
-    head = "".join(
-        f'<th width="{w}" align="center">{_esc(h)}</th>'
-        for h, w in zip(part.headers, widths, strict=True)
-    )
-    rows = []
-    last = len(part.rows or []) - 1
-    for i, values in enumerate(part.rows or []):
-        cells = "".join(f"<td>{_esc(v)}</td>" for v in values)
-        style = ' style="font-weight:bold"' if part.bold_last and i == last else ""
-        rows.append(f"<tr{style}>{cells}</tr>")
-    return (
-        '<table border="1" cellspacing="0" cellpadding="4" width="100%" '
-        'style="border-collapse:collapse; border-color:#000000; font-size:10.5pt">'
-        f"<thead><tr>{head}</tr></thead>{''.join(rows)}</table>"
-    )
+def _draw(writer: Any, data: ReportData) -> None:
+    """Draws the report's pages on ``writer`` (and the timeline's after them)."""
+    from cxdesk.io.pdf_text import bundled_family
+
+    pages = _Report(writer, bundled_family())
+    if not pages.painter.begin(writer):
+        raise OSError("Не удалось начать запись PDF.")
+    try:
+        pages.painter.setPen(pages.pen)
+        pages.new_page()
+        pages.draw_title(report_heading(data))
+        pages.drawn = 1
+        for part in report_parts(data):
+            pages.draw_part(part)
+        if data.timeline is not None:
+            _draw_timeline(writer, pages.painter, data.timeline)
+    finally:
+        pages.painter.end()
 
 
-def report_html(data: ReportData) -> str:
-    """The report as the HTML subset QTextDocument lays out."""
-    title, org, as_of = report_heading(data)
-    out = [
-        f'<p align="center" style="font-size:14pt; font-weight:bold">{_esc(title)}</p>',
-        f'<p align="center" style="font-size:14pt">{_esc(org)}</p>',
-        f'<p align="center">{_esc(as_of)}</p>',
-    ]
-    for part in report_parts(data):
-        out.append(f'<p style="font-weight:bold; margin-top:10px">{_esc(part.heading)}</p>')
-        out += [f"<p>{_esc(line)}</p>" for line in part.lines]
-        if part.rows:
-            out.append(_table_html(part))
-    return f'<html><body style="font-size:12pt">{"".join(out)}</body></html>'
-
-
-def _ensure_app() -> None:
-    from cxdesk.io.pdf_render import ensure_app
-
-    ensure_app()
-
-
-def _font() -> Any:
-    from PySide6.QtGui import QFont, QFontDatabase
-
-    from cxdesk.paths import resources_dir
-
-    families: list[str] = []
-    folder = resources_dir() / "fonts"
-    if folder.is_dir():
-        for f in sorted(folder.iterdir()):
-            if f.suffix.lower() in (".ttf", ".otf"):
-                font_id = QFontDatabase.addApplicationFont(str(f))
-                if font_id >= 0:
-                    families += QFontDatabase.applicationFontFamilies(font_id)
-    serif = [f for f in families if "times" in f.lower() or "serif" in f.lower()]
-    font = QFont((serif or families or [FONT])[0])
-    font.setStyleHint(QFont.StyleHint.Serif)
-    font.setPointSizeF(12)
-    return font
-
-
-def _writer_and_document(markup: str, path: Path, title: str) -> tuple[Any, Any]:
-    """An A4 portrait PDF writer at 300 dpi (no margins: the layout leaves its own) and the
-    report's text laid out for it."""
-    _ensure_app()
-    from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
-
-    writer = QPdfWriter(str(path))
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageOrientation(QPageLayout.Orientation.Portrait)
-    # QTextDocument.print_ adds 2 cm margins of its own (and the page numbers in the bottom one)
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-    writer.setResolution(300)
-    writer.setTitle(title)
-    writer.setCreator("cxdesk")
-    doc = QTextDocument()
-    doc.setDefaultFont(_font())
-    doc.setHtml(markup)
-    return writer, doc
-
-
-def render_pdf(markup: str, path: Path, title: str) -> None:
-    """Lays out ``markup`` on A4 portrait pages and writes them to ``path``."""
-    writer, doc = _writer_and_document(markup, path, title)
-    doc.print_(writer)
-
-
-def render_pdf_with_timeline(markup: str, path: Path, title: str, timeline: Any) -> None:
-    """The report's text on A4 portrait pages (numbered at the foot, as :func:`render_pdf`
-    numbers them), then the plan's timeline on A4 landscape pages (cxdesk.io.timeline_pdf)."""
-    writer, doc = _writer_and_document(markup, path, title)
-    from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
-    from PySide6.QtGui import QPageLayout, QPainter
+def _draw_timeline(writer: Any, painter: Any, timeline: Any) -> None:
+    """The plan's timeline on A4 landscape pages after the text."""
+    from PySide6.QtGui import QPageLayout
 
     from cxdesk.io.timeline_pdf import DPI, paint_pages
 
-    doc.documentLayout().setPaintDevice(writer)
-    margin = 20 / 25.4 * 300  # 2 cm, as QTextDocument.print_ leaves
-    width, height = writer.width() - 2 * margin, writer.height() - 2 * margin
-    doc.setPageSize(QSizeF(width, height))
-    pages = max(doc.pageCount(), 1)
-    p = QPainter(writer)
-    try:
-        for n in range(pages):
-            if n:
-                writer.newPage()
-            p.save()
-            p.translate(QPointF(margin, margin - n * height))
-            doc.drawContents(p, QRectF(0, n * height, width, height))
-            p.restore()
-            p.setFont(doc.defaultFont())
-            foot = QRectF(0, writer.height() - margin, writer.width(), margin * 0.6)
-            p.drawText(foot, Qt.AlignmentFlag.AlignCenter, str(n + 1))
-        writer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        writer.newPage()
-        p.save()
-        p.scale(300 / DPI, 300 / DPI)
-        paint_pages(p, timeline, "quarter", "A4", writer.newPage)
-        p.restore()
-    finally:
-        p.end()
-        del writer
+    writer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    writer.newPage()
+    scale = writer.resolution() / DPI
+    painter.save()
+    painter.scale(scale, scale)
+    paint_pages(painter, timeline, "quarter", "A4", writer.newPage)
+    painter.restore()
 
 
 def write_report_pdf(data: ReportData, path: Path) -> Path:
     """Writes the progress report as PDF (temporary file, then put in place); with the
     timeline asked for (``data.timeline``), its pages follow the text."""
-    markup = report_html(data)
-    title = report_heading(data)[0]
-    if data.timeline is not None:
-        timeline = data.timeline
-        return atomic_save(
-            Path(path), lambda tmp: render_pdf_with_timeline(markup, tmp, title, timeline)
-        )
-    return atomic_save(Path(path), lambda tmp: render_pdf(markup, tmp, title))
+    from cxdesk.io.pdf_text import ensure_app
+
+    ensure_app()
+
+    def write(tmp: Path) -> None:
+        writer = pdf_writer(tmp, report_heading(data)[0], landscape=False)
+        try:
+            _draw(writer, data)
+        finally:
+            del writer  # closes the file before it is put in place
+
+    return atomic_save(Path(path), write)

@@ -102,6 +102,11 @@ class Geometry:
             self._fonts[(size, bold, italic)] = found
         return found
 
+    @property
+    def printed(self) -> bool:
+        """Drawn for a file (in the bundled font, which its texts are made printable in)."""
+        return bool(self.family)
+
     def x_of(self, tl: Timeline, d: date) -> float:
         """The left edge of day ``d`` in the chart (0 at the first day drawn)."""
         return (d - tl.first).days * self.ppd
@@ -134,31 +139,60 @@ def _ink(name: str) -> QColor:
     return QColor(name)
 
 
-_TEXTS: dict[tuple[str, str, int], QStaticText] = {}
+_TEXTS: dict[tuple[str, str, int, bool], QStaticText] = {}
 _TEXTS_KEPT = 20000
 
 
-def _static(text: str, font: QFont, width: float) -> QStaticText:
+def _static(text: str, font: QFont, width: float, printed: bool = False) -> QStaticText:
     """``text`` laid out once in ``font``, cut with «…» to ``width`` (kept for the next frame:
-    laying text out is most of the cost of a frame)."""
-    key = (text, font.key(), int(width))
+    laying text out is most of the cost of a frame). ``printed``: for a file, in the bundled
+    font (:func:`cxdesk.io.pdf_text.printable`: footnote marks raised, nothing from the system)."""
+    key = (text, font.key(), int(width), printed)
     found = _TEXTS.get(key)
     if found is None:
         if len(_TEXTS) > _TEXTS_KEPT:
             _TEXTS.clear()
-        shown = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
-        found = QStaticText(shown)
-        found.setTextFormat(Qt.TextFormat.PlainText)
+        if printed:
+            found = _printed_static(text, font, width)
+        else:
+            shown = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
+            found = QStaticText(shown)
+            found.setTextFormat(Qt.TextFormat.PlainText)
         found.prepare(font=font)
         _TEXTS[key] = found
     return found
 
 
-def _text(p: QPainter, rect: QRectF, text: str, centre: bool = False) -> None:
+def _printed_static(text: str, font: QFont, width: float) -> QStaticText:
+    """The static text of :func:`_static` for a file (rich text when marks are raised)."""
+    from cxdesk.io.pdf_text import Printable, printable, printable_html
+
+    shown = printable(text)
+    cut = QFontMetricsF(font).elidedText(shown.text, Qt.TextElideMode.ElideRight, width)
+    if cut != shown.text:  # the first characters and «…»
+        kept = len(cut) - 1
+        shown = Printable(
+            cut,
+            tuple(i for i in shown.raised if i < kept),
+            tuple(i for i in shown.lowered if i < kept),
+        )
+    if not shown.raised and not shown.lowered:
+        found = QStaticText(shown.text)
+        found.setTextFormat(Qt.TextFormat.PlainText)
+        return found
+    found = QStaticText(f'<p style="white-space:pre">{printable_html(shown)}</p>')  # one line
+    found.setTextFormat(Qt.TextFormat.RichText)
+    return found
+
+
+def line_text(
+    p: QPainter, rect: QRectF, text: str, centre: bool = False, printed: bool = False
+) -> None:
     """Draws one line of ``text`` in the painter's font inside ``rect``, centred vertically
-    (and across, with ``centre``), cut with «…» when it is longer."""
+    (and across, with ``centre``), cut with «…» when it is longer (``printed``: see
+    :func:`_static`)."""
     font = p.font()
-    st = _static(text, font, rect.width())
+    st = _static(text, font, rect.width(), printed)
     size = st.size()
     x = rect.left() + ((rect.width() - size.width()) / 2 if centre else 0)
     p.drawStaticText(QPointF(x, rect.top() + (rect.height() - size.height()) / 2), st)
@@ -236,7 +270,7 @@ def paint(
 
     p.setPen(QPen(_ink("#3c4858"), 1))
     p.setFont(geo.font(1.0, bold=True))
-    _text(p, QRectF(6, 0, lw - 12, hh), "Мероприятие")
+    line_text(p, QRectF(6, 0, lw - 12, hh), "Мероприятие")
     p.drawLine(QPointF(lw, 0), QPointF(lw, height))
     p.drawLine(QPointF(0, hh), QPointF(width, hh))
     p.restore()
@@ -407,7 +441,7 @@ def _band_text(
             return
         p.drawText(QRectF(a, y, b - a, h), Qt.AlignmentFlag.AlignCenter, shown)
         return
-    _text(p, QRectF(a, y, b - a, h), text, centre=True)
+    line_text(p, QRectF(a, y, b - a, h), text, centre=True)
 
 
 def _axis(
@@ -489,7 +523,7 @@ def _labels(p: QPainter, tl: Timeline, geo: Geometry, shown: range, selected: in
         color = _ink(STATUS_INK[line.status]) if line.status in ("overdue", "excluded") else ink
         p.setPen(color)
         indent = 6 if line.kind == "block" else 14 if line.kind == "section" else 22
-        _text(p, QRectF(indent, y, lw - indent - 6, rh), line.label)
+        line_text(p, QRectF(indent, y, lw - indent - 6, rh), line.label, printed=geo.printed)
         p.setPen(QPen(_ink("#eceff3"), 1))
         p.drawLine(QPointF(0, y + rh), QPointF(lw, y + rh))
 

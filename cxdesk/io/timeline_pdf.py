@@ -98,14 +98,14 @@ def _draw_page(
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor
 
-    from cxdesk.io.timeline_draw import legend, paint
+    from cxdesk.io.timeline_draw import legend, line_text, paint
 
     width, height = size
     top = _TITLE_ROWS * geo.row_height
     p.setFont(geo.font(1.15, bold=True))
     p.setPen(QColor("#1f2933"))
     title = f"График реализации плана: {tl.org}"
-    p.drawText(QRectF(0, 0, width * 0.7, top), Qt.AlignmentFlag.AlignVCenter, title)
+    line_text(p, QRectF(0, 0, width * 0.7, top), title, printed=True)
     p.setFont(geo.font(0.95))
     when = f"{format_date(page.first)} — {format_date(page.last)}   {number}"
     p.drawText(QRectF(width * 0.5, 0, width * 0.5, top),
@@ -126,6 +126,8 @@ def _draw_apart(p: Any, tl: Timeline, geo: Any, size: tuple[float, float], start
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QColor
 
+    from cxdesk.io.timeline_draw import line_text
+
     width, height = size
     y = 0.0
     p.setPen(QColor("#1f2933"))
@@ -143,8 +145,7 @@ def _draw_apart(p: Any, tl: Timeline, geo: Any, size: tuple[float, float], start
             if line.deadline
             else (f"{line.number}  {line.title}  —  {why}")
         )
-        shown = p.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, int(width))
-        p.drawText(QRectF(0, y, width, geo.row_height), Qt.AlignmentFlag.AlignVCenter, shown)
+        line_text(p, QRectF(0, y, width, geo.row_height), text, printed=True)
         y += geo.row_height
         i += 1
     return i
@@ -152,7 +153,7 @@ def _draw_apart(p: Any, tl: Timeline, geo: Any, size: tuple[float, float], start
 
 def _family() -> str:
     from cxdesk.io.model import ExportOptions
-    from cxdesk.io.pdf_render import ensure_app, font_family
+    from cxdesk.io.pdf_text import ensure_app, font_family
 
     ensure_app()
     return font_family(ExportOptions())
@@ -202,17 +203,9 @@ def paint_pages(p: Any, tl: Timeline, zoom: str, paper: str, new_page: Any) -> i
 
 
 def _pdf(tl: Timeline, path: Path, zoom: str, paper: str) -> int:
-    from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+    from cxdesk.io.pdf_pages import pdf_writer
 
-    writer = QPdfWriter(str(path))
-    size = QPageSize.PageSizeId.A3 if paper == "A3" else QPageSize.PageSizeId.A4
-    writer.setPageSize(QPageSize(size))
-    writer.setPageOrientation(QPageLayout.Orientation.Landscape)
-    writer.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-    writer.setResolution(int(DPI))
-    writer.setTitle(f"График реализации плана: {tl.org}")
-    writer.setCreator("cxdesk")
+    writer = pdf_writer(path, f"График реализации плана: {tl.org}", paper, True, int(DPI))
     try:
         return draw_pages(writer, tl, zoom, paper, writer.newPage)
     finally:

@@ -1,14 +1,20 @@
-"""Helpers for core tests: answers that include or leave out everything, a CLI runner."""
+"""Helpers for core tests: answers that include or leave out everything, a CLI runner, and the
+plan that the docx and xlsx round trips write and read back, the imported plans compared with
+the expected ones."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cxdesk.cli import main
 from cxdesk.domain.templates import get_template
+from cxdesk.io.model import AttachmentInfo, PlanDoc, ReadResult, Row
 
 
 def all_answers(template_id: str, value: bool) -> dict[str, bool]:
@@ -64,3 +70,88 @@ def damage_blob(store: Any, sha256: str, how: str) -> None:
         path.unlink()
     else:
         path.write_text("подмена")
+
+
+#: The fields of a row that cxdesk's own export keeps and its readers read back.
+ROUND_TRIP_FIELDS = ("kind", "number", "title", "deadline", "responsible", "document", "status",
+                     "basis", "done_date", "uid", "ref", "attachments")  # fmt: skip
+
+
+def round_trip_plan(start: str = "") -> PlanDoc:
+    """A plan as cxdesk exports it: a block, a done item with an attached file and two people
+    responsible, an excluded item with its basis (``start``: the done item's start date)."""
+    rows = [
+        Row("block", "1.", "Организационные мероприятия", uid="b1", ref="agency:1"),
+        Row(
+            "item",
+            "1.1.",
+            "Назначен ответственный",
+            start=start,
+            deadline="31.03.2024",
+            responsible="Иванов И.И.\nПетров П.П.",
+            document="Приказ",
+            uid="i1",
+            ref="agency:1.1",
+            status="done",
+            done_date="01.03.2024",
+            attachments=[AttachmentInfo("приказ.pdf", 10, "ab" * 32, "2024-03-01T10:00:00")],
+        ),
+        Row(
+            "item",
+            "1.2.",
+            "Утверждена модель",
+            deadline="I квартал 2024 года",
+            uid="i2",
+            ref="agency:1.2",
+            status="excluded",
+            basis="письмо от 01.02.2024 № 5",
+        ),
+    ]
+    return PlanDoc(
+        title="План мероприятий",
+        approver_position="Министр",
+        approver_name="А.С. Иванова",
+        approval_date="15.03.2024",
+        rows=rows,
+        uid="P1",
+        template_id="agency",
+    )
+
+
+def assert_read_back(back: PlanDoc, plan: PlanDoc, layout: str, fields: Sequence[str]) -> None:
+    """The plan read back from its export in ``layout`` has the plan's own fields and rows."""
+    assert (back.uid, back.title, back.approver_name, back.approval_date) == (
+        plan.uid, plan.title, plan.approver_name, plan.approval_date,
+    )  # fmt: skip
+    for got, want in zip(back.rows, plan.rows, strict=True):
+        for name in fields:
+            assert getattr(got, name) == getattr(want, name), (layout, want.number, name)
+
+
+EXPECTED = Path(__file__).resolve().parents[1] / "fixtures" / "expected"
+#: The fields of a row the import tests compare with the expected plans.
+FIELDS = ("title", "start", "deadline", "responsible", "result", "document", "materials", "note")
+
+
+def expected(name: str) -> dict[str, Any]:
+    """The expected plan of the fixture ``name`` (tests/fixtures/expected/<name>.json)."""
+    with (EXPECTED / f"{name}.json").open(encoding="utf-8") as fh:
+        return dict(json.load(fh))
+
+
+def check_plan(result: ReadResult, want: dict[str, Any]) -> None:
+    """Compares a read plan with a hand-written expectation, field by field, row by row."""
+    plan = result.plan
+    for name in ("title", "org", "approver_position", "approver_name", "approval_date"):
+        assert getattr(plan, name) == want[name], name
+    assert [column.key for column in plan.columns] == want["columns"]
+    counts = Counter(row.kind for row in plan.rows)
+    assert {kind: counts.get(kind, 0) for kind in want["counts"]} == want["counts"]
+    assert len(plan.rows) == len(want["rows"])
+    for row, wanted in zip(plan.rows, want["rows"], strict=True):
+        label = f"{wanted['kind']} {wanted['number']}"
+        assert (row.kind, row.number) == (wanted["kind"], wanted["number"]), label
+        for name in FIELDS:
+            assert getattr(row, name) == wanted.get(name, ""), f"{label}: {name}"
+    joined = [w for w in result.warnings if "текст присоединён" in w]
+    assert len(joined) == want["joined_rows"], result.warnings

@@ -19,7 +19,8 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from cxdesk.io.model import ExportOptions, PlanDoc  # noqa: E402
-from cxdesk.io.pdf_render import raise_superscripts, render_to_printer, write_pdf  # noqa: E402
+from cxdesk.io.pdf_render import render_to_printer, write_pdf  # noqa: E402
+from cxdesk.io.pdf_text import printable  # noqa: E402
 from cxdesk.paths import resources_dir  # noqa: E402
 
 from .export_samples import (  # noqa: E402
@@ -185,32 +186,81 @@ def test_the_renderer_needs_no_widgets(tmp_path: Path) -> None:
     assert (tmp_path / "x.pdf").stat().st_size > 1000
 
 
-def _bundled_font() -> object:
-    """The bundled regular face as a QRawFont (its own glyphs only, no system fallback)."""
-    from PySide6.QtCore import QByteArray
-    from PySide6.QtGui import QGuiApplication, QRawFont
-
-    _app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841 - fonts need one
-    data = (resources_dir() / "fonts" / "LiberationSerif-Regular.ttf").read_bytes()
-    return QRawFont(QByteArray(data), 12.0)
+#: Characters the bundled font lacks, as user text or imported files bring them: footnote marks,
+#: a subscript, look-alike dashes and quotes, a digraph, a letter with a mark, a pictograph.
+ODD_TEXT = "сноска⁴ и ещё одна¹⁰, H₂O ‒ ‟цитата” ǆem ệ 😀"
+#: What pdftotext reads back for them, drawn in the bundled font.
+ODD_READ = "сноска4 и ещё одна10, H2O – “цитата” džem e ?"
 
 
-def test_every_character_of_the_templates_is_drawn_from_the_bundled_font() -> None:
-    """What the templates print (titles, footnotes with marks such as «⁴») comes from the bundled
-    font, so the PDF looks the same whatever fonts the machine has."""
-    raw = _bundled_font()
-    missing = set()
-    for path in (resources_dir() / "templates").glob("*.json"):
-        text, _raised = raise_superscripts(path.read_text(encoding="utf-8"))
-        missing |= {c for c in set(text) if not c.isspace() and not raw.supportsCharacter(ord(c))}  # type: ignore[attr-defined]
+def _only_bundled_fonts(path: Path) -> None:
+    """Every font of the PDF is a bundled Liberation Serif face, embedded."""
+    fonts = _run(_tool("pdffonts"), str(path)).splitlines()[2:]
+    assert fonts and all(line.startswith("LiberationSerif") for line in fonts), fonts
+    assert all(line.split()[-5] == "yes" for line in fonts), fonts
+
+
+def _font_characters() -> set[int]:
+    """The characters of the bundled regular face, as fontconfig reads its file."""
+    out = _run(
+        _tool_or_skip("fc-query"),
+        "--format=%{charset}",
+        str(resources_dir() / "fonts" / "LiberationSerif-Regular.ttf"),
+    )
+    chars: set[int] = set()
+    for part in out.split():
+        first, _, last = part.partition("-")
+        chars.update(range(int(first, 16), int(last or first, 16) + 1))
+    return chars
+
+
+def _tool_or_skip(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed")
+    return path
+
+
+def test_every_character_of_the_resources_is_drawn_from_the_bundled_font() -> None:
+    """What the templates and guidance print (titles, footnotes with marks such as «⁴») is drawn
+    from the bundled font, so the PDF looks the same whatever fonts the machine has."""
+    from cxdesk.io.pdf_text import ensure_app
+
+    ensure_app()
+    chars = _font_characters()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(resources_dir().rglob("*.json"))]
+    assert len(texts) >= 5
+    shown = "".join(printable(text).text for text in texts)
+    missing = {c for c in set(shown) if not c.isspace() and ord(c) not in chars}
     assert not missing, sorted(missing)
+    assert "⁴" in "".join(texts)  # the pilot template's footnote mark is among them
+
+
+def test_printable_maps_what_the_font_lacks() -> None:
+    from cxdesk.io.pdf_text import ensure_app
+
+    ensure_app()
+    assert printable("x⁴¹") == ("x41", (1, 2), ())
+    assert printable("H₂O") == ("H2O", (), (1,))
+    assert printable("¹ Сноска, ²³") == ("¹ Сноска, ²³", (), ())  # the font has ¹²³
+    assert printable("ǆ⁴") == ("dž4", (2,), ())  # positions count a stand-in's length
+    assert printable("План № 1 «Тула» — 2024…").text == "План № 1 «Тула» — 2024…"
+    assert printable(ODD_TEXT).text == ODD_READ
 
 
 def test_footnote_marks_are_raised_digits_in_the_bundled_font(tmp_path: Path) -> None:
     plan = agency_plan()
-    plan.rows[1].title = "Мероприятие со сноской⁴ и ещё одной¹⁰"
+    plan.rows[1].title = f"Мероприятие: {ODD_TEXT}"
     path = _write(tmp_path, plan)
-    fonts = _run(_tool("pdffonts"), str(path)).splitlines()[2:]
-    assert fonts and all(line.startswith("LiberationSerif") for line in fonts), fonts
-    assert _bare("Мероприятие со сноской4 и ещё одной10") in _stream(path)
-    assert raise_superscripts("x⁴¹") == ("x41", [1, 2])
+    _only_bundled_fonts(path)
+    assert _bare(f"Мероприятие: {ODD_READ}") in _stream(path)
+
+
+def test_pilot_template_footnotes_in_the_bundled_font(tmp_path: Path) -> None:
+    """The pilot plan's footnote marks (⁴ among them) print in the bundled font on the page, and
+    pdftotext reads the marks back as digits after the text they mark."""
+    plan = pilot_plan()
+    plan.rows[-1].title += "⁴"
+    path = _write(tmp_path, plan)
+    _only_bundled_fonts(path)
+    assert _bare(plan.rows[-1].title.replace("⁴", "4")) in _stream(path)

@@ -6,10 +6,8 @@ are written by hand in tests/fixtures/expected/*.json.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 import zipfile
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,32 +24,10 @@ from cxdesk.io.plan_header import apply_identity
 from cxdesk.io.table_text import clean_text
 from cxdesk.progress import Cancelled, Progress
 
+from .helpers import ROUND_TRIP_FIELDS, assert_read_back, check_plan, expected, round_trip_plan
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FIELDS = ("title", "start", "deadline", "responsible", "result", "document", "materials", "note")
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def expected(name: str) -> dict[str, Any]:
-    with (FIXTURES / "expected" / f"{name}.json").open(encoding="utf-8") as fh:
-        return dict(json.load(fh))
-
-
-def check_plan(result: ReadResult, want: dict[str, Any]) -> None:
-    """Compares a read plan with a hand-written expectation, field by field, row by row."""
-    plan = result.plan
-    for name in ("title", "org", "approver_position", "approver_name", "approval_date"):
-        assert getattr(plan, name) == want[name], name
-    assert [column.key for column in plan.columns] == want["columns"]
-    counts = Counter(row.kind for row in plan.rows)
-    assert {kind: counts.get(kind, 0) for kind in want["counts"]} == want["counts"]
-    assert len(plan.rows) == len(want["rows"])
-    for row, wanted in zip(plan.rows, want["rows"], strict=True):
-        label = f"{wanted['kind']} {wanted['number']}"
-        assert (row.kind, row.number) == (wanted["kind"], wanted["number"]), label
-        for name in FIELDS:
-            assert getattr(row, name) == wanted.get(name, ""), f"{label}: {name}"
-    joined = [w for w in result.warnings if "текст присоединён" in w]
-    assert len(joined) == want["joined_rows"], result.warnings
 
 
 @pytest.mark.parametrize("name", ["tula_plan", "szn_pilot", "agency_autonum"])
@@ -366,69 +342,13 @@ def test_identity_payload_is_laid_over_rows() -> None:
 def test_own_export_round_trip(tmp_path: Path) -> None:
     writer = pytest.importorskip("cxdesk.io.docx_writer")
     pytest.importorskip("cxdesk.io.identity")
-    from cxdesk.io.model import AttachmentInfo, ExportOptions
+    from cxdesk.io.model import ExportOptions
 
-    rows = [
-        Row("block", "1.", "Организационные мероприятия", uid="b1", ref="agency:1"),
-        Row(
-            "item",
-            "1.1.",
-            "Назначен ответственный",
-            deadline="31.03.2024",
-            responsible="Иванов И.И.\nПетров П.П.",
-            document="Приказ",
-            uid="i1",
-            ref="agency:1.1",
-            status="done",
-            done_date="01.03.2024",
-            attachments=[AttachmentInfo("приказ.pdf", 10, "ab" * 32, "2024-03-01T10:00:00")],
-        ),
-        Row(
-            "item",
-            "1.2.",
-            "Утверждена модель",
-            deadline="I квартал 2024 года",
-            uid="i2",
-            ref="agency:1.2",
-            status="excluded",
-            basis="письмо от 01.02.2024 № 5",
-        ),
-    ]
-    plan = PlanDoc(
-        title="План мероприятий",
-        approver_position="Министр",
-        approver_name="А.С. Иванова",
-        approval_date="15.03.2024",
-        rows=rows,
-        uid="P1",
-        template_id="agency",
-    )
+    plan = round_trip_plan()
     for layout in ("official", "dates", "report"):
         path = tmp_path / f"{layout}.docx"
         writer.write_docx(plan, path, ExportOptions(layout=layout))
-        back = read_docx(path).plan
-        assert (back.uid, back.title, back.approver_name, back.approval_date) == (
-            "P1",
-            "План мероприятий",
-            "А.С. Иванова",
-            "15.03.2024",
-        )
-        for got, want in zip(back.rows, rows, strict=True):
-            for name in (
-                "kind",
-                "number",
-                "title",
-                "deadline",
-                "responsible",
-                "document",
-                "status",
-                "basis",
-                "done_date",
-                "uid",
-                "ref",
-                "attachments",
-            ):
-                assert getattr(got, name) == getattr(want, name), (layout, want.number, name)
+        assert_read_back(read_docx(path).plan, plan, layout, ROUND_TRIP_FIELDS)
 
 
 def test_plan_split_into_tables_and_approval_in_a_borderless_table(tmp_path: Path) -> None:

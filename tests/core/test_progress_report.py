@@ -136,3 +136,45 @@ def test_the_window_and_the_command_line_write_the_same_report(
 
     assert text(path) == text(tmp_path / "cli.docx")
     assert "по состоянию на 01.03.2026" in text(path)
+
+
+def _poppler(*args: str) -> str:
+    if shutil.which(args[0]) is None:
+        pytest.skip(f"{args[0]} (poppler-utils) is not installed")
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def test_report_pdf_pages_fonts_and_repeated_headings(
+    store: Store, plan_id: int, tmp_path: Path
+) -> None:
+    """The PDF is drawn by the plans' engine: A4 portrait, only the bundled fonts (a footnote
+    mark «⁴» in a name raised in them), numbered at the foot, and a table longer than a page
+    repeats its heading row on every page it goes on to."""
+    from cxdesk.io.report_writer import write_report
+
+    update_item(store, plan_id, "1.3", {"title": "Мероприятие со сноской⁴ ‒ и тире"})
+    data = progress_report(store, plan_id)
+    data.overdue = data.overdue * 12  # a table of several pages
+    path = write_report(data, tmp_path / "отчёт.pdf")
+    info = _poppler("pdfinfo", str(path))
+    pages = int(next(ln.split()[-1] for ln in info.splitlines() if ln.startswith("Pages:")))
+    assert pages >= 4 and "595 x 842" in info
+    fonts = _poppler("pdffonts", str(path)).splitlines()[2:]
+    assert fonts and all(line.startswith("LiberationSerif") for line in fonts), fonts
+    assert all(line.split()[-5] == "yes" for line in fonts)
+    texts = _poppler("pdftotext", "-layout", str(path), "-").split("\f")[:-1]
+    assert len(texts) == pages
+    assert texts[0].lstrip().startswith("Отчет о ходе реализации плана мероприятий")
+    assert "Министерство труда" in texts[0] and "по состоянию на 23.11.2026" in texts[0]
+    for n, text in enumerate(texts, 1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[-1] == str(n)  # the number at the foot
+    overdue = [n for n, t in enumerate(texts) if "Кузнецова А.Б." in t]
+    assert len(overdue) >= 3
+    for n in overdue:
+        heads = [line.split()[:3] for line in texts[n].splitlines()]
+        assert ["№", "Мероприятие", "Срок"] in heads, n
+    flat = "".join(_poppler("pdftotext", "-raw", str(path), "-").split())
+    assert "4.Выполненныемероприятия" in flat and f"Итого{data.total.items}" in flat
+    assert "Мероприятиесосноской4–итире" in flat
+    assert "Приказ№15.pdf(от23.11.2026)" in flat

@@ -242,3 +242,21 @@ def test_cli_report_with_timeline(store: Store, tmp_path: Path) -> None:
     run = _cli(store, tmp_path, ["report", str(plan_id), "-o", str(out), "--timeline"])
     assert run.returncode == 0, run.stderr
     assert "График реализации плана" in _pdf_text(out)
+
+
+@needs_poppler
+def test_pdf_draws_every_text_in_the_bundled_font(store: Store, tmp_path: Path) -> None:
+    """Footnote marks and other characters the bundled font lacks (in names and in the body's
+    name) come out as raised digits and look-alikes in the bundled font, not the system's."""
+    plan_id = agency_plan(store)
+    edit_plan(store, plan_id, org="Минтруд ‒ отдел №⁴")
+    update_item(store, plan_id, "1.1", {"title": "Сноска⁴ H₂O ‒ 😀"})
+    update_item(store, plan_id, "2.1", {"deadline": "", "title": "Без срока¹⁰ ‟х”"})
+    path, pages = export_timeline(store, plan_id, tmp_path / "t.pdf")
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]  # fmt: skip
+    assert fonts and all(line.startswith("LiberationSerif") for line in fonts), fonts
+    first, last = _pdf_text(path, 1), _pdf_text(path, pages)
+    assert "Минтруд – отдел №4" in first
+    assert "Сноска4 H2O – ?" in first
+    assert "Без срока10 “х”" in last

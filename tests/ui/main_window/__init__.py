@@ -1,0 +1,1 @@
+"""The main window's tests, by topic, with their shared fixtures."""
