@@ -14,10 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cxdesk.domain.item_fields import PRINTED_FIELDS, PRINTED_TEXTS
+from cxdesk.domain.item_fields import ITEM_FIELDS, PRINTED_FIELDS, PRINTED_TEXTS
 from cxdesk.io.model import AttachmentInfo, ReadResult, Row
 
 log = logging.getLogger(__name__)
+
+#: Fields of an item that no printed table has a column of (the basis, the done date).
+UNPRINTED_FIELDS = tuple(name for name in ITEM_FIELDS if name not in PRINTED_FIELDS)
 
 _APPROVE_RE = re.compile(r"^\s*(утверждаю|утвержден[аоы]?|утверждён[аоы]?)\b\s*:?\s*", re.I)
 _INITIALS = r"(?:[А-ЯЁ]\.\s?){1,2}"
@@ -311,12 +314,12 @@ def _apply_row(row: Row, stored: Mapping[str, Any], keys: set[str]) -> None:
         row.kind = str(stored["kind"])
     if "status" not in keys or not row.status:
         row.status = str(stored.get("status") or row.status)
-    row.basis = str(stored.get("basis") or row.basis)
+    for name in UNPRINTED_FIELDS:  # never a column of the table: kept whole in the identity
+        setattr(row, name, str(stored.get(name) or getattr(row, name)))
     if row.status == "excluded":
         for name in ("result", "note", "title"):
             setattr(row, name, _without_exclusion(getattr(row, name), row.basis))
     row.fact = ""  # printed from the status, the done date and the attachments
-    row.done_date = str(stored.get("done_date") or row.done_date)
     for name in ("start", "deadline"):
         if name not in keys:
             setattr(row, name, str(stored.get(name) or ""))
