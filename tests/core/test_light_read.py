@@ -108,8 +108,14 @@ def test_damaged_or_empty_database_takes_the_normal_path(tmp_path: Path) -> None
 
 
 _EXPORT = """
-import atexit, sys
+import atexit, os, sys
 from cxdesk import cli
+leave = os._exit
+def left_at_once(code):
+    sys.stderr.write("left at once\\n")
+    sys.stderr.flush()
+    leave(code)
+os._exit = left_at_once
 atexit.register(lambda: print("SQLALCHEMY" if "sqlalchemy" in sys.modules else "LIGHT"))
 sys.argv = ["cxdesk", *sys.argv[1:]]
 cli.run()
@@ -135,6 +141,7 @@ def test_pdf_export_reads_lightly_and_others_normally(data_dir: Path, tmp_path: 
     assert res.stdout.splitlines()[-1] == "LIGHT"
     assert out.read_bytes().startswith(b"%PDF") and "стр." in res.stdout
     assert (data_dir / "backups").is_dir()  # the day's backup made, as on the normal path
+    assert res.stderr.endswith("left at once\n")  # the interpreter's teardown skipped
     assert sorted(p.name for p in data_dir.iterdir() if p.name.startswith(DB_NAME)) == [DB_NAME]
     docx = _export(data_dir, str(pid), "-o", str(tmp_path / "план.docx"))
     assert docx.returncode == 0 and docx.stdout.splitlines()[-1] == "SQLALCHEMY"
