@@ -111,19 +111,43 @@ def warn(message: str) -> None:
 def open_store(args: argparse.Namespace) -> Any:
     """Opens the data folder's store (migrating it if older), removes temporary files left by
     an interrupted run, and makes the day's backup (a failure is said on stderr and logged)."""
-    from cxdesk.fsutil import journal_dir, use_journal
-    from cxdesk.services.backup import daily_backup
-    from cxdesk.services.leftovers import remove_leftovers
     from cxdesk.storage.db import Store
 
     store = Store(data_dir(args), url=getattr(args, "db", None))
     _stores.append(store)
     if store.kind == "sqlite":
-        remove_leftovers(store.data_dir)
-        use_journal(journal_dir(store.data_dir))
-        daily_backup(store.data_dir, report=warn)
-        _opened.append(store.data_dir)
+        prepare_folder(store.data_dir)
     return store
+
+
+def prepare_folder(folder: Path) -> None:
+    """What a command does in the data folder it opens: the temporaries left by an interrupted
+    run removed, the journal of files being written, the day's backup."""
+    from cxdesk.fsutil import journal_dir, use_journal
+    from cxdesk.services.backup import daily_backup
+    from cxdesk.services.leftovers import remove_leftovers
+
+    remove_leftovers(folder)
+    use_journal(journal_dir(folder))
+    daily_backup(folder, report=warn)
+    _opened.append(folder)
+
+
+def hold_open(reader: Any) -> None:
+    """Keeps a light reader's connection open to the command's end, as a store is (the backups
+    made meanwhile read the file; the last connection to close folds its -wal file in)."""
+    _stores.append(reader)
+
+
+def light_database(args: argparse.Namespace) -> Path | None:
+    """The data folder's SQLite file, for a command that only reads and may read it through the
+    light path (:mod:`cxdesk.storage.light`); None for a database given by ``--db`` or
+    ``CXDESK_DB`` (a shared one: the normal path)."""
+    if getattr(args, "db", None) or os.environ.get("CXDESK_DB", "").strip():
+        return None
+    from cxdesk.paths import DB_NAME
+
+    return data_dir(args) / DB_NAME
 
 
 #: Stores opened by :func:`open_store`, closed by :func:`run` before it leaves.

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from cxdesk.paths import default_data_dir
@@ -34,6 +34,8 @@ from ui.settings import Settings, set_application_names
 DAILY_BACKUP_DELAY_MS = 2000
 #: At closing, a day's backup still being written is waited for this long (seconds).
 BACKUP_JOIN_S = 120
+#: What waits for the first paint of the plan (or of the welcome) runs at the latest this late.
+FIRST_PAINT_LATEST_MS = 2000
 
 _translators: list[QTranslator] = []
 _in_hook = False
@@ -113,6 +115,42 @@ def _exit_after_first_paint(app: QApplication, window: Any) -> None:
         app.exit(0)  # not quit(): that closes the window, whose closing asks to quit again
 
     QTimer.singleShot(0, check)
+
+
+class _FirstPaint(QObject):
+    """Runs ``call`` once, just after the first paint of the plan's tree or the welcome view
+    (or :data:`FIRST_PAINT_LATEST_MS` after the window shows, whichever comes first)."""
+
+    def __init__(self, window: Any, call: Any) -> None:
+        super().__init__(window)
+        self._call: Any = call
+        self._window = window
+        self._watched = [window.tree.viewport(), window.welcome]
+        for widget in self._watched:
+            widget.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_LATEST_MS, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._call is not None:
+            w = self._window
+            if w.model.plan is not None if watched is self._watched[0] else w.plans_loaded:
+                QTimer.singleShot(0, self._run)  # after the paint, not inside it
+        return False
+
+    def _run(self) -> None:
+        call, self._call = self._call, None
+        if call is None:
+            return
+        for widget in self._watched:
+            widget.removeEventFilter(self)
+        call()
+
+
+def after_first_paint(window: Any, call: Any) -> None:
+    """Runs ``call`` once the window has painted what it opens on (the instance guard's socket
+    is made then: a later start keeps trying to reach it for seconds, and the lock already
+    keeps it from opening the database)."""
+    _FirstPaint(window, call)
 
 
 def menu_entries(window: Any) -> dict[str, list[str]]:
@@ -219,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(store, Settings())
     window.show()
     guard.message.connect(lambda text: bring_to_front(window, text))
-    QTimer.singleShot(0, guard.listen)
+    after_first_paint(window, guard.listen)  # QtNetwork and the socket: not before the paint
     if path is not None:
         QTimer.singleShot(0, lambda: open_path(window, path))
     backups: list[Any] = []

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cxdesk.cli import add_json, emit, open_store
+from cxdesk.cli import add_json, emit, hold_open, light_database, open_store, prepare_folder
 from cxdesk.commands.tracking import ConsoleProgress
 from cxdesk.errors import UserError
 from cxdesk.text import items as items_text
@@ -15,24 +15,28 @@ from cxdesk.text import plural
 
 def cmd_export(args: argparse.Namespace) -> int:
     from cxdesk.io.model import ExportOptions
-    from cxdesk.services.documents import export_plan
 
     opts = ExportOptions(layout=args.layout)
-    store = open_store(args)
-    if args.form:
-        from cxdesk.services.forms import find_form
-
-        opts.form = find_form(store, args.form)
     if args.font_size:
         if not 10 <= args.font_size <= 16:
             raise UserError("Размер шрифта — от 10 до 16 пт (по ГОСТ обычно 12–14).")
         opts.font_size = args.font_size
     progress = ConsoleProgress(not args.json)
+    info: dict[str, Any] = {}
     try:
-        info: dict[str, Any] = {}
-        path, rows = export_plan(
-            store, args.plan, Path(args.output), args.format, opts, progress, info=info
-        )
+        done = _light_pdf(args, opts, progress, info)
+        if done is None:
+            from cxdesk.services.documents import export_plan
+
+            store = open_store(args)
+            if args.form:
+                from cxdesk.services.forms import find_form
+
+                opts.form = find_form(store, args.form)
+            done = export_plan(
+                store, args.plan, Path(args.output), args.format, opts, progress, info=info
+            )
+        path, rows = done
     finally:
         progress.finish()
     pages = info.get("pages")
@@ -43,6 +47,34 @@ def cmd_export(args: argparse.Namespace) -> int:
         f"Записан {path} ({plural(rows, 'строка', 'строки', 'строк')}{more}).",
     )
     return 0
+
+
+def _light_pdf(
+    args: argparse.Namespace, opts: Any, progress: ConsoleProgress, info: dict[str, Any]
+) -> tuple[Path, int] | None:
+    """A PDF of the data folder's own plan, read through the light path (a PDF changes nothing
+    in the store, so SQLAlchemy is not imported); None when that path does not apply (another
+    format, a form named, a shared database, a database to migrate or damaged, no such plan)."""
+    out = Path(args.output)
+    db = light_database(args)
+    if db is None or args.form or (args.format or out.suffix.lower().lstrip(".")) != "pdf":
+        return None
+    from cxdesk.services.plan_docs import check_target, light_plan_doc, write_doc
+    from cxdesk.storage.light import open_reader
+
+    f = check_target(out, args.format, opts)
+    reader = open_reader(db)
+    if reader is None:
+        return None
+    doc = light_plan_doc(reader, args.plan)
+    if doc is None:
+        reader.close()
+        return None
+    hold_open(reader)  # to the command's end: the last to close folds the -wal file in
+    prepare_folder(db.parent)
+    rows = write_doc(doc, out, f, opts, progress, info, db.parent)
+    progress.set_value(1.0)
+    return out, rows
 
 
 def cmd_import(args: argparse.Namespace) -> int:

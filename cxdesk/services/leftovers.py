@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxdesk.fsutil import journal_dir, stale
-from cxdesk.services.check import CheckReport, Problem
-from cxdesk.storage.damage import empty_database_problem
+
+if TYPE_CHECKING:  # the check and the damage report need SQLAlchemy: imported when checking
+    from cxdesk.services.check import CheckReport
 
 
 def find_leftovers(data_dir: Path) -> list[Path]:
@@ -70,6 +72,9 @@ def remove_leftovers(data_dir: Path) -> int:
 def check_folder(data_dir: Path, own_database: bool = True) -> CheckReport:
     """What can be checked before the store is opened: the temporaries of interrupted runs
     (removed and counted) and a lost database (empty or missing beside attachments/backups)."""
+    from cxdesk.services.check import CheckReport, Problem
+    from cxdesk.storage.damage import empty_database_problem
+
     leftovers = remove_leftovers(data_dir)
     lost = empty_database_problem(data_dir) if own_database else None  # not a shared database
     if lost is None:

@@ -26,13 +26,11 @@ from cxdesk.errors import EnvironmentProblem, UserError
 from cxdesk.paths import DB_NAME, default_data_dir, migrations_dir
 from cxdesk.storage import postgres, sqlite_engine
 from cxdesk.storage.blobs import BlobStore
+from cxdesk.storage.light import SCHEMA_REVISION as SCHEMA_REVISION  # the newest migration
 from cxdesk.storage.versions import Conflict, install_versioning
 
 #: Read by callers that still import it from here.
 current_revision = sqlite_engine.current_revision
-
-#: The newest migration in db/versions; kept in step with it (a test checks).
-SCHEMA_REVISION = "0003"
 
 
 def explain_database_error(exc: BaseException, path: Path) -> EnvironmentProblem | None:

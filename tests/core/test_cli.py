@@ -163,7 +163,7 @@ def test_unexpected_error_goes_to_log(tmp_path: Path) -> None:
 
 
 def test_export_tells_a_missing_program_file_from_a_write_fault(tmp_path: Path) -> None:
-    from cxdesk.services.documents import _writing_fault
+    from cxdesk.services.plan_docs import _writing_fault
 
     out = tmp_path / "out" / "plan.docx"
     out.parent.mkdir()

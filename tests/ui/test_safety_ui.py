@@ -348,3 +348,27 @@ def test_leftovers_of_a_killed_run_are_removed_at_start(qapp: QApplication, data
     store = open_or_recover(data_dir)
     assert store is not None and not left.exists()
     store.close()
+
+
+def test_guard_listens_only_after_the_plan_is_painted(
+    qtbot: QtBot, data_dir: Path, tmp_path: Path
+) -> None:
+    store = Store(data_dir)
+    agency_plan(store)
+    guard = InstanceGuard(data_dir)
+    assert guard.claim()
+    painted: list[bool] = []
+    with msgbox.capture():
+        window = MainWindow(store, Settings.in_file(tmp_path / "s.ini"), Tasks(store, False))
+        qtbot.addWidget(window)
+        app.after_first_paint(window, lambda: painted.append(window.model.plan is not None))
+        app.after_first_paint(window, guard.listen)
+        window.show()
+        assert guard.server is None  # not before the plan is read and painted
+        qtbot.waitUntil(lambda: bool(painted), timeout=10000)
+    assert painted == [True]  # the plan's rows were shown by then
+    qtbot.waitUntil(lambda: guard.server is not None)
+    assert InstanceGuard(data_dir).send_to_running("", wait_ms=0)  # and later starts are heard
+    guard.release()
+    window.close()
+    store.close()
