@@ -17,6 +17,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from cxdesk.domain.item_fields import ITEM_FIELDS
+
 #: The newest migration in db/versions; kept in step with it (a test checks).
 SCHEMA_REVISION = "0003"
 
@@ -28,10 +30,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "source", "columns", "synced_at", "form", "signature", "executor", "version",
         "created_at", "updated_at",
     ),
+    # the structure of the plan, the fields of the item table (cxdesk/domain/item_fields.py)
     "rows": (
-        "id", "uid", "plan_id", "position", "depth", "kind", "ref", "number", "title", "start",
-        "deadline", "due_date", "responsible", "result", "document", "materials", "note",
-        "status", "basis", "done_date", "version",
+        "id", "uid", "plan_id", "position", "depth", "kind", "ref", "number", *ITEM_FIELDS,
+        "due_date", "version",
     ),
     "attachments": (
         "id", "uid", "row_id", "name", "size", "sha256", "added_at", "removed_at",
