@@ -10,6 +10,7 @@ Deleted revisions, field codes, hidden text and drawings are left out, as Word d
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,27 @@ def _blocks(parent: Any) -> Iterator[Any]:
                 yield from _blocks(inner)
 
 
+def _run_text(run: Any, out: list[str]) -> bool:
+    """The text of a plain run (``w:rPr`` and ``w:t`` only, the common case) in one step; False
+    when the run holds anything else and must be walked in full."""
+    texts: list[str] = []
+    for child in run:
+        tag = child.tag
+        if tag == _T:
+            texts.append(child.text or "")
+        elif tag == _RPR:
+            if child.find(_VANISH) is not None:
+                return True
+        else:
+            return False
+    out.extend(texts)
+    return True
+
+
 def _collect(el: Any, out: list[str]) -> None:
     for child in el:
+        if child.tag == _R and _run_text(child, out):
+            continue
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP or tag.endswith("Pr"):
             continue
@@ -252,9 +272,17 @@ def read_docx(path: str | Path, progress: Progress | None = None) -> ReadResult:
         if body is None:
             raise BadFile(f"Файл {zf.label} не прочитан: в документе нет текста (w:body).")
         progress.set_value(0.3)
-        grids = _Walker(numbering, progress).body(body)
-        progress.set_status("Разбор таблицы плана…")
-        result = build_plan(grids, zf.label, progress)
+        # The walk makes hundreds of thousands of small objects that all live until the plan is
+        # built; the cyclic collector would rescan them again and again for nothing.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            grids = _Walker(numbering, progress).body(body)
+            progress.set_status("Разбор таблицы плана…")
+            result = build_plan(grids, zf.label, progress)
+        finally:
+            if collecting:
+                gc.enable()
         load_identity("read_docx", zf.zip, result)
     progress.set_value(1.0)
     return result
