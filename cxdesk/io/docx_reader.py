@@ -152,15 +152,32 @@ class _Walker:
         text = "".join(parts)
         return f"{label} {text}" if label and text.strip() else (label or text)
 
-    def cell_paragraphs(self, tc: Any) -> list[str]:
+    def block(self, block: Any, out: list[str]) -> None:
+        """Appends the lines of one paragraph, or of a table nested in a cell, to ``out``."""
+        if block.tag == _P:
+            out.append(self.paragraph(block))
+        else:
+            for row in self.table_rows(block):
+                out.extend(" ".join(cell.lines) for cell in row.cells if cell.lines)
+
+    def cell(self, tc: Any) -> tuple[list[str], Any]:
+        """A cell's paragraphs and its ``w:tcPr``, in one pass over its children."""
         out: list[str] = []
-        for block in _blocks(tc):
-            if block.tag == _P:
-                out.append(self.paragraph(block))
-            else:
-                for row in self.table_rows(block):
-                    out.extend(" ".join(cell.lines) for cell in row.cells if cell.lines)
-        return out
+        tcpr = None
+        for child in tc:
+            tag = child.tag
+            if tag == _P:
+                out.append(self.paragraph(child))
+            elif tag == _TCPR:
+                tcpr = child if tcpr is None else tcpr
+            elif tag == _TBL:
+                self.block(child, out)
+            elif tag in _WRAPPERS:
+                inner = child.find(_SDTCONTENT) if tag == _SDT else child
+                if inner is not None:
+                    for block in _blocks(inner):
+                        self.block(block, out)
+        return out, tcpr
 
     def table_rows(self, tbl: Any) -> list[GridRow]:
         rows: list[GridRow] = []
@@ -179,7 +196,7 @@ class _Walker:
                     col = min(max(0, _to_int(before.get(_VAL), 0)), MAX_SPAN)
             cells: list[Cell] = []
             for tc in _children(tr, _TC):
-                tcpr = tc.find(_TCPR)
+                paragraphs, tcpr = self.cell(tc)
                 span, vmerge = 1, None
                 if tcpr is not None:
                     grid_span = tcpr.find(_GRIDSPAN)
@@ -188,7 +205,7 @@ class _Walker:
                     merge = tcpr.find(_VMERGE)
                     if merge is not None:
                         vmerge = merge.get(_VAL) or "continue"
-                lines = clean_lines(self.cell_paragraphs(tc))
+                lines = clean_lines(paragraphs)
                 copied = False
                 if vmerge == "continue":
                     lines, copied = list(merges.get(col, [])), True
