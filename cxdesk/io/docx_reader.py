@@ -10,6 +10,7 @@ Deleted revisions, field codes, hidden text and drawings are left out, as Word d
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,27 @@ def _blocks(parent: Any) -> Iterator[Any]:
                 yield from _blocks(inner)
 
 
+def _run_text(run: Any, out: list[str]) -> bool:
+    """The text of a plain run (``w:rPr`` and ``w:t`` only, the common case) in one step; False
+    when the run holds anything else and must be walked in full."""
+    texts: list[str] = []
+    for child in run:
+        tag = child.tag
+        if tag == _T:
+            texts.append(child.text or "")
+        elif tag == _RPR:
+            if child.find(_VANISH) is not None:
+                return True
+        else:
+            return False
+    out.extend(texts)
+    return True
+
+
 def _collect(el: Any, out: list[str]) -> None:
     for child in el:
+        if child.tag == _R and _run_text(child, out):
+            continue
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP or tag.endswith("Pr"):
             continue
@@ -132,15 +152,32 @@ class _Walker:
         text = "".join(parts)
         return f"{label} {text}" if label and text.strip() else (label or text)
 
-    def cell_paragraphs(self, tc: Any) -> list[str]:
+    def block(self, block: Any, out: list[str]) -> None:
+        """Appends the lines of one paragraph, or of a table nested in a cell, to ``out``."""
+        if block.tag == _P:
+            out.append(self.paragraph(block))
+        else:
+            for row in self.table_rows(block):
+                out.extend(" ".join(cell.lines) for cell in row.cells if cell.lines)
+
+    def cell(self, tc: Any) -> tuple[list[str], Any]:
+        """A cell's paragraphs and its ``w:tcPr``, in one pass over its children."""
         out: list[str] = []
-        for block in _blocks(tc):
-            if block.tag == _P:
-                out.append(self.paragraph(block))
-            else:
-                for row in self.table_rows(block):
-                    out.extend(" ".join(cell.lines) for cell in row.cells if cell.lines)
-        return out
+        tcpr = None
+        for child in tc:
+            tag = child.tag
+            if tag == _P:
+                out.append(self.paragraph(child))
+            elif tag == _TCPR:
+                tcpr = child if tcpr is None else tcpr
+            elif tag == _TBL:
+                self.block(child, out)
+            elif tag in _WRAPPERS:
+                inner = child.find(_SDTCONTENT) if tag == _SDT else child
+                if inner is not None:
+                    for block in _blocks(inner):
+                        self.block(block, out)
+        return out, tcpr
 
     def table_rows(self, tbl: Any) -> list[GridRow]:
         rows: list[GridRow] = []
@@ -159,7 +196,7 @@ class _Walker:
                     col = min(max(0, _to_int(before.get(_VAL), 0)), MAX_SPAN)
             cells: list[Cell] = []
             for tc in _children(tr, _TC):
-                tcpr = tc.find(_TCPR)
+                paragraphs, tcpr = self.cell(tc)
                 span, vmerge = 1, None
                 if tcpr is not None:
                     grid_span = tcpr.find(_GRIDSPAN)
@@ -168,7 +205,7 @@ class _Walker:
                     merge = tcpr.find(_VMERGE)
                     if merge is not None:
                         vmerge = merge.get(_VAL) or "continue"
-                lines = clean_lines(self.cell_paragraphs(tc))
+                lines = clean_lines(paragraphs)
                 copied = False
                 if vmerge == "continue":
                     lines, copied = list(merges.get(col, [])), True
@@ -252,9 +289,17 @@ def read_docx(path: str | Path, progress: Progress | None = None) -> ReadResult:
         if body is None:
             raise BadFile(f"Файл {zf.label} не прочитан: в документе нет текста (w:body).")
         progress.set_value(0.3)
-        grids = _Walker(numbering, progress).body(body)
-        progress.set_status("Разбор таблицы плана…")
-        result = build_plan(grids, zf.label, progress)
+        # The walk makes hundreds of thousands of small objects that all live until the plan is
+        # built; the cyclic collector would rescan them again and again for nothing.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            grids = _Walker(numbering, progress).body(body)
+            progress.set_status("Разбор таблицы плана…")
+            result = build_plan(grids, zf.label, progress)
+        finally:
+            if collecting:
+                gc.enable()
         load_identity("read_docx", zf.zip, result)
     progress.set_value(1.0)
     return result
