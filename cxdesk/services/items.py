@@ -90,7 +90,7 @@ def update_item(
             clean["basis"] = note.strip() or "исключено вручную"
         if status and status != "excluded" and "basis" not in clean and row.basis:
             clean["basis"] = ""
-        changed = False
+        changed = counted = False
         for name, value in clean.items():
             old = getattr(row, name)
             if old == value:
@@ -98,11 +98,12 @@ def update_item(
             record(s, plan.id, row.id, name, old, value, note)
             setattr(row, name, value)
             changed = True
+            counted |= name in ("status", "deadline")  # what the plans list counts
             if name == "deadline":
                 row.due_date = due_iso(value)
         if changed:
             plan.updated_at = now()
-        return Changes({plan.id}, {row.id}, history=changed, plans_list=changed)
+        return Changes({plan.id}, {row.id}, history=changed, plans_list=counted)
 
 
 def item_view(store: Store, plan_token: str | int, item_token: str | int) -> RowView:

@@ -161,15 +161,26 @@ def test_300_mb_attachment_flat_memory(tmp_path: Path) -> None:
 
 
 def test_undo_restores_an_unreadable_template_deadline(store: Store) -> None:
-    pid = create_plan(
-        store,
-        PlanRequest("region", "Регион", answers=dict.fromkeys(
-            ("hr_centralized", "hr_independent", "it_centralized", "accounting_centralized",
-             "admin_centralized"), False)),
-    )  # fmt: skip
+    off = ("hr_centralized", "hr_independent", "it_centralized", "accounting_centralized")
+    answers = {q: False for q in (*off, "admin_centralized")}
+    pid = create_plan(store, PlanRequest("region", "Регион", answers=answers))
     update_item(store, pid, "2.1", {"deadline": "31.12.2023"})
     with pytest.raises(UserError):
         update_item(store, pid, "2.1", {"deadline": "VI квартал 2023 года"})
     update_item(store, pid, "2.1", {"deadline": "VI квартал 2023 года"}, "отмена", restore=True)
     row = next(r for r in get_plan(store, pid).rows if r.number == "2.1.")
     assert row.deadline == "VI квартал 2023 года" and row.due_date is None
+
+
+def test_only_counted_fields_redraw_the_plans_list(store: Store) -> None:
+    off = ("hr_centralized", "hr_independent", "it_centralized", "accounting_centralized")
+    answers = {q: False for q in (*off, "admin_centralized")}
+    pid = create_plan(store, PlanRequest("region", "Регион", answers=answers))
+    text = update_item(store, pid, "1.1", {"responsible": "Сидоров С.С."})
+    assert text.row_ids and text.history and not text.plans_list  # no count of the list moved
+    status = update_item(store, pid, "1.1", {"status": "done"})
+    assert status.plans_list and status.history
+    deadline = update_item(store, pid, "1.2", {"deadline": "01.12.2026"})
+    assert deadline.plans_list  # overdue is counted from the deadline
+    same = update_item(store, pid, "1.2", {"deadline": "01.12.2026"})
+    assert not same.plans_list and not same.history

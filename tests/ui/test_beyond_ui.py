@@ -298,7 +298,7 @@ def test_calendar_writes_an_ics_that_icalendar_reads(
     assert any("Только предстоящие" not in b.text and "уже прошли" in b.text for b in boxes)
     assert len(events) == len(expected) > 0
     assert {str(e["summary"]).split(" ", 1)[0] for e in events} == {r.number for r in expected}
-    from ui.exchange.common import plural
+    from cxdesk.text import plural
 
     assert boxes[-1].text == (
         f"В календарь «Сроки.ics» записано {plural(len(expected), 'срок', 'срока', 'сроков')}."

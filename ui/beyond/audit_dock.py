@@ -36,6 +36,7 @@ from cxdesk.domain.templates import Node
 from cxdesk.errors import NotFound
 from cxdesk.services.audit import Finding, audit_plan, export_findings, plan_template
 from cxdesk.services.views import PlanView, get_plan
+from cxdesk.text import plural
 
 from ui.beyond import common as B
 from ui.exchange import common as C
@@ -189,7 +190,7 @@ class AuditDock(QDockWidget):
             self.export_button.setEnabled(False)
             return
         org = html.escape(C.flat(plan.org or plan.title))
-        count = C.plural(len(findings), "замечание", "замечания", "замечаний")
+        count = plural(len(findings), "замечание", "замечания", "замечаний")
         self.header.setText(
             f"<b>{org}</b><br>Проверено {B.today_text()}: {count}." if findings
             else f"<b>{org}</b><br>Проверено {B.today_text()}."

@@ -33,6 +33,7 @@ from cxdesk.services.calendar_export import calendar_rows, write_calendar
 from cxdesk.services.common import today
 from cxdesk.services.progress_report import export_progress_report
 from cxdesk.services.views import get_plan
+from cxdesk.text import plural
 
 from ui import msgbox
 from ui.beyond import common as B
@@ -83,7 +84,7 @@ def save_calendar(window: Any, path: Path | None = None, plan_id: int | None = N
         # only the deadlines to come by default; the past ones only when asked for
         include_past = not msgbox.question(
             window,
-            f"Записать в календарь {C.plural(len(coming), 'срок', 'срока', 'сроков')}, которые "
+            f"Записать в календарь {plural(len(coming), 'срок', 'срока', 'сроков')}, которые "
             f"ещё впереди? Ещё {past} уже прошли (пункты просрочены).",
             yes="Только предстоящие",
             no="Все, и прошедшие",
@@ -105,7 +106,7 @@ def save_calendar(window: Any, path: Path | None = None, plan_id: int | None = N
         return None
     written, events = result
     B.remember(window, written)
-    count = C.plural(events, "срок", "срока", "сроков")
+    count = plural(events, "срок", "срока", "сроков")
     C.finished(window, f"В календарь «{written.name}» записано {count}.", written,
                detail=f"{CALENDAR_NOTE}\n\nПапка: {written.parent}")  # fmt: skip
     return written

@@ -35,6 +35,7 @@ from cxdesk.domain.reports import Summary
 from cxdesk.io.summary_writer import percent, write_summary
 from cxdesk.services.common import today
 from cxdesk.services.summary import summarize, summarize_views
+from cxdesk.text import plural
 
 from ui.beyond import common as B
 from ui.beyond.charts import ChartRow, StackedBarChart
@@ -251,9 +252,9 @@ class SummaryWindow(QDialog):
         t = summary.total
         on = summary.as_of.strftime("%d.%m.%Y")
         if summary.plans:
-            plans = C.plural(len(summary.plans), "план", "плана", "планов")
+            plans = plural(len(summary.plans), "план", "плана", "планов")
             self.heading.setText(
-                f"<b>Сводка на {on}</b>: {plans}, {C.plural(t.items, 'пункт', 'пункта', 'пунктов')}"
+                f"<b>Сводка на {on}</b>: {plans}, {plural(t.items, 'пункт', 'пункта', 'пунктов')}"
                 f" к исполнению; выполнено {t.done} ({percent(t.share_done)}), в работе "
                 f"{t.in_progress}, просрочено {t.overdue}, не начато {t.not_started}."
             )

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from cxdesk.domain.deadlines import format_date
 from cxdesk.services.calendar_export import upcoming
 from cxdesk.services.views import PlanView, RowView
+from cxdesk.text import plural
 
 from ui import settings as S
 from ui.beyond import common as B
@@ -113,7 +114,7 @@ class UpcomingBanner(QDockWidget):
         self.list.clear()
         bold = QFont(self.list.font())
         bold.setBold(True)
-        soon = C.plural(len(entries), "пункт", "пункта", "пунктов")
+        soon = plural(len(entries), "пункт", "пункта", "пунктов")
         self.heading.setText(
             f"<b>Ближайшие сроки ({DAYS} дней)</b>: {soon} всех планов — щёлкните строку, "
             "чтобы открыть пункт."

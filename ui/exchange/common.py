@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from cxdesk.progress import Cancelled
 from cxdesk.storage.db import Store
-from cxdesk.text import plural  # noqa: F401 - C.plural for the dialogs
 
 from ui import msgbox
 from ui import settings as S

@@ -40,6 +40,7 @@ from cxdesk.services.common import today
 from cxdesk.services.documents import export_plan, suggest_file_name
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
+from cxdesk.text import plural
 
 from ui import msgbox
 from ui import settings as S
@@ -382,7 +383,7 @@ def run_export(parent: QWidget | None, store: Store, plan_id: int) -> Path | Non
     path, rows = dialog.written
     C.finished(
         parent,
-        f"План сохранён в файл «{path.name}» ({C.plural(rows, 'строка', 'строки', 'строк')}).",
+        f"План сохранён в файл «{path.name}» ({plural(rows, 'строка', 'строки', 'строк')}).",
         path,
         detail=f"Папка: {path.parent}",
     )

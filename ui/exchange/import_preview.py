@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from cxdesk.errors import NotFound
 from cxdesk.io.model import STATUS_TITLES, PlanDoc
 from cxdesk.services.importing import Incoming, org_from_file_name
+from cxdesk.text import plural
 
 from ui.exchange import common as C
 from ui.wording import for_window
@@ -73,9 +74,9 @@ def counts_text(incoming: Incoming) -> str:
     doc = incoming.doc
     items = incoming.items()
     headings = sum(1 for r in doc.rows if r.kind in ("block", "section"))
-    text = C.plural(items, "пункт", "пункта", "пунктов")
+    text = plural(items, "пункт", "пункта", "пунктов")
     if headings:
-        text += f" в {C.plural(headings, 'разделе', 'разделах', 'разделах')}"
+        text += f" в {plural(headings, 'разделе', 'разделах', 'разделах')}"
     if incoming.is_package:
         files = sum(len(r.attachments) for r in doc.rows)
         text += f"; вложенных документов: {files}; записей истории: {len(incoming.history)}"

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from cxdesk.io.model import STATUS_TITLES
 from cxdesk.services.merge import Difference, MergePreview
+from cxdesk.text import plural
 
 from ui.exchange import common as C
 from ui.undo import FIELD_TITLES
@@ -69,7 +70,7 @@ class MergeDialog(QDialog):
         conflicts = sum(d.conflict for d in diffs)
         intro = QLabel(
             f"Файл «{preview.source}» сравнён с планом «{plan_label}»: "
-            f"{C.plural(len(diffs), 'различие', 'различия', 'различий')}. Отмеченные изменения "
+            f"{plural(len(diffs), 'различие', 'различия', 'различий')}. Отмеченные изменения "
             "будут перенесены в план; неотмеченные останутся как есть.",
             self,
         )

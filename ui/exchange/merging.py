@@ -22,6 +22,7 @@ from cxdesk.services.importing import Incoming
 from cxdesk.services.merge import MergeUndo, apply_merge, preview_merge, undo_merge
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
+from cxdesk.text import plural
 
 from ui import msgbox
 from ui import settings as S
@@ -147,7 +148,7 @@ def apply_choice(
     if got is None:
         return None
     _preview, undo = got
-    count = C.plural(len(accept), "изменение", "изменения", "изменений")
+    count = plural(len(accept), "изменение", "изменения", "изменений")
     host = C.window_of(parent)
     if host is not None and hasattr(host, "stack_for") and hasattr(host, "run_undo_call"):
         command = merge_command(plan_id, copy, accept, undo, host.run_undo_call)

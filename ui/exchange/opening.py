@@ -19,6 +19,7 @@ from cxdesk.errors import NotFound
 from cxdesk.services.importing import Incoming, import_file, read_incoming
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
+from cxdesk.text import plural
 
 from ui import msgbox
 from ui import settings as S
@@ -105,7 +106,7 @@ def _act_on_preview(
     show_plan(parent, outcome.plan_id)
     host = C.window_of(parent)
     if host is not None and hasattr(host, "statusBar"):
-        items = C.plural(outcome.items, "пункт", "пункта", "пунктов")
+        items = plural(outcome.items, "пункт", "пункта", "пунктов")
         host.statusBar().showMessage(f"План загружен из «{path.name}»: {items}.", 15000)
     return int(outcome.plan_id)
 

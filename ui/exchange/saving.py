@@ -12,6 +12,7 @@ from cxdesk.services.documents import suggest_file_name
 from cxdesk.services.packing import pack_plan
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
+from cxdesk.text import plural
 
 from ui import settings as S
 from ui.exchange import common as C
@@ -56,8 +57,8 @@ def save_package(
     C.remember_folder(parent, S.PACKAGE_FOLDER, path)
     C.finished(
         parent,
-        f"Пакет сохранён: «{path.name}» — {C.plural(items, 'пункт', 'пункта', 'пунктов')}, "
-        f"{C.plural(files, 'вложенный документ', 'вложенных документа', 'вложенных документов')}.",
+        f"Пакет сохранён: «{path.name}» — {plural(items, 'пункт', 'пункта', 'пунктов')}, "
+        f"{plural(files, 'вложенный документ', 'вложенных документа', 'вложенных документов')}.",
         path,
         can_open=False,
         detail="Отправьте этот файл коллеге: он откроет его в cxdesk (Файл → Открыть файл…), "
