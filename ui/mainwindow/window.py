@@ -453,7 +453,7 @@ class MainWindow(QMainWindow):
         if changes is None:
             return
         plan_id = self.current_plan_id
-        if changes.plans_list:
+        if changes.plans_list or changes.structure:  # counts change with the rows
             self.reload_plans()
         if plan_id is not None and plan_id in changes.plan_ids:
             if changes.structure:
