@@ -155,3 +155,22 @@ def check_plan(result: ReadResult, want: dict[str, Any]) -> None:
             assert getattr(row, name) == wanted.get(name, ""), f"{label}: {name}"
     joined = [w for w in result.warnings if "текст присоединён" in w]
     assert len(joined) == want["joined_rows"], result.warnings
+
+
+def exit_probe(at_exit: str) -> str:
+    """A program that runs the command line as ``cxdesk`` does, writes «left at once» to stderr
+    when ``cli.run`` leaves through ``os._exit``, and runs ``at_exit`` (a Python expression)
+    among the exit handlers."""
+    return f"""
+import atexit, os, sys
+from cxdesk import cli
+leave = os._exit
+def left_at_once(code):
+    sys.stderr.write("left at once\\n")
+    sys.stderr.flush()
+    leave(code)
+os._exit = left_at_once
+atexit.register(lambda: {at_exit})
+sys.argv = ["cxdesk", *sys.argv[1:]]
+cli.run()
+"""

@@ -11,21 +11,9 @@ from pathlib import Path
 
 from cxdesk.paths import DB_NAME
 
-from .helpers import all_answers, answer_args
+from .helpers import all_answers, answer_args, exit_probe
 
-_PROGRAM = """
-import atexit, os, sys
-from cxdesk import cli
-leave = os._exit
-def left_at_once(code):
-    sys.stderr.write("left at once\\n")
-    sys.stderr.flush()
-    leave(code)
-os._exit = left_at_once
-atexit.register(lambda: sys.stderr.write("exit handlers ran\\n"))
-sys.argv = ["cxdesk", *sys.argv[1:]]
-cli.run()
-"""
+_PROGRAM = exit_probe('sys.stderr.write("exit handlers ran\\n")')
 
 
 def _run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -28,7 +28,7 @@ from cxdesk.storage import light
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Base
 
-from .helpers import all_answers
+from .helpers import all_answers, exit_probe
 
 ON = date(2026, 11, 23)
 
@@ -108,19 +108,7 @@ def test_damaged_or_empty_database_takes_the_normal_path(tmp_path: Path) -> None
         assert light.open_reader(db) is None
 
 
-_EXPORT = """
-import atexit, os, sys
-from cxdesk import cli
-leave = os._exit
-def left_at_once(code):
-    sys.stderr.write("left at once\\n")
-    sys.stderr.flush()
-    leave(code)
-os._exit = left_at_once
-atexit.register(lambda: print("SQLALCHEMY" if "sqlalchemy" in sys.modules else "LIGHT"))
-sys.argv = ["cxdesk", *sys.argv[1:]]
-cli.run()
-"""
+_EXPORT = exit_probe('print("SQLALCHEMY" if "sqlalchemy" in sys.modules else "LIGHT")')
 
 
 def _export(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
