@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
 from cxdesk.domain.building import PlanRequest
 from cxdesk.services.common import new_uid
 from cxdesk.services.items import update_item
@@ -193,3 +197,12 @@ def _row(
         plan_id=plan_id, uid=new_uid(), position=position, depth=depth, kind=kind,
         number=number, title=title, **values,
     )  # fmt: skip
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Types ``text`` as key presses (QTest cannot type Cyrillic letters itself)."""
+    widget.setFocus()
+    for ch in text:
+        key = Qt.Key.Key_Return if ch == "\n" else 0
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QDate, QEvent, QPoint, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -32,6 +31,7 @@ from cxdesk.services.items import update_item
 from cxdesk.services.plans import create_plan
 from cxdesk.services.views import get_plan, list_plans
 from cxdesk.storage.db import Store
+from tests.ui.helpers import type_text
 
 from ui import msgbox
 from ui.wizard import AnswersDialog, PageId, PlanWizard, run_answers_dialog, run_wizard
@@ -60,15 +60,6 @@ ANSWERS = {
 
 
 # ---- driving the widgets ---------------------------------------------------------------------
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Types ``text`` as key presses (QTest cannot type Cyrillic letters itself)."""
-    widget.setFocus()
-    for ch in text:
-        key = Qt.Key.Key_Return if ch == "\n" else 0
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:

@@ -6,9 +6,7 @@ from collections.abc import Callable
 
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QModelIndex, Qt
 
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
@@ -34,15 +32,6 @@ def shown_items(window: MainWindow, parent: QModelIndex | None = None) -> list[s
             out.append(row.number.rstrip("."))
         out += shown_items(window, index)
     return out
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Types ``text`` as key presses (QTest cannot type Cyrillic letters itself)."""
-    widget.setFocus()
-    for ch in text:
-        key = Qt.Key.Key_Return if ch == "\n" else 0
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
 
 
 def leave_field(qtbot: QtBot, window: MainWindow) -> None:

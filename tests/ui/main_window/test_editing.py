@@ -14,14 +14,14 @@ from PySide6.QtWidgets import QApplication
 from cxdesk.services.items import item_history
 from cxdesk.services.views import get_plan
 from cxdesk.storage.db import Store
-from tests.ui.helpers import agency_plan, row_id
+from tests.ui.helpers import agency_plan, row_id, type_text
 
 from ui import msgbox
 from ui.mainwindow import MainWindow
 from ui.mainwindow.actions import Act
 from ui.settings import Settings
 
-from .common import CTRL, Make, leave_field, shown_items, stored, type_text
+from .common import CTRL, Make, leave_field, shown_items, stored
 
 #: The offscreen platform says this whenever a main window is shown; it is not our warning.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
