@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -27,6 +27,7 @@ from ui import msgbox
 #: Work that ends sooner than this shows no progress dialog.
 PROGRESS_DELAY_MS = 600
 
+T = TypeVar("T")
 Success = Callable[[Any], None]
 Failure = Callable[[BaseException], bool | None]
 
@@ -133,18 +134,21 @@ class Tasks(QObject):
 
     def run(
         self,
-        fn: Callable[..., Any],
+        fn: Callable[..., T],
         *,
         parent: QWidget | None = None,
-        success: Success | None = None,
+        success: Callable[[T], None] | None = None,
         failure: Failure | None = None,
         label: str = "",
         progress: bool = False,
     ) -> None:
-        """Runs ``fn(store)`` (or ``fn(store, progress)`` with ``progress=True``).
+        """Runs ``fn(store)`` (or ``fn(store, progress)`` with ``progress=True``), then
+        ``success(result)`` on the main thread.
 
-        ``label`` names the work in the progress dialog (none without a label). ``failure``
-        returns True when it has shown the error itself.
+        This is the one way the window runs work: a flow that needs a result goes on in
+        ``success`` (a continuation), it never waits for it. ``label`` names the work in the
+        progress dialog (none without a label). ``failure`` returns True when it has shown the
+        error itself; a cancelled work calls neither.
         """
         reporter = UiProgress() if progress else None
         job = _Job(parent, success, failure, label, reporter)
@@ -190,6 +194,16 @@ class Tasks(QObject):
         if self._executor is not None:
             self._executor.shutdown(wait=True)
             self._executor = None
+
+
+def tasks_of(widget: QObject | None) -> Tasks:
+    """The task runner of the window above ``widget`` (the first ancestor with ``tasks``)."""
+    while widget is not None:
+        found = getattr(widget, "tasks", None)
+        if isinstance(found, Tasks):
+            return found
+        widget = widget.parent()
+    raise LookupError("no window with a task runner above this widget")
 
 
 def _describe(job: _Job) -> str:
