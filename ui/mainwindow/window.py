@@ -301,6 +301,8 @@ class MainWindow(QMainWindow):
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.panel.commit()
         row = current.data(ROW_ROLE) if current.isValid() else None
+        if row is not None and row is self.panel.row and self.model.plan is self.panel.plan:
+            return  # the same item chosen again (a filter rebuilt the tree): nothing to redraw
         self.panel.show_row(self.model.plan, row)
         if row is None:
             return
