@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
@@ -29,6 +29,9 @@ from cxdesk.paths import default_data_dir
 
 from ui import msgbox
 from ui.settings import Settings, set_application_names
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 #: The day's backup starts this long after the window shows (never before the first paint).
 DAILY_BACKUP_DELAY_MS = 2000
@@ -86,7 +89,7 @@ def _split_args(argv: Sequence[str]) -> tuple[list[str], Path | None]:
     return qt_args, path
 
 
-def bring_to_front(window: Any, text: str) -> None:
+def bring_to_front(window: MainWindow, text: str) -> None:
     """A later start of cxdesk asked for this window (and maybe gave it a file to open)."""
     if window.isMinimized():
         window.showNormal()
@@ -99,7 +102,7 @@ def bring_to_front(window: Any, text: str) -> None:
         open_path(window, Path(text))
 
 
-def _exit_after_first_paint(app: QApplication, window: Any) -> None:
+def _exit_after_first_paint(app: QApplication, window: MainWindow) -> None:
     """For the start-up benchmark: once the plan is shown and painted, say so (``PAINTED``, then
     the names of the modules imported by then) and leave."""
 
@@ -121,7 +124,7 @@ class _FirstPaint(QObject):
     """Runs ``call`` once, just after the first paint of the plan's tree or the welcome view
     (or :data:`FIRST_PAINT_LATEST_MS` after the window shows, whichever comes first)."""
 
-    def __init__(self, window: Any, call: Any) -> None:
+    def __init__(self, window: MainWindow, call: Any) -> None:
         super().__init__(window)
         self._call: Any = call
         self._window = window
@@ -146,14 +149,14 @@ class _FirstPaint(QObject):
         call()
 
 
-def after_first_paint(window: Any, call: Any) -> None:
+def after_first_paint(window: MainWindow, call: Any) -> None:
     """Runs ``call`` once the window has painted what it opens on (the instance guard's socket
     is made then: a later start keeps trying to reach it for seconds, and the lock already
     keeps it from opening the database)."""
     _FirstPaint(window, call)
 
 
-def menu_entries(window: Any) -> dict[str, list[str]]:
+def menu_entries(window: MainWindow) -> dict[str, list[str]]:
     """The window's menus as their entries' texts (submenus as «Меню › entry»), by menu title."""
 
     def entries(menu: Any, prefix: str = "") -> list[str]:
@@ -174,7 +177,7 @@ def menu_entries(window: Any) -> dict[str, list[str]]:
     }
 
 
-def _describe_and_exit(app: QApplication, window: Any, out: Path) -> None:
+def _describe_and_exit(app: QApplication, window: MainWindow, out: Path) -> None:
     """For the bundle's test: writes what the window holds (its menus, the wizard's pages) as
     JSON to ``out`` once the window is built and its plans are read, then leaves."""
     import json

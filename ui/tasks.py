@@ -28,7 +28,7 @@ from ui import msgbox
 PROGRESS_DELAY_MS = 600
 
 T = TypeVar("T")
-Success = Callable[[Any], None]
+Success = Callable[[Any], object]
 Failure = Callable[[BaseException], bool | None]
 
 
@@ -137,7 +137,7 @@ class Tasks(QObject):
         fn: Callable[..., T],
         *,
         parent: QWidget | None = None,
-        success: Callable[[T], None] | None = None,
+        success: Callable[[T], object] | None = None,
         failure: Failure | None = None,
         label: str = "",
         progress: bool = False,

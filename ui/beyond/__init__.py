@@ -17,11 +17,14 @@ when first used:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 
 from ui.beyond.install import install_beyond
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 __all__ = [
     "check_plan",
@@ -33,7 +36,7 @@ __all__ = [
 ]
 
 
-def check_plan(window: Any) -> Any:
+def check_plan(window: MainWindow) -> Any:
     """«Проверить по типовому плану»: the findings dock, shown, checking the open plan."""
     from ui.beyond.audit_dock import AuditDock
 
@@ -56,7 +59,7 @@ def check_plan(window: Any) -> Any:
     return dock
 
 
-def _dock_width(window: Any, sizes: list[int]) -> int:
+def _dock_width(window: MainWindow, sizes: list[int]) -> int:
     """As wide as the findings need (430) when the plan's area keeps its minimum; never < 340."""
     area = getattr(window, "plan_splitter", None)
     least = area.minimumSizeHint().width() if area is not None else 700
@@ -69,7 +72,7 @@ def _keep_first(splitter: Any, width: int) -> None:
     splitter.setSizes([width, max(total - width, 0)])
 
 
-def show_summary(window: Any) -> Any:
+def show_summary(window: MainWindow) -> Any:
     """«Сводка по планам…»: the summary window."""
     from ui.beyond.summary_window import show_summary as show
 
@@ -77,21 +80,21 @@ def show_summary(window: Any) -> Any:
     return show(window)
 
 
-def save_calendar(window: Any, path: Path | None = None) -> Path | None:
+def save_calendar(window: MainWindow, path: Path | None = None) -> Path | None:
     """«Сроки в календарь…»: the written .ics, or None."""
     from ui.beyond.files import save_calendar as save
 
     return save(window, path)
 
 
-def save_report(window: Any) -> Path | None:
+def save_report(window: MainWindow) -> Path | None:
     """«Отчёт о ходе реализации…»: the written report, or None."""
     from ui.beyond.files import save_report as save
 
     return save(window)
 
 
-def show_upcoming(window: Any) -> Any:
+def show_upcoming(window: MainWindow) -> Any:
     """«Сроки всех планов на 14 дней»: the banner, shown."""
     from ui.beyond.upcoming import show_upcoming as show
 

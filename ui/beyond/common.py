@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -18,6 +18,9 @@ from cxdesk.services.common import today
 
 from ui import settings as S
 from ui.exchange import common as C
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 #: Format key → the save dialog's filter.
 FILTERS = {
@@ -64,7 +67,7 @@ def remember(parent: QWidget | None, path: Path) -> None:
     C.remember_folder(parent, S.REPORTS_FOLDER, path)
 
 
-def go_to_item(window: Any, plan_id: int, row_id: int | None) -> None:
+def go_to_item(window: MainWindow, plan_id: int, row_id: int | None) -> None:
     """Shows a plan (opening it when another one is shown) and selects one of its rows."""
 
     def select() -> None:

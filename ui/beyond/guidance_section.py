@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QToolButton, QVBoxLayout, QWidget
@@ -20,6 +20,9 @@ from cxdesk.services.views import PlanView, RowView
 
 from ui import settings as S
 from ui.mainwindow.item_panel import PanelSection
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 TITLE = "Рекомендации Аналитического центра"
 
@@ -76,7 +79,7 @@ class GuidanceSection(PanelSection):
 
     title = ""  # the section draws its own heading, which collapses it
 
-    def __init__(self, window: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, window: MainWindow | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("guidanceSection")
         self.window_ = window

@@ -9,10 +9,13 @@ window's ``plan_opened`` signal. The feature's modules are imported when an entr
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 #: key → (menu, text, shortcut, tip, needs an open plan)
 ENTRIES: dict[str, tuple[str, str, str | None, str, bool]] = {
@@ -30,7 +33,7 @@ ENTRIES: dict[str, tuple[str, str, str | None, str, bool]] = {
 }  # fmt: skip
 
 
-def _call(window: Any, key: str) -> Callable[[], Any]:
+def _call(window: MainWindow, key: str) -> Callable[[], Any]:
     import ui.beyond as feature
 
     calls: dict[str, Callable[[Any], Any]] = {
@@ -41,7 +44,7 @@ def _call(window: Any, key: str) -> Callable[[], Any]:
     return lambda: calls[key](window)
 
 
-def menu_named(window: Any, title: str) -> QMenu:
+def menu_named(window: MainWindow, title: str) -> QMenu:
     """One of the window's menus by its title (made at the end of the bar when missing)."""
     found = getattr(window, "menus", {}).get(title) or window.findChild(QMenu, f"menu_{title}")
     if found is not None:
@@ -69,7 +72,7 @@ def _place(menu: QMenu, group: list[QAction], before_name: str) -> None:
         menu.insertSeparator(target)
 
 
-def install_beyond(window: Any) -> dict[str, QAction]:
+def install_beyond(window: MainWindow) -> dict[str, QAction]:
     """Adds the entries to the window's menus and schedules the deadlines banner."""
     made: dict[str, QAction] | None = getattr(window, "beyond_actions", None)
     if made is not None:

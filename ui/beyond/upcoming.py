@@ -10,7 +10,7 @@ the list is read again after every change.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
@@ -38,6 +38,9 @@ from ui import settings as S
 from ui.beyond import common as B
 from ui.exchange import common as C
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
+
 DAYS = 14
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1
 HEADERS = ["Срок", "План", "Пункт", "Мероприятие", "Ответственный"]
@@ -51,7 +54,7 @@ class UpcomingBanner(QDockWidget):
     ``close_button``; ``entries`` are the (plan, row) pairs shown.
     """
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__("Ближайшие сроки", window)
         self.setObjectName("upcomingBanner")
         self.window_ = window
@@ -165,7 +168,7 @@ class UpcomingBanner(QDockWidget):
             settings.set(S.UPCOMING_AT_START, not checked)
 
 
-def banner(window: Any) -> UpcomingBanner:
+def banner(window: MainWindow) -> UpcomingBanner:
     """The window's banner (made, docked at the top and hidden, on first use)."""
     made = getattr(window, "beyond_upcoming", None)
     if isinstance(made, UpcomingBanner):
@@ -177,14 +180,14 @@ def banner(window: Any) -> UpcomingBanner:
     return made
 
 
-def show_upcoming(window: Any) -> UpcomingBanner:
+def show_upcoming(window: MainWindow) -> UpcomingBanner:
     """«Вид → Сроки всех планов на 14 дней»: the banner, shown even when nothing is due."""
     made = banner(window)
     made.refresh(show=True)
     return made
 
 
-def check_at_start(window: Any) -> None:
+def check_at_start(window: MainWindow) -> None:
     """At start: the banner when something falls due soon and the user has not turned it off."""
     if not window.settings.get(S.UPCOMING_AT_START):
         return
@@ -194,7 +197,7 @@ def check_at_start(window: Any) -> None:
 class _FirstShow(QObject):
     """Calls back once, when the window is first shown."""
 
-    def __init__(self, window: Any, call: Any) -> None:
+    def __init__(self, window: MainWindow, call: Any) -> None:
         super().__init__(window)
         self.call = call
 
@@ -205,7 +208,7 @@ class _FirstShow(QObject):
         return False
 
 
-def when_shown(window: Any) -> None:
+def when_shown(window: MainWindow) -> None:
     """Schedules :func:`check_at_start` for just after the window appears."""
     if window.isVisible():
         QTimer.singleShot(0, window, lambda: check_at_start(window))

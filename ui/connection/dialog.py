@@ -9,7 +9,7 @@ sign-in carries that) and used from the next start. ``--db``/``CXDESK_DB`` still
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -28,6 +28,9 @@ from cxdesk.errors import UserError
 
 from ui import msgbox
 from ui.settings import SHARED_DB, Settings
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 HINT = "postgresql://имя_входа@сервер:5432/база"
 
@@ -121,7 +124,7 @@ class ConnectionDialog(QDialog):
         super().accept()
 
 
-def connection_action(window: Any) -> None:
+def connection_action(window: MainWindow) -> None:
     """Shows the dialog and saves the choice in the user's settings."""
     settings: Settings = window.settings
     store = window.store
@@ -139,7 +142,7 @@ def connection_action(window: Any) -> None:
     )
 
 
-def install_connection(window: Any) -> QAction:
+def install_connection(window: MainWindow) -> QAction:
     """Adds «Подключение к общей базе…» to the «Файл» menu."""
     from ui.safety import _file_menu
 

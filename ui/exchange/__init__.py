@@ -17,9 +17,12 @@ and, for a file given on the command line (``cxdesk FILE.cxplan``)::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ui.exchange.install import install_exchange_actions
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 __all__ = [
     "export_plan",
@@ -75,7 +78,7 @@ def preview_plan(parent: Any, store: Any = None, plan_id: int | None = None) -> 
     printing.preview_plan(parent, store, plan_id)
 
 
-def open_file(window: Any, path: Path | str | None = None) -> int | None:
+def open_file(window: MainWindow, path: Path | str | None = None) -> int | None:
     """«Файл → Открыть файл…» (or the given file): the new or merged plan's id, or None."""
     from ui.exchange import opening
 
@@ -89,7 +92,7 @@ def open_dropped_files(window_or_parent: Any, store: Any, paths: Any) -> list[in
     return opening.open_dropped_files(window_or_parent, store, paths)
 
 
-def handle_startup_file(window: Any, store: Any, path: Path | str) -> int | None:
+def handle_startup_file(window: MainWindow, store: Any, path: Path | str) -> int | None:
     """``cxdesk FILE.cxplan``: the preview offers to load it, or to merge it into its plan."""
     from ui.exchange import opening
 

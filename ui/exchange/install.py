@@ -10,13 +10,16 @@ window's ``plan_opened`` signal.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from ui.exchange import common as C
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 #: key → (text, shortcut, tip, needs an open plan)
 ENTRIES: dict[str, tuple[str, Any, str, bool]] = {
@@ -37,7 +40,7 @@ ENTRIES: dict[str, tuple[str, Any, str, bool]] = {
 OWNED_BY_WINDOW = {"open": "action_open_file"}
 
 
-def file_menu(window: Any) -> QMenu:
+def file_menu(window: MainWindow) -> QMenu:
     """The window's «Файл» menu (by object name, else by title); made when missing."""
     menu = window.findChild(QMenu, "menu_Файл")
     if menu is not None:
@@ -48,14 +51,17 @@ def file_menu(window: Any) -> QMenu:
     first = window.menuBar().actions()[0] if window.menuBar().actions() else None
     menu = QMenu("&Файл", window)
     menu.setObjectName("menu_Файл")
-    window.menuBar().insertMenu(first, menu)
+    if first is None:
+        window.menuBar().addMenu(menu)
+    else:
+        window.menuBar().insertMenu(first, menu)
     return menu
 
 
 class DropFilter(QObject):
     """Lets the window take plan files dropped on it (docx, xlsx, .cxplan)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
 
@@ -83,7 +89,7 @@ class DropFilter(QObject):
         return super().eventFilter(watched, event)
 
 
-def _slot(window: Any, key: str) -> Callable[[], Any]:
+def _slot(window: MainWindow, key: str) -> Callable[[], Any]:
     import ui.exchange as feature
 
     calls: dict[str, Callable[..., Any]] = {
@@ -95,7 +101,7 @@ def _slot(window: Any, key: str) -> Callable[[], Any]:
     return lambda: calls[key](window)
 
 
-def install_exchange_actions(window: Any) -> dict[str, QAction]:
+def install_exchange_actions(window: MainWindow) -> dict[str, QAction]:
     """Adds the exchange entries to the window's «Файл» menu; returns them by key."""
     made: dict[str, QAction] | None = getattr(window, "exchange_actions", None)
     if made is not None:

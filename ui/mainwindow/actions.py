@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar
 
 from ui.mainwindow import status
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 
 class Act(enum.Enum):
@@ -72,7 +75,7 @@ def action(key: Act) -> Callable[[Factory], Factory]:
 
 
 def make(
-    window: Any,
+    window: MainWindow,
     text: str,
     slot: Callable[[], Any],
     shortcut: str | QKeySequence.StandardKey | None = None,
@@ -88,7 +91,7 @@ def make(
     return act
 
 
-def create_actions(window: Any) -> dict[Act, QAction]:
+def create_actions(window: MainWindow) -> dict[Act, QAction]:
     """Makes every action of :class:`Act`."""
     made: dict[Act, QAction] = {}
     for key in Act:
@@ -103,7 +106,7 @@ def create_actions(window: Any) -> dict[Act, QAction]:
     return made
 
 
-def install_features(window: Any) -> list[str]:
+def install_features(window: MainWindow) -> list[str]:
     """Installs the window's features (exchange, tracking, beyond, safety); returns their names.
 
     Each is imported here by name for any reader and packager to see. One that fails to install

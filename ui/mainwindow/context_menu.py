@@ -8,7 +8,7 @@ features that are not installed (attachments, guidance) are left out, as in the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
@@ -18,13 +18,16 @@ from ui.mainwindow import status
 from ui.mainwindow.actions import Act
 from ui.mainwindow.plan_model import ROW_ROLE
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
-def _section(window: Any, method: str) -> Any:
+
+def _section(window: MainWindow, method: str) -> Any:
     """The item panel's section that can ``method`` (attachments, guidance), or None."""
     return next((s for s in window.panel.sections if hasattr(s, method)), None)
 
 
-def build_menu(window: Any, row: Any) -> QMenu:
+def build_menu(window: MainWindow, row: Any) -> QMenu:
     """The menu for ``row`` (already the current row)."""
     menu = QMenu(window.tree)
     menu.setObjectName("treeContextMenu")
@@ -77,12 +80,12 @@ def _open(files: Any, name: str) -> None:
         files.open_selected()
 
 
-def _show(window: Any, guidance: Any) -> None:
+def _show(window: MainWindow, guidance: Any) -> None:
     guidance.set_open(True)
     window.panel.scroll_area.ensureWidgetVisible(guidance)
 
 
-def install(window: Any) -> None:
+def install(window: MainWindow) -> None:
     """Gives the window's plan tree its context menu."""
     tree = window.tree
     tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -12,7 +12,7 @@ as a :class:`PanelSection` made in :func:`load_sections`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -42,6 +42,9 @@ from ui.mainwindow import status
 from ui.mainwindow.item_fields import AutoText, DateField, HistoryModel
 from ui.mainwindow.wrap import WrapDelegate
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
+
 #: The fields the panel edits (the field table's): the left column of the form, then the right.
 LEFT_FIELDS = PANEL_LEFT
 RIGHT_FIELDS = PANEL_RIGHT
@@ -66,11 +69,13 @@ class PanelSection(QWidget):
         """Shows the item (``row`` None: nothing chosen)."""
 
 
-def load_sections(window: Any) -> list[PanelSection]:
+def load_sections(window: MainWindow | None) -> list[PanelSection]:
     """The later parts of the panel: the item's documents, then the Analytical Center's method."""
     from ui.beyond.guidance_section import GuidanceSection
     from ui.tracking.attachments_section import AttachmentsSection
 
+    if window is None:  # a panel on its own has only the item's fields
+        return []
     return [AttachmentsSection(window), GuidanceSection(window)]
 
 
@@ -83,7 +88,7 @@ class ItemPanel(QWidget):
 
     edit_requested = Signal(int, dict, str)
 
-    def __init__(self, window: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, window: MainWindow | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("itemPanel")
         self.plan: PlanView | None = None

@@ -10,7 +10,7 @@ Every edit of an item goes onto the plan's QUndoStack (one stack per plan, in a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoGroup, QUndoStack
@@ -50,6 +50,18 @@ from ui.settings import Settings
 from ui.tasks import Tasks
 from ui.undo import ServiceCommand, item_edit
 
+if TYPE_CHECKING:  # the features' parts the window holds, once installed
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
+
+    from ui.beyond.audit_dock import AuditDock
+    from ui.beyond.upcoming import UpcomingBanner
+    from ui.exchange.install import DropFilter
+    from ui.safety.watcher import ExternalChanges
+    from ui.timeline.page import TimelinePage
+    from ui.tracking.check_dialog import CheckDialog
+    from ui.tracking.install import Tracking
+
 #: The item's history is read this long after the current row changed (not while painting).
 HISTORY_DELAY_MS = 40
 
@@ -75,6 +87,21 @@ class MainWindow(QMainWindow):
     add), ``tree``, ``panel``, ``welcome``,
     ``status_bar``, ``undo_group``, ``tasks``, ``settings``, ``store``.
     """
+
+    # set by the features when they are installed (ui/*/install.py and the like)
+    exchange_actions: dict[str, QAction]
+    exchange_drops: DropFilter
+    safety_actions: dict[str, QAction]
+    external_changes: ExternalChanges
+    connection_action: QAction
+    tracking: Tracking
+    tracking_check: CheckDialog | None
+    beyond_actions: dict[str, QAction]
+    beyond_audit: AuditDock
+    beyond_upcoming: UpcomingBanner
+    context_menu: QMenu
+    timeline: TimelinePage
+    timeline_action: QAction
 
     changes_applied = Signal(object)
     plan_opened = Signal(int)

@@ -12,7 +12,7 @@ live in :mod:`ui.safety.instance` and :mod:`ui.safety.recovery` and are used by 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu
@@ -21,18 +21,21 @@ from cxdesk import clock
 
 from ui import msgbox
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
+
 BACKUP_FILTER = "Резервные копии cxdesk (*.zip *.pgdump)"
 RESTORE_FILTER = "Резервные копии cxdesk (*.zip *.sqlite3 *.pgdump);;Все файлы (*)"
 
 
-def _file_menu(window: Any) -> QMenu:
+def _file_menu(window: MainWindow) -> QMenu:
     for menu in window.menuBar().findChildren(QMenu):
         if menu.title().replace("&", "") == "Файл":
             return menu
     return window.menuBar().addMenu("&Файл")
 
 
-def make_backup_action(window: Any, out: Path | None = None) -> None:
+def make_backup_action(window: MainWindow, out: Path | None = None) -> None:
     """«Файл → Резервная копия…»: the database and every attached document in one .zip, to a
     file the user chooses (proposed in the data folder's backups)."""
     from cxdesk.services.backup import backups_dir
@@ -71,7 +74,7 @@ def make_backup_action(window: Any, out: Path | None = None) -> None:
     )
 
 
-def choose_backup(window: Any) -> Path | None:
+def choose_backup(window: MainWindow) -> Path | None:
     """The file dialog of «Восстановить из копии…», opened at the newest backup."""
     from cxdesk.services.backup import list_backups
 
@@ -81,7 +84,7 @@ def choose_backup(window: Any) -> Path | None:
     return Path(name) if name else None
 
 
-def restore_action(window: Any, source: Path | None = None) -> None:
+def restore_action(window: MainWindow, source: Path | None = None) -> None:
     """«Файл → Восстановить из копии…»: after a confirmation, the chosen backup replaces the
     data (a copy of the present state is kept first and named in the message); the window then
     shows the restored plans."""
@@ -126,7 +129,7 @@ def restore_action(window: Any, source: Path | None = None) -> None:
     window.tasks.run(work, parent=window, success=done, label="Восстановление из копии…")
 
 
-def install_safety(window: Any) -> None:
+def install_safety(window: MainWindow) -> None:
     """Adds backup and restore to «Файл» and starts watching for changes from outside."""
     from ui.safety.watcher import ExternalChanges
 

@@ -9,11 +9,14 @@ copy), when the database changed since the newest one. A setting, on by default,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 
 from ui.settings import BACKUP_ON_EXIT, Settings
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 
 def backup_on_exit(data_dir: Path, settings: Settings) -> Path | None:
@@ -26,7 +29,7 @@ def backup_on_exit(data_dir: Path, settings: Settings) -> Path | None:
     return session_backup(Path(data_dir), every_s=0)
 
 
-def exit_backup_action(window: Any) -> QAction:
+def exit_backup_action(window: MainWindow) -> QAction:
     """The checkable «Резервная копия при выходе» action bound to the setting."""
     action = QAction("Резервная копия при &выходе", window)
     action.setObjectName("action_backup_on_exit")

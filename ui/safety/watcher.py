@@ -20,11 +20,14 @@ that redraws by itself) are taken as its own too.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
 from cxdesk.services.watching import watch
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 POLL_MS = 2000
 #: On a shared database a look costs no query until a notification came: look more often.
@@ -36,7 +39,7 @@ NOTE = "План изменён вне окна (например, команд�
 class ExternalChanges(QObject):
     """Polls the database for changes made outside the window (see the module's docstring)."""
 
-    def __init__(self, window: Any, store: Any) -> None:
+    def __init__(self, window: MainWindow, store: Any) -> None:
         super().__init__(window)
         self.window = window
         self.watch = watch(store)

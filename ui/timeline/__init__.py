@@ -8,17 +8,20 @@ adds the tab (:class:`~ui.timeline.page.TimelinePage`, with the painted
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
 from ui.timeline.page import TimelinePage
 from ui.timeline.view import TimelineView
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
+
 __all__ = ["TimelinePage", "TimelineView", "install_timeline"]
 
 
-def install_timeline(window: Any) -> TimelinePage:
+def install_timeline(window: MainWindow) -> TimelinePage:
     """Adds the «График» tab and its menu entry to the main window (once)."""
     page: TimelinePage | None = getattr(window, "timeline", None)
     if page is not None:

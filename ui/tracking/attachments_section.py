@@ -10,7 +10,7 @@ document the plan expects.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
@@ -43,6 +43,9 @@ from ui.mainwindow.item_panel import PanelSection
 from ui.settings import ATTACH_FOLDER, SAVE_FOLDER, folder_for, remember_folder
 from ui.tracking import ops
 from ui.tracking.files import date_text, file_icon, has_local_files, local_paths, size_text
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 HINT = "Выполнено без документа — прикрепите приказ или отчёт"
 HINT_STYLE = "color: #7a4300; background: #fff6e0; border: 1px solid #f0d9a8; padding: 4px 6px;"
@@ -147,7 +150,7 @@ class AttachmentsSection(PanelSection):
     title = ""  # the section carries its own heading, so that it hides with it
     files_shown = Signal(int)
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("attachmentsSection")
         self.main_window = window

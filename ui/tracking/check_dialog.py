@@ -8,7 +8,7 @@ what to do. A double-click on a problem opens that plan and selects that item.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,6 +32,9 @@ from cxdesk.text import plural
 from ui.mainwindow import status
 from ui.mainwindow.wrap import WrapDelegate
 from ui.wording import for_window
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -176,7 +179,7 @@ def _order(p: Problem, plans: dict[int, str]) -> tuple[Any, ...]:
     return (1, plans.get(p.plan, "").casefold(), p.plan, number, p.name)
 
 
-def run_check(window: Any) -> None:
+def run_check(window: MainWindow) -> None:
     """Checks the data on the worker, then shows the result (window.tracking_check)."""
 
     def work(store: Store, progress: Progress) -> CheckReport:
@@ -191,7 +194,7 @@ def run_check(window: Any) -> None:
     )
 
 
-def show_report(window: Any, report: CheckReport) -> CheckDialog:
+def show_report(window: MainWindow, report: CheckReport) -> CheckDialog:
     """Shows a check's result, replacing an earlier result still open."""
     old = getattr(window, "tracking_check", None)
     if old is not None:
@@ -207,12 +210,12 @@ def show_report(window: Any, report: CheckReport) -> CheckDialog:
     return dialog
 
 
-def _forget(window: Any, dialog: CheckDialog) -> None:
+def _forget(window: MainWindow, dialog: CheckDialog) -> None:
     if getattr(window, "tracking_check", None) is dialog:
         window.tracking_check = None
 
 
-def go_to_item(window: Any, plan_id: int, number: str) -> None:
+def go_to_item(window: MainWindow, plan_id: int, number: str) -> None:
     """Opens a plan (if it is not the one shown) and selects the item with that number."""
     want = number.rstrip(".")
 

@@ -9,7 +9,7 @@ the filter shows what is chosen and «Сбросить» shows everything again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMenu
@@ -21,6 +21,9 @@ from ui.mainwindow import status
 from ui.tracking import tree_drop
 from ui.tracking.check_dialog import run_check
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
+
 NO_PROOF = "no_proof"
 SERVICE = "Сервис"
 
@@ -28,7 +31,7 @@ SERVICE = "Сервис"
 class Tracking:
     """What :func:`install_tracking` made: the actions (by key) and the tree's drop filter."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.actions: dict[str, QAction] = {}
         self.drops = tree_drop.install(window)
@@ -65,7 +68,7 @@ class Tracking:
         run_check(self.window)
 
 
-def service_menu(window: Any) -> QMenu:
+def service_menu(window: MainWindow) -> QMenu:
     """The window's «Сервис» menu; made before «Справка» (or at the end) when missing."""
     menu = window.findChild(QMenu, f"menu_{SERVICE}")
     if menu is not None:
@@ -89,12 +92,12 @@ def service_menu(window: Any) -> QMenu:
     return menu
 
 
-def _view_menu(window: Any) -> QMenu | None:
+def _view_menu(window: MainWindow) -> QMenu | None:
     menu = getattr(window, "menus", {}).get("Вид")
     return menu if menu is not None else window.findChild(QMenu, "menu_Вид")
 
 
-def _make(window: Any, text: str, slot: Any, name: str, tip: str) -> QAction:
+def _make(window: MainWindow, text: str, slot: Any, name: str, tip: str) -> QAction:
     act = QAction(text, window)
     act.setObjectName(name)
     act.setStatusTip(tip)
@@ -103,7 +106,7 @@ def _make(window: Any, text: str, slot: Any, name: str, tip: str) -> QAction:
     return act
 
 
-def install_tracking(window: Any) -> Tracking:
+def install_tracking(window: MainWindow) -> Tracking:
     """Adds the tracking entries to the window's menus and the drops on its tree."""
     made: Tracking | None = getattr(window, "tracking", None)
     if made is not None:

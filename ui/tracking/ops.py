@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -30,6 +30,9 @@ from ui import msgbox
 from ui.tracking.files import opening_allowed, read_only_copy, safe_name
 from ui.undo import UNDO_NOTE, ServiceCommand
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
+
 #: How long a message stays in the status bar, ms.
 MESSAGE_MS = 6000
 
@@ -38,14 +41,16 @@ def _number(number: str) -> str:
     return number.rstrip(".")
 
 
-def say(window: Any, text: str) -> None:
+def say(window: MainWindow, text: str) -> None:
     """A short message in the window's status bar."""
     bar = getattr(window, "status_bar", None)
     if bar is not None:
         bar.showMessage(text, MESSAGE_MS)
 
 
-def attach(window: Any, plan_id: int, row_id: int, number: str, paths: Sequence[Path]) -> None:
+def attach(
+    window: MainWindow, plan_id: int, row_id: int, number: str, paths: Sequence[Path]
+) -> None:
     """Copies files into the store and links them to the item; one undo step for them all."""
     files = [Path(p) for p in paths]
     if not files:
@@ -87,7 +92,9 @@ def _restore(store: Store, ids: list[int]) -> Changes:
     return changes
 
 
-def remove(window: Any, parent: Any, plan_id: int, number: str, file: AttachmentView) -> bool:
+def remove(
+    window: MainWindow, parent: Any, plan_id: int, number: str, file: AttachmentView
+) -> bool:
     """Asks, then unlinks a file from the item (kept in the history, one undo step)."""
     asked = msgbox.question(
         parent,
@@ -127,7 +134,7 @@ def _missing(parent: Any, file: AttachmentView) -> Any:
     return failed
 
 
-def open_file(window: Any, parent: Any, file: AttachmentView, then: Any = None) -> None:
+def open_file(window: MainWindow, parent: Any, file: AttachmentView, then: Any = None) -> None:
     """Opens a read-only copy of the file with the system's program (never the stored file).
 
     ``then(path)`` receives the copy (tests and the screenshots use it).
@@ -154,7 +161,9 @@ def open_file(window: Any, parent: Any, file: AttachmentView, then: Any = None) 
     )
 
 
-def save_as(window: Any, parent: Any, file: AttachmentView, dest: Path, then: Any = None) -> None:
+def save_as(
+    window: MainWindow, parent: Any, file: AttachmentView, dest: Path, then: Any = None
+) -> None:
     """Writes a copy of the file to ``dest``."""
 
     def saved(path: Path) -> None:

@@ -8,7 +8,7 @@ from a file); anything else gets the same advice.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtGui import QDropEvent
@@ -17,6 +17,9 @@ from ui import msgbox
 from ui.mainwindow.plan_model import ROW_ROLE
 from ui.tracking import ops
 from ui.tracking.files import has_local_files, local_paths
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 ON_HEADING = (
     "Документы прикрепляют к пункту плана, а не к блоку или разделу. Перетащите файлы на "
@@ -29,7 +32,7 @@ ONLY_FOLDERS = "Папки не прикрепляются: перетащите
 class TreeDropFilter(QObject):
     """Watches the tree's viewport for dropped files (installed by :func:`install`)."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.main_window = window
 
@@ -92,7 +95,7 @@ class TreeDropFilter(QObject):
         return True
 
 
-def install(window: Any) -> TreeDropFilter:
+def install(window: MainWindow) -> TreeDropFilter:
     """Lets the plan's tree take files dropped on its rows."""
     drops = TreeDropFilter(window)
     viewport = window.tree.viewport()
