@@ -97,8 +97,12 @@ def information(parent: QWidget | None, text: str, title: str = TITLE, detail: s
 
 def warning(parent: QWidget | None, text: str, title: str = TITLE) -> None:
     """Something went wrong that the user can put right; the text says how."""
+    _warn(parent, "warning", text, title)
+
+
+def _warn(parent: QWidget | None, kind: str, text: str, title: str) -> None:
     if _capture is not None:
-        _capture.shown.append(Shown("warning", title, for_window(text)))
+        _capture.shown.append(Shown(kind, title, for_window(text)))
         return
     box = _box(parent, QMessageBox.Icon.Warning, title, text)
     box.addButton("ОК", QMessageBox.ButtonRole.AcceptRole)
@@ -181,13 +185,7 @@ def choose(
 
 def user_error(parent: QWidget | None, error: UserError | str, title: str = TITLE) -> None:
     """Bad input or the environment's fault: the message says what to do."""
-    text = error.message if isinstance(error, UserError) else str(error)
-    if _capture is not None:
-        _capture.shown.append(Shown("error", title, for_window(text)))
-        return
-    box = _box(parent, QMessageBox.Icon.Warning, title, text)
-    box.addButton("ОК", QMessageBox.ButtonRole.AcceptRole)
-    box.exec()
+    _warn(parent, "error", error.message if isinstance(error, UserError) else str(error), title)
 
 
 def bug(

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
+
+from ui.mainwindow.actions import make
 
 if TYPE_CHECKING:
     from ui.mainwindow.window import MainWindow
@@ -79,15 +81,7 @@ def install_beyond(window: MainWindow) -> dict[str, QAction]:
         return made
     made = {}
     for key, (_menu, text, shortcut, tip, _needs) in ENTRIES.items():
-        act = QAction(text, window)
-        act.setObjectName(f"action_beyond_{key}")
-        if shortcut:
-            act.setShortcut(QKeySequence(shortcut))
-        act.setStatusTip(tip)
-        act.setToolTip(tip)
-        call = _call(window, key)
-        act.triggered.connect(lambda _checked=False, call=call: call())
-        made[key] = act
+        made[key] = make(window, text, _call(window, key), shortcut, tip, f"action_beyond_{key}")
     _place(menu_named(window, "План"), [made[k] for k in ("audit", "calendar", "report")],
            "action_delete_plan")  # fmt: skip
     _place(menu_named(window, "Файл"), [made["summary"]], "action_quit")

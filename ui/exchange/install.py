@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from ui.exchange import common as C
+from ui.mainwindow.actions import make
 
 if TYPE_CHECKING:
     from ui.mainwindow.window import MainWindow
@@ -112,15 +113,7 @@ def install_exchange_actions(window: MainWindow) -> dict[str, QAction]:
         owner = OWNED_BY_WINDOW.get(key)
         if owner and any(a.objectName() == owner for a in menu.actions()):
             continue
-        act = QAction(text, window)
-        act.setObjectName(f"action_exchange_{key}")
-        if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
-        act.setStatusTip(tip)
-        act.setToolTip(tip)
-        call = _slot(window, key)
-        act.triggered.connect(lambda _checked=False, call=call: call())
-        made[key] = act
+        made[key] = make(window, text, _slot(window, key), shortcut, tip, f"action_exchange_{key}")
     _place(menu, made)
     window.exchange_actions = made
 

@@ -60,7 +60,7 @@ MENUS: tuple[tuple[str, tuple[Act | None, ...]], ...] = (
     ("&Справка", (Act.ABOUT,)),
 )
 
-Factory = Callable[[Any], QAction | None]
+Factory = Callable[["MainWindow"], QAction | None]
 _FACTORIES: dict[Act, Factory] = {}
 
 
@@ -80,9 +80,14 @@ def make(
     slot: Callable[[], Any],
     shortcut: str | QKeySequence.StandardKey | None = None,
     tip: str = "",
+    name: str = "",
 ) -> QAction:
+    """An action of the window: ``slot`` runs when it is chosen; ``name`` is its object name
+    (what tests and the menu placement find it by). Every feature makes its actions here."""
     act = QAction(text, window)
-    if shortcut is not None:
+    if name:
+        act.setObjectName(name)
+    if shortcut:
         act.setShortcut(QKeySequence(shortcut))
     if tip:
         act.setStatusTip(tip)
@@ -182,13 +187,13 @@ def build_menus(menubar: QMenuBar, actions: dict[Act, QAction]) -> dict[str, Any
 
 # --- the factories ---------------------------------------------------------------------------
 @action(Act.NEW_PLAN)
-def _new_plan(w: Any) -> QAction:
+def _new_plan(w: MainWindow) -> QAction:
     return make(w, "&Новый план…", w.new_plan, QKeySequence.StandardKey.New,
                 "Создать план мероприятий по типовому плану")  # fmt: skip
 
 
 @action(Act.OPEN_FILE)
-def _open_file(w: Any) -> QAction:
+def _open_file(w: MainWindow) -> QAction:
     def run() -> None:
         from ui.exchange import open_file
 
@@ -199,37 +204,37 @@ def _open_file(w: Any) -> QAction:
 
 
 @action(Act.QUIT)
-def _quit(w: Any) -> QAction:
+def _quit(w: MainWindow) -> QAction:
     return make(w, "&Выход", w.close, "Ctrl+Q")
 
 
 @action(Act.UNDO)
-def _undo(w: Any) -> QAction:
+def _undo(w: MainWindow) -> QAction:
     act = w.undo_group.createUndoAction(w, "Отменить")
     act.setShortcuts([QKeySequence("Ctrl+Z")])
     return act
 
 
 @action(Act.REDO)
-def _redo(w: Any) -> QAction:
+def _redo(w: MainWindow) -> QAction:
     act = w.undo_group.createRedoAction(w, "Повторить")
     act.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
     return act
 
 
 @action(Act.FIND)
-def _find(w: Any) -> QAction:
+def _find(w: MainWindow) -> QAction:
     return make(w, "&Найти", w.focus_search, "Ctrl+F", "Искать в пунктах плана")
 
 
 @action(Act.CHANGE_ANSWERS)
-def _change_answers(w: Any) -> QAction:
+def _change_answers(w: MainWindow) -> QAction:
     return make(w, "Изменить &ответы…", w.change_answers, None,
                 "Изменить ответы на вопросы шаблона: пункты добавятся или уйдут")  # fmt: skip
 
 
 @action(Act.PLAN_FORM)
-def _plan_form(w: Any) -> QAction:
+def _plan_form(w: MainWindow) -> QAction:
     def run() -> None:
         from ui.exchange.form_dialog import edit_form
 
@@ -243,39 +248,39 @@ def _plan_form(w: Any) -> QAction:
 
 
 @action(Act.PLAN_PROPERTIES)
-def _plan_properties(w: Any) -> QAction:
+def _plan_properties(w: MainWindow) -> QAction:
     return make(w, "&Свойства плана…", w.plan_properties, None,
                 "Организация, заголовок и гриф «УТВЕРЖДАЮ»")  # fmt: skip
 
 
 @action(Act.DELETE_PLAN)
-def _delete_plan(w: Any) -> QAction:
+def _delete_plan(w: MainWindow) -> QAction:
     return make(w, "&Удалить план…", w.delete_plan)
 
 
-def _view(w: Any, text: str, key: str) -> QAction:
+def _view(w: MainWindow, text: str, key: str) -> QAction:
     act = make(w, text, lambda: w.show_view(key))
     act.setIcon(status.icon(key))
     return act
 
 
 @action(Act.VIEW_ALL)
-def _view_all(w: Any) -> QAction:
+def _view_all(w: MainWindow) -> QAction:
     return _view(w, "&Все пункты", "all")
 
 
 @action(Act.VIEW_OVERDUE)
-def _view_overdue(w: Any) -> QAction:
+def _view_overdue(w: MainWindow) -> QAction:
     return _view(w, "&Просроченные", "overdue")
 
 
 @action(Act.VIEW_UPCOMING)
-def _view_upcoming(w: Any) -> QAction:
+def _view_upcoming(w: MainWindow) -> QAction:
     return _view(w, "&Ближайшие сроки", "upcoming")
 
 
 @action(Act.WRAP_TEXT)
-def _wrap(w: Any) -> QAction:
+def _wrap(w: MainWindow) -> QAction:
     act = make(w, "Переносить длинный &текст", lambda: w.set_wrap(act.isChecked()))
     act.setCheckable(True)
     act.setChecked(True)
@@ -283,5 +288,5 @@ def _wrap(w: Any) -> QAction:
 
 
 @action(Act.ABOUT)
-def _about(w: Any) -> QAction:
+def _about(w: MainWindow) -> QAction:
     return make(w, "&О программе", w.show_about)

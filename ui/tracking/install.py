@@ -18,6 +18,7 @@ from cxdesk.services.views import people
 
 from ui import msgbox
 from ui.mainwindow import status
+from ui.mainwindow.actions import make
 from ui.tracking import tree_drop
 from ui.tracking.check_dialog import run_check
 
@@ -98,12 +99,7 @@ def _view_menu(window: MainWindow) -> QMenu | None:
 
 
 def _make(window: MainWindow, text: str, slot: Any, name: str, tip: str) -> QAction:
-    act = QAction(text, window)
-    act.setObjectName(name)
-    act.setStatusTip(tip)
-    act.setToolTip(tip)
-    act.triggered.connect(lambda _checked=False: slot())
-    return act
+    return make(window, text, slot, None, tip, name)
 
 
 def install_tracking(window: MainWindow) -> Tracking:
