@@ -29,7 +29,7 @@ from ui import msgbox
 from ui import settings as S
 from ui.beyond.audit_dock import AuditDock
 from ui.beyond.charts import SEGMENTS, segment_widths
-from ui.beyond.files import report_dialog, save_calendar
+from ui.beyond.files import ReportDialog, report_dialog, save_calendar
 from ui.beyond.summary_models import VALUE_ROLE
 from ui.beyond.summary_window import SummaryWindow
 from ui.mainwindow import MainWindow
@@ -128,8 +128,10 @@ def test_audit_shows_a_missing_item_and_double_click_selects_items(
     qtbot.keyClick(dock.tree, Qt.Key.Key_Return)
     assert window.panel.row.number == "2.1."
 
-    out = dock.export(tmp_path / "Проверка.xlsx")
-    assert out is not None and out.exists()
+    got: list[Path | None] = []
+    dock.export(tmp_path / "Проверка.xlsx", got.append)
+    out = got[0]
+    assert got == [tmp_path / "Проверка.xlsx"] and out is not None and out.exists()
     cells = [c for row in load_workbook(out).active.iter_rows(values_only=True) for c in row]
     assert "Отсутствует обязательный пункт" in cells
     assert boxes[-1].text == "Список замечаний сохранён в файл «Проверка.xlsx»."
@@ -237,8 +239,9 @@ def test_summary_over_three_plans(
     assert [r.label for r in chart.rows] == [AGENCY_ORG, HEALTH]
     assert model.index(model.rowCount() - 1, 1).data(VALUE_ROLE) == 94
 
-    out = summary.export(tmp_path / "Сводка.xlsx")
-    assert out is not None and out.exists()
+    got: list[Path | None] = []
+    summary.export(tmp_path / "Сводка.xlsx", got.append)
+    assert got == [tmp_path / "Сводка.xlsx"] and got[0] is not None and got[0].exists()
     assert boxes[-1].text == "Сводка сохранена в файл «Сводка.xlsx»."
 
 
@@ -288,8 +291,10 @@ def test_calendar_writes_an_ics_that_icalendar_reads(
 ) -> None:
     plan_id = agency_plan(store)
     window = make_window()
-    out = save_calendar(window, tmp_path / "Сроки.ics")
-    assert out == tmp_path / "Сроки.ics"
+    got: list[Path | None] = []
+    save_calendar(window, tmp_path / "Сроки.ics", then=got.append)
+    assert got == [tmp_path / "Сроки.ics"]
+    out = got[0]
     calendar = Calendar.from_ical(out.read_bytes())
     events = calendar.walk("VEVENT")
     plan = get_plan(store, plan_id)
@@ -310,7 +315,9 @@ def test_report_dialog_writes_the_report(
 ) -> None:
     agency_plan(store)
     window = make_window()
-    dialog = report_dialog(window)
+    made: list[ReportDialog | None] = []
+    report_dialog(window, then=made.append)
+    dialog = made[0]
     assert dialog is not None
     assert dialog.as_of.displayFormat() == "dd.MM.yyyy" and dialog.as_of.calendarPopup()
     assert dialog.as_of.date().toString("dd.MM.yyyy") == "23.11.2026"
@@ -319,6 +326,35 @@ def test_report_dialog_writes_the_report(
     dialog.accept()
     assert dialog.written == tmp_path / "Отчёт.docx"
     assert dialog.written.exists()
+
+
+def test_report_and_calendar_run_on_the_database_thread(
+    qtbot: QtBot, store: Store, tmp_path: Path, boxes: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a threaded runner the flows go on when their work is done: the dialog's button
+    waits meanwhile (one report however often it is pressed), and each flow ends once."""
+    monkeypatch.setenv("CXDESK_NO_OPEN", "1")
+    agency_plan(store)
+    window = MainWindow(store, Settings.in_file(tmp_path / "s.ini"), Tasks(store))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.current_plan_id is not None and not window.tasks.pending)
+    made: list[ReportDialog | None] = []
+    report_dialog(window, then=made.append)
+    assert made == []  # the plan is still being read
+    qtbot.waitUntil(lambda: bool(made))
+    dialog = made[0]
+    assert dialog is not None
+    dialog.path_edit.setText(str(tmp_path / "Отчёт"))
+    dialog.accept()
+    assert not dialog.save_button.isEnabled() and dialog.written is None
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=20000)
+    assert dialog.save_button.isEnabled() and (tmp_path / "Отчёт.docx").stat().st_size > 0
+    ends: list[Path | None] = []
+    save_calendar(window, tmp_path / "Сроки.ics", then=ends.append)
+    qtbot.waitUntil(lambda: bool(ends), timeout=20000)
+    assert ends == [tmp_path / "Сроки.ics"] and Calendar.from_ical(ends[0].read_bytes())
+    window.tasks.shutdown()
 
 
 # --- the deadlines banner at start -----------------------------------------------------------
@@ -450,7 +486,10 @@ def test_calendar_with_past_deadlines_on_request(
     plan_id = agency_plan(store)
     window = make_window()
     with msgbox.capture(answer=False):  # «Все, и прошедшие»
-        out = save_calendar(window, tmp_path / "все.ics")
+        got: list[Path | None] = []
+        save_calendar(window, tmp_path / "все.ics", then=got.append)
+    out = got[0]
+    assert out is not None
     events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
     assert len(events) == len(calendar_rows(get_plan(store, plan_id)))
 

@@ -286,7 +286,10 @@ def test_save_the_timeline_from_the_tab(qtbot: QtBot, window: MainWindow, tmp_pa
     plan_id = agency_plan(window.store)
     page = show_timeline(qtbot, window, plan_id)
     page.paper.setCurrentIndex(page.paper.findData("A3"))
-    path, pages = page.save_to(tmp_path / "график.pdf")
+    got: list[tuple[Path, int] | None] = []
+    page.save_to(tmp_path / "график.pdf", got.append)
+    assert got and got[0] is not None
+    path, pages = got[0]
     assert path.is_file() and pages >= 1
     assert path.read_bytes().startswith(b"%PDF")
 
@@ -303,7 +306,9 @@ def test_report_dialog_adds_the_timeline(qtbot: QtBot, window: MainWindow, tmp_p
 
     plan_id = agency_plan(window.store)
     window.reload_plans(select=plan_id)
-    dialog = report_dialog(window)
+    made: list = []
+    report_dialog(window, then=made.append)
+    dialog = made[0]
     assert dialog is not None and not dialog.with_timeline.isChecked()
     dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("pdf"))
     dialog.with_timeline.setChecked(True)

@@ -16,6 +16,7 @@ when first used:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,18 +81,22 @@ def show_summary(window: MainWindow) -> Any:
     return show(window)
 
 
-def save_calendar(window: MainWindow, path: Path | None = None) -> Path | None:
-    """«Сроки в календарь…»: the written .ics, or None."""
+def save_calendar(
+    window: MainWindow,
+    path: Path | None = None,
+    then: Callable[[Path | None], object] | None = None,
+) -> None:
+    """«Сроки в календарь…»: ``then`` gets the written .ics, or None."""
     from ui.beyond.files import save_calendar as save
 
-    return save(window, path)
+    save(window, path, then=then)
 
 
-def save_report(window: MainWindow) -> Path | None:
-    """«Отчёт о ходе реализации…»: the written report, or None."""
+def save_report(window: MainWindow, then: Callable[[Path | None], object] | None = None) -> None:
+    """«Отчёт о ходе реализации…»: ``then`` gets the written report, or None."""
     from ui.beyond.files import save_report as save
 
-    return save(window)
+    save(window, then)
 
 
 def show_upcoming(window: MainWindow) -> Any:

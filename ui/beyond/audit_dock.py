@@ -11,6 +11,7 @@ again. The list follows the open plan and is checked again when the plan changes
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -263,11 +264,16 @@ class AuditDock(QDockWidget):
             B.go_to_item(self.window_, self.plan.id, row_id)
 
     # --- export ------------------------------------------------------------------------------
-    def export(self, path: Path | None = None) -> Path | None:
-        """«Экспорт…»: the list as docx or xlsx (asks for the file when ``path`` is None)."""
+    def export(
+        self, path: Path | None = None, then: Callable[[Path | None], object] | None = None
+    ) -> None:
+        """«Экспорт…»: the list as docx or xlsx (asks for the file when ``path`` is None);
+        ``then`` gets the file, or None."""
+        done = then or B.nothing
         plan = self.plan
         if plan is None:
-            return None
+            done(None)
+            return
         org = C.flat(plan.org or plan.title)
         if path is None:
             name = f"Проверка — {B.file_base(org)} — {B.today_text()}.docx"
@@ -275,23 +281,27 @@ class AuditDock(QDockWidget):
                 self, "Сохранить замечания", B.proposed_path(self, name), ("docx", "xlsx")
             )
             if chosen is None:
-                return None
+                done(None)
+                return
             path, fmt = chosen
         else:
             fmt = path.suffix.lower().lstrip(".")
-        findings = list(self.findings)
-        written = C.wait_for(
+        findings, target = list(self.findings), path
+
+        def written(_result: object) -> None:
+            B.remember(self, target)
+            C.finished(self, f"Список замечаний сохранён в файл «{target.name}».", target,
+                       detail=f"Папка: {target.parent}")  # fmt: skip
+            done(target)
+
+        B.write_file(
             self,
-            self.window_.store,
-            lambda _store: export_findings(findings, org, path, fmt),
-            label=f"Запись «{path.name}»…",
+            lambda _store: export_findings(findings, org, target, fmt),
+            f"Запись «{target.name}»…",
+            written,
+            done,
+            self.export_button,
         )
-        if written is None:
-            return None
-        B.remember(self, path)
-        C.finished(self, f"Список замечаний сохранён в файл «{path.name}».", path,
-                   detail=f"Папка: {path.parent}")  # fmt: skip
-        return path
 
 
 def detail_html(plan: PlanView, finding: Finding) -> str:

@@ -8,16 +8,18 @@ waiting for work on the database thread).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QWidget
 
 from cxdesk.domain.deadlines import format_date
 from cxdesk.services.common import today
 
 from ui import settings as S
 from ui.exchange import common as C
+from ui.tasks import tasks_of
 
 if TYPE_CHECKING:
     from ui.mainwindow.window import MainWindow
@@ -76,3 +78,38 @@ def go_to_item(window: MainWindow, plan_id: int, row_id: int | None) -> None:
             window.tree.setFocus()
 
     window.open_plan_then(plan_id, select)
+
+
+def nothing(_result: object) -> None:
+    """The end of a flow whose caller wants no result."""
+
+
+def write_file(
+    owner: QWidget,
+    work: Callable[[Any], object],
+    label: str,
+    written: Callable[[Any], object],
+    done: Callable[[None], object],
+    button: QAbstractButton | None = None,
+) -> None:
+    """Runs ``work(store)`` (writing a file) on the database thread, then ``written(result)``;
+    on failure the error is shown and ``done(None)`` ends the flow. ``button``, which started
+    it, is disabled meanwhile, so a second press cannot write the file twice."""
+    was = button.isEnabled() if button is not None else False
+    if button is not None:
+        button.setEnabled(False)
+
+    def give_back() -> None:
+        if button is not None:
+            button.setEnabled(was)
+
+    def ok(result: object) -> None:
+        give_back()
+        written(result)
+
+    def failed(_exc: BaseException) -> bool:
+        give_back()
+        done(None)
+        return False  # the error dialog says what went wrong
+
+    tasks_of(owner).run(work, parent=owner, success=ok, failure=failed, label=label)

@@ -8,6 +8,7 @@ file; the report is made on the database thread with a progress dialog after 600
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,13 @@ from cxdesk.domain.deadlines import format_date
 from cxdesk.services.calendar_export import calendar_rows, write_calendar
 from cxdesk.services.common import today
 from cxdesk.services.progress_report import export_progress_report
-from cxdesk.services.views import get_plan
+from cxdesk.services.views import PlanView, get_plan
 from cxdesk.text import plural
 
 from ui import msgbox
 from ui.beyond import common as B
 from ui.exchange import common as C
+from ui.tasks import tasks_of
 
 CALENDAR_NOTE = (
     "Файл откроют Outlook и Thunderbird (и другие программы-календари): каждый срок — событие "
@@ -47,27 +49,61 @@ CALENDAR_NOTE = (
 REPORT_FORMATS = {"docx": "Документ Word (.docx)", "pdf": "PDF (.pdf)"}
 
 
-def _plan(window: Any, plan_id: int | None) -> Any:
+Then = Callable[[Path | None], object]
+
+
+def _nothing(_result: object) -> None:
+    """The end of a flow whose caller wants no result."""
+
+
+def _ending(done: Callable[[None], object]) -> Callable[[BaseException], bool]:
+    """A failure that ends the flow (``done(None)``); the error dialog still shows it."""
+
+    def failed(_exc: BaseException) -> bool:
+        done(None)
+        return False
+
+    return failed
+
+
+def _with_plan(
+    window: Any,
+    plan_id: int | None,
+    then: Callable[[PlanView], object],
+    done: Callable[[None], object],
+) -> None:
+    """Reads the plan (the open one when ``plan_id`` is None) on the database thread, then
+    ``then(plan)``; ``done(None)`` when there is none."""
     if plan_id is None:
         window.panel.commit()
         plan_id = window.current_plan_id
     if not plan_id:
-        return None
-    return C.wait_for(window, window.store, lambda st: get_plan(st, plan_id))
+        done(None)
+        return
+    chosen = plan_id
+    tasks_of(window).run(
+        lambda st: get_plan(st, chosen), parent=window, success=then, failure=_ending(done)
+    )
 
 
-def save_calendar(window: Any, path: Path | None = None, plan_id: int | None = None) -> Path | None:
-    """«Сроки в календарь…»: writes the open plan's deadlines to an .ics; returns the file."""
-    plan = _plan(window, plan_id)
-    if plan is None:
-        return None
+def save_calendar(
+    window: Any, path: Path | None = None, plan_id: int | None = None, then: Then | None = None
+) -> None:
+    """«Сроки в календарь…»: writes the plan's deadlines to an .ics; ``then`` gets the file (or
+    None: nothing to write, declined, failed)."""
+    done = then or _nothing
+    _with_plan(window, plan_id, lambda plan: _ask_calendar(window, plan, path, done), done)
+
+
+def _ask_calendar(window: Any, plan: PlanView, path: Path | None, done: Then) -> None:
     if not calendar_rows(plan):
         msgbox.information(
             window,
             "В плане нет невыполненных пунктов с датой срока: в календарь записывать нечего.",
             detail="Сроки вида «IV квартал 2026 года» в календарь попадают; нераспознанные — нет.",
         )
-        return None
+        done(None)
+        return
     coming = calendar_rows(plan, include_past=False)
     past = len(calendar_rows(plan)) - len(coming)
     include_past = False
@@ -79,7 +115,8 @@ def save_calendar(window: Any, path: Path | None = None, plan_id: int | None = N
             no="Отмена",
         )
         if not include_past:
-            return None
+            done(None)
+            return
     elif past:
         # only the deadlines to come by default; the past ones only when asked for
         include_past = not msgbox.question(
@@ -96,20 +133,26 @@ def save_calendar(window: Any, path: Path | None = None, plan_id: int | None = N
             window, "Сохранить сроки в календарь", B.proposed_path(window, name), ("ics",)
         )
         if chosen is None:
-            return None
+            done(None)
+            return
         path = chosen[0]
-    result = C.wait_for(
-        window, window.store, lambda st: write_calendar(st, plan, path, include_past),
-        label=f"Запись «{path.name}»…",
-    )  # fmt: skip
-    if result is None:
-        return None
-    written, events = result
-    B.remember(window, written)
-    count = plural(events, "срок", "срока", "сроков")
-    C.finished(window, f"В календарь «{written.name}» записано {count}.", written,
-               detail=f"{CALENDAR_NOTE}\n\nПапка: {written.parent}")  # fmt: skip
-    return written
+    target = path
+
+    def written(result: tuple[Path, int]) -> None:
+        out, events = result
+        B.remember(window, out)
+        count = plural(events, "срок", "срока", "сроков")
+        C.finished(window, f"В календарь «{out.name}» записано {count}.", out,
+                   detail=f"{CALENDAR_NOTE}\n\nПапка: {out.parent}")  # fmt: skip
+        done(out)
+
+    tasks_of(window).run(
+        lambda st: write_calendar(st, plan, target, include_past),
+        parent=window,
+        success=written,
+        failure=_ending(done),
+        label=f"Запись «{target.name}»…",
+    )
 
 
 class ReportDialog(QDialog):
@@ -226,32 +269,47 @@ class ReportDialog(QDialog):
         def work(store: Any) -> Path:
             return export_progress_report(store, plan_id, path, as_of, timeline, fmt)[0]
 
-        self.save_button.setEnabled(False)
-        try:
-            written = C.wait_for(self, self.window_.store, work, label="Составление отчёта…")
-        finally:
+        def written(out: Path) -> None:
             self.save_button.setEnabled(True)
-        if written is None:
+            self.written = out
+            B.remember(self, out)
+            super(ReportDialog, self).accept()
+
+        def failed(_exc: BaseException) -> bool:
+            self.save_button.setEnabled(True)
+            return False  # the error dialog says what went wrong; the dialog stays open
+
+        self.save_button.setEnabled(False)  # one report at a time, however often it is pressed
+        tasks_of(self.window_).run(
+            work, parent=self, success=written, failure=failed, label="Составление отчёта…"
+        )
+
+
+def report_dialog(
+    window: Any,
+    plan_id: int | None = None,
+    then: Callable[[ReportDialog | None], object] = _nothing,
+) -> None:
+    """The report dialog for the plan (the open one by default), not yet shown, to ``then``."""
+
+    def made(plan: PlanView) -> None:
+        then(ReportDialog(window, plan.id, C.flat(plan.org or plan.title)))
+
+    _with_plan(window, plan_id, made, then)
+
+
+def save_report(window: Any, then: Then | None = None) -> None:
+    """«Отчёт о ходе реализации…»: asks, writes, says where; ``then`` gets the file or None."""
+    done = then or _nothing
+
+    def ask(dialog: ReportDialog | None) -> None:
+        if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted or not dialog.written:
+            done(None)
             return
-        self.written = written
-        B.remember(self, written)
-        super().accept()
+        path = dialog.written
+        on = format_date(dialog.date())
+        C.finished(window, f"Отчёт о ходе реализации плана на {on} сохранён в файл «{path.name}».",
+                   path, detail=f"Папка: {path.parent}")  # fmt: skip
+        done(path)
 
-
-def report_dialog(window: Any, plan_id: int | None = None) -> ReportDialog | None:
-    """The report dialog for the open plan, not yet shown."""
-    plan = _plan(window, plan_id)
-    if plan is None:
-        return None
-    return ReportDialog(window, plan.id, C.flat(plan.org or plan.title))
-
-
-def save_report(window: Any) -> Path | None:
-    """«Отчёт о ходе реализации…»: asks, writes, says where; returns the file."""
-    dialog = report_dialog(window)
-    if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted or dialog.written is None:
-        return None
-    path = dialog.written
-    C.finished(window, f"Отчёт о ходе реализации плана на {format_date(dialog.date())} "
-               f"сохранён в файл «{path.name}».", path, detail=f"Папка: {path.parent}")  # fmt: skip
-    return path
+    report_dialog(window, then=ask)

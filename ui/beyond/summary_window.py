@@ -9,6 +9,7 @@ writes it to xlsx or docx.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -292,31 +293,43 @@ class SummaryWindow(QDialog):
         self.template_label.setVisible(several)
 
     # --- export ------------------------------------------------------------------------------
-    def export(self, path: Path | None = None) -> Path | None:
-        """«Экспорт…»: the summary as xlsx or docx (asks for the file when ``path`` is None)."""
+    def export(
+        self, path: Path | None = None, then: Callable[[Path | None], object] | None = None
+    ) -> None:
+        """«Экспорт…»: the summary as xlsx or docx (asks for the file when ``path`` is None);
+        ``then`` gets the file, or None."""
+        done = then or B.nothing
         summary = self.summary
         if summary is None or not summary.plans:
-            return None
+            done(None)
+            return
         if path is None:
             name = f"Сводка по планам — {B.today_text()}.xlsx"
             chosen = B.ask_save_path(
                 self, "Сохранить сводку", B.proposed_path(self, name), ("xlsx", "docx")
             )
             if chosen is None:
-                return None
+                done(None)
+                return
             path, fmt = chosen
         else:
             fmt = path.suffix.lower().lstrip(".")
-        written = C.wait_for(
-            self, self.window_.store, lambda _store: write_summary(summary, path, fmt),
-            label=f"Запись «{path.name}»…",
-        )  # fmt: skip
-        if written is None:
-            return None
-        B.remember(self, path)
-        C.finished(self, f"Сводка сохранена в файл «{path.name}».", path,
-                   detail=f"Папка: {path.parent}")  # fmt: skip
-        return path
+        target = path
+
+        def written(_result: object) -> None:
+            B.remember(self, target)
+            C.finished(self, f"Сводка сохранена в файл «{target.name}».", target,
+                       detail=f"Папка: {target.parent}")  # fmt: skip
+            done(target)
+
+        B.write_file(
+            self,
+            lambda _store: write_summary(summary, target, fmt),
+            f"Запись «{target.name}»…",
+            written,
+            done,
+            self.export_button,
+        )
 
 
 def block_rows(summary: Summary) -> list[ChartRow]:

@@ -9,6 +9,7 @@ and the undo stack the table and the item panel use). It is rebuilt only while i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -206,19 +207,25 @@ class TimelinePage(QWidget):
         if text != row.deadline:
             self.window_.edit_item(row_id, {"deadline": text}, "перенесено на графике")
 
-    def save_to(self, path: Path) -> tuple[Path, int] | None:
-        """Writes the open plan's timeline to ``path`` on the database thread."""
-        from ui.exchange import common as C
+    def save_to(
+        self, path: Path, then: Callable[[tuple[Path, int] | None], object] | None = None
+    ) -> None:
+        """Writes the open plan's timeline to ``path`` on the database thread; ``then`` gets
+        the file and its page count, or None."""
+        from ui.beyond import common as B
 
+        done = then or B.nothing
         plan_id = self.window_.current_plan_id
         if plan_id is None:
-            return None
+            done(None)
+            return
         zoom, paper = self.zoom_key(), str(self.paper.currentData())
-        return C.wait_for(
+        B.write_file(
             self,
-            self.window_.store,
             lambda st: export_timeline(st, plan_id, path, zoom, paper),
-            label="Сохранение графика…",
+            "Сохранение графика…",
+            done,
+            done,
         )
 
     def ask_save(self) -> None:
@@ -237,9 +244,12 @@ class TimelinePage(QWidget):
         path = Path(chosen)
         if path.suffix.lower() not in (".pdf", ".png"):
             path = path.with_name(path.name + ".pdf")
-        result = self.save_to(path)
-        if result is None:
-            return
-        B.remember(self, result[0])
-        C.finished(self, f"График сохранён: страниц {result[1]}.", result[0],
-                   detail=f"Папка: {result[0].parent}")  # fmt: skip
+
+        def saved(result: tuple[Path, int] | None) -> None:
+            if result is None:
+                return
+            B.remember(self, result[0])
+            C.finished(self, f"График сохранён: страниц {result[1]}.", result[0],
+                       detail=f"Папка: {result[0].parent}")  # fmt: skip
+
+        self.save_to(path, saved)
