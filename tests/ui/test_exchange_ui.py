@@ -10,6 +10,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -49,12 +50,13 @@ ORG = "ЦЗН города Тулы"
 
 
 class Host(QMainWindow):
-    """What the exchange needs of a main window: the store, tasks (synchronous), settings."""
+    """What the exchange needs of a main window: the store, tasks (synchronous unless asked
+    otherwise), settings."""
 
-    def __init__(self, store: Store, folder: Path) -> None:
+    def __init__(self, store: Store, folder: Path, synchronous: bool = True) -> None:
         super().__init__()
         self.store = store
-        self.tasks = Tasks(store, synchronous=True, parent=self)
+        self.tasks = Tasks(store, synchronous=synchronous, parent=self)
         self.settings = Settings.in_file(folder / "settings.ini")
         self.opened: list[int | None] = []
 
@@ -67,6 +69,36 @@ def host(qtbot: QtBot, store: Store, tmp_path: Path) -> Host:
     window = Host(store, tmp_path)
     qtbot.addWidget(window)
     return window
+
+
+@pytest.fixture
+def threaded(qtbot: QtBot, store: Store, tmp_path: Path) -> Iterator[Host]:
+    """A host whose runner works on the database thread, as the window's does."""
+    window = Host(store, tmp_path, synchronous=False)
+    qtbot.addWidget(window)
+    try:
+        yield window
+    finally:
+        window.tasks.shutdown()
+
+
+def ended(flow: Callable[..., None], *args: Any, **kwargs: Any) -> Any:
+    """Runs a flow on a synchronous runner: its result, handed to ``then`` exactly once."""
+    got: list[Any] = []
+    flow(*args, **kwargs, then=got.append)
+    assert len(got) == 1, f"then called {len(got)} times"
+    return got[0]
+
+
+def ended_later(qtbot: QtBot, flow: Callable[..., None], *args: Any, **kwargs: Any) -> Any:
+    """Runs a flow on a threaded runner: it returns before its work is done; its result, once
+    ``then`` is called (exactly once)."""
+    got: list[Any] = []
+    flow(*args, **kwargs, then=got.append)
+    qtbot.waitUntil(lambda: len(got) > 0, timeout=20000)
+    qtbot.wait(50)  # a second call would come now
+    assert len(got) == 1, f"then called {len(got)} times"
+    return got[0]
 
 
 @pytest.fixture
@@ -120,7 +152,7 @@ def test_export_dialog_writes_a_docx_that_word_reads(
         dialog.save_button.click()
 
     when_shown("exportDialog", fill)
-    assert run_export(host, store, plan_id) == out
+    assert ended(run_export, host, store, plan_id) == out
     texts = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert " ".join(title.split()) in " ".join(texts.split())
     assert shown and shown[-1].kind == "information" and "план.docx" in shown[-1].text
@@ -181,11 +213,11 @@ def test_import_preview_shows_what_was_read(qtbot: QtBot, store: Store) -> None:
 def test_import_creates_the_plan_only_when_confirmed(host: Host, store: Store) -> None:
     path = FIXTURES / "tula_plan.docx"
     when_shown("importPreview", lambda d: d.findChild(QWidget, "cancelButton").click())
-    assert open_plan_file(host, store, path) is None
+    assert ended(open_plan_file, host, store, path) is None
     assert list_plans(store) == [] and host.opened == []
 
     when_shown("importPreview", lambda d: d.create_button.click())
-    plan_id = open_plan_file(host, store, path)
+    plan_id = ended(open_plan_file, host, store, path)
     assert plan_id is not None and host.opened == [plan_id]
     assert [p.items for p in list_plans(store)] == [32]
 
@@ -196,7 +228,7 @@ def test_dropped_files_refuse_what_is_not_a_plan(
     note = tmp_path / "заметки.txt"
     note.write_text("не план", encoding="utf-8")
     when_shown("importPreview", lambda d: d.create_button.click())
-    made = open_dropped_files(host, store, [str(note), FIXTURES / "tula_plan.xlsx"])
+    made = ended(open_dropped_files, host, store, [str(note), FIXTURES / "tula_plan.xlsx"])
     assert len(made) == 1 and "заметки.txt" in shown[0].text and ".docx" in shown[0].text
 
 
@@ -283,7 +315,7 @@ def test_merge_applies_only_what_was_checked_and_undo_restores(
 
     when_shown("mergeDialog", choose)
     with msgbox.capture():
-        undo = run_merge(window, store, plan_id, package)
+        undo = ended(run_merge, window, store, plan_id, package)
     assert undo is not None
     assert item_view(store, plan_id, "1").status == "done"
     assert item_view(store, plan_id, "2").responsible == "Петрова А. А."  # ours kept
@@ -326,7 +358,7 @@ def test_opened_package_is_read_once_from_preview_to_merge(
     when_shown("importPreview", lambda d: d.merge_button.click())
     when_shown("mergeDialog", lambda d: d.apply_button.click())
     with msgbox.capture():
-        assert open_plan_file(window, store, package) == plan_id
+        assert ended(open_plan_file, window, store, package) == plan_id
     assert seen == [package.name]
     assert item_view(store, plan_id, "1").status == "done"
     assert [a.name for a in list_attachments(store, plan_id, "1")] == ["протокол вебинара.pdf"]
@@ -343,7 +375,7 @@ def test_merge_without_a_window_returns_the_undo(
     from cxdesk.services.merge import undo_merge
 
     plan_id, package = colleague
-    undo = apply_choice(host, store, plan_id, keep_copy(package), {2})  # the scan only
+    undo = ended(apply_choice, host, store, plan_id, keep_copy(package), {2})  # the scan only
     assert undo is not None and [a.name for a in list_attachments(store, plan_id, "1")] == [
         "протокол вебинара.pdf"
     ]
@@ -358,7 +390,7 @@ def test_save_package_writes_what_the_reader_reads(
     host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
 ) -> None:
     plan_id = pilot(store)
-    path = save_package(host, store, plan_id, tmp_path / "для коллеги")
+    path = ended(save_package, host, store, plan_id, tmp_path / "для коллеги")
     assert path == tmp_path / "для коллеги.cxplan"
     contents = read_package(path, tmp_path / "unpacked")
     assert contents.plan.org == ORG and sum(r.kind == "item" for r in contents.plan.rows) == 12
@@ -376,7 +408,7 @@ def test_mail_without_a_mail_program_leaves_a_draft(
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.setenv("CXDESK_NO_OPEN", "1")
-    result = prepare_mail(host, store, pilot(store), "docx", "", None)
+    result = ended(prepare_mail, host, store, pilot(store), "docx", "", None)
     assert result.method == "eml" and result.eml.is_file()
     assert "Почтовая программа не найдена" in shown[-1].text
 
@@ -395,7 +427,7 @@ def test_mail_opens_a_new_message(
     stand_in.chmod(stand_in.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", str(folder) + os.pathsep + "/bin:/usr/bin")
     monkeypatch.setenv("CXDESK_NO_OPEN", "1")
-    result = prepare_mail(host, store, pilot(store), "cxplan", "kollega@example.ru", None)
+    result = ended(prepare_mail, host, store, pilot(store), "cxplan", "kollega@example.ru", None)
     assert result.method == "xdg-email"
     assert "Открыто окно нового письма" in shown[-1].text
     assert "kollega@example.ru" in (tmp_path / "asked.txt").read_text(encoding="utf-8")
@@ -493,26 +525,21 @@ def test_startup_package_of_a_known_plan_merges(
     when_shown("importPreview", lambda d: d.merge_button.click())
     when_shown("mergeDialog", lambda d: d.apply_button.click())
     with msgbox.capture():
-        assert handle_startup_file(host, store, package) == plan_id
+        assert ended(handle_startup_file, host, store, package) == plan_id
     assert item_view(store, plan_id, "1").status == "done"
     assert item_view(store, plan_id, "2").responsible == "Петрова А. А."
     assert len(list_plans(store)) == 1 and host.opened == [plan_id]
 
 
 def test_work_runs_on_the_database_thread(
-    qtbot: QtBot, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+    qtbot: QtBot, threaded: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
 ) -> None:
-    host = Host(store, tmp_path)
-    qtbot.addWidget(host)
-    host.tasks = Tasks(store, parent=host)  # the window's threaded runner
-    try:
-        plan_id = pilot(store)
-        path = save_package(host, store, plan_id, tmp_path / "в потоке.cxplan")
-        assert path is not None and path.is_file()
-        assert save_package(host, store, 999, tmp_path / "нет.cxplan") is None
-        assert shown[-1].kind == "error" and "999" in shown[-1].text
-    finally:
-        host.tasks.shutdown()
+    plan_id = pilot(store)
+    path = ended_later(qtbot, save_package, threaded, store, plan_id, tmp_path / "в потоке")
+    assert path == tmp_path / "в потоке.cxplan" and path.is_file()
+    assert "Пакет сохранён" in shown[-1].text
+    assert ended_later(qtbot, save_package, threaded, store, 999, tmp_path / "нет") is None
+    assert shown[-1].kind == "error" and "999" in shown[-1].text
 
 
 def test_merge_dialog_shows_no_conflict_for_a_change_made_before_the_export(
