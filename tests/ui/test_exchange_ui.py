@@ -604,3 +604,267 @@ def test_file_dialogs_start_in_the_folder_used_last(
     assert dialog.written is not None
     assert C.remembered_folder(host, S.PACKAGE_FOLDER) == folder
     assert C.remembered_folder(host, S.OPEN_FOLDER) == folder
+
+
+# ---- every flow on a threaded runner: each step goes on when its work is done -----------------
+
+
+def test_open_a_file_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store, shown: list[msgbox.Shown]
+) -> None:
+    when_shown("importPreview", lambda d: d.create_button.click())
+    plan_id = ended_later(qtbot, open_plan_file, threaded, store, FIXTURES / "tula_plan.docx")
+    assert plan_id is not None and threaded.opened == [plan_id]
+    assert [p.items for p in list_plans(store)] == [32]
+
+
+def test_dropped_files_open_one_after_another_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store, shown: list[msgbox.Shown]
+) -> None:
+    previews: list[str] = []
+
+    def create(dialog: QWidget) -> None:
+        assert isinstance(dialog, ImportPreviewDialog)
+        previews.append(dialog.incoming.path.name)
+        dialog.create_button.click()
+        if len(previews) == 1:  # the next file's preview, once this one is stored
+            when_shown("importPreview", create)
+
+    when_shown("importPreview", create)
+    files = [FIXTURES / "tula_plan.docx", FIXTURES / "tula_plan.xlsx"]
+    made = ended_later(qtbot, open_dropped_files, threaded, store, files)
+    assert previews == ["tula_plan.docx", "tula_plan.xlsx"]
+    assert len(made) == 2 and sorted(made) == sorted(p.id for p in list_plans(store))
+
+
+def test_package_merged_from_the_preview_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store, colleague: tuple[int, Path]
+) -> None:
+    """The file read for the preview is compared and merged, and removed only afterwards."""
+    plan_id, package = colleague
+    read: list[Path | None] = []
+
+    def merge(dialog: QWidget) -> None:
+        assert isinstance(dialog, ImportPreviewDialog)
+        read.append(dialog.incoming.tmp_dir)
+        dialog.merge_button.click()
+
+    when_shown("importPreview", merge)
+    when_shown("mergeDialog", lambda d: d.apply_button.click())
+    with msgbox.capture():
+        assert ended_later(qtbot, open_plan_file, threaded, store, package) == plan_id
+    assert item_view(store, plan_id, "1").status == "done"
+    assert [a.name for a in list_attachments(store, plan_id, "1")] == ["протокол вебинара.pdf"]
+    assert "перенесено" in threaded.statusBar().currentMessage()
+    assert read and read[0] is not None and not read[0].exists()  # removed after the merge
+
+
+def test_merge_on_the_database_thread_returns_the_undo(
+    qtbot: QtBot, threaded: Host, store: Store, colleague: tuple[int, Path]
+) -> None:
+    from cxdesk.services.merge import undo_merge
+
+    plan_id, package = colleague
+    when_shown("mergeDialog", lambda d: d.apply_button.click())
+    with msgbox.capture():
+        undo = ended_later(qtbot, run_merge, threaded, store, plan_id, package)
+    assert undo is not None and item_view(store, plan_id, "1").status == "done"
+    undo_merge(store, undo)
+    assert item_view(store, plan_id, "1").status == "not_started"
+
+
+def test_export_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    plan_id = pilot(store)
+    out = tmp_path / "в потоке.xlsx"
+    clicked: list[bool] = []
+
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, ExportDialog)
+        dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("xlsx"))
+        dialog.set_path(out)
+        dialog.save_button.click()
+        clicked.append(dialog.save_button.isEnabled())  # the work has only been asked for
+
+    when_shown("exportDialog", fill)
+    assert ended_later(qtbot, run_export, threaded, store, plan_id) == out
+    assert clicked == [False] and out.stat().st_size > 0
+    assert "в потоке.xlsx" in shown[-1].text
+
+
+def test_export_dialog_runs_its_work_once_and_gives_the_button_back_on_failure(
+    qtbot: QtBot,
+    threaded: Host,
+    store: Store,
+    tmp_path: Path,
+    shown: list[msgbox.Shown],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ui.exchange.export_dialog as module
+
+    written: list[Path] = []
+    real = module.export_plan
+
+    def counted(st: Store, plan_id: int, path: Path, *args: Any) -> Any:
+        written.append(path)
+        return real(st, plan_id, path, *args)
+
+    monkeypatch.setattr(module, "export_plan", counted)
+    plan_id = pilot(store)
+    dialog = ExportDialog(threaded, store, plan_id, ORG)
+    taken = tmp_path / "папка.docx"
+    taken.mkdir()  # a folder where the file should go: the writer fails
+    dialog.set_path(taken)
+    dialog._confirmed = taken
+    dialog.accept()
+    assert not dialog.save_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=20000)
+    assert dialog.written is None and shown[-1].kind == "error"
+    assert dialog.result() == 0  # the dialog stays, to change the file
+
+    dialog.set_path(tmp_path / "план.docx")
+    dialog.accept()
+    dialog.accept()  # a double click
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=20000)
+    qtbot.wait(100)
+    assert written == [taken, tmp_path / "план.docx"]
+    assert dialog.result() == 1 and (tmp_path / "план.docx").stat().st_size > 0
+
+
+def test_mail_on_the_database_thread(
+    qtbot: QtBot,
+    threaded: Host,
+    store: Store,
+    tmp_path: Path,
+    shown: list[msgbox.Shown],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("CXDESK_NO_OPEN", "1")
+    result = ended_later(qtbot, prepare_mail, threaded, store, pilot(store), "docx", "", None)
+    assert result.method == "eml" and result.eml.is_file()
+    assert "Почтовая программа не найдена" in shown[-1].text
+
+
+def test_mail_dialog_then_message_on_the_database_thread(
+    qtbot: QtBot,
+    threaded: Host,
+    store: Store,
+    tmp_path: Path,
+    shown: list[msgbox.Shown],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui.exchange.mail_dialog import send_by_mail
+
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("CXDESK_NO_OPEN", "1")
+
+    def choose(dialog: QWidget) -> None:
+        assert isinstance(dialog, MailDialog)
+        dialog.buttons["xlsx"].setChecked(True)
+        dialog.send_button.click()
+
+    when_shown("mailDialog", choose)
+    draft = tmp_path / "письмо.eml"
+    result = ended_later(qtbot, send_by_mail, threaded, store, pilot(store), draft)
+    assert result.method == "eml" and result.eml == draft and draft.is_file()
+    assert Path(result.attachment).suffix == ".xlsx"
+
+
+def test_print_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store, shown: list[msgbox.Shown]
+) -> None:
+    from ui.exchange.printing import print_plan
+
+    asked: list[str] = []
+
+    def decline(dialog: QWidget) -> None:
+        asked.append(dialog.windowTitle())
+        dialog.close()
+
+    when_shown("printDialog", decline)
+    assert ended_later(qtbot, print_plan, threaded, store, pilot(store)) is False
+    assert asked == ["Печать плана"]
+    assert ended_later(qtbot, print_plan, threaded, store, 999) is False
+    assert shown[-1].kind == "error" and "999" in shown[-1].text
+
+
+def test_print_preview_opens_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store
+) -> None:
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+    from ui.exchange.printing import preview_plan
+
+    pages: list[int] = []
+
+    def look(dialog: QWidget) -> None:
+        view = dialog.findChild(QPrintPreviewWidget)
+        view.updatePreview()
+        pages.append(view.pageCount())
+        dialog.close()
+
+    when_shown("printPreview", look)
+    preview_plan(threaded, store, pilot(store))
+    assert pages == []  # the plan is still being read
+    qtbot.waitUntil(lambda: len(pages) == 1, timeout=20000)
+    assert pages[0] >= 1
+
+
+def test_form_dialog_on_the_database_thread(qtbot: QtBot, threaded: Host, store: Store) -> None:
+    from cxdesk.services.forms import plan_form
+
+    from ui.exchange.form_dialog import FormDialog, edit_form
+
+    plan_id = pilot(store)
+    seen: list[int] = []
+
+    def keep(dialog: QWidget) -> None:
+        assert isinstance(dialog, FormDialog)
+        qtbot.waitUntil(lambda: dialog.preset_combo.count() > 1)  # the saved forms are read
+        seen.append(dialog.preset_combo.count())
+        dialog.title_edit.setText("План на год")
+        dialog.save_button.click()
+        assert not dialog.save_button.isEnabled() and dialog.isVisible()  # saving
+
+    when_shown("formDialog", keep)
+    assert ended_later(qtbot, edit_form, threaded, store, plan_id) is True
+    assert seen and plan_form(store, plan_id).form.title == "План на год"
+
+
+def test_cancelled_work_ends_the_flow_and_removes_what_was_read(
+    qtbot: QtBot,
+    threaded: Host,
+    store: Store,
+    colleague: tuple[int, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """«Прервать» in the progress of the merge: no continuation is lost (``then`` gets None) and
+    the file read for the preview is removed."""
+    from cxdesk.progress import Cancelled
+
+    import ui.exchange.merging as merging
+
+    plan_id, package = colleague
+    read: list[Path | None] = []
+
+    def interrupted(*_args: object) -> None:
+        raise Cancelled  # what the comparison raises when «Прервать» is pressed
+
+    def merge(dialog: QWidget) -> None:
+        read.append(dialog.incoming.tmp_dir)  # type: ignore[attr-defined]
+        dialog.merge_button.click()  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(merging, "preview_merge", interrupted)
+    when_shown("importPreview", merge)
+    with msgbox.capture() as boxes:
+        assert ended_later(qtbot, open_plan_file, threaded, store, package) == plan_id
+    assert boxes == []  # a cancelled work is no error
+    assert read and read[0] is not None and not read[0].exists()
+    assert item_view(store, plan_id, "1").status == "not_started"

@@ -77,6 +77,7 @@ def print_plan(
         options = print_options(parent)
         printer = make_printer()
         dialog = QPrintDialog(printer, parent)
+        dialog.setObjectName("printDialog")
         dialog.setWindowTitle("Печать плана")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             done(False)
