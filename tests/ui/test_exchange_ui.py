@@ -868,3 +868,32 @@ def test_cancelled_work_ends_the_flow_and_removes_what_was_read(
     assert boxes == []  # a cancelled work is no error
     assert read and read[0] is not None and not read[0].exists()
     assert item_view(store, plan_id, "1").status == "not_started"
+
+
+def test_menu_entry_pressed_twice_runs_its_flow_once(
+    qtbot: QtBot, threaded: Host, store: Store, shown: list[msgbox.Shown]
+) -> None:
+    """Ctrl+E pressed twice while the plan is read opens one export dialog; once it is closed,
+    the entry works again."""
+    threaded.current_plan_id = pilot(store)  # type: ignore[attr-defined]
+    made = install_exchange_actions(threaded)
+    closed: list[int] = []
+
+    def sweep() -> None:  # closes every export dialog shown (a test that fails never hangs)
+        for dialog in threaded.findChildren(ExportDialog):
+            if dialog.isVisible():
+                closed.append(len(threaded.findChildren(ExportDialog)))
+                dialog.reject()
+
+    sweeper = QTimer(threaded)
+    sweeper.timeout.connect(sweep)
+    sweeper.start(20)
+    made["export"].trigger()
+    made["export"].trigger()
+    qtbot.waitUntil(lambda: len(closed) > 0, timeout=20000)
+    qtbot.wait(300)
+    assert len(threaded.findChildren(ExportDialog)) == 1 and closed == [1]
+    made["export"].trigger()
+    qtbot.waitUntil(lambda: len(closed) == 2, timeout=20000)
+    sweeper.stop()
+    assert closed == [1, 2]

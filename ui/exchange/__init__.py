@@ -77,14 +77,17 @@ def print_plan(
     printing.print_plan(parent, store, plan_id, then)
 
 
-def preview_plan(parent: Any, store: Any = None, plan_id: int | None = None) -> None:
-    """«Файл → Предварительный просмотр»."""
+def preview_plan(
+    parent: Any, store: Any = None, plan_id: int | None = None, then: Then | None = None
+) -> None:
+    """«Файл → Предварительный просмотр»: ``then(True)`` once the preview is closed."""
     store, plan_id = _target(parent, store, plan_id)
     if plan_id is None:
+        _end(then, False)
         return
     from ui.exchange import printing
 
-    printing.preview_plan(parent, store, plan_id)
+    printing.preview_plan(parent, store, plan_id, then)
 
 
 def open_file(window: Any, path: Path | str | None = None, then: Then | None = None) -> None:

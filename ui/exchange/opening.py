@@ -80,15 +80,19 @@ def open_plan_file(
             done(None)
             return
         incoming, existing = got
+        ended = [False]
 
         def finish(plan_id: int | None) -> None:
+            if ended[0]:
+                return
+            ended[0] = True
             incoming.cleanup()  # what the preview read is what was stored or merged
             done(plan_id)
 
         try:
             _act_on_preview(parent, store, path, incoming, existing, finish)
         except BaseException:
-            incoming.cleanup()
+            finish(None)  # the flow ends here, even on a bug (the error is shown)
             raise
 
     def read(st: Store, progress: Any) -> tuple[Incoming, Any]:

@@ -114,10 +114,18 @@ def preview_dialog(parent: QWidget | None, doc: Any, render: Any) -> PreviewDial
     return PreviewDialog(parent, doc, render)
 
 
-def preview_plan(parent: QWidget | None, store: Store, plan_id: int) -> None:
-    """«Предварительный просмотр»: pages as they will print."""
+def preview_plan(
+    parent: QWidget | None,
+    store: Store,
+    plan_id: int,
+    then: Callable[[bool], None] | None = None,
+) -> None:
+    """«Предварительный просмотр»: pages as they will print; ``then(True)`` once it is closed
+    (``then(False)`` when the plan could not be read)."""
+    done = then or C.nothing
 
     def loaded(render: Any, doc: Any) -> None:
         preview_dialog(parent, doc, render).exec()
+        done(True)
 
-    _load(parent, plan_id, loaded)
+    _load(parent, plan_id, loaded, C.ends_with(done, False))
