@@ -10,7 +10,7 @@ import pytest
 from docx.oxml.ns import qn
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton
 
@@ -124,3 +124,39 @@ def test_export_dialog_names_the_form_and_writes_in_it(
     assert first != "УТВЕРЖДАЮ"
     tail = "".join(t.text or "" for t in document.element.body.iter(qn("w:t")))
     assert tail.rstrip().endswith("Г.В. Богданова")
+
+
+def test_form_button_of_the_export_dialog_opens_one_form_dialog(
+    qtbot: QtBot, store: Store, plan_id: int, tmp_path: Path
+) -> None:
+    """On a threaded runner: «Форма…» pressed twice while the plan is read opens one dialog;
+    a form kept there is named in the export dialog."""
+    host = Host(store, tmp_path, synchronous=False)
+    qtbot.addWidget(host)
+    try:
+        dialog = ExportDialog(host, store, plan_id, ORG)
+        qtbot.waitUntil(lambda: "Форма" in dialog.form_label.text())
+        opened: list[int] = []
+
+        def sweep() -> None:  # answers every form dialog shown (a failing test never hangs)
+            for form in host.findChildren(FormDialog):
+                if form.isVisible() and form.save_button.isEnabled():  # not yet being saved
+                    opened.append(len(host.findChildren(FormDialog)))
+                    index = form.preset_combo.findData("stavropol")
+                    form.load(forms.preset("stavropol"))
+                    assert index > 0  # the saved forms were read on the worker
+                    form.save_button.click()
+
+        sweeper = QTimer(host)
+        sweeper.timeout.connect(sweep)
+        sweeper.start(20)
+        dialog.form_button.click()
+        dialog.form_button.click()
+        assert not dialog.form_button.isEnabled()
+        qtbot.waitUntil(lambda: dialog.form_button.isEnabled(), timeout=20000)
+        qtbot.waitUntil(lambda: "stavropol" in dialog.form_label.text(), timeout=20000)
+        sweeper.stop()
+        assert opened == [1] and len(host.findChildren(FormDialog)) == 1
+        assert plan_form(store, plan_id).form.name == "stavropol"
+    finally:
+        host.tasks.shutdown()

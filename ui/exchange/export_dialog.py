@@ -305,10 +305,12 @@ class ExportDialog(QDialog):
         from ui.exchange.form_dialog import edit_form
 
         def edited(saved: bool) -> None:
+            self.form_button.setEnabled(True)
             if saved:
                 self.layout_buttons["official"].setChecked(True)
                 self.show_form()
 
+        self.form_button.setEnabled(False)  # one form dialog, even on a double click
         edit_form(self, self.store, self.plan_id, edited)
 
     def _format_changed(self) -> None:

@@ -328,7 +328,7 @@ class FormDialog(QDialog):
             return
 
         def saved(_result: Any) -> None:
-            self.save_as_button.setEnabled(True)
+            self.save_as_button.setEnabled(not self._busy)
             msgbox.information(self, f"Форма «{name.strip()}» сохранена.")
 
         self.save_as_button.setEnabled(False)  # one save at a time
@@ -336,7 +336,7 @@ class FormDialog(QDialog):
             lambda st: _save(st, name, form),
             parent=self,
             success=saved,
-            failure=lambda _exc: self.save_as_button.setEnabled(True),
+            failure=lambda _exc: self.save_as_button.setEnabled(not self._busy),
         )
 
     def reject(self) -> None:
