@@ -897,3 +897,28 @@ def test_menu_entry_pressed_twice_runs_its_flow_once(
     qtbot.waitUntil(lambda: len(closed) == 2, timeout=20000)
     sweeper.stop()
     assert closed == [1, 2]
+
+
+def test_merge_in_the_window_on_its_threaded_runner_is_one_undo_step(
+    qtbot: QtBot, store: Store, tmp_path: Path, colleague: tuple[int, Path]
+) -> None:
+    from ui.mainwindow import MainWindow
+
+    plan_id, package = colleague
+    window = MainWindow(store, Settings.in_file(tmp_path / "w.ini"), Tasks(store))
+    qtbot.addWidget(window)
+    try:
+        install_exchange_actions(window)
+        window.open_plan(plan_id)
+        qtbot.waitUntil(lambda: window.current_plan_id == plan_id, timeout=20000)
+        when_shown("mergeDialog", lambda d: d.apply_button.click())
+        with msgbox.capture():
+            undo = ended_later(qtbot, run_merge, window, store, plan_id, package)
+        assert undo is not None and item_view(store, plan_id, "1").status == "done"
+        stack = window.stack_for(plan_id)
+        assert stack.count() == 1 and "объединение" in stack.undoText()
+        assert "перенесено" in window.statusBar().currentMessage()
+        stack.undo()
+        qtbot.waitUntil(lambda: item_view(store, plan_id, "1").status == "not_started")
+    finally:
+        window.tasks.shutdown()
