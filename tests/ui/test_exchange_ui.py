@@ -10,6 +10,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -49,12 +50,13 @@ ORG = "ЦЗН города Тулы"
 
 
 class Host(QMainWindow):
-    """What the exchange needs of a main window: the store, tasks (synchronous), settings."""
+    """What the exchange needs of a main window: the store, tasks (synchronous unless asked
+    otherwise), settings."""
 
-    def __init__(self, store: Store, folder: Path) -> None:
+    def __init__(self, store: Store, folder: Path, synchronous: bool = True) -> None:
         super().__init__()
         self.store = store
-        self.tasks = Tasks(store, synchronous=True, parent=self)
+        self.tasks = Tasks(store, synchronous=synchronous, parent=self)
         self.settings = Settings.in_file(folder / "settings.ini")
         self.opened: list[int | None] = []
 
@@ -67,6 +69,36 @@ def host(qtbot: QtBot, store: Store, tmp_path: Path) -> Host:
     window = Host(store, tmp_path)
     qtbot.addWidget(window)
     return window
+
+
+@pytest.fixture
+def threaded(qtbot: QtBot, store: Store, tmp_path: Path) -> Iterator[Host]:
+    """A host whose runner works on the database thread, as the window's does."""
+    window = Host(store, tmp_path, synchronous=False)
+    qtbot.addWidget(window)
+    try:
+        yield window
+    finally:
+        window.tasks.shutdown()
+
+
+def ended(flow: Callable[..., None], *args: Any, **kwargs: Any) -> Any:
+    """Runs a flow on a synchronous runner: its result, handed to ``then`` exactly once."""
+    got: list[Any] = []
+    flow(*args, **kwargs, then=got.append)
+    assert len(got) == 1, f"then called {len(got)} times"
+    return got[0]
+
+
+def ended_later(qtbot: QtBot, flow: Callable[..., None], *args: Any, **kwargs: Any) -> Any:
+    """Runs a flow on a threaded runner: it returns before its work is done; its result, once
+    ``then`` is called (exactly once)."""
+    got: list[Any] = []
+    flow(*args, **kwargs, then=got.append)
+    qtbot.waitUntil(lambda: len(got) > 0, timeout=20000)
+    qtbot.wait(50)  # a second call would come now
+    assert len(got) == 1, f"then called {len(got)} times"
+    return got[0]
 
 
 @pytest.fixture
@@ -120,7 +152,7 @@ def test_export_dialog_writes_a_docx_that_word_reads(
         dialog.save_button.click()
 
     when_shown("exportDialog", fill)
-    assert run_export(host, store, plan_id) == out
+    assert ended(run_export, host, store, plan_id) == out
     texts = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert " ".join(title.split()) in " ".join(texts.split())
     assert shown and shown[-1].kind == "information" and "план.docx" in shown[-1].text
@@ -181,11 +213,11 @@ def test_import_preview_shows_what_was_read(qtbot: QtBot, store: Store) -> None:
 def test_import_creates_the_plan_only_when_confirmed(host: Host, store: Store) -> None:
     path = FIXTURES / "tula_plan.docx"
     when_shown("importPreview", lambda d: d.findChild(QWidget, "cancelButton").click())
-    assert open_plan_file(host, store, path) is None
+    assert ended(open_plan_file, host, store, path) is None
     assert list_plans(store) == [] and host.opened == []
 
     when_shown("importPreview", lambda d: d.create_button.click())
-    plan_id = open_plan_file(host, store, path)
+    plan_id = ended(open_plan_file, host, store, path)
     assert plan_id is not None and host.opened == [plan_id]
     assert [p.items for p in list_plans(store)] == [32]
 
@@ -196,7 +228,7 @@ def test_dropped_files_refuse_what_is_not_a_plan(
     note = tmp_path / "заметки.txt"
     note.write_text("не план", encoding="utf-8")
     when_shown("importPreview", lambda d: d.create_button.click())
-    made = open_dropped_files(host, store, [str(note), FIXTURES / "tula_plan.xlsx"])
+    made = ended(open_dropped_files, host, store, [str(note), FIXTURES / "tula_plan.xlsx"])
     assert len(made) == 1 and "заметки.txt" in shown[0].text and ".docx" in shown[0].text
 
 
@@ -283,7 +315,7 @@ def test_merge_applies_only_what_was_checked_and_undo_restores(
 
     when_shown("mergeDialog", choose)
     with msgbox.capture():
-        undo = run_merge(window, store, plan_id, package)
+        undo = ended(run_merge, window, store, plan_id, package)
     assert undo is not None
     assert item_view(store, plan_id, "1").status == "done"
     assert item_view(store, plan_id, "2").responsible == "Петрова А. А."  # ours kept
@@ -326,7 +358,7 @@ def test_opened_package_is_read_once_from_preview_to_merge(
     when_shown("importPreview", lambda d: d.merge_button.click())
     when_shown("mergeDialog", lambda d: d.apply_button.click())
     with msgbox.capture():
-        assert open_plan_file(window, store, package) == plan_id
+        assert ended(open_plan_file, window, store, package) == plan_id
     assert seen == [package.name]
     assert item_view(store, plan_id, "1").status == "done"
     assert [a.name for a in list_attachments(store, plan_id, "1")] == ["протокол вебинара.pdf"]
@@ -343,7 +375,7 @@ def test_merge_without_a_window_returns_the_undo(
     from cxdesk.services.merge import undo_merge
 
     plan_id, package = colleague
-    undo = apply_choice(host, store, plan_id, keep_copy(package), {2})  # the scan only
+    undo = ended(apply_choice, host, store, plan_id, keep_copy(package), {2})  # the scan only
     assert undo is not None and [a.name for a in list_attachments(store, plan_id, "1")] == [
         "протокол вебинара.pdf"
     ]
@@ -358,7 +390,7 @@ def test_save_package_writes_what_the_reader_reads(
     host: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
 ) -> None:
     plan_id = pilot(store)
-    path = save_package(host, store, plan_id, tmp_path / "для коллеги")
+    path = ended(save_package, host, store, plan_id, tmp_path / "для коллеги")
     assert path == tmp_path / "для коллеги.cxplan"
     contents = read_package(path, tmp_path / "unpacked")
     assert contents.plan.org == ORG and sum(r.kind == "item" for r in contents.plan.rows) == 12
@@ -376,7 +408,7 @@ def test_mail_without_a_mail_program_leaves_a_draft(
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.setenv("CXDESK_NO_OPEN", "1")
-    result = prepare_mail(host, store, pilot(store), "docx", "", None)
+    result = ended(prepare_mail, host, store, pilot(store), "docx", "", None)
     assert result.method == "eml" and result.eml.is_file()
     assert "Почтовая программа не найдена" in shown[-1].text
 
@@ -395,7 +427,7 @@ def test_mail_opens_a_new_message(
     stand_in.chmod(stand_in.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", str(folder) + os.pathsep + "/bin:/usr/bin")
     monkeypatch.setenv("CXDESK_NO_OPEN", "1")
-    result = prepare_mail(host, store, pilot(store), "cxplan", "kollega@example.ru", None)
+    result = ended(prepare_mail, host, store, pilot(store), "cxplan", "kollega@example.ru", None)
     assert result.method == "xdg-email"
     assert "Открыто окно нового письма" in shown[-1].text
     assert "kollega@example.ru" in (tmp_path / "asked.txt").read_text(encoding="utf-8")
@@ -493,26 +525,21 @@ def test_startup_package_of_a_known_plan_merges(
     when_shown("importPreview", lambda d: d.merge_button.click())
     when_shown("mergeDialog", lambda d: d.apply_button.click())
     with msgbox.capture():
-        assert handle_startup_file(host, store, package) == plan_id
+        assert ended(handle_startup_file, host, store, package) == plan_id
     assert item_view(store, plan_id, "1").status == "done"
     assert item_view(store, plan_id, "2").responsible == "Петрова А. А."
     assert len(list_plans(store)) == 1 and host.opened == [plan_id]
 
 
 def test_work_runs_on_the_database_thread(
-    qtbot: QtBot, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+    qtbot: QtBot, threaded: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
 ) -> None:
-    host = Host(store, tmp_path)
-    qtbot.addWidget(host)
-    host.tasks = Tasks(store, parent=host)  # the window's threaded runner
-    try:
-        plan_id = pilot(store)
-        path = save_package(host, store, plan_id, tmp_path / "в потоке.cxplan")
-        assert path is not None and path.is_file()
-        assert save_package(host, store, 999, tmp_path / "нет.cxplan") is None
-        assert shown[-1].kind == "error" and "999" in shown[-1].text
-    finally:
-        host.tasks.shutdown()
+    plan_id = pilot(store)
+    path = ended_later(qtbot, save_package, threaded, store, plan_id, tmp_path / "в потоке")
+    assert path == tmp_path / "в потоке.cxplan" and path.is_file()
+    assert "Пакет сохранён" in shown[-1].text
+    assert ended_later(qtbot, save_package, threaded, store, 999, tmp_path / "нет") is None
+    assert shown[-1].kind == "error" and "999" in shown[-1].text
 
 
 def test_merge_dialog_shows_no_conflict_for_a_change_made_before_the_export(
@@ -577,3 +604,321 @@ def test_file_dialogs_start_in_the_folder_used_last(
     assert dialog.written is not None
     assert C.remembered_folder(host, S.PACKAGE_FOLDER) == folder
     assert C.remembered_folder(host, S.OPEN_FOLDER) == folder
+
+
+# ---- every flow on a threaded runner: each step goes on when its work is done -----------------
+
+
+def test_open_a_file_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store, shown: list[msgbox.Shown]
+) -> None:
+    when_shown("importPreview", lambda d: d.create_button.click())
+    plan_id = ended_later(qtbot, open_plan_file, threaded, store, FIXTURES / "tula_plan.docx")
+    assert plan_id is not None and threaded.opened == [plan_id]
+    assert [p.items for p in list_plans(store)] == [32]
+
+
+def test_dropped_files_open_one_after_another_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store, shown: list[msgbox.Shown]
+) -> None:
+    previews: list[str] = []
+
+    def create(dialog: QWidget) -> None:
+        assert isinstance(dialog, ImportPreviewDialog)
+        previews.append(dialog.incoming.path.name)
+        dialog.create_button.click()
+        if len(previews) == 1:  # the next file's preview, once this one is stored
+            when_shown("importPreview", create)
+
+    when_shown("importPreview", create)
+    files = [FIXTURES / "tula_plan.docx", FIXTURES / "tula_plan.xlsx"]
+    made = ended_later(qtbot, open_dropped_files, threaded, store, files)
+    assert previews == ["tula_plan.docx", "tula_plan.xlsx"]
+    assert len(made) == 2 and sorted(made) == sorted(p.id for p in list_plans(store))
+
+
+def test_package_merged_from_the_preview_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store, colleague: tuple[int, Path]
+) -> None:
+    """The file read for the preview is compared and merged, and removed only afterwards."""
+    plan_id, package = colleague
+    read: list[Path | None] = []
+
+    def merge(dialog: QWidget) -> None:
+        assert isinstance(dialog, ImportPreviewDialog)
+        read.append(dialog.incoming.tmp_dir)
+        dialog.merge_button.click()
+
+    when_shown("importPreview", merge)
+    when_shown("mergeDialog", lambda d: d.apply_button.click())
+    with msgbox.capture():
+        assert ended_later(qtbot, open_plan_file, threaded, store, package) == plan_id
+    assert item_view(store, plan_id, "1").status == "done"
+    assert [a.name for a in list_attachments(store, plan_id, "1")] == ["протокол вебинара.pdf"]
+    assert "перенесено" in threaded.statusBar().currentMessage()
+    assert read and read[0] is not None and not read[0].exists()  # removed after the merge
+
+
+def test_merge_on_the_database_thread_returns_the_undo(
+    qtbot: QtBot, threaded: Host, store: Store, colleague: tuple[int, Path]
+) -> None:
+    from cxdesk.services.merge import undo_merge
+
+    plan_id, package = colleague
+    when_shown("mergeDialog", lambda d: d.apply_button.click())
+    with msgbox.capture():
+        undo = ended_later(qtbot, run_merge, threaded, store, plan_id, package)
+    assert undo is not None and item_view(store, plan_id, "1").status == "done"
+    undo_merge(store, undo)
+    assert item_view(store, plan_id, "1").status == "not_started"
+
+
+def test_export_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store, tmp_path: Path, shown: list[msgbox.Shown]
+) -> None:
+    plan_id = pilot(store)
+    out = tmp_path / "в потоке.xlsx"
+    clicked: list[bool] = []
+
+    def fill(dialog: QWidget) -> None:
+        assert isinstance(dialog, ExportDialog)
+        dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("xlsx"))
+        dialog.set_path(out)
+        dialog.save_button.click()
+        clicked.append(dialog.save_button.isEnabled())  # the work has only been asked for
+
+    when_shown("exportDialog", fill)
+    assert ended_later(qtbot, run_export, threaded, store, plan_id) == out
+    assert clicked == [False] and out.stat().st_size > 0
+    assert "в потоке.xlsx" in shown[-1].text
+
+
+def test_export_dialog_runs_its_work_once_and_gives_the_button_back_on_failure(
+    qtbot: QtBot,
+    threaded: Host,
+    store: Store,
+    tmp_path: Path,
+    shown: list[msgbox.Shown],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ui.exchange.export_dialog as module
+
+    written: list[Path] = []
+    real = module.export_plan
+
+    def counted(st: Store, plan_id: int, path: Path, *args: Any) -> Any:
+        written.append(path)
+        return real(st, plan_id, path, *args)
+
+    monkeypatch.setattr(module, "export_plan", counted)
+    plan_id = pilot(store)
+    dialog = ExportDialog(threaded, store, plan_id, ORG)
+    taken = tmp_path / "папка.docx"
+    taken.mkdir()  # a folder where the file should go: the writer fails
+    dialog.set_path(taken)
+    dialog._confirmed = taken
+    dialog.accept()
+    assert not dialog.save_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=20000)
+    assert dialog.written is None and shown[-1].kind == "error"
+    assert dialog.result() == 0  # the dialog stays, to change the file
+
+    dialog.set_path(tmp_path / "план.docx")
+    dialog.accept()
+    dialog.accept()  # a double click
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=20000)
+    qtbot.wait(100)
+    assert written == [taken, tmp_path / "план.docx"]
+    assert dialog.result() == 1 and (tmp_path / "план.docx").stat().st_size > 0
+
+
+def test_mail_on_the_database_thread(
+    qtbot: QtBot,
+    threaded: Host,
+    store: Store,
+    tmp_path: Path,
+    shown: list[msgbox.Shown],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("CXDESK_NO_OPEN", "1")
+    result = ended_later(qtbot, prepare_mail, threaded, store, pilot(store), "docx", "", None)
+    assert result.method == "eml" and result.eml.is_file()
+    assert "Почтовая программа не найдена" in shown[-1].text
+
+
+def test_mail_dialog_then_message_on_the_database_thread(
+    qtbot: QtBot,
+    threaded: Host,
+    store: Store,
+    tmp_path: Path,
+    shown: list[msgbox.Shown],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui.exchange.mail_dialog import send_by_mail
+
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.setenv("CXDESK_NO_OPEN", "1")
+
+    def choose(dialog: QWidget) -> None:
+        assert isinstance(dialog, MailDialog)
+        dialog.buttons["xlsx"].setChecked(True)
+        dialog.send_button.click()
+
+    when_shown("mailDialog", choose)
+    draft = tmp_path / "письмо.eml"
+    result = ended_later(qtbot, send_by_mail, threaded, store, pilot(store), draft)
+    assert result.method == "eml" and result.eml == draft and draft.is_file()
+    assert Path(result.attachment).suffix == ".xlsx"
+
+
+def test_print_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store, shown: list[msgbox.Shown]
+) -> None:
+    from ui.exchange.printing import print_plan
+
+    asked: list[str] = []
+
+    def decline(dialog: QWidget) -> None:
+        asked.append(dialog.windowTitle())
+        dialog.close()
+
+    when_shown("printDialog", decline)
+    assert ended_later(qtbot, print_plan, threaded, store, pilot(store)) is False
+    assert asked == ["Печать плана"]
+    assert ended_later(qtbot, print_plan, threaded, store, 999) is False
+    assert shown[-1].kind == "error" and "999" in shown[-1].text
+
+
+def test_print_preview_opens_on_the_database_thread(
+    qtbot: QtBot, threaded: Host, store: Store
+) -> None:
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+    from ui.exchange.printing import preview_plan
+
+    pages: list[int] = []
+
+    def look(dialog: QWidget) -> None:
+        view = dialog.findChild(QPrintPreviewWidget)
+        view.updatePreview()
+        pages.append(view.pageCount())
+        dialog.close()
+
+    when_shown("printPreview", look)
+    preview_plan(threaded, store, pilot(store))
+    assert pages == []  # the plan is still being read
+    qtbot.waitUntil(lambda: len(pages) == 1, timeout=20000)
+    assert pages[0] >= 1
+
+
+def test_form_dialog_on_the_database_thread(qtbot: QtBot, threaded: Host, store: Store) -> None:
+    from cxdesk.services.forms import plan_form
+
+    from ui.exchange.form_dialog import FormDialog, edit_form
+
+    plan_id = pilot(store)
+    seen: list[int] = []
+
+    def keep(dialog: QWidget) -> None:
+        assert isinstance(dialog, FormDialog)
+        qtbot.waitUntil(lambda: dialog.preset_combo.count() > 1)  # the saved forms are read
+        seen.append(dialog.preset_combo.count())
+        dialog.title_edit.setText("План на год")
+        dialog.save_button.click()
+        assert not dialog.save_button.isEnabled() and dialog.isVisible()  # saving
+
+    when_shown("formDialog", keep)
+    assert ended_later(qtbot, edit_form, threaded, store, plan_id) is True
+    assert seen and plan_form(store, plan_id).form.title == "План на год"
+
+
+def test_cancelled_work_ends_the_flow_and_removes_what_was_read(
+    qtbot: QtBot,
+    threaded: Host,
+    store: Store,
+    colleague: tuple[int, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """«Прервать» in the progress of the merge: no continuation is lost (``then`` gets None) and
+    the file read for the preview is removed."""
+    from cxdesk.progress import Cancelled
+
+    import ui.exchange.merging as merging
+
+    plan_id, package = colleague
+    read: list[Path | None] = []
+
+    def interrupted(*_args: object) -> None:
+        raise Cancelled  # what the comparison raises when «Прервать» is pressed
+
+    def merge(dialog: QWidget) -> None:
+        read.append(dialog.incoming.tmp_dir)  # type: ignore[attr-defined]
+        dialog.merge_button.click()  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(merging, "preview_merge", interrupted)
+    when_shown("importPreview", merge)
+    with msgbox.capture() as boxes:
+        assert ended_later(qtbot, open_plan_file, threaded, store, package) == plan_id
+    assert boxes == []  # a cancelled work is no error
+    assert read and read[0] is not None and not read[0].exists()
+    assert item_view(store, plan_id, "1").status == "not_started"
+
+
+def test_menu_entry_pressed_twice_runs_its_flow_once(
+    qtbot: QtBot, threaded: Host, store: Store, shown: list[msgbox.Shown]
+) -> None:
+    """Ctrl+E pressed twice while the plan is read opens one export dialog; once it is closed,
+    the entry works again."""
+    threaded.current_plan_id = pilot(store)  # type: ignore[attr-defined]
+    made = install_exchange_actions(threaded)
+    closed: list[int] = []
+
+    def sweep() -> None:  # closes every export dialog shown (a test that fails never hangs)
+        for dialog in threaded.findChildren(ExportDialog):
+            if dialog.isVisible():
+                closed.append(len(threaded.findChildren(ExportDialog)))
+                dialog.reject()
+
+    sweeper = QTimer(threaded)
+    sweeper.timeout.connect(sweep)
+    sweeper.start(20)
+    made["export"].trigger()
+    made["export"].trigger()
+    qtbot.waitUntil(lambda: len(closed) > 0, timeout=20000)
+    qtbot.wait(300)
+    assert len(threaded.findChildren(ExportDialog)) == 1 and closed == [1]
+    made["export"].trigger()
+    qtbot.waitUntil(lambda: len(closed) == 2, timeout=20000)
+    sweeper.stop()
+    assert closed == [1, 2]
+
+
+def test_merge_in_the_window_on_its_threaded_runner_is_one_undo_step(
+    qtbot: QtBot, store: Store, tmp_path: Path, colleague: tuple[int, Path]
+) -> None:
+    from ui.mainwindow import MainWindow
+
+    plan_id, package = colleague
+    window = MainWindow(store, Settings.in_file(tmp_path / "w.ini"), Tasks(store))
+    qtbot.addWidget(window)
+    try:
+        install_exchange_actions(window)
+        window.open_plan(plan_id)
+        qtbot.waitUntil(lambda: window.current_plan_id == plan_id, timeout=20000)
+        when_shown("mergeDialog", lambda d: d.apply_button.click())
+        with msgbox.capture():
+            undo = ended_later(qtbot, run_merge, window, store, plan_id, package)
+        assert undo is not None and item_view(store, plan_id, "1").status == "done"
+        stack = window.stack_for(plan_id)
+        assert stack.count() == 1 and "объединение" in stack.undoText()
+        assert "перенесено" in window.statusBar().currentMessage()
+        stack.undo()
+        qtbot.waitUntil(lambda: item_view(store, plan_id, "1").status == "not_started")
+    finally:
+        window.tasks.shutdown()

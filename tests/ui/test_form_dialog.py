@@ -10,7 +10,7 @@ import pytest
 from docx.oxml.ns import qn
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton
 
@@ -26,6 +26,8 @@ from ui import msgbox
 from ui.exchange.export_dialog import ExportDialog
 from ui.exchange.form_dialog import FormDialog, first_page
 
+from .test_exchange_ui import Host
+
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 ORG = "Министерство труда и социальной защиты Ставропольского края"
@@ -36,10 +38,15 @@ def plan_id(store: Store) -> int:
     return create_plan(store, PlanRequest("agency", ORG, answers=all_answers("agency", True)))
 
 
-def _dialog(qtbot: QtBot, store: Store, plan_id: int) -> FormDialog:
-    dialog = FormDialog(None, store, plan_id, plan_doc(store, plan_id), plan_form(store, plan_id))
-    qtbot.addWidget(dialog)
-    return dialog
+@pytest.fixture
+def host(qtbot: QtBot, store: Store, tmp_path: Path) -> Host:
+    window = Host(store, tmp_path)
+    qtbot.addWidget(window)
+    return window
+
+
+def _dialog(host: Host, store: Store, plan_id: int) -> FormDialog:
+    return FormDialog(host, store, plan_id, plan_doc(store, plan_id), plan_form(store, plan_id))
 
 
 def _table_top(image: QImage) -> int:
@@ -61,9 +68,9 @@ def test_preview_draws_the_first_page_in_the_form(qtbot: QtBot, store: Store, pl
 
 
 def test_choosing_a_preset_and_saving_keeps_the_form(
-    qtbot: QtBot, store: Store, plan_id: int
+    qtbot: QtBot, host: Host, store: Store, plan_id: int
 ) -> None:
-    dialog = _dialog(qtbot, store, plan_id)
+    dialog = _dialog(host, store, plan_id)
     dialog.show()
     qtbot.waitExposed(dialog)
     before = dialog.preview.pixmap().toImage()
@@ -84,8 +91,10 @@ def test_choosing_a_preset_and_saving_keeps_the_form(
     assert got.signature == "Заместитель министра  Г.В. Богданова"
 
 
-def test_a_bad_form_is_named_and_not_saved(qtbot: QtBot, store: Store, plan_id: int) -> None:
-    dialog = _dialog(qtbot, store, plan_id)
+def test_a_bad_form_is_named_and_not_saved(
+    qtbot: QtBot, host: Host, store: Store, plan_id: int
+) -> None:
+    dialog = _dialog(host, store, plan_id)
     title_row = next(
         r for r in range(dialog.columns.rowCount())
         if dialog.columns.item(r, 0).data(Qt.ItemDataRole.UserRole) == "title"
@@ -100,11 +109,10 @@ def test_a_bad_form_is_named_and_not_saved(qtbot: QtBot, store: Store, plan_id: 
 
 
 def test_export_dialog_names_the_form_and_writes_in_it(
-    qtbot: QtBot, store: Store, plan_id: int, tmp_path: Path
+    host: Host, store: Store, plan_id: int, tmp_path: Path
 ) -> None:
     set_form(store, plan_id, forms.preset("stavropol"), "Заместитель министра  Г.В. Богданова")
-    dialog = ExportDialog(None, store, plan_id, ORG)
-    qtbot.addWidget(dialog)
+    dialog = ExportDialog(host, store, plan_id, ORG)
     assert "stavropol" in dialog.form_label.text() and "подпись под таблицей: да" in (
         dialog.form_label.text()
     )
@@ -116,3 +124,39 @@ def test_export_dialog_names_the_form_and_writes_in_it(
     assert first != "УТВЕРЖДАЮ"
     tail = "".join(t.text or "" for t in document.element.body.iter(qn("w:t")))
     assert tail.rstrip().endswith("Г.В. Богданова")
+
+
+def test_form_button_of_the_export_dialog_opens_one_form_dialog(
+    qtbot: QtBot, store: Store, plan_id: int, tmp_path: Path
+) -> None:
+    """On a threaded runner: «Форма…» pressed twice while the plan is read opens one dialog;
+    a form kept there is named in the export dialog."""
+    host = Host(store, tmp_path, synchronous=False)
+    qtbot.addWidget(host)
+    try:
+        dialog = ExportDialog(host, store, plan_id, ORG)
+        qtbot.waitUntil(lambda: "Форма" in dialog.form_label.text())
+        opened: list[int] = []
+
+        def sweep() -> None:  # answers every form dialog shown (a failing test never hangs)
+            for form in host.findChildren(FormDialog):
+                if form.isVisible() and form.save_button.isEnabled():  # not yet being saved
+                    opened.append(len(host.findChildren(FormDialog)))
+                    index = form.preset_combo.findData("stavropol")
+                    form.load(forms.preset("stavropol"))
+                    assert index > 0  # the saved forms were read on the worker
+                    form.save_button.click()
+
+        sweeper = QTimer(host)
+        sweeper.timeout.connect(sweep)
+        sweeper.start(20)
+        dialog.form_button.click()
+        dialog.form_button.click()
+        assert not dialog.form_button.isEnabled()
+        qtbot.waitUntil(lambda: dialog.form_button.isEnabled(), timeout=20000)
+        qtbot.waitUntil(lambda: "stavropol" in dialog.form_label.text(), timeout=20000)
+        sweeper.stop()
+        assert opened == [1] and len(host.findChildren(FormDialog)) == 1
+        assert plan_form(store, plan_id).form.name == "stavropol"
+    finally:
+        host.tasks.shutdown()

@@ -25,7 +25,7 @@ from ui.mainwindow.plan_dialog import PlanPropertiesDialog
 from ui.settings import Settings
 from ui.tasks import Tasks
 
-from .test_exchange_ui import Host, when_shown
+from .test_exchange_ui import Host, ended, when_shown
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -74,7 +74,7 @@ def test_preview_corrects_the_organisation_before_the_plan_is_made(
         dialog.create_button.click()
 
     when_shown("importPreview", correct)
-    plan_id = open_plan_file(host, store, path)
+    plan_id = ended(open_plan_file, host, store, path)
     assert plan_id is not None
     plan = get_plan(store, plan_id)
     assert plan.org == "Министерство экономического развития Ставропольского края"
@@ -86,7 +86,7 @@ def test_properties_show_and_edit_signature_and_executor(
     qtbot: QtBot, host: Host, store: Store, tmp_path: Path
 ) -> None:
     when_shown("importPreview", lambda d: d.create_button.click())
-    plan_id = open_plan_file(host, store, FIXTURES / "stavropol_agency.docx")
+    plan_id = ended(open_plan_file, host, store, FIXTURES / "stavropol_agency.docx")
     assert plan_id is not None
     window = MainWindow(store, Settings.in_file(tmp_path / "w.ini"), Tasks(store, True))
     qtbot.addWidget(window)

@@ -1,6 +1,8 @@
 """Exchange in the window: export, print, open a file, merge a colleague's file, package, mail.
 
-Every command takes ``(parent, store, plan_id)`` (or a path) and works on its own; called with
+Every command takes ``(parent, store, plan_id)`` (or a path) and works on its own, on the
+window's task runner: it returns at once, and its result, if the caller wants it, goes to
+``then`` (called once, at the end of the flow, with None when nothing was done). Called with
 the main window alone (``export_plan(window)``), it takes the window's store and open plan, as
 the window's action factory calls features. The dialogs live in the submodules and are imported
 when first used.
@@ -16,6 +18,7 @@ and, for a file given on the command line (``cxdesk FILE.cxplan``)::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +26,9 @@ from ui.exchange.install import install_exchange_actions
 
 if TYPE_CHECKING:
     from ui.mainwindow.window import MainWindow
+
+#: A flow's continuation: called once at its end, with its result (None when nothing was done).
+Then = Callable[[Any], None]
 
 __all__ = [
     "export_plan",
@@ -48,86 +54,118 @@ def _target(parent: Any, store: Any, plan_id: int | None) -> tuple[Any, int | No
     return parent.store, (plan_id if plan_id is not None else parent.current_plan_id)
 
 
-def export_plan(parent: Any, store: Any = None, plan_id: int | None = None) -> Path | None:
-    """«Файл → Экспорт…»: returns the written file, or None."""
+def export_plan(
+    parent: Any, store: Any = None, plan_id: int | None = None, then: Then | None = None
+) -> None:
+    """«Файл → Экспорт…»: ``then`` gets the written file, or None."""
     store, plan_id = _target(parent, store, plan_id)
     if plan_id is None:
-        return None
+        _end(then, None)
+        return
     from ui.exchange.export_dialog import run_export
 
-    return run_export(parent, store, plan_id)
+    run_export(parent, store, plan_id, then)
 
 
-def print_plan(parent: Any, store: Any = None, plan_id: int | None = None) -> bool:
-    """«Файл → Печать…»: True when the plan went to the printer."""
+def print_plan(
+    parent: Any, store: Any = None, plan_id: int | None = None, then: Then | None = None
+) -> None:
+    """«Файл → Печать…»: ``then(True)`` when the plan went to the printer."""
     store, plan_id = _target(parent, store, plan_id)
     if plan_id is None:
-        return False
-    from ui.exchange import printing
-
-    return printing.print_plan(parent, store, plan_id)
-
-
-def preview_plan(parent: Any, store: Any = None, plan_id: int | None = None) -> None:
-    """«Файл → Предварительный просмотр»."""
-    store, plan_id = _target(parent, store, plan_id)
-    if plan_id is None:
+        _end(then, False)
         return
     from ui.exchange import printing
 
-    printing.preview_plan(parent, store, plan_id)
+    printing.print_plan(parent, store, plan_id, then)
 
 
-def open_file(window: MainWindow, path: Path | str | None = None) -> int | None:
-    """«Файл → Открыть файл…» (or the given file): the new or merged plan's id, or None."""
+def preview_plan(
+    parent: Any, store: Any = None, plan_id: int | None = None, then: Then | None = None
+) -> None:
+    """«Файл → Предварительный просмотр»: ``then(True)`` once the preview is closed."""
+    store, plan_id = _target(parent, store, plan_id)
+    if plan_id is None:
+        _end(then, False)
+        return
+    from ui.exchange import printing
+
+    printing.preview_plan(parent, store, plan_id, then)
+
+
+def open_file(window: MainWindow, path: Path | str | None = None, then: Then | None = None) -> None:
+    """«Файл → Открыть файл…» (or the given file): ``then`` gets the new or merged plan's id,
+    or None."""
     from ui.exchange import opening
 
-    return opening.open_file(window, path)
+    opening.open_file(window, path, then)
 
 
-def open_dropped_files(window_or_parent: Any, store: Any, paths: Any) -> list[int]:
-    """Files dropped on the window; returns the ids of the plans created or merged."""
+def open_dropped_files(
+    window_or_parent: Any, store: Any, paths: Any, then: Then | None = None
+) -> None:
+    """Files dropped on the window; ``then`` gets the ids of the plans created or merged."""
     from ui.exchange import opening
 
-    return opening.open_dropped_files(window_or_parent, store, paths)
+    opening.open_dropped_files(window_or_parent, store, paths, then)
 
 
-def handle_startup_file(window: MainWindow, store: Any, path: Path | str) -> int | None:
+def handle_startup_file(
+    window: MainWindow, store: Any, path: Path | str, then: Then | None = None
+) -> None:
     """``cxdesk FILE.cxplan``: the preview offers to load it, or to merge it into its plan."""
     from ui.exchange import opening
 
-    return opening.handle_startup_file(window, store, path)
+    opening.handle_startup_file(window, store, path, then)
 
 
 def merge_with_file(
-    parent: Any, store: Any = None, plan_id: int | None = None, path: Path | None = None
-) -> Any:
-    """«Файл → Объединить с файлом коллеги…»: the MergeUndo of the merge, or None."""
+    parent: Any,
+    store: Any = None,
+    plan_id: int | None = None,
+    path: Path | None = None,
+    then: Then | None = None,
+) -> None:
+    """«Файл → Объединить с файлом коллеги…»: ``then`` gets the MergeUndo, or None."""
     store, plan_id = _target(parent, store, plan_id)
     if plan_id is None:
-        return None
+        _end(then, None)
+        return
     from ui.exchange.merging import run_merge
 
-    return run_merge(parent, store, plan_id, path)
+    run_merge(parent, store, plan_id, path, then=then)
 
 
 def save_package(
-    parent: Any, store: Any = None, plan_id: int | None = None, out: Path | None = None
-) -> Path | None:
-    """«Файл → Сохранить пакет…»: the written .cxplan, or None."""
+    parent: Any,
+    store: Any = None,
+    plan_id: int | None = None,
+    out: Path | None = None,
+    then: Then | None = None,
+) -> None:
+    """«Файл → Сохранить пакет…»: ``then`` gets the written .cxplan, or None."""
     store, plan_id = _target(parent, store, plan_id)
     if plan_id is None:
-        return None
+        _end(then, None)
+        return
     from ui.exchange.saving import save_package as save
 
-    return save(parent, store, plan_id, out)
+    save(parent, store, plan_id, out, then)
 
 
-def send_by_mail(parent: Any, store: Any = None, plan_id: int | None = None) -> Any:
-    """«Файл → Отправить по почте…»: the mail result, or None."""
+def send_by_mail(
+    parent: Any, store: Any = None, plan_id: int | None = None, then: Then | None = None
+) -> None:
+    """«Файл → Отправить по почте…»: ``then`` gets the mail result, or None."""
     store, plan_id = _target(parent, store, plan_id)
     if plan_id is None:
-        return None
+        _end(then, None)
+        return
     from ui.exchange.mail_dialog import send_by_mail as send
 
-    return send(parent, store, plan_id)
+    send(parent, store, plan_id, then=then)
+
+
+def _end(then: Then | None, value: Any) -> None:
+    if then is not None:
+        then(value)

@@ -1,9 +1,13 @@
 """What the exchange dialogs share: background work, settings, finished-work messages, folders.
 
-Work on the store goes through the window's :class:`~ui.tasks.Tasks` (found on the parent or one
-of its ancestors), so it runs on the one database thread and shows a progress dialog after
-600 ms. :func:`wait_for` runs such work and waits for it in a local event loop (the window stays
-responsive), so that a flow reads top to bottom: read the file, show the preview, store the plan.
+Work on the store goes through the window's :class:`~ui.tasks.Tasks` (``tasks_of(parent)``), so
+it runs on the one database thread and shows a progress dialog after 600 ms. A flow is a chain of
+small steps, each the ``success`` of the work before it: read the file -> show the preview ->
+store the plan -> redraw. A flow that has a result for its caller takes ``then`` and calls it
+once at its end, with the result or with None (declined, failed, cancelled), so that the caller
+can tidy up: :func:`unless_cancelled` and :func:`ends_with` make the cancelled and the failed
+work end the flow too. (:func:`wait_for`, which waits in a local event loop, is left for the
+callers outside the exchange dialogs.)
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, QStandardPaths, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QPalette
@@ -36,6 +40,9 @@ OPEN_FILTER = (
 )
 #: Set (to anything but 0) to keep files and folders from being opened (tests, screenshots).
 NO_OPEN_ENV = "CXDESK_NO_OPEN"
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 _fallback_tasks: dict[int, Tasks] = {}
 _fallback_settings: list[Settings] = []
@@ -115,6 +122,39 @@ def wait_for(
         loop.exec()
     done, value = box["done"]
     return value if done else None
+
+
+def unless_cancelled(fn: Callable[P, T]) -> Callable[P, T | None]:
+    """``fn`` returning None when the user cancels it (instead of raising Cancelled).
+
+    The runner calls no continuation for a cancelled work; a flow that must tidy up (remove a
+    file read for a preview) or give its button back wraps its work in this, so that its
+    ``success`` still runs, with None.
+    """
+
+    def work(*args: P.args, **kwargs: P.kwargs) -> T | None:
+        try:
+            return fn(*args, **kwargs)
+        except Cancelled:
+            return None
+
+    return work
+
+
+def nothing(_result: Any) -> None:
+    """The continuation of a flow whose caller wants no result."""
+
+
+def ends_with(then: Callable[[Any], None] | None, value: Any = None) -> Callable[..., bool]:
+    """A ``failure`` for :meth:`Tasks.run` that ends a flow: ``then(value)`` (when given), and
+    the error goes on to the error dialog."""
+
+    def failed(_exc: BaseException) -> bool:
+        if then is not None:
+            then(value)
+        return False
+
+    return failed
 
 
 def remembered_folder(parent: QObject | None, setting: Any) -> Path:

@@ -9,6 +9,7 @@ runs on the database thread; an error keeps the dialog open so the user can chan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from cxdesk.text import plural
 from ui import msgbox
 from ui import settings as S
 from ui.exchange import common as C
+from ui.tasks import tasks_of
 
 #: Format key → what the user sees, and the file filter of the save dialog.
 FORMAT_TITLES = {
@@ -282,13 +284,15 @@ class ExportDialog(QDialog):
         self.layout_used.setText(f"<b>Будет сохранено:</b> {title.lower()}. {hint}")
 
     def show_form(self) -> None:
-        """Names the form the plan is printed in, beside «Форма плана»."""
+        """Names the form the plan is printed in, beside «Форма плана» (once it is read)."""
         from cxdesk.services.forms import plan_form
 
         plan_id = self.plan_id
-        got = C.wait_for(self.parentWidget(), self.store, lambda st: plan_form(st, plan_id))
-        if got is None:
-            return
+        tasks_of(self).run(
+            lambda st: plan_form(st, plan_id), parent=self.parentWidget(), success=self._form_read
+        )
+
+    def _form_read(self, got: Any) -> None:
         lines = got.form.describe()
         name = got.form.name or "своя"
         head = f"Форма «{name}»" if got.own else "Форма типового плана (графы шаблона)"
@@ -300,9 +304,14 @@ class ExportDialog(QDialog):
         """The form dialog of the plan; the dialog then names the new form."""
         from ui.exchange.form_dialog import edit_form
 
-        if edit_form(self, self.store, self.plan_id):
-            self.layout_buttons["official"].setChecked(True)
-            self.show_form()
+        def edited(saved: bool) -> None:
+            self.form_button.setEnabled(True)
+            if saved:
+                self.layout_buttons["official"].setChecked(True)
+                self.show_form()
+
+        self.form_button.setEnabled(False)  # one form dialog, even on a double click
+        edit_form(self, self.store, self.plan_id, edited)
 
     def _format_changed(self) -> None:
         name = Path(self.name_edit.text().strip())
@@ -352,16 +361,25 @@ class ExportDialog(QDialog):
         def work(store: Store, progress: Any) -> tuple[Path, int]:
             return export_plan(store, plan_id, path, fmt, options, progress, as_of)
 
-        self._busy = True  # a second click while the file is written does nothing
-        self.save_button.setEnabled(False)
-        try:
-            result = C.wait_for(
-                self, self.store, work, label=f"Запись «{path.name}»…", progress=True
-            )
-        finally:
-            self._busy = False
-            self.save_button.setEnabled(True)
-        if result is None:
+        self._set_busy(True)  # a second click while the file is written does nothing
+        tasks_of(self).run(
+            C.unless_cancelled(work),
+            parent=self,
+            success=lambda result: self._written(result, fmt, options, path),
+            failure=lambda _exc: self._set_busy(False),
+            label=f"Запись «{path.name}»…",
+            progress=True,
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.save_button.setEnabled(not busy)
+
+    def _written(
+        self, result: tuple[Path, int] | None, fmt: str, options: ExportOptions, path: Path
+    ) -> None:
+        self._set_busy(False)
+        if result is None:  # cancelled: the dialog stays, to try again
             return
         self.written = result
         settings = C.settings_for(self.parent())
@@ -372,19 +390,29 @@ class ExportDialog(QDialog):
         super().accept()
 
 
-def run_export(parent: QWidget | None, store: Store, plan_id: int) -> Path | None:
-    """Shows the export dialog for a plan; returns the written file, or None."""
-    plan = C.wait_for(parent, store, lambda st: get_plan(st, plan_id))
-    if plan is None:
-        return None
-    dialog = ExportDialog(parent, store, plan_id, plan.org or plan.title)
-    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.written is None:
-        return None
-    path, rows = dialog.written
-    C.finished(
-        parent,
-        f"План сохранён в файл «{path.name}» ({plural(rows, 'строка', 'строки', 'строк')}).",
-        path,
-        detail=f"Папка: {path.parent}",
+def run_export(
+    parent: QWidget | None,
+    store: Store,
+    plan_id: int,
+    then: Callable[[Path | None], None] | None = None,
+) -> None:
+    """Shows the export dialog for a plan; ``then`` gets the written file, or None."""
+    done = then or C.nothing
+
+    def ask(plan: Any) -> None:
+        dialog = ExportDialog(parent, store, plan_id, plan.org or plan.title)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.written is None:
+            done(None)
+            return
+        path, rows = dialog.written
+        C.finished(
+            parent,
+            f"План сохранён в файл «{path.name}» ({plural(rows, 'строка', 'строки', 'строк')}).",
+            path,
+            detail=f"Папка: {path.parent}",
+        )
+        done(path)
+
+    tasks_of(parent).run(
+        lambda st: get_plan(st, plan_id), parent=parent, success=ask, failure=C.ends_with(done)
     )
-    return path

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -46,6 +47,7 @@ from cxdesk.storage.db import Store
 
 from ui import msgbox
 from ui.exchange import common as C
+from ui.tasks import tasks_of
 
 #: Column key → its name in the list of columns.
 KEY_TITLES = {"number": "Номер"} | {
@@ -94,6 +96,7 @@ class FormDialog(QDialog):
         self.setWindowTitle("Форма печати плана")
         self.store, self.plan_id, self.doc = store, plan_id, doc
         self.saved = False
+        self._busy = False  # the form is being saved: a second click does nothing
         self._loading = False
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.refresh)
@@ -105,9 +108,6 @@ class FormDialog(QDialog):
         self.preset_combo = QComboBox(self)
         self.preset_combo.setObjectName("presetCombo")
         self.preset_combo.addItem("— выбрать готовую форму —", "")
-        names = C.wait_for(parent, store, _form_names) or []
-        for name, title in names:
-            self.preset_combo.addItem(f"{title or name} [{name}]", name)
         self.preset_combo.activated.connect(self._preset_chosen)
         top.addRow("&Готовая форма:", self.preset_combo)
         controls.addLayout(top)
@@ -169,11 +169,13 @@ class FormDialog(QDialog):
         controls.addLayout(grid)
 
         buttons = QDialogButtonBox(self)
-        save = buttons.addButton("&Сохранить", QDialogButtonBox.ButtonRole.AcceptRole)
-        save.setObjectName("saveButton")
-        save_as = buttons.addButton("Сохранить &как…", QDialogButtonBox.ButtonRole.ActionRole)
-        save_as.setObjectName("saveAsButton")
-        save_as.clicked.connect(self.save_as)
+        self.save_button = buttons.addButton("&Сохранить", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setObjectName("saveButton")
+        self.save_as_button = buttons.addButton(
+            "Сохранить &как…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.save_as_button.setObjectName("saveAsButton")
+        self.save_as_button.clicked.connect(self.save_as)
         buttons.addButton("Отмена", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -192,6 +194,11 @@ class FormDialog(QDialog):
         controls.addWidget(self.problem)
         self.load(current.form)
         self.refresh()
+        tasks_of(self).run(_form_names, parent=parent, success=self._names_read)
+
+    def _names_read(self, names: list[tuple[str, str]]) -> None:
+        for name, title in names:
+            self.preset_combo.addItem(f"{title or name} [{name}]", name)
 
     def _combo(self, name: str, choices: dict[str, str], grid: QFormLayout, label: str) -> Any:
         combo = QComboBox(self)
@@ -303,10 +310,11 @@ class FormDialog(QDialog):
         name = self.preset_combo.itemData(index)
         if not name:
             return
-        form = C.wait_for(self, self.store, lambda st: _find(st, name))
-        if form is not None:
-            self.load(form)
-            self.refresh()
+        tasks_of(self).run(lambda st: _find(st, name), parent=self, success=self._preset_read)
+
+    def _preset_read(self, form: Form) -> None:
+        self.load(form)
+        self.refresh()
 
     def save_as(self) -> None:
         """Keeps the form under a name, for other plans and ``export --form``."""
@@ -318,10 +326,26 @@ class FormDialog(QDialog):
         name, ok = QInputDialog.getText(self, "Сохранить форму", "Имя формы (латиница, цифры):")
         if not ok or not name.strip():
             return
-        if C.wait_for(self, self.store, lambda st: _save(st, name, form)) is not None:
+
+        def saved(_result: Any) -> None:
+            self.save_as_button.setEnabled(not self._busy)
             msgbox.information(self, f"Форма «{name.strip()}» сохранена.")
 
+        self.save_as_button.setEnabled(False)  # one save at a time
+        tasks_of(self).run(
+            lambda st: _save(st, name, form),
+            parent=self,
+            success=saved,
+            failure=lambda _exc: self.save_as_button.setEnabled(not self._busy),
+        )
+
+    def reject(self) -> None:
+        if not self._busy:
+            super().reject()
+
     def accept(self) -> None:
+        if self._busy:
+            return
         try:
             form = self.form()
         except UserError as exc:
@@ -335,11 +359,24 @@ class FormDialog(QDialog):
 
             return set_form(store, plan_id, form, signature, executor)
 
-        changes = C.wait_for(self, self.store, work, label="Сохранение формы…")
-        if changes is None:
-            return
-        self.saved = True
-        super().accept()
+        def kept(_changes: Any) -> None:
+            self._set_busy(False)
+            self.saved = True
+            super(FormDialog, self).accept()
+
+        self._set_busy(True)
+        tasks_of(self).run(
+            work,
+            parent=self,
+            success=kept,
+            failure=lambda _exc: self._set_busy(False),
+            label="Сохранение формы…",
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.save_button.setEnabled(not busy)
+        self.save_as_button.setEnabled(not busy)
 
 
 def _form_names(store: Store) -> list[tuple[str, str]]:
@@ -360,8 +397,14 @@ def _save(store: Store, name: str, form: Form) -> Any:
     return save_form(store, name, form)
 
 
-def edit_form(parent: QWidget | None, store: Store, plan_id: int) -> bool:
-    """Shows the form dialog of a plan; True when a new form was kept with it."""
+def edit_form(
+    parent: QWidget | None,
+    store: Store,
+    plan_id: int,
+    then: Callable[[bool], None] | None = None,
+) -> None:
+    """Shows the form dialog of a plan; ``then(True)`` when a new form was kept with it."""
+    done = then or C.nothing
 
     def load(st: Store) -> tuple[PlanDoc, Any]:
         from cxdesk.services.documents import plan_doc
@@ -369,8 +412,14 @@ def edit_form(parent: QWidget | None, store: Store, plan_id: int) -> bool:
 
         return plan_doc(st, plan_id), plan_form(st, plan_id)
 
-    loaded = C.wait_for(parent, store, load, label="Чтение плана…")
-    if loaded is None:
-        return False
-    dialog = FormDialog(parent, store, plan_id, *loaded)
-    return dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved
+    def loaded(got: tuple[PlanDoc, Any]) -> None:
+        dialog = FormDialog(parent, store, plan_id, *got)
+        done(dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved)
+
+    tasks_of(parent).run(
+        load,
+        parent=parent,
+        success=loaded,
+        failure=C.ends_with(done, False),
+        label="Чтение плана…",
+    )

@@ -91,6 +91,8 @@ class DropFilter(QObject):
 
 
 def _slot(window: MainWindow, key: str) -> Callable[[], Any]:
+    """The entry's command; a second trigger while its flow still runs (the plan being read
+    before the dialog shows) does nothing, so one press of a key twice opens one dialog."""
     import ui.exchange as feature
 
     calls: dict[str, Callable[..., Any]] = {
@@ -99,7 +101,22 @@ def _slot(window: MainWindow, key: str) -> Callable[[], Any]:
         "preview": feature.preview_plan, "package": feature.save_package,
         "mail": feature.send_by_mail,
     }  # fmt: skip
-    return lambda: calls[key](window)
+    running = [False]
+
+    def ended(_result: Any) -> None:
+        running[0] = False
+
+    def run() -> None:
+        if running[0]:
+            return
+        running[0] = True
+        try:
+            calls[key](window, then=ended)
+        except BaseException:
+            running[0] = False
+            raise
+
+    return run
 
 
 def install_exchange_actions(window: MainWindow) -> dict[str, QAction]:

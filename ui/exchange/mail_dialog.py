@@ -3,6 +3,7 @@ program (or, when there is none, a draft file to open and send)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from cxdesk.storage.db import Store
 from ui import msgbox
 from ui import settings as S
 from ui.exchange import common as C
+from ui.tasks import tasks_of
 
 #: What can be attached: key → (choice, explanation).
 ATTACHMENTS = {
@@ -151,30 +153,51 @@ def tell_result(parent: QWidget | None, result: Any) -> None:
 
 
 def send_by_mail(
-    parent: QWidget | None, store: Store, plan_id: int, eml: Path | None = None
-) -> Any:
-    """Shows the dialog, prepares the message; returns the mail result (or None)."""
+    parent: QWidget | None,
+    store: Store,
+    plan_id: int,
+    eml: Path | None = None,
+    then: Callable[[Any], None] | None = None,
+) -> None:
+    """Shows the dialog, prepares the message; ``then`` gets the mail result (or None)."""
     from cxdesk.services.views import get_plan
 
-    plan = C.wait_for(parent, store, lambda st: get_plan(st, plan_id))
-    if plan is None:
-        return None
-    dialog = MailDialog(parent, plan.org or plan.title)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return prepare_mail(parent, store, plan_id, dialog.fmt(), dialog.to(), eml)
+    done = then or C.nothing
+
+    def ask(plan: Any) -> None:
+        dialog = MailDialog(parent, plan.org or plan.title)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            done(None)
+            return
+        prepare_mail(parent, store, plan_id, dialog.fmt(), dialog.to(), eml, done)
+
+    tasks_of(parent).run(
+        lambda st: get_plan(st, plan_id), parent=parent, success=ask, failure=C.ends_with(done)
+    )
 
 
 def prepare_mail(
-    parent: QWidget | None, store: Store, plan_id: int, fmt: str, to: str, eml: Path | None
-) -> Any:
-    """Makes the attachment and hands it to the mail program; tells the user what happened."""
-    result = C.wait_for(
-        parent,
-        store,
+    parent: QWidget | None,
+    store: Store,
+    plan_id: int,
+    fmt: str,
+    to: str,
+    eml: Path | None,
+    then: Callable[[Any], None] | None = None,
+) -> None:
+    """Makes the attachment and hands it to the mail program; tells the user what happened.
+
+    ``then`` gets the mail result, or None when it failed."""
+    done = then or C.nothing
+
+    def prepared(result: Any) -> None:
+        tell_result(parent, result)
+        done(result)
+
+    tasks_of(parent).run(
         lambda st: mail_plan(st, plan_id, fmt, to, eml),
+        parent=parent,
+        success=prepared,
+        failure=C.ends_with(done),
         label="Подготовка письма…",
     )
-    if result is not None:
-        tell_result(parent, result)
-    return result

@@ -3,7 +3,7 @@
 The chosen file is copied first, so that the comparison, the merge and a later «Повторить» all
 read the same bytes even if the colleague's file is moved or replaced. In the main window the
 merge goes onto the plan's undo stack as one command (undo calls ``undo_merge``; redo applies
-the same choice again); elsewhere :func:`run_merge` returns the ``MergeUndo``.
+the same choice again); elsewhere :func:`run_merge` hands the ``MergeUndo`` to its ``then``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from ui import msgbox
 from ui import settings as S
 from ui.exchange import common as C
 from ui.exchange.merge_dialog import MergeDialog, row_titles
+from ui.tasks import tasks_of
 from ui.undo import ServiceCommand
 
 _copies: list[Path] = []
@@ -86,44 +88,63 @@ def run_merge(
     plan_id: int,
     path: Path | None = None,
     incoming: Incoming | None = None,
-) -> MergeUndo | None:
+    then: Callable[[MergeUndo | None], None] | None = None,
+) -> None:
     """Compares the plan with a file, lets the user choose, applies the choice.
 
     ``incoming`` is the file already read (by the import preview): it is compared and merged
-    without being read again; its owner removes it afterwards. Returns what undoes the merge
-    (the window has already put it on its undo stack), or None when nothing was merged.
+    without being read again; its owner removes it once ``then`` is called. ``then`` gets what
+    undoes the merge (the window has already put it on its undo stack), or None when nothing
+    was merged.
     """
+    done = then or C.nothing
     if path is None:
         path = ask_merge_file(parent)
         if path is None:
-            return None
+            done(None)
+            return
     try:
         copy = keep_copy(path)
     except NotFound as exc:
         msgbox.user_error(parent, exc)
-        return None
+        done(None)
+        return
     except OSError as exc:
         msgbox.user_error(parent, f"Не удалось прочитать «{path}»: {exc.strerror or exc}.")
-        return None
+        done(None)
+        return
 
     def compare(st: Store, progress: Any) -> tuple[Any, Any]:
         return preview_merge(st, plan_id, incoming or copy, progress), get_plan(st, plan_id)
 
-    got = C.wait_for(parent, store, compare, label=f"Сравнение с «{copy.name}»…", progress=True)
-    if got is None:
-        return None
-    preview, plan = got
-    label = plan.org or plan.title
-    if not preview.differences:
-        notes = "".join(f"\n\nЗамечание: {w}" for w in preview.warnings)
-        msgbox.information(
-            parent, f"Различий нет: план «{label}» уже совпадает с файлом «{copy.name}».{notes}"
-        )
-        return None
-    dialog = MergeDialog(preview, label, row_titles(plan), parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return apply_choice(parent, store, plan_id, copy, dialog.accepted_indexes(), incoming)
+    def compared(got: tuple[Any, Any] | None) -> None:
+        if got is None:
+            done(None)
+            return
+        preview, plan = got
+        label = plan.org or plan.title
+        if not preview.differences:
+            notes = "".join(f"\n\nЗамечание: {w}" for w in preview.warnings)
+            msgbox.information(
+                parent,
+                f"Различий нет: план «{label}» уже совпадает с файлом «{copy.name}».{notes}",
+            )
+            done(None)
+            return
+        dialog = MergeDialog(preview, label, row_titles(plan), parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            done(None)
+            return
+        apply_choice(parent, store, plan_id, copy, dialog.accepted_indexes(), incoming, done)
+
+    tasks_of(parent).run(
+        C.unless_cancelled(compare),
+        parent=parent,
+        success=compared,
+        failure=C.ends_with(done),
+        label=f"Сравнение с «{copy.name}»…",
+        progress=True,
+    )
 
 
 def apply_choice(
@@ -133,35 +154,47 @@ def apply_choice(
     copy: Path,
     accept: set[int],
     incoming: Incoming | None = None,
-) -> MergeUndo | None:
+    then: Callable[[MergeUndo | None], None] | None = None,
+) -> None:
     """Applies the chosen differences; in the window, one step on the plan's undo stack (whose
-    «Повторить» reads ``copy`` again). ``incoming``: the file already read, if it was."""
+    «Повторить» reads ``copy`` again). ``incoming``: the file already read, if it was.
+    ``then`` gets what undoes the merge, or None."""
+    done = then or C.nothing
     if not accept:
-        return None
-    got = C.wait_for(
-        parent,
-        store,
-        lambda st, progress: apply_merge(st, plan_id, incoming or copy, set(accept), progress),
+        done(None)
+        return
+
+    def applied(got: Any) -> None:
+        if got is None:
+            done(None)
+            return
+        _preview, undo = got
+        count = plural(len(accept), "изменение", "изменения", "изменений")
+        host = C.window_of(parent)
+        if host is not None and hasattr(host, "stack_for") and hasattr(host, "run_undo_call"):
+            command = merge_command(plan_id, copy, accept, undo, host.run_undo_call)
+            if hasattr(host, "push_command"):
+                host.push_command(plan_id, command)
+            else:
+                host.stack_for(plan_id).push(command)
+        if host is not None and hasattr(host, "apply_changes"):
+            host.apply_changes(Changes({plan_id}, structure=True, history=True, plans_list=True))
+        if host is not None and hasattr(host, "statusBar"):
+            undoable = " Отменить: Правка → Отменить." if hasattr(host, "stack_for") else ""
+            text = f"Из файла «{copy.name}» перенесено {count}.{undoable}"
+            host.statusBar().showMessage(text, 15000)
+        else:
+            msgbox.information(parent, f"Из файла «{copy.name}» перенесено {count}.")
+        done(undo)
+
+    def work(st: Store, progress: Any) -> Any:
+        return apply_merge(st, plan_id, incoming or copy, set(accept), progress)
+
+    tasks_of(parent).run(
+        C.unless_cancelled(work),
+        parent=parent,
+        success=applied,
+        failure=C.ends_with(done),
         label="Перенос изменений…",
         progress=True,
     )
-    if got is None:
-        return None
-    _preview, undo = got
-    count = plural(len(accept), "изменение", "изменения", "изменений")
-    host = C.window_of(parent)
-    if host is not None and hasattr(host, "stack_for") and hasattr(host, "run_undo_call"):
-        command = merge_command(plan_id, copy, accept, undo, host.run_undo_call)
-        if hasattr(host, "push_command"):
-            host.push_command(plan_id, command)
-        else:
-            host.stack_for(plan_id).push(command)
-    if host is not None and hasattr(host, "apply_changes"):
-        host.apply_changes(Changes({plan_id}, structure=True, history=True, plans_list=True))
-    if host is not None and hasattr(host, "statusBar"):
-        undoable = " Отменить: Правка → Отменить." if hasattr(host, "stack_for") else ""
-        text = f"Из файла «{copy.name}» перенесено {count}.{undoable}"
-        host.statusBar().showMessage(text, 15000)
-    else:
-        msgbox.information(parent, f"Из файла «{copy.name}» перенесено {count}.")
-    return undo

@@ -8,7 +8,7 @@ in a .cxplan package sent back by a colleague) can instead be merged into that p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from ui import msgbox
 from ui import settings as S
 from ui.exchange import common as C
 from ui.exchange.import_preview import ImportPreviewDialog
+from ui.tasks import tasks_of
 
 
 def ask_open_path(parent: QWidget | None) -> Path | None:
@@ -61,69 +62,117 @@ def show_plan(parent: QWidget | None, plan_id: int) -> None:
         host.reload_plans(select=plan_id)
 
 
-def open_plan_file(parent: QWidget | None, store: Store, path: Path) -> int | None:
-    """Reads a file, shows the preview; returns the created (or merged) plan's id, or None."""
+def open_plan_file(
+    parent: QWidget | None,
+    store: Store,
+    path: Path,
+    then: Callable[[int | None], None] | None = None,
+) -> None:
+    """Reads a file (on the database thread), shows the preview, stores or merges what it read.
+
+    ``then`` gets the created (or merged) plan's id, or None; the file read is removed first.
+    """
     path = Path(path)
-    got = C.wait_for(
-        parent,
-        store,
-        lambda st, progress: read_for_preview(st, path, progress),
+    done = then or C.nothing
+
+    def previewed(got: tuple[Incoming, Any] | None) -> None:
+        if got is None:
+            done(None)
+            return
+        incoming, existing = got
+        ended = [False]
+
+        def finish(plan_id: int | None) -> None:
+            if ended[0]:
+                return
+            ended[0] = True
+            incoming.cleanup()  # what the preview read is what was stored or merged
+            done(plan_id)
+
+        try:
+            _act_on_preview(parent, store, path, incoming, existing, finish)
+        except BaseException:
+            finish(None)  # the flow ends here, even on a bug (the error is shown)
+            raise
+
+    def read(st: Store, progress: Any) -> tuple[Incoming, Any]:
+        return read_for_preview(st, path, progress)
+
+    tasks_of(parent).run(
+        C.unless_cancelled(read),
+        parent=parent,
+        success=previewed,
+        failure=C.ends_with(done),
         label=f"Чтение «{path.name}»…",
         progress=True,
     )
-    if got is None:
-        return None
-    incoming, existing = got
-    try:  # what the preview read is what is stored or merged: the file is not read again
-        return _act_on_preview(parent, store, path, incoming, existing)
-    finally:
-        incoming.cleanup()
 
 
 def _act_on_preview(
-    parent: QWidget | None, store: Store, path: Path, incoming: Incoming, existing: Any
-) -> int | None:
+    parent: QWidget | None,
+    store: Store,
+    path: Path,
+    incoming: Incoming,
+    existing: Any,
+    finish: Callable[[int | None], None],
+) -> None:
     dialog = ImportPreviewDialog(incoming, existing, parent)
     choice = dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
     org = dialog.org_text()
     if choice == "merge" and existing is not None:
         from ui.exchange.merging import run_merge
 
-        show_plan(parent, existing.id)
-        run_merge(parent, store, existing.id, path, incoming)
-        return int(existing.id)
+        plan_id = int(existing.id)
+        show_plan(parent, plan_id)
+        run_merge(parent, store, plan_id, path, incoming, then=lambda _undo: finish(plan_id))
+        return
     if choice != "create":
-        return None
-    outcome = C.wait_for(
-        parent,
-        store,
-        lambda st, progress: import_file(st, incoming, progress, org=org),
+        finish(None)
+        return
+
+    def imported(outcome: Any) -> None:
+        if outcome is None or outcome.plan_id is None:
+            finish(None)
+            return
+        show_plan(parent, outcome.plan_id)
+        host = C.window_of(parent)
+        if host is not None and hasattr(host, "statusBar"):
+            items = plural(outcome.items, "пункт", "пункта", "пунктов")
+            host.statusBar().showMessage(f"План загружен из «{path.name}»: {items}.", 15000)
+        finish(int(outcome.plan_id))
+
+    def load(st: Store, progress: Any) -> Any:
+        return import_file(st, incoming, progress, org=org)
+
+    tasks_of(parent).run(
+        C.unless_cancelled(load),
+        parent=parent,
+        success=imported,
+        failure=C.ends_with(finish),
         label=f"Загрузка плана из «{path.name}»…",
         progress=True,
     )
-    if outcome is None or outcome.plan_id is None:
-        return None
-    show_plan(parent, outcome.plan_id)
-    host = C.window_of(parent)
-    if host is not None and hasattr(host, "statusBar"):
-        items = plural(outcome.items, "пункт", "пункта", "пунктов")
-        host.statusBar().showMessage(f"План загружен из «{path.name}»: {items}.", 15000)
-    return int(outcome.plan_id)
 
 
-def open_file(window: Any, path: Path | str | None = None) -> int | None:
-    """«Файл → Открыть файл…» (asks for the file when ``path`` is None)."""
+def open_file(
+    window: Any, path: Path | str | None = None, then: Callable[[int | None], None] | None = None
+) -> None:
+    """«Файл → Открыть файл…» (asks for the file when ``path`` is None); ``then`` as in
+    :func:`open_plan_file`."""
     if path is None:
         path = ask_open_path(window)
         if path is None:
-            return None
-    return open_plan_file(window, window.store, Path(path))
+            (then or C.nothing)(None)
+            return
+    open_plan_file(window, window.store, Path(path), then)
 
 
-def handle_startup_file(window: Any, store: Store, path: Path | str) -> int | None:
+def handle_startup_file(
+    window: Any, store: Store, path: Path | str, then: Callable[[int | None], None] | None = None
+) -> None:
     """A file given on the command line (``cxdesk FILE.cxplan``): import, or merge into the
     plan it came from."""
-    return open_plan_file(window, store, Path(path))
+    open_plan_file(window, store, Path(path), then)
 
 
 def _as_path(entry: Any) -> Path | None:
@@ -132,10 +181,16 @@ def _as_path(entry: Any) -> Path | None:
     return Path(entry) if entry else None
 
 
-def open_dropped_files(window_or_parent: Any, store: Store, paths: Iterable[Any]) -> list[int]:
-    """Files dropped on the window (paths, strings or QUrls): each plan file is opened in turn.
+def open_dropped_files(
+    window_or_parent: Any,
+    store: Store,
+    paths: Iterable[Any],
+    then: Callable[[list[int]], None] | None = None,
+) -> None:
+    """Files dropped on the window (paths, strings or QUrls): each plan file is opened in turn,
+    the next once the one before is done.
 
-    Returns the ids of the plans created or merged.
+    ``then`` gets the ids of the plans created or merged.
     """
     wanted: list[Path] = []
     refused: list[str] = []
@@ -155,9 +210,16 @@ def open_dropped_files(window_or_parent: Any, store: Store, paths: Iterable[Any]
             "книги Excel (.xlsx) или пакета cxdesk (.cxplan). Файлы .doc и .xls сначала "
             "сохраните в Word или Excel как .docx или .xlsx.",
         )
-    done = []
-    for path in wanted:
-        plan_id = open_plan_file(window_or_parent, store, path)
+    done: list[int] = []
+    queue = list(wanted)
+
+    def next_file(plan_id: int | None = None) -> None:
         if plan_id is not None:
             done.append(plan_id)
-    return done
+        if not queue:
+            if then is not None:
+                then(done)
+            return
+        open_plan_file(window_or_parent, store, queue.pop(0), next_file)
+
+    next_file()

@@ -7,6 +7,7 @@ as Qt's printing wants. Without the renderer these commands are not offered at a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QPageLayout, QPageSize
@@ -20,6 +21,7 @@ from cxdesk.storage.db import Store
 from ui import msgbox
 from ui import settings as S
 from ui.exchange import common as C
+from ui.tasks import tasks_of
 
 
 def renderer() -> Any:
@@ -44,34 +46,53 @@ def print_options(parent: QWidget | None) -> ExportOptions:
     return ExportOptions(font_size=float(min(max(size, 12), 14)))
 
 
-def _load(parent: QWidget | None, store: Store, plan_id: int) -> tuple[Any, Any] | None:
+def _load(
+    parent: QWidget | None,
+    plan_id: int,
+    then: Callable[[Any, Any], None],
+    failed: Callable[[BaseException], bool] | None = None,
+) -> None:
+    """Reads the plan's document on the database thread, then ``then(render, doc)``."""
     render = renderer()
-    doc = C.wait_for(parent, store, lambda st: plan_doc(st, plan_id), label="Подготовка печати…")
-    if doc is None:
-        return None
-    return render, doc
+    tasks_of(parent).run(
+        lambda st: plan_doc(st, plan_id),
+        parent=parent,
+        success=lambda doc: then(render, doc),
+        failure=failed,
+        label="Подготовка печати…",
+    )
 
 
-def print_plan(parent: QWidget | None, store: Store, plan_id: int) -> bool:
-    """The system print dialog, then the plan printed; True when it was sent to the printer."""
-    loaded = _load(parent, store, plan_id)
-    if loaded is None:
-        return False
-    render, doc = loaded
-    options = print_options(parent)
-    printer = make_printer()
-    dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Печать плана")
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return False
-    try:
-        render(doc, options, printer)
-    except OSError as exc:
-        msgbox.user_error(
-            parent, f"План не напечатан: {exc}. Проверьте, что принтер включён и доступен."
-        )
-        return False
-    return True
+def print_plan(
+    parent: QWidget | None,
+    store: Store,
+    plan_id: int,
+    then: Callable[[bool], None] | None = None,
+) -> None:
+    """The system print dialog, then the plan printed; ``then(True)`` when it was sent to the
+    printer, ``then(False)`` otherwise."""
+    done = then or C.nothing
+
+    def loaded(render: Any, doc: Any) -> None:
+        options = print_options(parent)
+        printer = make_printer()
+        dialog = QPrintDialog(printer, parent)
+        dialog.setObjectName("printDialog")
+        dialog.setWindowTitle("Печать плана")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            done(False)
+            return
+        try:
+            render(doc, options, printer)
+        except OSError as exc:
+            msgbox.user_error(
+                parent, f"План не напечатан: {exc}. Проверьте, что принтер включён и доступен."
+            )
+            done(False)
+            return
+        done(True)
+
+    _load(parent, plan_id, loaded, C.ends_with(done, False))
 
 
 class PreviewDialog(QPrintPreviewDialog):
@@ -93,10 +114,18 @@ def preview_dialog(parent: QWidget | None, doc: Any, render: Any) -> PreviewDial
     return PreviewDialog(parent, doc, render)
 
 
-def preview_plan(parent: QWidget | None, store: Store, plan_id: int) -> None:
-    """«Предварительный просмотр»: pages as they will print."""
-    loaded = _load(parent, store, plan_id)
-    if loaded is None:
-        return
-    render, doc = loaded
-    preview_dialog(parent, doc, render).exec()
+def preview_plan(
+    parent: QWidget | None,
+    store: Store,
+    plan_id: int,
+    then: Callable[[bool], None] | None = None,
+) -> None:
+    """«Предварительный просмотр»: pages as they will print; ``then(True)`` once it is closed
+    (``then(False)`` when the plan could not be read)."""
+    done = then or C.nothing
+
+    def loaded(render: Any, doc: Any) -> None:
+        preview_dialog(parent, doc, render).exec()
+        done(True)
+
+    _load(parent, plan_id, loaded, C.ends_with(done, False))

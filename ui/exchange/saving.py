@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from cxdesk.text import plural
 
 from ui import settings as S
 from ui.exchange import common as C
+from ui.tasks import tasks_of
 
 PACKAGE_FILTER = "Пакет cxdesk (*.cxplan)"
 
@@ -35,33 +37,62 @@ def ask_package_path(parent: QWidget | None, org: str) -> Path | None:
 
 
 def save_package(
-    parent: QWidget | None, store: Store, plan_id: int, out: Path | None = None
-) -> Path | None:
-    """Asks for the file (unless ``out`` is given), writes the package; returns its path."""
-    if out is None:
-        plan = C.wait_for(parent, store, lambda st: get_plan(st, plan_id))
-        if plan is None:
-            return None
-        out = ask_package_path(parent, plan.org or plan.title)
-        if out is None:
-            return None
-    target = Path(out)
+    parent: QWidget | None,
+    store: Store,
+    plan_id: int,
+    out: Path | None = None,
+    then: Callable[[Path | None], None] | None = None,
+) -> None:
+    """Asks for the file (unless ``out`` is given), writes the package; ``then`` gets its path,
+    or None."""
+    done = then or C.nothing
+    if out is not None:
+        _write(parent, plan_id, Path(out), done)
+        return
 
+    def ask(plan: Any) -> None:
+        chosen = ask_package_path(parent, plan.org or plan.title)
+        if chosen is None:
+            done(None)
+            return
+        _write(parent, plan_id, chosen, done)
+
+    tasks_of(parent).run(
+        lambda st: get_plan(st, plan_id), parent=parent, success=ask, failure=C.ends_with(done)
+    )
+
+
+def _write(
+    parent: QWidget | None, plan_id: int, target: Path, done: Callable[[Path | None], None]
+) -> None:
     def work(st: Store, progress: Any) -> tuple[Path, int, int]:
         return pack_plan(st, plan_id, target, progress)
 
-    got = C.wait_for(parent, store, work, label=f"Сборка пакета «{target.name}»…", progress=True)
-    if got is None:
-        return None
-    path, items, files = got
-    C.remember_folder(parent, S.PACKAGE_FOLDER, path)
-    C.finished(
-        parent,
-        f"Пакет сохранён: «{path.name}» — {plural(items, 'пункт', 'пункта', 'пунктов')}, "
-        f"{plural(files, 'вложенный документ', 'вложенных документа', 'вложенных документов')}.",
-        path,
-        can_open=False,
-        detail="Отправьте этот файл коллеге: он откроет его в cxdesk (Файл → Открыть файл…), "
-        "а изменённый пакет вы перенесёте в свой план командой «Объединить с файлом коллеги…».",
+    def written(got: tuple[Path, int, int] | None) -> None:
+        if got is None:
+            done(None)
+            return
+        path, items, files = got
+        attached = plural(
+            files, "вложенный документ", "вложенных документа", "вложенных документов"
+        )
+        C.remember_folder(parent, S.PACKAGE_FOLDER, path)
+        C.finished(
+            parent,
+            f"Пакет сохранён: «{path.name}» — {plural(items, 'пункт', 'пункта', 'пунктов')}, "
+            f"{attached}.",
+            path,
+            can_open=False,
+            detail="Отправьте этот файл коллеге: он откроет его в cxdesk (Файл → Открыть файл…), "
+            "а изменённый пакет вы перенесёте в свой план командой «Объединить с файлом коллеги…».",
+        )
+        done(path)
+
+    tasks_of(parent).run(
+        C.unless_cancelled(work),
+        parent=parent,
+        success=written,
+        failure=C.ends_with(done),
+        label=f"Сборка пакета «{target.name}»…",
+        progress=True,
     )
-    return path
