@@ -115,3 +115,23 @@ def test_io_has_no_import_cycle() -> None:
     for start in sorted(graph):
         visit(start, [start])
     assert cycles == []
+
+
+def test_the_window_runs_work_one_way() -> None:
+    """Work on the store runs on the window's runner (``Tasks.run``) and goes on in a
+    continuation: no local event loop waits for a result (inside it any other event, and other
+    work, could run in the middle of a flow), and there is no second runner beside the window's."""
+    ui = _modules("ui")
+    waiting = {
+        m: sorted({"QEventLoop", "wait_for", "tasks_for"} & _names(t)) for m, t in ui.items()
+    }
+    assert {m: n for m, n in waiting.items() if n} == {}
+    runners = sorted(
+        m
+        for m, t in ui.items()
+        for node in ast.walk(t)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Tasks"
+    )
+    assert runners == ["ui.mainwindow.window"]

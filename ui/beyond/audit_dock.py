@@ -269,7 +269,7 @@ class AuditDock(QDockWidget):
     ) -> None:
         """«Экспорт…»: the list as docx or xlsx (asks for the file when ``path`` is None);
         ``then`` gets the file, or None."""
-        done = then or B.nothing
+        done = then or C.nothing
         plan = self.plan
         if plan is None:
             done(None)

@@ -80,10 +80,6 @@ def go_to_item(window: MainWindow, plan_id: int, row_id: int | None) -> None:
     window.open_plan_then(plan_id, select)
 
 
-def nothing(_result: object) -> None:
-    """The end of a flow whose caller wants no result."""
-
-
 def write_file(
     owner: QWidget,
     work: Callable[[Any], object],

@@ -52,20 +52,6 @@ REPORT_FORMATS = {"docx": "Документ Word (.docx)", "pdf": "PDF (.pdf)"}
 Then = Callable[[Path | None], object]
 
 
-def _nothing(_result: object) -> None:
-    """The end of a flow whose caller wants no result."""
-
-
-def _ending(done: Callable[[None], object]) -> Callable[[BaseException], bool]:
-    """A failure that ends the flow (``done(None)``); the error dialog still shows it."""
-
-    def failed(_exc: BaseException) -> bool:
-        done(None)
-        return False
-
-    return failed
-
-
 def _with_plan(
     window: Any,
     plan_id: int | None,
@@ -82,7 +68,7 @@ def _with_plan(
         return
     chosen = plan_id
     tasks_of(window).run(
-        lambda st: get_plan(st, chosen), parent=window, success=then, failure=_ending(done)
+        lambda st: get_plan(st, chosen), parent=window, success=then, failure=C.ends_with(done)
     )
 
 
@@ -91,7 +77,7 @@ def save_calendar(
 ) -> None:
     """«Сроки в календарь…»: writes the plan's deadlines to an .ics; ``then`` gets the file (or
     None: nothing to write, declined, failed)."""
-    done = then or _nothing
+    done = then or C.nothing
     _with_plan(window, plan_id, lambda plan: _ask_calendar(window, plan, path, done), done)
 
 
@@ -150,7 +136,7 @@ def _ask_calendar(window: Any, plan: PlanView, path: Path | None, done: Then) ->
         lambda st: write_calendar(st, plan, target, include_past),
         parent=window,
         success=written,
-        failure=_ending(done),
+        failure=C.ends_with(done),
         label=f"Запись «{target.name}»…",
     )
 
@@ -288,7 +274,7 @@ class ReportDialog(QDialog):
 def report_dialog(
     window: Any,
     plan_id: int | None = None,
-    then: Callable[[ReportDialog | None], object] = _nothing,
+    then: Callable[[ReportDialog | None], object] = C.nothing,
 ) -> None:
     """The report dialog for the plan (the open one by default), not yet shown, to ``then``."""
 
@@ -300,7 +286,7 @@ def report_dialog(
 
 def save_report(window: Any, then: Then | None = None) -> None:
     """«Отчёт о ходе реализации…»: asks, writes, says where; ``then`` gets the file or None."""
-    done = then or _nothing
+    done = then or C.nothing
 
     def ask(dialog: ReportDialog | None) -> None:
         if dialog is None or dialog.exec() != QDialog.DialogCode.Accepted or not dialog.written:

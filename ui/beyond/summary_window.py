@@ -298,7 +298,7 @@ class SummaryWindow(QDialog):
     ) -> None:
         """«Экспорт…»: the summary as xlsx or docx (asks for the file when ``path`` is None);
         ``then`` gets the file, or None."""
-        done = then or B.nothing
+        done = then or C.nothing
         summary = self.summary
         if summary is None or not summary.plans:
             done(None)

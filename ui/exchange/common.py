@@ -6,8 +6,7 @@ small steps, each the ``success`` of the work before it: read the file -> show t
 store the plan -> redraw. A flow that has a result for its caller takes ``then`` and calls it
 once at its end, with the result or with None (declined, failed, cancelled), so that the caller
 can tidy up: :func:`unless_cancelled` and :func:`ends_with` make the cancelled and the failed
-work end the flow too. (:func:`wait_for`, which waits in a local event loop, is left for the
-callers outside the exchange dialogs.)
+work end the flow too. Nothing waits for work in a local event loop.
 """
 
 from __future__ import annotations
@@ -19,12 +18,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, QStandardPaths, QUrl
+from PySide6.QtCore import QObject, QStandardPaths, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 from cxdesk.progress import Cancelled
-from cxdesk.storage.db import Store
 
 from ui import msgbox
 from ui import settings as S
@@ -44,7 +42,6 @@ NO_OPEN_ENV = "CXDESK_NO_OPEN"
 P = ParamSpec("P")
 T = TypeVar("T")
 
-_fallback_tasks: dict[int, Tasks] = {}
 _fallback_settings: list[Settings] = []
 
 
@@ -62,18 +59,6 @@ def window_of(parent: QObject | None) -> Any:
     return next(hosts, None)
 
 
-def tasks_for(parent: QObject | None, store: Store) -> Tasks:
-    """The window's task runner for ``store``; one of our own when there is no window."""
-    host = window_of(parent)
-    if host is not None and host.tasks.store is store:
-        return host.tasks
-    tasks = _fallback_tasks.get(id(store))
-    if tasks is None or tasks.store is not store:
-        tasks = Tasks(store)
-        _fallback_tasks[id(store)] = tasks
-    return tasks
-
-
 def settings_for(parent: QObject | None) -> Settings:
     """The window's settings, else the user's."""
     for w in _ancestors(parent):
@@ -83,45 +68,6 @@ def settings_for(parent: QObject | None) -> Settings:
     if not _fallback_settings:
         _fallback_settings.append(Settings())
     return _fallback_settings[0]
-
-
-def wait_for(
-    parent: QWidget | None,
-    store: Store,
-    fn: Callable[..., Any],
-    *,
-    label: str = "",
-    progress: bool = False,
-) -> Any | None:
-    """Runs ``fn(store)`` (or ``fn(store, progress)``) on the database thread and waits.
-
-    Returns its result; None when it failed (the error was shown) or the user cancelled it.
-    """
-    box: dict[str, Any] = {}
-    loop = QEventLoop()
-
-    def work(*args: Any) -> tuple[bool, Any]:
-        try:
-            return True, fn(*args)
-        except Cancelled:
-            return False, None
-
-    def ok(result: tuple[bool, Any]) -> None:
-        box["done"] = result
-        loop.quit()
-
-    def failed(_exc: BaseException) -> bool:
-        box["done"] = (False, None)
-        loop.quit()
-        return False  # the task runner shows the error
-
-    tasks_for(parent, store).run(
-        work, parent=parent, success=ok, failure=failed, label=label, progress=progress
-    )
-    if "done" not in box:
-        loop.exec()
-    done, value = box["done"]
-    return value if done else None
 
 
 def unless_cancelled(fn: Callable[P, T]) -> Callable[P, T | None]:
@@ -145,7 +91,7 @@ def nothing(_result: Any) -> None:
     """The continuation of a flow whose caller wants no result."""
 
 
-def ends_with(then: Callable[[Any], None] | None, value: Any = None) -> Callable[..., bool]:
+def ends_with(then: Callable[[Any], object] | None, value: Any = None) -> Callable[..., bool]:
     """A ``failure`` for :meth:`Tasks.run` that ends a flow: ``then(value)`` (when given), and
     the error goes on to the error dialog."""
 

@@ -213,8 +213,9 @@ class TimelinePage(QWidget):
         """Writes the open plan's timeline to ``path`` on the database thread; ``then`` gets
         the file and its page count, or None."""
         from ui.beyond import common as B
+        from ui.exchange import common as C
 
-        done = then or B.nothing
+        done = then or C.nothing
         plan_id = self.window_.current_plan_id
         if plan_id is None:
             done(None)
