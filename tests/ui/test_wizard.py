@@ -7,6 +7,7 @@ compares them row by row.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QDate, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QPushButton,
     QRadioButton,
@@ -34,7 +36,10 @@ from cxdesk.storage.db import Store
 from tests.ui.helpers import type_text
 
 from ui import msgbox
+from ui.tasks import Tasks
 from ui.wizard import AnswersDialog, PageId, PlanWizard, run_answers_dialog, run_wizard
+from ui.wizard.answers_dialog import load_answers
+from ui.wizard.wizard import known_orgs
 
 #: The offscreen platform says this whenever a dialog window opens; it is not ours to fix.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -105,9 +110,53 @@ def toggle_by_keyboard(qtbot: QtBot, tree: QWidget, ref: str) -> None:
     qtbot.keyClick(tree, Qt.Key.Key_Space)
 
 
+class Host(QWidget):
+    """What the wizard and the dialog need of a main window: its runner (``tasks``)."""
+
+    def __init__(self, store: Store, synchronous: bool = True) -> None:
+        super().__init__()
+        self.tasks = Tasks(store, synchronous=synchronous, parent=self)
+
+
+@pytest.fixture
+def host(qtbot: QtBot, store: Store) -> Host:
+    window = Host(store)
+    qtbot.addWidget(window)
+    return window
+
+
+@pytest.fixture
+def threaded(qtbot: QtBot, store: Store) -> Iterator[Host]:
+    """A host whose runner has its worker thread, as the window's has."""
+    window = Host(store, synchronous=False)
+    qtbot.addWidget(window)
+    try:
+        yield window
+    finally:
+        window.tasks.shutdown()
+
+
+def when_shown(kind: type[QDialog], steps: Callable[[QDialog], object]) -> None:
+    """Runs ``steps(dialog)`` once a modal ``kind`` is shown; if they fail, the dialog is closed
+    (so the test fails instead of waiting for it)."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(10, poll)
+            return
+        try:
+            steps(dialog)
+        except BaseException:
+            dialog.done(QDialog.DialogCode.Rejected)
+            raise
+
+    QTimer.singleShot(0, poll)
+
+
 @pytest.fixture
 def wizard(qtbot: QtBot, store: Store) -> PlanWizard:
-    w = PlanWizard(None, store)
+    w = PlanWizard(None, known_orgs(store))
     w.confirm_cancel = False
     qtbot.addWidget(w)
     w.show()
@@ -365,14 +414,16 @@ def test_cancel_writes_nothing(qtbot: QtBot, wizard: PlanWizard, store: Store) -
     assert list_plans(store) == []
 
 
-def test_run_wizard_cancelled_returns_none(qtbot: QtBot, store: Store) -> None:
+def test_run_wizard_cancelled_returns_none(qtbot: QtBot, host: Host, store: Store) -> None:
     def cancel() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, PlanWizard)
         dialog.reject()  # on the first page Cancel asks nothing
 
     QTimer.singleShot(0, cancel)
-    assert run_wizard(None, store) is None
+    ended: list[int | None] = []
+    run_wizard(host, ended.append)
+    assert ended == [None]
     assert list_plans(store) == []
 
 
@@ -412,12 +463,12 @@ def _groups(dialog: AnswersDialog) -> dict[str, int]:
 
 
 def test_answers_dialog_shows_the_change_and_applies_only_on_confirmation(
-    qtbot: QtBot, store: Store
+    qtbot: QtBot, host: Host, store: Store
 ) -> None:
     plan_id = _agency_plan(store)
     update_item(store, plan_id, "3.3.1", {"status": "in_progress"}, "")  # holds data now
     before = plan_json(store, plan_id)
-    dialog = AnswersDialog(None, store, plan_id)
+    dialog = AnswersDialog(host, load_answers(store, plan_id))
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.form.answers() == ANSWERS  # the saved answers
@@ -431,7 +482,7 @@ def test_answers_dialog_shows_the_change_and_applies_only_on_confirmation(
     click(qtbot, dialog.findChild(QPushButton, "cancel_button"))
     assert dialog.change is None and plan_json(store, plan_id) == before
 
-    dialog = AnswersDialog(None, store, plan_id)
+    dialog = AnswersDialog(host, load_answers(store, plan_id))
     qtbot.addWidget(dialog)
     dialog.show()
     answer(qtbot, dialog, {"it_support": True, "performs_control": False})
@@ -445,7 +496,7 @@ def test_answers_dialog_shows_the_change_and_applies_only_on_confirmation(
     assert kept.status == "excluded" and "контроль (надзор)" in kept.basis
 
 
-def test_run_answers_dialog_cancelled_returns_none(qtbot: QtBot, store: Store) -> None:
+def test_run_answers_dialog_cancelled_returns_none(qtbot: QtBot, host: Host, store: Store) -> None:
     plan_id = _agency_plan(store)
 
     def cancel() -> None:
@@ -455,7 +506,9 @@ def test_run_answers_dialog_cancelled_returns_none(qtbot: QtBot, store: Store) -
         dialog.reject()
 
     QTimer.singleShot(0, cancel)
-    assert run_answers_dialog(None, store, plan_id) is None
+    ended: list[object] = []
+    run_answers_dialog(host, plan_id, ended.append)
+    assert ended == [None]
     assert get_plan(store, plan_id).answers["accounting"] is False
 
 
@@ -471,12 +524,14 @@ def test_shots_script_saves_every_page(tmp_path: Path, qapp: QApplication) -> No
     assert len(saved) >= 10 and all(p.stat().st_size > 1000 for p in saved)
 
 
-def test_answers_of_a_plan_without_questions(qtbot: QtBot, store: Store) -> None:
+def test_answers_of_a_plan_without_questions(qtbot: QtBot, host: Host, store: Store) -> None:
     from cxdesk.domain.building import PlanRequest
 
     plan_id = create_plan(store, PlanRequest("szn_pilot", ORG))
+    ended: list[object] = []
     with msgbox.capture() as shown:
-        assert run_answers_dialog(None, store, plan_id) is None
+        run_answers_dialog(host, plan_id, ended.append)
+    assert ended == [None]
     assert len(shown) == 1 and "нет вопросов" in shown[0].text
 
 
@@ -534,9 +589,9 @@ def test_questions_say_what_their_footnotes_mean(qtbot: QtBot, wizard: PlanWizar
     assert not conflict.isVisible() and "Проверьте ответы" not in page.hint.text()
 
 
-def test_answers_dialog_points_out_contradictions(qtbot: QtBot, store: Store) -> None:
+def test_answers_dialog_points_out_contradictions(qtbot: QtBot, host: Host, store: Store) -> None:
     plan_id = _agency_plan(store)
-    dialog = AnswersDialog(None, store, plan_id)
+    dialog = AnswersDialog(host, load_answers(store, plan_id))
     qtbot.addWidget(dialog)
     dialog.show()
     answer(qtbot, dialog, {"provides_services": False, "has_vg_services": True})
