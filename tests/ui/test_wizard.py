@@ -638,3 +638,128 @@ def test_past_template_deadlines_are_named_and_handled(
     made = [r for r in rows if template.node(r.ref.split(":")[1]).deadline]
     assert len(made) == len(dated) and {r.deadline for r in made} == {expected}
     assert (plan.overdue > 0) == (mode == "keep")
+
+
+def _to_summary_and_finish(qtbot: QtBot, wizard: PlanWizard, org: str) -> None:
+    choose_template(qtbot, wizard, "szn_pilot")
+    go_next(qtbot, wizard)
+    type_text(wizard.org_page.org_edit, org)
+    while wizard.currentId() != PageId.SUMMARY:
+        go_next(qtbot, wizard)
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+
+
+def test_run_wizard_on_the_threaded_runner(qtbot: QtBot, threaded: Host, store: Store) -> None:
+    """The organisations offered are read on the worker, the plan is made there, and the flow
+    ends by handing its id on."""
+    from cxdesk.domain.building import PlanRequest
+
+    create_plan(store, PlanRequest("szn_pilot", "ГКУ ТО «ЦЗН города Тулы»"))
+    offered: list[str] = []
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, PlanWizard)
+        model = dialog.org_page.org_edit.completer().model()
+        offered.extend(model.index(i, 0).data() for i in range(model.rowCount()))
+        _to_summary_and_finish(qtbot, dialog, ORG)
+
+    when_shown(PlanWizard, fill)
+    ended: list[int | None] = []
+    run_wizard(threaded, ended.append)
+    assert ended == [] and QApplication.activeModalWidget() is None  # the worker reads first
+    qtbot.waitUntil(lambda: len(ended) == 1, timeout=10000)
+    assert offered == ["ГКУ ТО «ЦЗН города Тулы»"]
+    plan_id = ended[0]
+    assert plan_id is not None and get_plan(store, plan_id).org == ORG
+    assert [p.org for p in list_plans(store)].count(ORG) == 1
+
+
+def test_a_plan_not_made_reopens_the_wizard_as_it_was(
+    qtbot: QtBot, host: Host, store: Store
+) -> None:
+    """The database refuses the plan (it says «locked»): «План не создан» says why, the wizard
+    opens again on the page it was on with what was entered, and a second «Готово» makes it."""
+    import sqlite3
+
+    con = sqlite3.connect(store.db_path)
+    con.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON plans "
+        "BEGIN SELECT RAISE(ABORT, 'database is locked'); END"
+    )
+    con.commit()
+    again: dict[str, object] = {}
+
+    def retry(dialog: QDialog) -> None:
+        assert isinstance(dialog, PlanWizard)
+        again["page"] = dialog.currentId()
+        again["org"] = dialog.org_page.org_edit.text()
+        con.execute("DROP TRIGGER refuse")
+        con.commit()
+        click(qtbot, dialog.button(QWizard.WizardButton.FinishButton))
+
+    def first(dialog: QDialog) -> None:
+        assert isinstance(dialog, PlanWizard)
+        _to_summary_and_finish(qtbot, dialog, ORG)
+        when_shown(PlanWizard, retry)
+
+    when_shown(PlanWizard, first)
+    ended: list[int | None] = []
+    try:
+        with msgbox.capture() as shown:
+            run_wizard(host, ended.append)
+    finally:
+        con.close()
+    assert [(s.title, "занята" in s.text) for s in shown] == [("План не создан", True)]
+    assert again == {"page": PageId.SUMMARY, "org": ORG}
+    assert len(ended) == 1 and ended[0] is not None
+    assert [p.org for p in list_plans(store)] == [ORG]
+
+
+def test_answers_dialog_on_the_threaded_runner(qtbot: QtBot, threaded: Host, store: Store) -> None:
+    """Previews are dry runs on the worker: «Применить» waits for the latest, an older one that
+    comes back is dropped, and «Применить» writes there with the dialog held meanwhile."""
+    import threading
+
+    plan_id = _agency_plan(store)
+    update_item(store, plan_id, "3.3.1", {"status": "in_progress"}, "")
+    seen: dict[str, object] = {}
+
+    def change(dialog: QDialog) -> None:
+        assert isinstance(dialog, AnswersDialog)
+        qtbot.waitUntil(lambda: not dialog.previewing)
+        assert _groups(dialog) == {} and not dialog.apply_button.isEnabled()
+        resets: list[int] = []
+        dialog.diff_tree.model().modelReset.connect(lambda: resets.append(1))
+        gate = threading.Event()
+        threaded.tasks.run(lambda _st: gate.wait(10))  # the worker is busy elsewhere
+        answer(qtbot, dialog, {"it_support": True, "accounting": True})
+        answer(qtbot, dialog, {"performs_control": False, "accounting": False})
+        assert dialog.previewing and not dialog.apply_button.isEnabled()
+        gate.set()
+        qtbot.waitUntil(lambda: not dialog.previewing)
+        seen["redrawn"] = len(resets)  # four previews asked, the last one drawn
+        seen["groups"] = _groups(dialog)
+        assert dialog.apply_button.isEnabled()
+
+        gate = threading.Event()
+        threaded.tasks.run(lambda _st: gate.wait(10))
+        click(qtbot, dialog.apply_button)
+        seen["held"] = not dialog.buttons.isEnabled() and not dialog.form.isEnabled()
+        dialog.reject()  # Esc while writing: the dialog stays
+        seen["stayed"] = dialog.isVisible()
+        gate.set()
+
+    when_shown(AnswersDialog, change)
+    ended: list[object] = []
+    run_answers_dialog(threaded, plan_id, ended.append)
+    assert ended == []
+    qtbot.waitUntil(lambda: len(ended) == 1, timeout=15000)
+    assert seen == {
+        "redrawn": 1,
+        "groups": {"added": 7, "removed": 6, "kept_excluded": 1},
+        "held": True,
+        "stayed": True,
+    }
+    applied = ended[0]
+    assert applied is not None and applied.kept_excluded == ["agency:3.3.1"]
+    assert get_plan(store, plan_id).answers["it_support"] is True
