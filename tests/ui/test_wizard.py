@@ -7,7 +7,7 @@ compares them row by row.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,7 +33,7 @@ from cxdesk.services.items import update_item
 from cxdesk.services.plans import create_plan
 from cxdesk.services.views import get_plan, list_plans
 from cxdesk.storage.db import Store
-from tests.ui.helpers import type_text
+from tests.ui.helpers import type_text, when_shown
 
 from ui import msgbox
 from ui.tasks import Tasks
@@ -134,24 +134,6 @@ def threaded(qtbot: QtBot, store: Store) -> Iterator[Host]:
         yield window
     finally:
         window.tasks.shutdown()
-
-
-def when_shown(kind: type[QDialog], steps: Callable[[QDialog], object]) -> None:
-    """Runs ``steps(dialog)`` once a modal ``kind`` is shown; if they fail, the dialog is closed
-    (so the test fails instead of waiting for it)."""
-
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
-            QTimer.singleShot(10, poll)
-            return
-        try:
-            steps(dialog)
-        except BaseException:
-            dialog.done(QDialog.DialogCode.Rejected)
-            raise
-
-    QTimer.singleShot(0, poll)
 
 
 @pytest.fixture

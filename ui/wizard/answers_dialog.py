@@ -69,18 +69,14 @@ def diff_sentence(change: AnswerChange) -> str:
 
 @dataclass(frozen=True)
 class AnswersSource:
-    """What the dialog shows, read on the runner: the plan, its template and, for a plan
-    imported without answers, the answers its contents imply."""
+    """What the dialog shows, read on the runner: the plan and its template; ``first`` for a
+    plan imported without answers, with ``proposed`` the answers its contents imply (applying
+    them records the answers only: its rows stay as the file gave them)."""
 
     plan: PlanView
     template: Template
+    first: bool
     proposed: dict[str, bool]
-
-    @property
-    def first(self) -> bool:
-        """A plan imported without answers: applying them records the answers only (its rows
-        stay as the file gave them)."""
-        return bool(self.template.questions) and not self.plan.answers
 
 
 def load_answers(store: Store, plan_id: int) -> AnswersSource:
@@ -90,7 +86,8 @@ def load_answers(store: Store, plan_id: int) -> AnswersSource:
         raise UserError(f"План {plan_id} загружен из файла и не связан с вопросами шаблона.")
     template = get_template(plan.template_id)
     first = bool(template.questions) and not plan.answers
-    return AnswersSource(plan, template, proposed_answers(store, plan_id) if first else {})
+    proposed = proposed_answers(store, plan_id) if first else {}
+    return AnswersSource(plan, template, first, proposed)
 
 
 class AnswersDialog(QDialog):
