@@ -65,7 +65,7 @@ def walk(out: Path) -> list[Path]:
     ini = data / "settings.ini"
 
     # 1. the wizard
-    wizard = PlanWizard(None, store)
+    wizard = PlanWizard(None)
     wizard.confirm_cancel = False
     wizard.resize(900, 650)
     wizard.show()

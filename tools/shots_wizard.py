@@ -20,7 +20,9 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from cxdesk.services.plans import create_plan  # noqa: E402
 from cxdesk.storage.db import Store  # noqa: E402
 
+from ui.tasks import Tasks  # noqa: E402
 from ui.wizard import AnswersDialog, PlanWizard  # noqa: E402
+from ui.wizard.answers_dialog import load_answers  # noqa: E402
 
 ORG = "Министерство труда и социальной защиты Тульской области"
 ANSWERS = {
@@ -104,7 +106,7 @@ def save_wizard_shots(out_dir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="cxdesk-shots-") as tmp:
         store = Store(Path(tmp))
         try:
-            wizard = PlanWizard(None, store)
+            wizard = PlanWizard(None)
             wizard.confirm_cancel = False
             wizard.show()
             _fill_and_shoot(wizard, out_dir, saved)
@@ -112,7 +114,9 @@ def save_wizard_shots(out_dir: Path) -> list[Path]:
             wizard.close()
             wizard.deleteLater()
 
-            dialog = AnswersDialog(None, store, plan_id)
+            host = QWidget()  # the dialog runs its previews on the runner of its window
+            host.tasks = Tasks(store, synchronous=True, parent=host)  # type: ignore[attr-defined]
+            dialog = AnswersDialog(host, load_answers(store, plan_id))
             dialog.show()
             _save(dialog, out_dir, "answers_01_saved", saved)
             form = dialog.form
@@ -122,6 +126,7 @@ def save_wizard_shots(out_dir: Path) -> list[Path]:
             _save(dialog, out_dir, "answers_02_changed", saved)
             dialog.close()
             dialog.deleteLater()
+            host.deleteLater()
             app.processEvents()
         finally:
             store.close()

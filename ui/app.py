@@ -190,7 +190,7 @@ def _describe_and_exit(app: QApplication, window: MainWindow, out: Path) -> None
         if not window.plans_loaded and time.monotonic() - started < 30:
             QTimer.singleShot(20, describe)
             return
-        wizard = PlanWizard(window, window.store)
+        wizard = PlanWizard(window)
         wizard.show()
         app.processEvents()
         pages = [wizard.page(i).title() for i in wizard.pageIds()]

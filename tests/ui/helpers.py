@@ -3,16 +3,19 @@
 :func:`agency_plan` makes a realistic plan of a regional body through the services (some items
 done with results, some in progress, overdue ones, one upcoming, one excluded with its basis,
 several responsible people); :func:`big_plan` adds rows straight to the store until a plan has
-thousands of items (fast; only for measuring).
+thousands of items (fast; only for measuring). :func:`when_shown` drives a modal dialog that
+opens later, as the window's flows open theirs once their work is done.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from cxdesk.domain.building import PlanRequest
 from cxdesk.services.common import new_uid
@@ -206,3 +209,22 @@ def type_text(widget: QWidget, text: str) -> None:
         key = Qt.Key.Key_Return if ch == "\n" else 0
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def when_shown(kind: type[QDialog], steps: Callable[[QDialog], object]) -> None:
+    """Runs ``steps(dialog)`` once a modal ``kind`` is shown (it may open later, after work on
+    a threaded runner); if they fail, the dialog is closed, so the test fails instead of
+    waiting for it."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind):
+            QTimer.singleShot(10, poll)
+            return
+        try:
+            steps(dialog)
+        except BaseException:
+            dialog.done(QDialog.DialogCode.Rejected)
+            raise
+
+    QTimer.singleShot(0, poll)

@@ -7,6 +7,7 @@ compares them row by row.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QDate, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QLabel,
     QPushButton,
     QRadioButton,
@@ -31,10 +33,13 @@ from cxdesk.services.items import update_item
 from cxdesk.services.plans import create_plan
 from cxdesk.services.views import get_plan, list_plans
 from cxdesk.storage.db import Store
-from tests.ui.helpers import type_text
+from tests.ui.helpers import type_text, when_shown
 
 from ui import msgbox
+from ui.tasks import Tasks
 from ui.wizard import AnswersDialog, PageId, PlanWizard, run_answers_dialog, run_wizard
+from ui.wizard.answers_dialog import load_answers
+from ui.wizard.wizard import known_orgs
 
 #: The offscreen platform says this whenever a dialog window opens; it is not ours to fix.
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -105,9 +110,35 @@ def toggle_by_keyboard(qtbot: QtBot, tree: QWidget, ref: str) -> None:
     qtbot.keyClick(tree, Qt.Key.Key_Space)
 
 
+class Host(QWidget):
+    """What the wizard and the dialog need of a main window: its runner (``tasks``)."""
+
+    def __init__(self, store: Store, synchronous: bool = True) -> None:
+        super().__init__()
+        self.tasks = Tasks(store, synchronous=synchronous, parent=self)
+
+
+@pytest.fixture
+def host(qtbot: QtBot, store: Store) -> Host:
+    window = Host(store)
+    qtbot.addWidget(window)
+    return window
+
+
+@pytest.fixture
+def threaded(qtbot: QtBot, store: Store) -> Iterator[Host]:
+    """A host whose runner has its worker thread, as the window's has."""
+    window = Host(store, synchronous=False)
+    qtbot.addWidget(window)
+    try:
+        yield window
+    finally:
+        window.tasks.shutdown()
+
+
 @pytest.fixture
 def wizard(qtbot: QtBot, store: Store) -> PlanWizard:
-    w = PlanWizard(None, store)
+    w = PlanWizard(None, known_orgs(store))
     w.confirm_cancel = False
     qtbot.addWidget(w)
     w.show()
@@ -365,14 +396,16 @@ def test_cancel_writes_nothing(qtbot: QtBot, wizard: PlanWizard, store: Store) -
     assert list_plans(store) == []
 
 
-def test_run_wizard_cancelled_returns_none(qtbot: QtBot, store: Store) -> None:
+def test_run_wizard_cancelled_returns_none(qtbot: QtBot, host: Host, store: Store) -> None:
     def cancel() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, PlanWizard)
         dialog.reject()  # on the first page Cancel asks nothing
 
     QTimer.singleShot(0, cancel)
-    assert run_wizard(None, store) is None
+    ended: list[int | None] = []
+    run_wizard(host, ended.append)
+    assert ended == [None]
     assert list_plans(store) == []
 
 
@@ -412,12 +445,12 @@ def _groups(dialog: AnswersDialog) -> dict[str, int]:
 
 
 def test_answers_dialog_shows_the_change_and_applies_only_on_confirmation(
-    qtbot: QtBot, store: Store
+    qtbot: QtBot, host: Host, store: Store
 ) -> None:
     plan_id = _agency_plan(store)
     update_item(store, plan_id, "3.3.1", {"status": "in_progress"}, "")  # holds data now
     before = plan_json(store, plan_id)
-    dialog = AnswersDialog(None, store, plan_id)
+    dialog = AnswersDialog(host, load_answers(store, plan_id))
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.form.answers() == ANSWERS  # the saved answers
@@ -431,7 +464,7 @@ def test_answers_dialog_shows_the_change_and_applies_only_on_confirmation(
     click(qtbot, dialog.findChild(QPushButton, "cancel_button"))
     assert dialog.change is None and plan_json(store, plan_id) == before
 
-    dialog = AnswersDialog(None, store, plan_id)
+    dialog = AnswersDialog(host, load_answers(store, plan_id))
     qtbot.addWidget(dialog)
     dialog.show()
     answer(qtbot, dialog, {"it_support": True, "performs_control": False})
@@ -445,7 +478,7 @@ def test_answers_dialog_shows_the_change_and_applies_only_on_confirmation(
     assert kept.status == "excluded" and "контроль (надзор)" in kept.basis
 
 
-def test_run_answers_dialog_cancelled_returns_none(qtbot: QtBot, store: Store) -> None:
+def test_run_answers_dialog_cancelled_returns_none(qtbot: QtBot, host: Host, store: Store) -> None:
     plan_id = _agency_plan(store)
 
     def cancel() -> None:
@@ -455,7 +488,9 @@ def test_run_answers_dialog_cancelled_returns_none(qtbot: QtBot, store: Store) -
         dialog.reject()
 
     QTimer.singleShot(0, cancel)
-    assert run_answers_dialog(None, store, plan_id) is None
+    ended: list[object] = []
+    run_answers_dialog(host, plan_id, ended.append)
+    assert ended == [None]
     assert get_plan(store, plan_id).answers["accounting"] is False
 
 
@@ -471,12 +506,14 @@ def test_shots_script_saves_every_page(tmp_path: Path, qapp: QApplication) -> No
     assert len(saved) >= 10 and all(p.stat().st_size > 1000 for p in saved)
 
 
-def test_answers_of_a_plan_without_questions(qtbot: QtBot, store: Store) -> None:
+def test_answers_of_a_plan_without_questions(qtbot: QtBot, host: Host, store: Store) -> None:
     from cxdesk.domain.building import PlanRequest
 
     plan_id = create_plan(store, PlanRequest("szn_pilot", ORG))
+    ended: list[object] = []
     with msgbox.capture() as shown:
-        assert run_answers_dialog(None, store, plan_id) is None
+        run_answers_dialog(host, plan_id, ended.append)
+    assert ended == [None]
     assert len(shown) == 1 and "нет вопросов" in shown[0].text
 
 
@@ -534,9 +571,9 @@ def test_questions_say_what_their_footnotes_mean(qtbot: QtBot, wizard: PlanWizar
     assert not conflict.isVisible() and "Проверьте ответы" not in page.hint.text()
 
 
-def test_answers_dialog_points_out_contradictions(qtbot: QtBot, store: Store) -> None:
+def test_answers_dialog_points_out_contradictions(qtbot: QtBot, host: Host, store: Store) -> None:
     plan_id = _agency_plan(store)
-    dialog = AnswersDialog(None, store, plan_id)
+    dialog = AnswersDialog(host, load_answers(store, plan_id))
     qtbot.addWidget(dialog)
     dialog.show()
     answer(qtbot, dialog, {"provides_services": False, "has_vg_services": True})
@@ -583,3 +620,128 @@ def test_past_template_deadlines_are_named_and_handled(
     made = [r for r in rows if template.node(r.ref.split(":")[1]).deadline]
     assert len(made) == len(dated) and {r.deadline for r in made} == {expected}
     assert (plan.overdue > 0) == (mode == "keep")
+
+
+def _to_summary_and_finish(qtbot: QtBot, wizard: PlanWizard, org: str) -> None:
+    choose_template(qtbot, wizard, "szn_pilot")
+    go_next(qtbot, wizard)
+    type_text(wizard.org_page.org_edit, org)
+    while wizard.currentId() != PageId.SUMMARY:
+        go_next(qtbot, wizard)
+    click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+
+
+def test_run_wizard_on_the_threaded_runner(qtbot: QtBot, threaded: Host, store: Store) -> None:
+    """The organisations offered are read on the worker, the plan is made there, and the flow
+    ends by handing its id on."""
+    from cxdesk.domain.building import PlanRequest
+
+    create_plan(store, PlanRequest("szn_pilot", "ГКУ ТО «ЦЗН города Тулы»"))
+    offered: list[str] = []
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, PlanWizard)
+        model = dialog.org_page.org_edit.completer().model()
+        offered.extend(model.index(i, 0).data() for i in range(model.rowCount()))
+        _to_summary_and_finish(qtbot, dialog, ORG)
+
+    when_shown(PlanWizard, fill)
+    ended: list[int | None] = []
+    run_wizard(threaded, ended.append)
+    assert ended == [] and QApplication.activeModalWidget() is None  # the worker reads first
+    qtbot.waitUntil(lambda: len(ended) == 1, timeout=10000)
+    assert offered == ["ГКУ ТО «ЦЗН города Тулы»"]
+    plan_id = ended[0]
+    assert plan_id is not None and get_plan(store, plan_id).org == ORG
+    assert [p.org for p in list_plans(store)].count(ORG) == 1
+
+
+def test_a_plan_not_made_reopens_the_wizard_as_it_was(
+    qtbot: QtBot, host: Host, store: Store
+) -> None:
+    """The database refuses the plan (it says «locked»): «План не создан» says why, the wizard
+    opens again on the page it was on with what was entered, and a second «Готово» makes it."""
+    import sqlite3
+
+    con = sqlite3.connect(store.db_path)
+    con.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON plans "
+        "BEGIN SELECT RAISE(ABORT, 'database is locked'); END"
+    )
+    con.commit()
+    again: dict[str, object] = {}
+
+    def retry(dialog: QDialog) -> None:
+        assert isinstance(dialog, PlanWizard)
+        again["page"] = dialog.currentId()
+        again["org"] = dialog.org_page.org_edit.text()
+        con.execute("DROP TRIGGER refuse")
+        con.commit()
+        click(qtbot, dialog.button(QWizard.WizardButton.FinishButton))
+
+    def first(dialog: QDialog) -> None:
+        assert isinstance(dialog, PlanWizard)
+        _to_summary_and_finish(qtbot, dialog, ORG)
+        when_shown(PlanWizard, retry)
+
+    when_shown(PlanWizard, first)
+    ended: list[int | None] = []
+    try:
+        with msgbox.capture() as shown:
+            run_wizard(host, ended.append)
+    finally:
+        con.close()
+    assert [(s.title, "занята" in s.text) for s in shown] == [("План не создан", True)]
+    assert again == {"page": PageId.SUMMARY, "org": ORG}
+    assert len(ended) == 1 and ended[0] is not None
+    assert [p.org for p in list_plans(store)] == [ORG]
+
+
+def test_answers_dialog_on_the_threaded_runner(qtbot: QtBot, threaded: Host, store: Store) -> None:
+    """Previews are dry runs on the worker: «Применить» waits for the latest, an older one that
+    comes back is dropped, and «Применить» writes there with the dialog held meanwhile."""
+    import threading
+
+    plan_id = _agency_plan(store)
+    update_item(store, plan_id, "3.3.1", {"status": "in_progress"}, "")
+    seen: dict[str, object] = {}
+
+    def change(dialog: QDialog) -> None:
+        assert isinstance(dialog, AnswersDialog)
+        qtbot.waitUntil(lambda: not dialog.previewing)
+        assert _groups(dialog) == {} and not dialog.apply_button.isEnabled()
+        resets: list[int] = []
+        dialog.diff_tree.model().modelReset.connect(lambda: resets.append(1))
+        gate = threading.Event()
+        threaded.tasks.run(lambda _st: gate.wait(10))  # the worker is busy elsewhere
+        answer(qtbot, dialog, {"it_support": True, "accounting": True})
+        answer(qtbot, dialog, {"performs_control": False, "accounting": False})
+        assert dialog.previewing and not dialog.apply_button.isEnabled()
+        gate.set()
+        qtbot.waitUntil(lambda: not dialog.previewing)
+        seen["redrawn"] = len(resets)  # four previews asked, the last one drawn
+        seen["groups"] = _groups(dialog)
+        assert dialog.apply_button.isEnabled()
+
+        gate = threading.Event()
+        threaded.tasks.run(lambda _st: gate.wait(10))
+        click(qtbot, dialog.apply_button)
+        seen["held"] = not dialog.buttons.isEnabled() and not dialog.form.isEnabled()
+        dialog.reject()  # Esc while writing: the dialog stays
+        seen["stayed"] = dialog.isVisible()
+        gate.set()
+
+    when_shown(AnswersDialog, change)
+    ended: list[object] = []
+    run_answers_dialog(threaded, plan_id, ended.append)
+    assert ended == []
+    qtbot.waitUntil(lambda: len(ended) == 1, timeout=15000)
+    assert seen == {
+        "redrawn": 1,
+        "groups": {"added": 7, "removed": 6, "kept_excluded": 1},
+        "held": True,
+        "stayed": True,
+    }
+    applied = ended[0]
+    assert applied is not None and applied.kept_excluded == ["agency:3.3.1"]
+    assert get_plan(store, plan_id).answers["it_support"] is True

@@ -25,9 +25,12 @@ def new_plan(w: Any) -> None:
     from ui.wizard import run_wizard
 
     w.panel.commit()
-    plan_id = run_wizard(w, w.store)
-    if plan_id:
-        w.reload_plans(select=int(plan_id))
+
+    def made(plan_id: int | None) -> None:
+        if plan_id:
+            w.reload_plans(select=int(plan_id))
+
+    run_wizard(w, made)
 
 
 def change_answers(w: Any) -> None:
@@ -38,7 +41,11 @@ def change_answers(w: Any) -> None:
     from ui.wizard import run_answers_dialog
 
     w.panel.commit()
-    change = run_answers_dialog(w, w.store, plan_id)
+    run_answers_dialog(w, plan_id, lambda change: _answers_changed(w, plan_id, change))
+
+
+def _answers_changed(w: Any, plan_id: int, change: Any) -> None:
+    """The end of «Изменить ответы…»: one undo step, the status bar, the redraw."""
     if change is None:
         return
     structure = bool(getattr(change, "structure", True))

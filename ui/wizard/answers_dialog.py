@@ -2,10 +2,16 @@
 
 Before anything changes the dialog shows, from ``change_answers(..., dry_run=True)``, which
 items the new answers add, remove, keep as excluded (they hold data) or bring back; only
-«Применить» changes the plan.
+«Применить» changes the plan. Every service call goes to the window's runner: the plan is read
+by :func:`load_answers` before the dialog opens, each preview is a dry run there (the latest
+answers win: a preview of answers the form no longer holds is dropped), and «Применить» writes
+there, with the button disabled until the work is done.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,13 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxdesk.domain.templates import get_template
+from cxdesk.domain.templates import Template, get_template
 from cxdesk.errors import UserError
 from cxdesk.services.plans import AnswerChange, change_answers, proposed_answers
-from cxdesk.services.views import get_plan
+from cxdesk.services.views import PlanView, get_plan
 from cxdesk.storage.db import Store
 
 from ui import msgbox
+from ui.tasks import tasks_of
 from ui.wizard.check_tree import make_wrapping
 from ui.wizard.common import install_qt_translations, note, wrapped
 from ui.wizard.effects import items_text
@@ -60,29 +67,53 @@ def diff_sentence(change: AnswerChange) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
+@dataclass(frozen=True)
+class AnswersSource:
+    """What the dialog shows, read on the runner: the plan and its template; ``first`` for a
+    plan imported without answers, with ``proposed`` the answers its contents imply (applying
+    them records the answers only: its rows stay as the file gave them)."""
+
+    plan: PlanView
+    template: Template
+    first: bool
+    proposed: dict[str, bool]
+
+
+def load_answers(store: Store, plan_id: int) -> AnswersSource:
+    """Reads what :class:`AnswersDialog` shows (work for the runner)."""
+    plan = get_plan(store, plan_id)
+    if not plan.template_id:
+        raise UserError(f"План {plan_id} загружен из файла и не связан с вопросами шаблона.")
+    template = get_template(plan.template_id)
+    first = bool(template.questions) and not plan.answers
+    proposed = proposed_answers(store, plan_id) if first else {}
+    return AnswersSource(plan, template, first, proposed)
+
+
 class AnswersDialog(QDialog):
     """The plan's questions with its saved answers and a live preview of what changes.
 
-    ``change`` holds the applied :class:`AnswerChange` after «Применить».
+    The dialog's parent chain must reach a window with a runner (``tasks``). ``change`` holds
+    the applied :class:`AnswerChange` after «Применить»; ``previewing`` is True while the dry
+    run of the form's answers has not come back.
     """
 
-    def __init__(self, parent: QWidget | None, store: Store, plan_id: int) -> None:
+    def __init__(self, parent: QWidget | None, source: AnswersSource) -> None:
         super().__init__(parent)
         install_qt_translations()
         self.setObjectName("answers_dialog")
-        self.store = store
-        self.plan_id = plan_id
+        plan = source.plan
+        self.plan_id = plan.id
         self.change: AnswerChange | None = None
-        plan = get_plan(store, plan_id)
-        if not plan.template_id:
-            raise UserError(f"План {plan_id} загружен из файла и не связан с вопросами шаблона.")
-        self.template = get_template(plan.template_id)
+        self.template = source.template
         self.saved = dict(plan.answers)
-        # a plan imported without answers: they are proposed from what it contains, and
-        # applying them records the answers only (its rows stay as the file gave them)
-        self.first = bool(self.template.questions) and not self.saved
-        self.proposed = proposed_answers(store, plan_id) if self.first else {}
+        self.first = source.first
+        self.proposed = dict(source.proposed)
         self._rows = {r.ref: r for r in plan.rows}
+        #: The number of the latest preview asked for; an older one that comes back is dropped.
+        self._asked = 0
+        self.previewing = False
+        self.applying = False
         self.setWindowTitle(f"Изменить ответы — {plan.org}")
 
         self.form = QuestionsForm(self.template, self.saved or self.proposed)
@@ -149,21 +180,38 @@ class AnswersDialog(QDialog):
     def answers(self) -> dict[str, bool]:
         return self.form.answers()
 
-    def preview(self) -> AnswerChange:
-        """What applying the current answers would do (nothing is written)."""
-        return change_answers(
-            self.store, self.plan_id, self.answers(), dry_run=True, structure=not self.first
+    def refresh(self) -> None:
+        """Asks the runner what applying the form's answers would do (nothing is written);
+        the list of changes is redrawn when the answer comes, if the answers are still these."""
+        self._asked += 1
+        asked = self._asked
+        answers, structure, plan_id = self.answers(), not self.first, self.plan_id
+        self.previewing = True
+        self.apply_button.setEnabled(False)
+
+        def failed(exc: BaseException) -> bool:
+            if asked != self._asked:
+                return isinstance(exc, UserError)  # stale: only an unexpected error is shown
+            self.previewing = False
+            if isinstance(exc, UserError):  # e.g. a question still without an answer
+                self.diff_tree.clear()
+                self.diff_label.setText(for_window(exc.message))
+                return True
+            return False
+
+        tasks_of(self).run(
+            lambda st: change_answers(st, plan_id, answers, dry_run=True, structure=structure),
+            parent=self.parentWidget(),
+            success=lambda change: self._previewed(asked, change),
+            failure=failed,
         )
 
-    def refresh(self) -> None:
-        """Recomputes the preview and redraws the list of changes."""
-        self.diff_tree.clear()
-        try:
-            change = self.preview()
-        except UserError as exc:  # e.g. a question still without an answer
-            self.diff_label.setText(for_window(exc.message))
-            self.apply_button.setEnabled(False)
+    def _previewed(self, asked: int, change: AnswerChange) -> None:
+        """Redraws the list of changes from a preview, unless the form has moved on."""
+        if asked != self._asked:
             return
+        self.previewing = False
+        self.diff_tree.clear()
         total = 0
         for attr, title in GROUPS:
             refs: list[str] = getattr(change, attr)
@@ -209,36 +257,87 @@ class AnswersDialog(QDialog):
         return [f"по типовому {local}", self.template.node(local).title]
 
     def apply(self) -> None:
-        """Changes the plan's answers (the only place this dialog writes)."""
-        try:
-            self.change = change_answers(
-                self.store, self.plan_id, self.answers(), structure=not self.first
-            )
-        except UserError as exc:
-            msgbox.user_error(self, exc, title="Ответы не изменены")
+        """Changes the plan's answers on the runner (the only place this dialog writes); the
+        dialog closes when that is done, and stays, as it was, when it failed."""
+        if self.previewing or self.applying or not self.apply_button.isEnabled():
             return
-        self.accept()
+        answers, structure, plan_id = self.answers(), not self.first, self.plan_id
+        self._hold(True)
 
+        def applied(change: AnswerChange) -> None:
+            self._hold(False)
+            self.change = change
+            self.accept()
 
-def run_answers_dialog(parent: QWidget | None, store: Store, plan_id: int) -> AnswerChange | None:
-    """Opens the dialog; returns what «Применить» changed, or None when nothing changed."""
-    try:
-        dialog = AnswersDialog(parent, store, plan_id)
-    except UserError as exc:
-        msgbox.information(parent, exc.message, title="Изменить ответы")
-        return None
-    if not dialog.template.questions:
-        msgbox.information(
-            parent,
-            f"У типового плана «{dialog.template.short_title}» нет вопросов о составе: "
-            "все его пункты входят в план, менять нечего.",
-            title="Изменить ответы",
+        def failed(exc: BaseException) -> bool:
+            self._hold(False)
+            if isinstance(exc, UserError):
+                msgbox.user_error(self, exc, title="Ответы не изменены")
+                return True
+            return False
+
+        tasks_of(self).run(
+            lambda st: change_answers(st, plan_id, answers, structure=structure),
+            parent=self,
+            success=applied,
+            failure=failed,
+            label="Изменение ответов…",
         )
-        dialog.deleteLater()
-        return None
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.change
-    finally:
-        dialog.deleteLater()
+
+    def _hold(self, applying: bool) -> None:
+        """While «Применить» writes, nothing in the dialog can be changed or pressed."""
+        self.applying = applying
+        self.form.setEnabled(not applying)
+        self.buttons.setEnabled(not applying)
+
+    def reject(self) -> None:
+        """Cancel; not while the answers are being written (the plan would change unseen)."""
+        if not self.applying:
+            super().reject()
+
+    def done(self, result: int) -> None:
+        self._asked += 1  # a preview still on its way is for a closed dialog: dropped
+        super().done(result)
+
+
+Then = Callable[[AnswerChange | None], object]
+
+
+def run_answers_dialog(window: QWidget, plan_id: int, then: Then | None = None) -> None:
+    """Reads the plan on the window's runner and opens the dialog; then ``then(change)`` with
+    what «Применить» changed, or ``then(None)`` when nothing changed."""
+    done: Then = then or _nothing
+
+    def loaded(source: AnswersSource) -> None:
+        if not source.template.questions:
+            msgbox.information(
+                window,
+                f"У типового плана «{source.template.short_title}» нет вопросов о составе: "
+                "все его пункты входят в план, менять нечего.",
+                title="Изменить ответы",
+            )
+            done(None)
+            return
+        dialog = AnswersDialog(window, source)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            change = dialog.change if accepted else None
+        finally:
+            dialog.deleteLater()
+        done(change)
+
+    def failed(exc: BaseException) -> bool:
+        if isinstance(exc, UserError):
+            msgbox.information(window, exc.message, title="Изменить ответы")
+            done(None)
+            return True
+        done(None)
+        return False  # the error dialog says what went wrong
+
+    tasks_of(window).run(
+        lambda st: load_answers(st, plan_id), parent=window, success=loaded, failure=failed
+    )
+
+
+def _nothing(_result: object) -> None:
+    """The end of a flow whose caller wants no result."""

@@ -2,14 +2,16 @@
 
 As in Picard's setup wizard, :data:`PAGES` lists the pages and each page saves its part;
 :meth:`PlanWizard.accept` calls every page's ``save`` once more. The wizard itself writes
-nothing: :func:`run_wizard` hands the request to ``create_plan`` after «Готово», so Cancel
-leaves the database as it was.
+nothing and reads nothing: :func:`run_wizard` reads the known organisations on the window's
+runner, opens the wizard with them, and hands the request to ``create_plan`` on the runner after
+«Готово», so Cancel leaves the database as it was.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import cast
+from collections.abc import Callable, Sequence
+from typing import Any, cast
 
 from PySide6.QtWidgets import QDialog, QWidget, QWizard
 
@@ -21,6 +23,7 @@ from cxdesk.services.views import list_plans
 from cxdesk.storage.db import Store
 
 from ui import msgbox
+from ui.tasks import tasks_of
 from ui.wizard.common import PageId, PlanPage, install_qt_translations, set_buttons_russian
 from ui.wizard.page_approval import ApprovalPage
 from ui.wizard.page_defaults import DefaultsPage
@@ -43,28 +46,40 @@ PAGES: tuple[type[PlanPage], ...] = (
 )
 
 
-def known_orgs(store: Store | None) -> list[str]:
+#: What a flow calls once at its end: the new plan's id, or None.
+Then = Callable[[int | None], object]
+
+
+def known_orgs(store: Store) -> list[str]:
     """Organisations of the plans already in the store, offered as the user types."""
-    if store is None:
-        return []
     return [p.org for p in list_plans(store) if p.org]
+
+
+def _plan_id_of(result: Any) -> int:
+    """The new plan's id from what ``create_plan`` returns: the id, or a result holding it as
+    ``plan_id`` (the one place that knows both shapes)."""
+    if isinstance(result, int):
+        return result
+    return int(result.plan_id)
 
 
 class PlanWizard(QWizard):
     """«Новый план»: template, organisation, questions, completed and excluded items,
-    defaults, the approval block and a summary. ``request()`` gives the result."""
+    defaults, the approval block and a summary. ``request()`` gives the result.
 
-    def __init__(self, parent: QWidget | None = None, store: Store | None = None) -> None:
+    ``orgs`` are the organisations offered as the user types (those of the plans already made).
+    """
+
+    def __init__(self, parent: QWidget | None = None, orgs: Sequence[str] = ()) -> None:
         super().__init__(parent)
         install_qt_translations()
         self.setObjectName("plan_wizard")
-        self.store = store
         self.draft = PlanRequest(template_id="", org="")
         #: Ask before Cancel throws away what was entered (tests may switch it off).
         self.confirm_cancel = True
         self.pages: dict[PageId, PlanPage] = {}
         for page_class in PAGES:
-            page = page_class(known_orgs(store)) if page_class is OrgPage else page_class()
+            page = page_class(list(orgs)) if page_class is OrgPage else page_class()
             self.pages[page.page_id] = page
             self.setPage(int(page.page_id), page)
         # The pages by name, typed (tests and the screenshot tool reach widgets through them).
@@ -130,19 +145,58 @@ class PlanWizard(QWizard):
         return out
 
 
-def run_wizard(parent: QWidget | None, store: Store) -> int | None:
-    """Opens the wizard; after «Готово» makes the plan and returns its id, else None.
+def run_wizard(window: QWidget, then: Then | None = None) -> None:
+    """Opens the wizard; after «Готово» makes the plan, then ``then(plan_id)`` (None when the
+    user cancelled or the plan was not made).
 
+    The organisations offered and the plan itself are read and written on the window's runner.
     When the plan cannot be made (say, the database is locked), the message says why and the
     wizard opens again on the page it was on, with everything that was entered.
     """
-    wizard = PlanWizard(parent, store)
-    try:
-        while wizard.exec() == QDialog.DialogCode.Accepted:
-            try:
-                return create_plan(store, wizard.request())
-            except UserError as exc:
-                msgbox.user_error(wizard, exc, title="План не создан")
-        return None
-    finally:
+    done: Then = then or _nothing
+
+    def failed(_exc: BaseException) -> bool:
+        done(None)
+        return False  # the error dialog says what went wrong
+
+    tasks_of(window).run(
+        known_orgs, parent=window, success=lambda orgs: _ask(window, orgs, done), failure=failed
+    )
+
+
+def _ask(window: QWidget, orgs: list[str], done: Then, wizard: PlanWizard | None = None) -> None:
+    """Shows the wizard (again, as it was left, when ``wizard`` is given); «Готово» makes the
+    plan on the runner."""
+    if wizard is None:
+        wizard = PlanWizard(window, orgs)
+    if wizard.exec() != QDialog.DialogCode.Accepted:
         wizard.deleteLater()
+        done(None)
+        return
+    request = wizard.request()
+    shown = wizard
+
+    def made(result: object) -> None:
+        shown.deleteLater()
+        done(_plan_id_of(result))
+
+    def failed(exc: BaseException) -> bool:
+        if isinstance(exc, UserError):
+            msgbox.user_error(shown, exc, title="План не создан")
+            _ask(window, orgs, done, shown)
+            return True
+        shown.deleteLater()
+        done(None)
+        return False  # the error dialog says what went wrong
+
+    tasks_of(window).run(
+        lambda st: create_plan(st, request),
+        parent=window,
+        success=made,
+        failure=failed,
+        label="Создание плана…",
+    )
+
+
+def _nothing(_result: object) -> None:
+    """The end of a flow whose caller wants no result."""

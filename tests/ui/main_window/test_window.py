@@ -14,7 +14,15 @@ from PySide6.QtWidgets import QApplication
 
 from cxdesk.services.views import get_plan, list_plans
 from cxdesk.storage.db import Store
-from tests.ui.helpers import AGENCY_ORG, agency_plan, big_plan, region_plan, row_id
+from tests.ui.helpers import (
+    AGENCY_ANSWERS,
+    AGENCY_ORG,
+    agency_plan,
+    big_plan,
+    region_plan,
+    row_id,
+    when_shown,
+)
 
 from ui import msgbox
 from ui.mainwindow.actions import Act
@@ -245,6 +253,69 @@ def test_new_plan_opens_the_wizard(make_window: Make, store: Store) -> None:
     window.welcome.create_button.click()
     assert list_plans(store) == []
     assert window.pages.currentWidget() is window.welcome
+
+
+def test_new_plan_and_its_answers_on_the_threaded_runner(
+    qtbot: QtBot, store: Store, tmp_path: Path, boxes: list
+) -> None:
+    """With the window's own runner (a worker thread): «Новый план…» makes the plan and the
+    window opens it; «Изменить ответы…» applies the answers as one undo step."""
+    from PySide6.QtWidgets import QDialog, QRadioButton
+
+    from ui.mainwindow import MainWindow
+    from ui.settings import Settings
+    from ui.tasks import Tasks
+    from ui.wizard import AnswersDialog, PlanWizard
+
+    window = MainWindow(store, Settings.in_file(tmp_path / "s.ini"), Tasks(store))
+    qtbot.addWidget(window)
+    window.show()
+    idle = lambda: window.plans_loaded and not window.tasks.pending  # noqa: E731
+
+    def fill(wizard: QDialog) -> None:
+        assert isinstance(wizard, PlanWizard)
+        pages = wizard.template_page.list
+        pages.setCurrentItem(
+            next(
+                pages.item(i)
+                for i in range(pages.count())
+                if pages.item(i).data(Qt.ItemDataRole.UserRole) == "agency"
+            )
+        )
+        wizard.next()
+        wizard.org_page.org_edit.setText(AGENCY_ORG)
+        wizard.next()
+        for qid, value in AGENCY_ANSWERS.items():
+            wizard.findChild(QRadioButton, f"answer_{qid}_{'yes' if value else 'no'}").click()
+        while wizard.currentId() != wizard.summary_page.page_id:
+            wizard.next()
+        wizard.button(wizard.WizardButton.FinishButton).click()
+
+    def change(dialog: QDialog) -> None:
+        assert isinstance(dialog, AnswersDialog)
+        dialog.findChild(QRadioButton, "answer_it_support_yes").click()
+        qtbot.waitUntil(lambda: dialog.apply_button.isEnabled())
+        dialog.apply_button.click()
+
+    try:
+        qtbot.waitUntil(idle)
+        when_shown(PlanWizard, fill)
+        window.acts[Act.NEW_PLAN].trigger()
+        qtbot.waitUntil(lambda: idle() and window.current_plan_id is not None, timeout=15000)
+        (plan,) = list_plans(store)
+        assert window.current_plan_id == plan.id and plan.org == AGENCY_ORG
+        assert get_plan(store, plan.id).answers["it_support"] is False
+
+        when_shown(AnswersDialog, change)
+        window.acts[Act.CHANGE_ANSWERS].trigger()
+        qtbot.waitUntil(lambda: window.acts[Act.UNDO].isEnabled(), timeout=15000)
+        assert window.status_bar.currentMessage().startswith("Ответы изменены: добавлено")
+        assert get_plan(store, plan.id).answers["it_support"] is True
+        window.acts[Act.UNDO].trigger()
+        qtbot.waitUntil(lambda: get_plan(store, plan.id).answers["it_support"] is False)
+        qtbot.waitUntil(idle)
+    finally:
+        window.tasks.shutdown()
 
 
 def test_answers_of_an_imported_plan_are_proposed_from_its_contents(
