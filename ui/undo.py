@@ -150,9 +150,9 @@ def answers_change(
     plan's first answers, read from its contents)."""
 
     def do(store: Store) -> Changes:
-        return change_answers(store, plan_id, after, structure=structure).changes()
+        return change_answers(store, plan_id, after, structure=structure).changes
 
     def undo(store: Store) -> Changes:
-        return change_answers(store, plan_id, before, structure=structure).changes()
+        return change_answers(store, plan_id, before, structure=structure).changes
 
     return ServiceCommand("изменение ответов", do, undo, runner)

@@ -49,7 +49,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
     try:
         got = attach_files(
             open_store(args), args.plan, args.item, [Path(f) for f in args.files], progress
-        )
+        ).files
     finally:
         progress.finish()
     data = [{"id": a.id, "name": a.name, "size": a.size, "sha256": a.sha256} for a in got]

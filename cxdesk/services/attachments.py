@@ -37,6 +37,14 @@ class AttachmentView:
     row_id: int
 
 
+@dataclass(frozen=True)
+class Attached:
+    """What :func:`attach_files` did: the files now linked to the item, and what changed."""
+
+    files: list[AttachmentView]
+    changes: Changes
+
+
 def _view(a: Attachment) -> AttachmentView:
     return AttachmentView(a.id, neutral_name(a.name), a.size, a.sha256, a.added_at, a.row_id)
 
@@ -47,7 +55,7 @@ def attach_files(
     item_token: str | int,
     paths: Sequence[Path],
     progress: Progress = NO_PROGRESS,
-) -> list[AttachmentView]:
+) -> Attached:
     """Copies files into the store and links them to the item, all or none."""
     files = [Path(p) for p in paths]
     if not files:
@@ -85,7 +93,7 @@ def attach_files(
             s.flush()
             record(s, plan_id, row_id, "attachment", "", name, f"добавлен файл ({size} байт)")
             out.append(_view(a))
-    return out
+    return Attached(out, Changes({plan_id}, {row_id}, history=True))
 
 
 def list_attachments(

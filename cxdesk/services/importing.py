@@ -26,7 +26,7 @@ from cxdesk.domain.templates import get_template
 from cxdesk.errors import BadFile, NotFound, UserError
 from cxdesk.io.model import PlanDoc, ReadResult
 from cxdesk.progress import NO_PROGRESS, Progress
-from cxdesk.services.common import new_uid, now, os_user
+from cxdesk.services.common import Changes, new_uid, now, os_user
 from cxdesk.services.matching import match_template
 from cxdesk.services.plans import stored_values
 from cxdesk.storage.db import Store
@@ -73,6 +73,13 @@ class ImportOutcome:
     items: int
     warnings: list[str]
     doc: PlanDoc
+
+    @property
+    def changes(self) -> Changes:
+        """A new plan in the list (nothing, for a dry run)."""
+        if self.plan_id is None:
+            return Changes()
+        return Changes({self.plan_id}, structure=True, history=True, plans_list=True)
 
 
 def read_incoming(store: Store, path: Path, progress: Progress = NO_PROGRESS) -> Incoming:

@@ -73,6 +73,18 @@ class MergeUndo:
     added_attachments: list[int] = field(default_factory=list)
     synced_at: str | None = None
 
+    @property
+    def changes(self) -> Changes:
+        """What the merge changed, for the views to redraw: fields of these rows, and rows and
+        files added anywhere in the plan (which is therefore read again whole)."""
+        return Changes(
+            {self.plan_id},
+            {row_id for row_id, _field, _old in self.fields},
+            structure=True,
+            history=True,
+            plans_list=True,
+        )
+
 
 def _match_rows(doc_rows: list[DocRow], ours: list[StoredRow]) -> dict[int, StoredRow]:
     by_uid = {r.uid: r for r in ours}

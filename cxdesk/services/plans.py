@@ -155,6 +155,7 @@ class AnswerChange:
     previous: dict[str, bool] = field(default_factory=dict)  # the answers before the change
     structure: bool = True  # False: only the answers were recorded, no row came or went
 
+    @property
     def changes(self) -> Changes:
         """What the views redraw after the change: items come and go."""
         return Changes({self.plan_id}, structure=True, history=True, plans_list=True)

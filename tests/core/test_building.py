@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cxdesk.domain.building import PlanRequest, build_rows, fresh_numbers, node_included
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import NotFound, UserError
-from cxdesk.services.common import STATUSES
+from cxdesk.services.common import STATUSES, Changes
 from cxdesk.services.items import update_item
 from cxdesk.services.plans import change_answers, create_plan, exclude_item
 from cxdesk.services.views import get_plan
@@ -112,6 +112,7 @@ def test_change_answers_adds_and_removes_only_affected(store: Store) -> None:
     update_item(store, pid, "1.1", {"status": "in_progress", "result": "Приказ № 1"})
     change = change_answers(store, pid, {"provides_services": True})
     assert change.added == ["agency:1.5"] + [f"agency:3.1.{i}" for i in range(1, 8)]
+    assert change.changes == Changes({pid}, structure=True, history=True, plans_list=True)
     after = get_plan(store, pid)
     assert len(after.items()) == 25 + 8
     r11 = next(r for r in after.rows if r.ref == "agency:1.1")

@@ -9,6 +9,7 @@ import pytest
 from cxdesk.domain.building import PlanRequest
 from cxdesk.io.model import ExportOptions
 from cxdesk.services.attachments import attach_files, list_attachments
+from cxdesk.services.common import Changes
 from cxdesk.services.documents import export_plan
 from cxdesk.services.importing import import_file
 from cxdesk.services.items import update_item
@@ -90,8 +91,11 @@ def test_merge_carries_status_and_attachment_and_shows_conflict(
     pid = realistic(store, tmp_path)
     sent, _, _ = pack_plan(store, pid, tmp_path / "to-colleague.cxplan")
     colleague = Store(tmp_path / "colleague")
-    their = import_file(colleague, sent).plan_id
+    imported = import_file(colleague, sent)
+    their = imported.plan_id
     assert their is not None
+    assert imported.changes == Changes({their}, structure=True, history=True, plans_list=True)
+    assert import_file(colleague, sent, dry_run=True).changes == Changes()
     # the colleague works: a status, a new proof, and the same field we also change
     update_item(colleague, their, "1.2", {"status": "done"})
     report = tmp_path / "Отчет о формировании реестра.docx"
@@ -112,6 +116,9 @@ def test_merge_carries_status_and_attachment_and_shows_conflict(
     _, undo = apply_merge(store, pid, back, accept)
     plan = get_plan(store, pid)
     assert plan.items()[1].status == "done"
+    assert undo.changes.plan_ids == {pid} and undo.changes.plans_list and undo.changes.history
+    assert plan.items()[1].id in undo.changes.row_ids  # the status that came from the file
+    assert next(r for r in plan.rows if r.number == "1.3.").id not in undo.changes.row_ids
     assert next(r for r in plan.rows if r.number == "1.3.").result == "наш результат"
     assert [a.name for a in list_attachments(store, pid, "1.4")] == [report.name]
     from cxdesk.services.items import item_history

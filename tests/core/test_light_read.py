@@ -40,7 +40,7 @@ def _plan_with_files(store: Store, tmp_path: Path) -> int:
         proofs.append(tmp_path / name)
         proofs[-1].write_text(name, encoding="utf-8")
     attach_files(store, pid, "1.1", proofs[:2])
-    removed = attach_files(store, pid, "1.2", proofs[2:])
+    removed = attach_files(store, pid, "1.2", proofs[2:]).files
     remove_attachment(store, removed[0].id)
     return pid
 

@@ -85,7 +85,7 @@ def test_roles_are_enforced_by_the_database(
             update_item(executor, pid, "1", {"title": "другое название"})
         proof = data_dir / "акт.pdf"
         proof.write_bytes(b"%PDF-1.4 act of the executor")
-        assert [a.name for a in attach_files(executor, pid, "1", [proof])] == ["акт.pdf"]
+        assert [a.name for a in attach_files(executor, pid, "1", [proof]).files] == ["акт.pdf"]
         with pytest.raises(UserError, match="Недостаточно прав"):
             attach_files(executor, pid, "2", [proof])
     finally:

@@ -21,6 +21,7 @@ from cxdesk.services.attachments import (
     save_copy,
 )
 from cxdesk.services.check import check_data
+from cxdesk.services.common import Changes
 from cxdesk.services.items import item_history, update_item
 from cxdesk.services.plans import create_plan
 from cxdesk.services.views import get_plan, people, tracking_rows
@@ -39,7 +40,9 @@ def test_attach_names_in_any_script(store: Store, tmp_path: Path) -> None:
     pid = pilot(store)
     f = tmp_path / "Приказ № 12 от 05.03.2024 (итог).pdf"
     f.write_bytes(b"%PDF-1.4 proof")
-    got = attach_files(store, pid, "1", [f])
+    attached = attach_files(store, pid, "1", [f])
+    got = attached.files
+    assert attached.changes == Changes({pid}, {got[0].row_id}, history=True)
     assert got[0].name == f.name and got[0].size == 14
     assert got[0].sha256 == hashlib.sha256(b"%PDF-1.4 proof").hexdigest()
     stored = store.blobs.path(got[0].sha256)
@@ -58,7 +61,7 @@ def test_remove_is_kept_in_history_and_undoable(store: Store, tmp_path: Path) ->
     pid = pilot(store)
     f = tmp_path / "отчёт.docx"
     f.write_bytes(b"x")
-    (a,) = attach_files(store, pid, "3", [f])
+    (a,) = attach_files(store, pid, "3", [f]).files
     remove_attachment(store, a.id)
     assert list_attachments(store, pid, "3") == []
     fields = [(h.field, h.old, h.new) for h in item_history(store, pid, "3")]
@@ -82,7 +85,7 @@ def test_check_reports_altered_and_missing(store: Store, tmp_path: Path) -> None
     f1, f2 = tmp_path / "а.txt", tmp_path / "б.txt"
     f1.write_text("первый")
     f2.write_text("второй")
-    a1, a2 = attach_files(store, pid, "4", [f1, f2])
+    a1, a2 = attach_files(store, pid, "4", [f1, f2]).files
     assert check_data(store).ok
     damage_blob(store, a1.sha256, "altered")
     damage_blob(store, a2.sha256, "missing")

@@ -247,7 +247,7 @@ def test_the_check_reports_an_altered_file_and_goes_to_its_item(
     assert dialog.summary.text() == "Проверка пройдена: база цела, проверено 0 файлов."
 
     attach_files(store, plan_id, "1.2", [files[ORDER]])
-    (view,) = attach_files(store, plan_id, "2.1", [files[REPORT]])
+    (view,) = attach_files(store, plan_id, "2.1", [files[REPORT]]).files
     blob = store.blobs.path(view.sha256)
     blob.write_bytes(blob.read_bytes()[:-3] + b"xyz")
     window.select_row(row_id(store, plan_id, "1.4"))

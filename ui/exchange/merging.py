@@ -74,7 +74,7 @@ def merge_command(
 
     def redo(store: Store) -> Changes:
         _preview, state["undo"] = apply_merge(store, plan_id, copy, set(accept))
-        return Changes({plan_id}, structure=True, history=True, plans_list=True)
+        return state["undo"].changes
 
     def take_back(store: Store) -> Changes:
         return undo_merge(store, state["undo"])
@@ -178,7 +178,7 @@ def apply_choice(
             else:
                 host.stack_for(plan_id).push(command)
         if host is not None and hasattr(host, "apply_changes"):
-            host.apply_changes(Changes({plan_id}, structure=True, history=True, plans_list=True))
+            host.apply_changes(undo.changes)
         if host is not None and hasattr(host, "statusBar"):
             undoable = " Отменить: Правка → Отменить." if hasattr(host, "stack_for") else ""
             text = f"Из файла «{copy.name}» перенесено {count}.{undoable}"

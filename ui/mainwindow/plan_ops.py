@@ -4,14 +4,13 @@ first used), the plan's properties (undoable), deleting a plan, «О прогр�
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog
 
 from cxdesk import __version__
 from cxdesk.logs import log_path
-from cxdesk.services.common import Changes
-from cxdesk.services.plans import edit_plan
+from cxdesk.services.plans import AnswerChange, edit_plan
 from cxdesk.services.views import PlanView, get_plan
 from cxdesk.text import items as items_text
 
@@ -19,8 +18,11 @@ from ui import msgbox
 from ui.mainwindow.plan_dialog import PlanPropertiesDialog
 from ui.undo import answers_change, plan_edit
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
-def new_plan(w: Any) -> None:
+
+def new_plan(w: MainWindow) -> None:
     """Файл → Новый план…: the wizard makes the plan; the window opens it."""
     from ui.wizard import run_wizard
 
@@ -33,7 +35,7 @@ def new_plan(w: Any) -> None:
     run_wizard(w, made)
 
 
-def change_answers(w: Any) -> None:
+def change_answers(w: MainWindow) -> None:
     """План → Изменить ответы…: one undo step (answering back restores every item)."""
     plan_id = w.current_plan_id
     if plan_id is None:
@@ -44,29 +46,23 @@ def change_answers(w: Any) -> None:
     run_answers_dialog(w, plan_id, lambda change: _answers_changed(w, plan_id, change))
 
 
-def _answers_changed(w: Any, plan_id: int, change: Any) -> None:
+def _answers_changed(w: MainWindow, plan_id: int, change: AnswerChange | None) -> None:
     """The end of «Изменить ответы…»: one undo step, the status bar, the redraw."""
     if change is None:
         return
-    structure = bool(getattr(change, "structure", True))
-    before = dict(getattr(change, "previous", {}))
-    after = dict(getattr(change, "answers", {}))
+    structure = change.structure
+    before, after = dict(change.previous), dict(change.answers)
     w.push_command(plan_id, answers_change(plan_id, before, after, w.run_undo_call, structure))
     w.undo_group.setActiveStack(w.stack_for(plan_id))
-    parts = [
-        f"добавлено пунктов: {len(getattr(change, 'added', []))}",
-        f"убрано: {len(getattr(change, 'removed', []))}",
-    ]
-    kept = len(getattr(change, "kept_excluded", []))
-    if kept:
-        parts.append(f"оставлено исключёнными: {kept}")
-    restored = len(getattr(change, "restored", []))
-    if restored:
-        parts.append(f"вернулось из исключённых: {restored}")
+    parts = [f"добавлено пунктов: {len(change.added)}", f"убрано: {len(change.removed)}"]
+    if change.kept_excluded:
+        parts.append(f"оставлено исключёнными: {len(change.kept_excluded)}")
+    if change.restored:
+        parts.append(f"вернулось из исключённых: {len(change.restored)}")
     if not structure:
         parts = ["пункты плана не изменились"]
     w.status_bar.showMessage("Ответы изменены: " + ", ".join(parts) + ".", 10000)
-    w.apply_changes(Changes({plan_id}, structure=True, history=True, plans_list=True))
+    w.apply_changes(change.changes)
 
 
 def plan_properties(w: Any) -> None:

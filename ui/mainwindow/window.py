@@ -67,11 +67,15 @@ HISTORY_DELAY_MS = 40
 
 
 def changes_of(result: Any) -> Changes | None:
-    """The Changes in a service's result (itself, or the first element of a tuple)."""
+    """The Changes in a service's result: itself, its ``changes``, or those of the first
+    element of a tuple that has them (``apply_merge`` gives the preview and the undo record)."""
     if isinstance(result, Changes):
         return result
-    if isinstance(result, tuple) and result and isinstance(result[0], Changes):
-        return result[0]
+    found = getattr(result, "changes", None)
+    if isinstance(found, Changes):
+        return found
+    if isinstance(result, tuple):
+        return next(filter(None, map(changes_of, result)), None)
     return None
 
 

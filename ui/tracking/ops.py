@@ -17,6 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from cxdesk.errors import NotFound
 from cxdesk.progress import Progress
 from cxdesk.services.attachments import (
+    Attached,
     AttachmentView,
     attach_files,
     remove_attachment,
@@ -56,12 +57,11 @@ def attach(
     if not files:
         return
 
-    def work(store: Store, progress: Progress) -> tuple[Changes, list[AttachmentView]]:
-        views = attach_files(store, plan_id, f"#{row_id}", files, progress)
-        return Changes({plan_id}, {row_id}, history=True), views
+    def work(store: Store, progress: Progress) -> Attached:
+        return attach_files(store, plan_id, f"#{row_id}", files, progress)
 
-    def done(result: tuple[Changes, list[AttachmentView]]) -> None:
-        views = result[1]
+    def done(result: Attached) -> None:
+        views = result.files
         ids = [v.id for v in views]
         if len(views) == 1:
             text = f"прикрепление файла «{views[0].name}» (п. {_number(number)})"
