@@ -135,3 +135,20 @@ def test_the_window_runs_work_one_way() -> None:
         and node.func.id == "Tasks"
     )
     assert runners == ["ui.mainwindow.window"]
+
+
+def test_the_window_redraws_from_what_services_report() -> None:
+    """What changed is said by the service that changed it (``Changes``, or a result's
+    ``.changes``); the window never makes up changes of its own (an empty one to gather those
+    of several calls is all it builds)."""
+    ui = _modules("ui")
+    invented = sorted(
+        m
+        for m, t in ui.items()
+        for node in ast.walk(t)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "Changes"
+        and (node.args or node.keywords)
+    )
+    assert invented == []
