@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
@@ -42,6 +42,9 @@ from cxdesk.text import plural
 from ui.beyond import common as B
 from ui.exchange import common as C
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
+
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 GROUP_BACKGROUND = QColor("#e6edf6")
 GROUP_INK = QColor("#163a66")
@@ -67,7 +70,7 @@ class AuditDock(QDockWidget):
     ``header``, ``refresh_button``, ``export_button``; ``findings`` and ``plan`` of the last check.
     """
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__("Проверка по типовому плану", window)
         self.setObjectName("auditDock")
         self.window_ = window

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -41,6 +41,9 @@ from ui.beyond import common as B
 from ui.exchange import common as C
 from ui.tasks import tasks_of
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
+
 CALENDAR_NOTE = (
     "Файл откроют Outlook и Thunderbird (и другие программы-календари): каждый срок — событие "
     "на весь день с напоминанием за 7 дней. Если загрузить файл ещё раз, события обновятся, "
@@ -53,7 +56,7 @@ Then = Callable[[Path | None], object]
 
 
 def _with_plan(
-    window: Any,
+    window: MainWindow,
     plan_id: int | None,
     then: Callable[[PlanView], object],
     done: Callable[[None], object],
@@ -73,7 +76,10 @@ def _with_plan(
 
 
 def save_calendar(
-    window: Any, path: Path | None = None, plan_id: int | None = None, then: Then | None = None
+    window: MainWindow,
+    path: Path | None = None,
+    plan_id: int | None = None,
+    then: Then | None = None,
 ) -> None:
     """«Сроки в календарь…»: writes the plan's deadlines to an .ics; ``then`` gets the file (or
     None: nothing to write, declined, failed)."""
@@ -81,7 +87,7 @@ def save_calendar(
     _with_plan(window, plan_id, lambda plan: _ask_calendar(window, plan, path, done), done)
 
 
-def _ask_calendar(window: Any, plan: PlanView, path: Path | None, done: Then) -> None:
+def _ask_calendar(window: MainWindow, plan: PlanView, path: Path | None, done: Then) -> None:
     if not calendar_rows(plan):
         msgbox.information(
             window,
@@ -144,7 +150,7 @@ def _ask_calendar(window: Any, plan: PlanView, path: Path | None, done: Then) ->
 class ReportDialog(QDialog):
     """The report's date, format and file; :meth:`accept` writes it (``written`` then holds it)."""
 
-    def __init__(self, window: Any, plan_id: int, org: str) -> None:
+    def __init__(self, window: MainWindow, plan_id: int, org: str) -> None:
         super().__init__(window)
         self.setObjectName("reportDialog")
         self.setWindowTitle("Отчёт о ходе реализации плана")
@@ -272,7 +278,7 @@ class ReportDialog(QDialog):
 
 
 def report_dialog(
-    window: Any,
+    window: MainWindow,
     plan_id: int | None = None,
     then: Callable[[ReportDialog | None], object] = C.nothing,
 ) -> None:
@@ -284,7 +290,7 @@ def report_dialog(
     _with_plan(window, plan_id, made, then)
 
 
-def save_report(window: Any, then: Then | None = None) -> None:
+def save_report(window: MainWindow, then: Then | None = None) -> None:
     """«Отчёт о ходе реализации…»: asks, writes, says where; ``then`` gets the file or None."""
     done = then or C.nothing
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -48,6 +48,9 @@ from ui.beyond.summary_models import (
 )
 from ui.exchange import common as C
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
+
 
 def _table(parent: QWidget, name: str, model: Any) -> QTableView:
     view = QTableView(parent)
@@ -82,7 +85,7 @@ class SummaryWindow(QDialog):
     ``export_button``, ``refresh_button``; ``summary`` is the one shown.
     """
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.setObjectName("summaryWindow")
         self.setWindowTitle("Сводка по планам — cxdesk")
@@ -346,7 +349,7 @@ def block_rows(summary: Summary) -> list[ChartRow]:
     return rows
 
 
-def show_summary(window: Any) -> SummaryWindow:
+def show_summary(window: MainWindow) -> SummaryWindow:
     """Opens the summary window (one per main window; raised when already open)."""
     existing = getattr(window, "beyond_summary", None)
     if isinstance(existing, SummaryWindow):

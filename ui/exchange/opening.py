@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
@@ -26,6 +26,9 @@ from ui import settings as S
 from ui.exchange import common as C
 from ui.exchange.import_preview import ImportPreviewDialog
 from ui.tasks import tasks_of
+
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
 
 
 def ask_open_path(parent: QWidget | None) -> Path | None:
@@ -155,7 +158,9 @@ def _act_on_preview(
 
 
 def open_file(
-    window: Any, path: Path | str | None = None, then: Callable[[int | None], None] | None = None
+    window: MainWindow,
+    path: Path | str | None = None,
+    then: Callable[[int | None], None] | None = None,
 ) -> None:
     """«Файл → Открыть файл…» (asks for the file when ``path`` is None); ``then`` as in
     :func:`open_plan_file`."""
@@ -168,7 +173,10 @@ def open_file(
 
 
 def handle_startup_file(
-    window: Any, store: Store, path: Path | str, then: Callable[[int | None], None] | None = None
+    window: MainWindow,
+    store: Store,
+    path: Path | str,
+    then: Callable[[int | None], None] | None = None,
 ) -> None:
     """A file given on the command line (``cxdesk FILE.cxplan``): import, or merge into the
     plan it came from."""

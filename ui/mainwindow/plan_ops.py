@@ -65,7 +65,7 @@ def _answers_changed(w: MainWindow, plan_id: int, change: AnswerChange | None) -
     w.apply_changes(change.changes)
 
 
-def plan_properties(w: Any) -> None:
+def plan_properties(w: MainWindow) -> None:
     """План → Свойства плана…: organisation, title, approval block (one undo step)."""
     plan_id = w.current_plan_id
     if plan_id is None:
@@ -75,7 +75,7 @@ def plan_properties(w: Any) -> None:
     )
 
 
-def _edit_properties(w: Any, plan: PlanView) -> None:
+def _edit_properties(w: MainWindow, plan: PlanView) -> None:
     dialog = PlanPropertiesDialog(plan, w)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return
@@ -92,7 +92,7 @@ def _edit_properties(w: Any, plan: PlanView) -> None:
     )
 
 
-def confirm_delete(w: Any, delete: Any) -> None:
+def confirm_delete(w: MainWindow, delete: Any) -> None:
     """План → Удалить план…: asks first; cannot be undone."""
     plan_id = w.current_plan_id
     if plan_id is None:
@@ -119,7 +119,7 @@ def confirm_delete(w: Any, delete: Any) -> None:
     w.run_service(lambda st: delete(st, plan_id), label="Удаление плана…", then=forget)
 
 
-def about(w: Any) -> None:
+def about(w: MainWindow) -> None:
     """Справка → О программе."""
     msgbox.information(
         w,
@@ -133,7 +133,7 @@ def about(w: Any) -> None:
     )
 
 
-def open_path(w: Any, path: Path) -> None:
+def open_path(w: MainWindow, path: Path) -> None:
     """A file given on the command line (a plan file or a .cxplan package)."""
     from ui.exchange import handle_startup_file
 

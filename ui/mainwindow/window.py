@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # the features' parts the window holds, once installed
     from PySide6.QtWidgets import QMenu
 
     from ui.beyond.audit_dock import AuditDock
+    from ui.beyond.summary_window import SummaryWindow
     from ui.beyond.upcoming import UpcomingBanner
     from ui.exchange.install import DropFilter
     from ui.safety.watcher import ExternalChanges
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
     beyond_actions: dict[str, QAction]
     beyond_audit: AuditDock
     beyond_upcoming: UpcomingBanner
+    beyond_summary: SummaryWindow
     context_menu: QMenu
     timeline: TimelinePage
     timeline_action: QAction

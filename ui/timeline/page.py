@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent, QShowEvent
@@ -38,6 +38,9 @@ from cxdesk.services.timeline import build_timeline, export_timeline, moved_dead
 from ui.mainwindow.plan_model import ROW_ROLE
 from ui.timeline.view import TimelineView
 
+if TYPE_CHECKING:
+    from ui.mainwindow.window import MainWindow
+
 _FILTERS = "Документ PDF (*.pdf);;Рисунок PNG (*.png)"
 
 
@@ -62,7 +65,7 @@ class TimelinePage(QWidget):
     """The tab (see the module). Parts: ``view``, ``zoom``, ``paper``, ``save_button``,
     ``apart`` (the list of items not drawn), ``apart_label``."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.setObjectName("timelinePage")
         self.window_ = window
