@@ -165,7 +165,11 @@ def save_beyond_shots(out_dir: Path) -> list[Path]:
 
             from ui.beyond.files import report_dialog
 
-            dialog = report_dialog(window)
+            made: list = []
+            report_dialog(window, then=made.append)
+            while not made:  # the plan is read on the window's runner
+                QApplication.processEvents()
+            dialog = made[0]
             assert dialog is not None
             dialog.show()
             _save(dialog, out_dir, "beyond_10_report_dialog", saved)

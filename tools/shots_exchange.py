@@ -32,6 +32,7 @@ from cxdesk.services.plans import create_plan, edit_plan  # noqa: E402
 from cxdesk.services.views import get_plan  # noqa: E402
 from cxdesk.storage.db import Store  # noqa: E402
 
+from ui import settings as S  # noqa: E402
 from ui.exchange import common as C  # noqa: E402
 from ui.exchange.export_dialog import ExportDialog  # noqa: E402
 from ui.exchange.import_preview import ImportPreviewDialog  # noqa: E402
@@ -118,7 +119,7 @@ def save_exchange_shots(out_dir: Path) -> list[Path]:
         host = _Host(store, folder)
         try:
             plan_id = _pilot(store)
-            host.settings.set(C.EXPORT_FOLDER, str(folder))
+            host.settings.set(S.EXPORT_FOLDER, str(folder))
             export = ExportDialog(host, store, plan_id, ORG)
             export.show()
             _save(export, out_dir, "exchange_01_export", saved)
