@@ -88,7 +88,7 @@ def walk(out: Path) -> list[Path]:
     wizard.next()
     request = wizard.request()
     wizard.button(QWizard.WizardButton.FinishButton).click()
-    plan_id = create_plan(store, request)
+    plan_id = create_plan(store, request).plan_id
 
     # 2. the window: edit, attach, context menu
     window = MainWindow(store, Settings.in_file(ini), Tasks(store, True))

@@ -80,7 +80,7 @@ def _shoot_modal(out_dir: Path, name: str, saved: list[Path], run: Callable[[], 
 
 
 def _pilot(store: Store) -> int:
-    plan_id = create_plan(store, PlanRequest(template_id="szn_pilot", org=ORG, answers={}))
+    plan_id = create_plan(store, PlanRequest(template_id="szn_pilot", org=ORG, answers={})).plan_id
     edit_plan(store, plan_id, approver_position="Директор", approver_name="И.И. Петров")
     return plan_id
 

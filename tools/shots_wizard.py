@@ -110,7 +110,7 @@ def save_wizard_shots(out_dir: Path) -> list[Path]:
             wizard.confirm_cancel = False
             wizard.show()
             _fill_and_shoot(wizard, out_dir, saved)
-            plan_id = create_plan(store, wizard.request())
+            plan_id = create_plan(store, wizard.request()).plan_id
             wizard.close()
             wizard.deleteLater()
 

@@ -94,7 +94,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         past = past_template_deadlines(template, request)
         request.shift_years = args.shift_years or years_to_catch_up(past, clock.today())
     store = open_store(args)
-    plan_id = create_plan(store, request)
+    plan_id = create_plan(store, request).plan_id
     items = len(get_plan(store, plan_id).items())
     emit(args, {"plan": plan_id, "items": items}, f"Создан план {plan_id}: {items_text(items)}.")
     return 0

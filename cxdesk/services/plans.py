@@ -78,8 +78,19 @@ def _new_row(plan: Plan, position: int, **values: object) -> Row:
     return row
 
 
-def create_plan(store: Store, request: PlanRequest) -> int:
-    """Makes a plan from a template and the wizard's answers; returns its id."""
+@dataclass(frozen=True)
+class Created:
+    """A plan just made: its id, and what the views redraw (a new plan in the list)."""
+
+    plan_id: int
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(plan_ids={self.plan_id}, structure=True, plans_list=True)
+
+
+def create_plan(store: Store, request: PlanRequest) -> Created:
+    """Makes a plan from a template and the wizard's answers."""
     template = get_template(request.template_id)
     answers = check_answers(template, request.answers)
     org = request.org.strip()
@@ -139,7 +150,7 @@ def create_plan(store: Store, request: PlanRequest) -> int:
         for row in made:
             if row.kind == "item":
                 record(s, plan.id, row.id, "created", "", row.status, plan.source)
-        return plan.id
+        return Created(plan.id)
 
 
 @dataclass

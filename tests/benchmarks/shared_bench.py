@@ -59,7 +59,7 @@ def run(store: Store, label: str) -> None:
         create_plan(store, PlanRequest("szn_pilot", f"Орган № {n + 1}"))
     pid = create_plan(
         store, PlanRequest("agency", "Министерство", answers=all_answers("agency", True))
-    )
+    ).plan_id
     took = best(lambda: summarize(store), runs=3)
     print(f"{label:<11} summary of {PLANS} plans          {took * 1000:9.1f} ms")
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.both_engines
 def agency(store: Store, **answers: bool) -> int:
     full = all_answers("agency", True)
     full.update(answers)
-    return create_plan(store, PlanRequest("agency", "Министерство труда", answers=full))
+    return create_plan(store, PlanRequest("agency", "Министерство труда", answers=full)).plan_id
 
 
 def remove_rows(store: Store, plan_id: int, *refs: str) -> None:
@@ -64,7 +64,7 @@ def test_done_before_and_excluded_with_basis_count_as_present(store: Store) -> N
         PlanRequest(
             "agency", "Орган", answers=full, done={"3.1.4"}, exclusions={"3.1.5": "письмо № 1"}
         ),
-    )
+    ).plan_id
     assert audit_plan(store, pid) == []
 
 
@@ -129,7 +129,9 @@ def test_wording_changed_but_not_for_case_quotes_spaces_yo(store: Store) -> None
 
 
 def test_unreadable_deadline(store: Store) -> None:
-    pid = create_plan(store, PlanRequest("region", "Область", answers=all_answers("region", True)))
+    pid = create_plan(
+        store, PlanRequest("region", "Область", answers=all_answers("region", True))
+    ).plan_id
     found = audit_plan(store, pid)
     assert [(f.problem, f.item) for f in found] == [
         ("deadline_unreadable", "2.1."), ("deadline_unreadable", "2.2."),
@@ -217,7 +219,9 @@ def test_findings_command_json_and_export(
 
 
 def test_rows_link_to_their_items(store: Store) -> None:
-    pid = create_plan(store, PlanRequest("region", "Область", answers=all_answers("region", True)))
+    pid = create_plan(
+        store, PlanRequest("region", "Область", answers=all_answers("region", True))
+    ).plan_id
     with store.session() as s:
         ids = set(s.scalars(select(Row.id).where(Row.plan_id == pid)))
     assert all(f.row_id in ids for f in audit_plan(store, pid))

@@ -28,7 +28,7 @@ def make(store: Store, template: str, value: bool = True, **kw: object) -> int:
     )
     for k, v in kw.items():
         setattr(req, k, v)
-    return create_plan(store, req)
+    return create_plan(store, req).plan_id
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ def test_wizard_preview_matches_store(store: Store) -> None:
     t = get_template("agency")
     req = PlanRequest("agency", "Орган", answers=all_answers("agency", True), done={"1.2"})
     preview = build_rows(t, req)
-    plan = get_plan(store, create_plan(store, req))
+    plan = get_plan(store, create_plan(store, req).plan_id)
     assert [(p.number, "agency:" + p.ref) for p in preview] == [
         (r.number, r.ref) for r in plan.rows
     ]
@@ -289,7 +289,7 @@ def test_items_brought_back_by_answers_get_what_the_wizard_gave(store: Store) ->
         past_deadlines="shift",
         shift_years=2,
     )
-    pid = create_plan(store, req)
+    pid = create_plan(store, req).plan_id
     before = {r.ref: (r.deadline, r.responsible) for r in get_plan(store, pid).items()}
     assert before["agency:3.1.7"] == ("31.12.2026", "Отдел развития")
     change_answers(store, pid, {"provides_services": False})

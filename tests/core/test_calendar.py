@@ -29,7 +29,7 @@ def plan_id(store: Store) -> int:
             "agency", "Министерство «Тест»", answers=all_answers("agency", True),
             default_responsible="Петров П.П.\nСидорова С.С.",
         ),
-    )  # fmt: skip
+    ).plan_id  # fmt: skip
     update_item(store, pid, "1.1", {"deadline": "01.12.2026"})  # within 14 days of 23.11.2026
     update_item(store, pid, "1.2", {"deadline": "I квартал 2027 года"})
     update_item(store, pid, "1.4", {"deadline": "30.11.2026", "status": "done"})
@@ -104,7 +104,7 @@ def test_calendar_command(
 
 
 def test_upcoming_across_plans(store: Store, plan_id: int) -> None:
-    other = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    other = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     update_item(store, other, "3", {"deadline": "24.11.2026"})
     got = [(p.id, r.number) for p, r in upcoming(store)]
     assert got == [(other, "3"), (plan_id, "1.1.")]

@@ -35,7 +35,7 @@ def run_all(work: list[threading.Thread]) -> None:
 
 
 def test_every_save_raises_the_row_version(store: Store) -> None:
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     before = item_view(store, pid, "1")
     update_item(store, pid, "1", {"result": "первый"})
     after = item_view(store, pid, "1")
@@ -45,7 +45,7 @@ def test_every_save_raises_the_row_version(store: Store) -> None:
 
 
 def test_save_over_newer_version_is_a_conflict_field_by_field(store: Store) -> None:
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     seen = item_view(store, pid, "1")
     update_item(store, pid, "1", {"result": "коллега", "note": "его примечание"})
     with pytest.raises(Conflict) as got:
@@ -70,7 +70,7 @@ def test_save_over_newer_version_is_a_conflict_field_by_field(store: Store) -> N
 
 def test_twenty_writers_on_one_item_lose_nothing(store: Store) -> None:
     """Each writer adds its line to the same item's result, retrying on a conflict."""
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     first = item_view(store, pid, "1")
     start, initial = first.version, [x for x in first.result.split("\n") if x]
     conflicts: list[int] = []
@@ -113,7 +113,7 @@ def test_twenty_writers_on_one_item_lose_nothing(store: Store) -> None:
 def test_twenty_simultaneous_status_changes_on_one_plan(store: Store) -> None:
     pid = create_plan(
         store, PlanRequest("agency", "Министерство", answers=all_answers("agency", True))
-    )
+    ).plan_id
     items = [r for r in get_plan(store, pid).rows if r.kind == "item"][:WRITERS]
     assert len(items) == WRITERS
     before = plan_version(store, pid)

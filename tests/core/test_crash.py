@@ -43,7 +43,7 @@ def _big_docx(tmp_path: Path, items: int = 3000) -> Path:
     store = Store(tmp_path / "source")
     pid = create_plan(
         store, PlanRequest("agency", "Министерство", answers=all_answers("agency", True))
-    )
+    ).plan_id
     big_plan(store, pid, items)
     out = tmp_path / "большой план.docx"
     export_plan(store, pid, out)

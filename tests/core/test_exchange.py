@@ -38,7 +38,7 @@ def realistic(store: Store, tmp_path: Path) -> int:
             approver_name="А.Б. Васильев",
             approval_date="15.03.2024",
         ),
-    )
+    ).plan_id
     update_item(store, pid, "1.1", {"status": "done", "result": "=HYPERLINK(\"http://x\")",
                                     "responsible": "Иванов И.И.\nПетрова А.А."})  # fmt: skip
     update_item(store, pid, "1.2", {"status": "in_progress", "deadline": "II квартал 2026 г."})

@@ -43,7 +43,7 @@ def plan_id(store: Store) -> int:
         store,
         PlanRequest("agency", "Министерство труда и социальной защиты Ставропольского края",
                     answers=all_answers("agency", True)),
-    )  # fmt: skip
+    ).plan_id  # fmt: skip
     exclude_item(store, pid, "1.2", "Письмо АЦ № 12-3 от 05.03.2024")
     set_form(store, pid, None, SIGNATURE, EXECUTOR)
     return pid
@@ -136,7 +136,7 @@ def test_stavropol_form_numbers_flat_with_roman_blocks(store: Store, plan_id: in
 
 
 def test_dates_form_keeps_the_start_of_a_day_range(store: Store, tmp_path: Path) -> None:
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН г. Тулы"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН г. Тулы")).plan_id
     path = _export(store, pid, tmp_path / "даты.docx", forms.preset("dates"))
     rows = _rows(Document(str(path)).tables[0])
     webinar = next(r for r in rows if r[1].startswith("Организация и проведение итогового"))
@@ -144,7 +144,7 @@ def test_dates_form_keeps_the_start_of_a_day_range(store: Store, tmp_path: Path)
 
 
 def test_pilot_footnotes_under_the_table(store: Store, tmp_path: Path) -> None:
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН г. Тулы"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН г. Тулы")).plan_id
     document = Document(str(_export(store, pid, tmp_path / "п.docx")))
     below = _after_table(document)
     assert [line[0] for line in below if line and line[0] in "¹²³⁴"] == ["¹", "²", "³", "⁴"]

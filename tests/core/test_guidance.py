@@ -83,7 +83,9 @@ def test_see_also_carries_the_method_it_points_to() -> None:
 
 
 def test_guidance_command(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
-    pid = create_plan(store, PlanRequest("agency", "Орган", answers=all_answers("agency", True)))
+    pid = create_plan(
+        store, PlanRequest("agency", "Орган", answers=all_answers("agency", True))
+    ).plan_id
     number = next(r.number for r in get_plan(store, pid).rows if r.ref == "agency:3.1.3")
     data = run_json(capsys, "guidance", str(pid), number)
     assert data["ref"] == "agency:3.1.3"

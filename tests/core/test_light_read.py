@@ -34,7 +34,9 @@ ON = date(2026, 11, 23)
 
 
 def _plan_with_files(store: Store, tmp_path: Path) -> int:
-    pid = create_plan(store, PlanRequest("agency", "Минтруд", answers=all_answers("agency", True)))
+    pid = create_plan(
+        store, PlanRequest("agency", "Минтруд", answers=all_answers("agency", True))
+    ).plan_id
     proofs = []
     for name in ("приказ.txt", "отчёт.txt", "снят.txt"):
         proofs.append(tmp_path / name)
@@ -83,7 +85,9 @@ def test_light_document_is_the_normal_one(data_dir: Path, tmp_path: Path) -> Non
 
 def test_unknown_plan_missing_or_other_revision_take_the_normal_path(data_dir: Path) -> None:
     store = Store(data_dir)
-    pid = create_plan(store, PlanRequest("agency", "Минтруд", answers=all_answers("agency", True)))
+    pid = create_plan(
+        store, PlanRequest("agency", "Минтруд", answers=all_answers("agency", True))
+    ).plan_id
     store.close()
     db = data_dir / DB_NAME
     assert _light_doc(db, pid + 1) is None
@@ -122,7 +126,9 @@ def _export(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_pdf_export_reads_lightly_and_others_normally(data_dir: Path, tmp_path: Path) -> None:
     store = Store(data_dir)
-    pid = create_plan(store, PlanRequest("agency", "Минтруд", answers=all_answers("agency", True)))
+    pid = create_plan(
+        store, PlanRequest("agency", "Минтруд", answers=all_answers("agency", True))
+    ).plan_id
     store.close()
     out = tmp_path / "план.pdf"
     res = _export(data_dir, str(pid), "-o", str(out))
@@ -140,7 +146,9 @@ def test_pdf_export_reads_lightly_and_others_normally(data_dir: Path, tmp_path: 
 
 def test_pdf_export_of_an_older_database_migrates_first(data_dir: Path, tmp_path: Path) -> None:
     store = Store(data_dir)
-    pid = create_plan(store, PlanRequest("agency", "Минтруд", answers=all_answers("agency", True)))
+    pid = create_plan(
+        store, PlanRequest("agency", "Минтруд", answers=all_answers("agency", True))
+    ).plan_id
     store.close()
     with sqlite3.connect(data_dir / DB_NAME) as conn:  # a newer version's database
         conn.execute("UPDATE alembic_version SET version_num = '9999'")

@@ -51,7 +51,7 @@ def test_roles_are_enforced_by_the_database(
     shared: Store, pg_url: str, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     people = setup_people(capsys, uuid.uuid4().hex[:8])
-    pid = create_plan(shared, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(shared, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     update_item(shared, pid, "1", {"responsible": "Петров П.П., начальник отдела"})
     update_item(shared, pid, "2", {"responsible": "Сидоров С.С."})
     mine, other = item_view(shared, pid, "1"), item_view(shared, pid, "2")
@@ -117,7 +117,7 @@ def test_migrate_to_moves_everything_and_checks_it(
     folder = tmp_path / "local"
     monkeypatch.delenv("CXDESK_DB")
     local = Store(folder)
-    pids = [create_plan(local, PlanRequest("szn_pilot", org)) for org in ("ЦЗН", "МФЦ")]
+    pids = [create_plan(local, PlanRequest("szn_pilot", org)).plan_id for org in ("ЦЗН", "МФЦ")]
     update_item(local, pids[0], "1", {"status": "done", "result": "сделано"}, note="отчёт")
     proof = tmp_path / "Приказ № 1.pdf"
     proof.write_bytes(b"%PDF-1.4 " + bytes(range(256)) * 5000)
@@ -158,7 +158,7 @@ def test_migrate_to_moves_everything_and_checks_it(
 def test_backup_and_restore_of_a_shared_database(
     shared: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pid = create_plan(shared, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(shared, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     proof = tmp_path / "акт.pdf"
     proof.write_bytes(b"%PDF-1.4 act")
     attach_files(shared, pid, "1", [proof])
@@ -189,7 +189,7 @@ def test_open_windows_are_notified_of_changes(shared: Store, pg_url: str, data_d
     try:
         first = probe.read(None)
         assert first is not None
-        pid = create_plan(shared, PlanRequest("szn_pilot", "ЦЗН"))
+        pid = create_plan(shared, PlanRequest("szn_pilot", "ЦЗН")).plan_id
         assert wait_for(probe.pending) == {pid}
         other = Store(data_dir, url=pg_url)  # another person's program
         try:
@@ -204,7 +204,7 @@ def test_open_windows_are_notified_of_changes(shared: Store, pg_url: str, data_d
 
 
 def test_history_user_is_current_user(shared: Store) -> None:
-    pid = create_plan(shared, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(shared, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     with shared.session() as s:
         users = set(s.execute(text('select distinct "user" from history where plan_id=:p'),
                               {"p": pid}).scalars())  # fmt: skip
@@ -257,8 +257,8 @@ def test_same_results_on_both_engines(pg_url: str, tmp_path: Path) -> None:
     fixture = Path(__file__).resolve().parents[1] / "fixtures" / "tula_plan.docx"
 
     def scenario(store: Store, out: Path) -> tuple[Any, Any, Any]:
-        pid = create_plan(store, PlanRequest("agency", "Министерство",
-                                             answers=all_answers("agency", True)))  # fmt: skip
+        request = PlanRequest("agency", "Министерство", answers=all_answers("agency", True))
+        pid = create_plan(store, request).plan_id
         update_item(store, pid, "1.1", {"status": "done", "result": "Приказ № 5"}, note="итог")
         update_item(store, pid, "1.2", {"responsible": "Петров П.П.\nИванова Е.А."})
         imported = import_file(store, fixture).plan_id

@@ -31,7 +31,7 @@ def plan_id(store: Store, tmp_path: Path) -> int:
     pid = create_plan(
         store,
         PlanRequest("agency", "Министерство труда", answers=all_answers("agency", False)),
-    )
+    ).plan_id
     update_item(store, pid, "1.1", {"status": "done", "result": "Приказ от 10.02.2026 № 15"})
     proof = tmp_path / "Приказ № 15.pdf"
     proof.write_bytes(b"order")

@@ -66,7 +66,7 @@ def test_any_text_survives(
     store: Store, tmp_path: Path, title: str, result: str, people: list[str], deadline: str,
     fmt: str,
 ) -> None:  # fmt: skip
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН «Север» №1"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН «Север» №1")).plan_id
     values = {"title": title, "result": result, "responsible": "\n".join(people),
               "deadline": deadline, "status": "in_progress"}  # fmt: skip
     update_item(store, pid, "2", values)

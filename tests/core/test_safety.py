@@ -34,7 +34,7 @@ def corrupt(db: Path) -> None:
 
 
 def test_backup_and_restore_round_trip(store: Store, tmp_path: Path) -> None:
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     proof = tmp_path / "Приказ № 1.pdf"
     proof.write_bytes(b"%PDF proof")
     attach_files(store, pid, "1", [proof])
@@ -351,7 +351,7 @@ def test_full_disk_leaves_no_part_and_says_so(
 def test_exit_copy_keeps_the_days_work(store: Store) -> None:
     from cxdesk.services.backup import exit_backup
 
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     assert daily_backup(store.data_dir) is not None  # the morning's state
     update_item(store, pid, "1", {"status": "done"})
     made = exit_backup(store.data_dir)

@@ -58,20 +58,20 @@ def test_store_is_at_newest_revision(store: Store) -> None:
 
 
 def test_delete_cascades(store: Store) -> None:
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     delete_plan(store, pid)
     assert count(store, "select count(*) from rows") == 0
     assert count(store, "select count(*) from history") == 0
 
 
 def test_creation_history_recorded(store: Store) -> None:
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     n = count(store, "select count(*) from history where plan_id=:p and field='created'", p=pid)
     assert n == 12
 
 
 def test_history_records_the_database_user(store: Store) -> None:
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     with store.session() as s:
         users = set(s.execute(text(USERS),
                                {"p": pid}).scalars())  # fmt: skip

@@ -30,12 +30,14 @@ def number_of(store: Store, plan_id: int, ref: str) -> str:
 @pytest.fixture
 def three(store: Store, tmp_path: Path) -> tuple[int, int, int]:
     """Body A (agency, everything in), body B (agency, little in), C (the pilot programme)."""
-    a = create_plan(store, PlanRequest("agency", "Орган А", answers=all_answers("agency", True)))
+    a = create_plan(
+        store, PlanRequest("agency", "Орган А", answers=all_answers("agency", True))
+    ).plan_id
     b = create_plan(
         store,
         PlanRequest("agency", "Орган Б", answers=all_answers("agency", False), done={"1.2"}),
-    )
-    c = create_plan(store, PlanRequest("szn_pilot", "ЦЗН В"))
+    ).plan_id
+    c = create_plan(store, PlanRequest("szn_pilot", "ЦЗН В")).plan_id
     proof = tmp_path / "Приказ № 1.pdf"
     proof.write_bytes(b"order")
     update_item(store, a, number_of(store, a, "agency:1.1"), {"status": "done"})

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.both_engines
 
 
 def pilot(store: Store) -> int:
-    return create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    return create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
 
 
 def test_attach_names_in_any_script(store: Store, tmp_path: Path) -> None:
@@ -118,7 +118,7 @@ def test_views_and_people(store: Store, tmp_path: Path) -> None:
             answers={q: False for q in ("hr_centralized", "hr_independent", "it_centralized",
                                         "accounting_centralized", "admin_centralized")},
         ),
-    )  # fmt: skip
+    ).plan_id  # fmt: skip
     update_item(store, pid, "1.1", {"responsible": "Иванов И.И.\nПетров П.П.", "status": "done"})
     update_item(store, pid, "1.2", {"deadline": "01.12.2026", "responsible": "Петров П.П."})
     plan = get_plan(store, pid)
@@ -166,7 +166,7 @@ def test_300_mb_attachment_flat_memory(tmp_path: Path) -> None:
 def test_undo_restores_an_unreadable_template_deadline(store: Store) -> None:
     off = ("hr_centralized", "hr_independent", "it_centralized", "accounting_centralized")
     answers = {q: False for q in (*off, "admin_centralized")}
-    pid = create_plan(store, PlanRequest("region", "Регион", answers=answers))
+    pid = create_plan(store, PlanRequest("region", "Регион", answers=answers)).plan_id
     update_item(store, pid, "2.1", {"deadline": "31.12.2023"})
     with pytest.raises(UserError):
         update_item(store, pid, "2.1", {"deadline": "VI квартал 2023 года"})
@@ -178,7 +178,7 @@ def test_undo_restores_an_unreadable_template_deadline(store: Store) -> None:
 def test_only_counted_fields_redraw_the_plans_list(store: Store) -> None:
     off = ("hr_centralized", "hr_independent", "it_centralized", "accounting_centralized")
     answers = {q: False for q in (*off, "admin_centralized")}
-    pid = create_plan(store, PlanRequest("region", "Регион", answers=answers))
+    pid = create_plan(store, PlanRequest("region", "Регион", answers=answers)).plan_id
     text = update_item(store, pid, "1.1", {"responsible": "Сидоров С.С."})
     assert text.row_ids and text.history and not text.plans_list  # no count of the list moved
     status = update_item(store, pid, "1.1", {"status": "done"})

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.both_engines
 
 def _plan(store: Store) -> int:
     request = PlanRequest("agency", "Министерство труда", answers=all_answers("agency", False))
-    return create_plan(store, request)
+    return create_plan(store, request).plan_id
 
 
 def test_another_connection_is_seen_and_own_writes_are_counted(

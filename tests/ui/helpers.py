@@ -117,7 +117,7 @@ def agency_plan(store: Store, org: str = AGENCY_ORG) -> int:
     """A plan of a regional body with realistic progress; returns its id."""
     plan_id = create_plan(
         store, PlanRequest(template_id="agency", org=org, answers=dict(AGENCY_ANSWERS))
-    )
+    ).plan_id
     for number, values, note in AGENCY_EDITS:
         update_item(store, plan_id, number, values, note)
     exclude_item(store, plan_id, EXCLUDED, BASIS)
@@ -128,7 +128,7 @@ def region_plan(store: Store, org: str = "Пермский край") -> int:
     """A plan of a region: its template gives «VI квартал 2023 года», an unreadable deadline."""
     return create_plan(
         store, PlanRequest(template_id="region", org=org, answers=dict(REGION_ANSWERS))
-    )
+    ).plan_id
 
 
 def row_id(store: Store, plan_id: int, number: str) -> int:
@@ -144,7 +144,7 @@ def big_plan(store: Store, items: int = 5000) -> int:
     """A plan of ``items`` items (blocks of sections of 25 items), written straight to the store."""
     plan_id = create_plan(
         store, PlanRequest(template_id="agency", org="Большой план", answers=dict(AGENCY_ANSWERS))
-    )
+    ).plan_id
     people = ["Иванова Е. А.", "Петров С. В.", "Сидорова М. И.", "Кузнецов А. Н."]
     statuses = ["not_started", "in_progress", "done", "not_started"]
     with store.session() as s:

@@ -35,7 +35,9 @@ ORG = "Министерство труда и социальной защиты 
 
 @pytest.fixture
 def plan_id(store: Store) -> int:
-    return create_plan(store, PlanRequest("agency", ORG, answers=all_answers("agency", True)))
+    return create_plan(
+        store, PlanRequest("agency", ORG, answers=all_answers("agency", True))
+    ).plan_id
 
 
 @pytest.fixture

@@ -232,7 +232,7 @@ def test_the_day_s_backup_is_made_in_the_background(data_dir: Path) -> None:
 def test_backup_and_restore_from_the_menu(
     make_window: Make, store: Store, tmp_path: Path, boxes: list
 ) -> None:
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     window = make_window()
     names = [a.objectName() for a in window.menus["Файл"].actions()]
     assert names.index("action_backup") < names.index("action_restore") < names.index("action_quit")
@@ -258,7 +258,7 @@ def test_command_line_change_shows_in_the_window(
     qtbot: QtBot, make_window: Make, store: Store
 ) -> None:
     pid = agency_plan(store)
-    other = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    other = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     window = make_window()
     qtbot.waitUntil(lambda: window.current_plan_id == pid)
     watcher = window.external_changes
@@ -326,7 +326,7 @@ def test_copy_on_exit_is_a_setting_on_by_default(
     window = make_window()
     action = window.safety_actions["on_exit"]
     assert action.isChecked() and window.settings.get(BACKUP_ON_EXIT) is True
-    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН"))
+    pid = create_plan(store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     made = backup_on_exit(store.data_dir, window.settings)
     assert made is not None and made.name.startswith("exit-")
     assert backup_on_exit(store.data_dir, window.settings) is None  # nothing changed since

@@ -158,7 +158,7 @@ def test_region_plan_lists_the_misprint_apart(qtbot: QtBot, window: MainWindow) 
 
 
 def test_pilot_plan_whole_period_runs_across(qtbot: QtBot, window: MainWindow) -> None:
-    plan_id = create_plan(window.store, PlanRequest("szn_pilot", "ЦЗН Тульской области"))
+    plan_id = create_plan(window.store, PlanRequest("szn_pilot", "ЦЗН Тульской области")).plan_id
     page = show_timeline(qtbot, window, plan_id)
     tl = page.view.timeline
     whole = [ln for ln in tl.lines if ln.bar and ln.bar.period.kind == "whole"]
@@ -221,7 +221,7 @@ def test_dragging_a_bar_end_changes_the_deadline_and_undoes(
 
 
 def test_a_whole_period_bar_cannot_be_dragged(qtbot: QtBot, window: MainWindow) -> None:
-    plan_id = create_plan(window.store, PlanRequest("szn_pilot", "ЦЗН"))
+    plan_id = create_plan(window.store, PlanRequest("szn_pilot", "ЦЗН")).plan_id
     page = show_timeline(qtbot, window, plan_id)
     tl = page.view.timeline
     i = next(k for k, ln in enumerate(tl.lines) if ln.bar and ln.bar.period.kind == "whole")
@@ -337,7 +337,7 @@ def _template_plan(store: Store, template: str) -> int:
         return agency_plan(store)
     if template == "region":
         return region_plan(store)
-    return create_plan(store, PlanRequest("szn_pilot", "ЦЗН Тульской области"))
+    return create_plan(store, PlanRequest("szn_pilot", "ЦЗН Тульской области")).plan_id
 
 
 def _colours_near(img: QImage, x: float, y: float, spread: int = 2) -> set[str]:

@@ -72,7 +72,7 @@ def test_bars_run_from_the_start_or_the_approval_date_to_the_deadline(store: Sto
 
 
 def test_the_whole_period_and_the_filtered_rows(store: Store) -> None:
-    plan_id = create_plan(store, PlanRequest("szn_pilot", "ЦЗН Тульской области"))
+    plan_id = create_plan(store, PlanRequest("szn_pilot", "ЦЗН Тульской области")).plan_id
     plan = get_plan(store, plan_id)
     tl = build_timeline(plan)
     whole = [ln for ln in tl.lines if ln.bar and ln.bar.period.kind == "whole"]

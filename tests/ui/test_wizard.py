@@ -30,7 +30,7 @@ from cxdesk.cli import main
 from cxdesk.domain.building import build_rows
 from cxdesk.domain.templates import get_template
 from cxdesk.services.items import update_item
-from cxdesk.services.plans import create_plan
+from cxdesk.services.plans import Created, create_plan
 from cxdesk.services.views import get_plan, list_plans
 from cxdesk.storage.db import Store
 from tests.ui.helpers import type_text, when_shown
@@ -239,7 +239,7 @@ def test_end_to_end_matches_the_command_line(
 
     request = wizard.request()
     assert request.approval_date == "14.03.2025"
-    made = create_plan(store, request)
+    made = create_plan(store, request).plan_id
     args = ["agency", "--org", ORG, "--done", "1.1", "--exclude", f"1.7={BASIS}"]
     args += ["--responsible", RESPONSIBLE, "--approver-position", POSITION]
     args += ["--approver-name", APPROVER, "--approval-date", "14.03.2025"]
@@ -403,7 +403,7 @@ def test_run_wizard_cancelled_returns_none(qtbot: QtBot, host: Host, store: Stor
         dialog.reject()  # on the first page Cancel asks nothing
 
     QTimer.singleShot(0, cancel)
-    ended: list[int | None] = []
+    ended: list[Created | None] = []
     run_wizard(host, ended.append)
     assert ended == [None]
     assert list_plans(store) == []
@@ -424,7 +424,7 @@ def test_pilot_has_no_questions(
     while wizard.currentId() != PageId.SUMMARY:
         go_next(qtbot, wizard)
     click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
-    made = create_plan(store, wizard.request())
+    made = create_plan(store, wizard.request()).plan_id
     by_cli = cli_new(capsys, "szn_pilot", "--org", ORG)
     assert plan_json(store, made) == plan_json(store, by_cli)
     assert len(get_plan(store, made).items()) == 12
@@ -433,7 +433,7 @@ def test_pilot_has_no_questions(
 def _agency_plan(store: Store) -> int:
     from cxdesk.domain.building import PlanRequest
 
-    return create_plan(store, PlanRequest("agency", ORG, answers=dict(ANSWERS)))
+    return create_plan(store, PlanRequest("agency", ORG, answers=dict(ANSWERS))).plan_id
 
 
 def _groups(dialog: AnswersDialog) -> dict[str, int]:
@@ -509,7 +509,7 @@ def test_shots_script_saves_every_page(tmp_path: Path, qapp: QApplication) -> No
 def test_answers_of_a_plan_without_questions(qtbot: QtBot, host: Host, store: Store) -> None:
     from cxdesk.domain.building import PlanRequest
 
-    plan_id = create_plan(store, PlanRequest("szn_pilot", ORG))
+    plan_id = create_plan(store, PlanRequest("szn_pilot", ORG)).plan_id
     ended: list[object] = []
     with msgbox.capture() as shown:
         run_answers_dialog(host, plan_id, ended.append)
@@ -646,13 +646,14 @@ def test_run_wizard_on_the_threaded_runner(qtbot: QtBot, threaded: Host, store: 
         _to_summary_and_finish(qtbot, dialog, ORG)
 
     when_shown(PlanWizard, fill)
-    ended: list[int | None] = []
+    ended: list[Created | None] = []
     run_wizard(threaded, ended.append)
     assert ended == [] and QApplication.activeModalWidget() is None  # the worker reads first
     qtbot.waitUntil(lambda: len(ended) == 1, timeout=10000)
     assert offered == ["ГКУ ТО «ЦЗН города Тулы»"]
-    plan_id = ended[0]
-    assert plan_id is not None and get_plan(store, plan_id).org == ORG
+    created = ended[0]
+    assert created is not None and get_plan(store, created.plan_id).org == ORG
+    assert created.changes.plans_list and created.changes.plan_ids == {created.plan_id}
     assert [p.org for p in list_plans(store)].count(ORG) == 1
 
 
@@ -685,7 +686,7 @@ def test_a_plan_not_made_reopens_the_wizard_as_it_was(
         when_shown(PlanWizard, retry)
 
     when_shown(PlanWizard, first)
-    ended: list[int | None] = []
+    ended: list[Created | None] = []
     try:
         with msgbox.capture() as shown:
             run_wizard(host, ended.append)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog
 
 from cxdesk import __version__
 from cxdesk.logs import log_path
-from cxdesk.services.plans import AnswerChange, edit_plan
+from cxdesk.services.plans import AnswerChange, Created, edit_plan
 from cxdesk.services.views import PlanView, get_plan
 from cxdesk.text import items as items_text
 
@@ -28,9 +28,9 @@ def new_plan(w: MainWindow) -> None:
 
     w.panel.commit()
 
-    def made(plan_id: int | None) -> None:
-        if plan_id:
-            w.reload_plans(select=int(plan_id))
+    def made(created: Created | None) -> None:
+        if created is not None:  # the new plan is in the list, and opened
+            w.reload_plans(select=created.plan_id)
 
     run_wizard(w, made)
 

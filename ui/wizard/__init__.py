@@ -1,6 +1,6 @@
 """The plan wizard («Новый план…») and the «Изменить ответы…» dialog.
 
-The main window calls :func:`run_wizard` (its ``then`` gets the new plan's id, or None when the
+The main window calls :func:`run_wizard` (its ``then`` gets the ``Created`` plan, or None when the
 user cancelled) and :func:`run_answers_dialog` (its ``then`` gets the applied ``AnswerChange``, or
 None); both run their service calls on the window's runner, as continuations.
 :class:`PlanWizard` itself writes nothing: ``PlanWizard.request()`` is the ``PlanRequest`` that

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import cast
 
 from PySide6.QtWidgets import QDialog, QWidget, QWizard
 
 from cxdesk.domain.building import PlanRequest, node_included, with_defaults
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import UserError
-from cxdesk.services.plans import create_plan
+from cxdesk.services.plans import Created, create_plan
 from cxdesk.services.views import list_plans
 from cxdesk.storage.db import Store
 
@@ -47,20 +47,12 @@ PAGES: tuple[type[PlanPage], ...] = (
 
 
 #: What a flow calls once at its end: the new plan's id, or None.
-Then = Callable[[int | None], object]
+Then = Callable[[Created | None], object]
 
 
 def known_orgs(store: Store) -> list[str]:
     """Organisations of the plans already in the store, offered as the user types."""
     return [p.org for p in list_plans(store) if p.org]
-
-
-def _plan_id_of(result: Any) -> int:
-    """The new plan's id from what ``create_plan`` returns: the id, or a result holding it as
-    ``plan_id`` (the one place that knows both shapes)."""
-    if isinstance(result, int):
-        return result
-    return int(result.plan_id)
 
 
 class PlanWizard(QWizard):
@@ -176,9 +168,9 @@ def _ask(window: QWidget, orgs: list[str], done: Then, wizard: PlanWizard | None
     request = wizard.request()
     shown = wizard
 
-    def made(result: object) -> None:
+    def made(created: Created) -> None:
         shown.deleteLater()
-        done(_plan_id_of(result))
+        done(created)
 
     def failed(exc: BaseException) -> bool:
         if isinstance(exc, UserError):
