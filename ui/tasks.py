@@ -118,6 +118,10 @@ class Tasks(QObject):
     """
 
     busy_changed = Signal(bool)
+    #: A continuation (``success`` or ``failure``) raised: the flow it belonged to will not
+    #: reach its end, so whoever waits for that end (a menu entry refusing a second press)
+    #: stops waiting. The error itself goes on to the error dialog.
+    broken = Signal()
     _delivered = Signal(object)
 
     def __init__(
@@ -179,6 +183,13 @@ class Tasks(QObject):
 
     def _finish(self, job: _Job, result: Any, exc: BaseException | None) -> None:
         job.close()
+        try:
+            self._continue(job, result, exc)
+        except BaseException:
+            self.broken.emit()
+            raise
+
+    def _continue(self, job: _Job, result: Any, exc: BaseException | None) -> None:
         if exc is None:
             if job.success is not None:
                 job.success(result)

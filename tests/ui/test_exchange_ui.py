@@ -17,12 +17,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from cxdesk.domain.building import PlanRequest
 from cxdesk.io.package import read_package
 from cxdesk.progress import Progress
 from cxdesk.services.attachments import attach_files, list_attachments
+from cxdesk.services.common import Changes
 from cxdesk.services.importing import import_file
 from cxdesk.services.items import item_view, update_item
 from cxdesk.services.packing import pack_plan
@@ -42,6 +44,7 @@ from ui.exchange.merging import apply_choice, keep_copy, run_merge
 from ui.exchange.opening import open_plan_file, read_for_preview
 from ui.settings import Settings
 from ui.tasks import Tasks
+from ui.undo import ServiceCommand
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
@@ -50,18 +53,39 @@ ORG = "ЦЗН города Тулы"
 
 
 class Host(QMainWindow):
-    """What the exchange needs of a main window: the store, tasks (synchronous unless asked
-    otherwise), settings."""
+    """What the exchange needs of a main window (``ui.exchange.common.Host``): the store, tasks
+    (synchronous unless asked otherwise), settings, and it records what the flows ask of it:
+    the plans opened, the changes to redraw, the undo steps (on real undo stacks)."""
 
     def __init__(self, store: Store, folder: Path, synchronous: bool = True) -> None:
         super().__init__()
         self.store = store
         self.tasks = Tasks(store, synchronous=synchronous, parent=self)
         self.settings = Settings.in_file(folder / "settings.ini")
+        self.current_plan_id: int | None = None
         self.opened: list[int | None] = []
+        self.redrawn: list[Changes] = []
+        self.stacks: dict[int, QUndoStack] = {}
 
     def reload_plans(self, select: int | None = None) -> None:
         self.opened.append(select)
+
+    def apply_changes(self, changes: Changes | None) -> None:
+        if changes is not None:
+            self.redrawn.append(changes)
+
+    def push_command(self, plan_id: int, command: ServiceCommand) -> None:
+        self.stacks.setdefault(plan_id, QUndoStack(self)).push(command)
+
+    def run_undo_call(self, call: Any) -> None:
+        self.tasks.run(call, parent=self, success=self.apply_changes)
+
+    def commit_edits(self) -> None:
+        pass
+
+
+def _is_a_host(host: Host) -> C.Host:
+    return host  # mypy checks that the stand-in gives what the exchange asks
 
 
 @pytest.fixture
@@ -108,7 +132,7 @@ def shown() -> Iterator[list[msgbox.Shown]]:
 
 
 def pilot(store: Store, org: str = ORG) -> int:
-    return create_plan(store, PlanRequest(template_id="szn_pilot", org=org, answers={}))
+    return create_plan(store, PlanRequest(template_id="szn_pilot", org=org, answers={})).plan_id
 
 
 def when_shown(name: str, act: Callable[[QWidget], None]) -> None:
@@ -657,6 +681,11 @@ def test_package_merged_from_the_preview_on_the_database_thread(
     assert [a.name for a in list_attachments(store, plan_id, "1")] == ["протокол вебинара.pdf"]
     assert "перенесено" in threaded.statusBar().currentMessage()
     assert read and read[0] is not None and not read[0].exists()  # removed after the merge
+    assert any(plan_id in c.plan_ids for c in threaded.redrawn)  # what the merge reported
+    stack = threaded.stacks[plan_id]
+    assert stack.count() == 1  # the merge is one undo step
+    stack.undo()
+    qtbot.waitUntil(lambda: item_view(store, plan_id, "1").status != "done", timeout=10000)
 
 
 def test_merge_on_the_database_thread_returns_the_undo(
@@ -875,7 +904,7 @@ def test_menu_entry_pressed_twice_runs_its_flow_once(
 ) -> None:
     """Ctrl+E pressed twice while the plan is read opens one export dialog; once it is closed,
     the entry works again."""
-    threaded.current_plan_id = pilot(store)  # type: ignore[attr-defined]
+    threaded.current_plan_id = pilot(store)
     made = install_exchange_actions(threaded)
     closed: list[int] = []
 
@@ -897,6 +926,35 @@ def test_menu_entry_pressed_twice_runs_its_flow_once(
     qtbot.waitUntil(lambda: len(closed) == 2, timeout=20000)
     sweeper.stop()
     assert closed == [1, 2]
+
+
+def test_menu_entry_works_again_after_its_flow_broke(
+    qtbot: QtBot, threaded: Host, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error in a flow's continuation (here, building the export dialog) never
+    reaches the flow's end; the entry still works on the next press."""
+    from ui.exchange import export_dialog
+
+    threaded.current_plan_id = pilot(store)
+    made = install_exchange_actions(threaded)
+    real = export_dialog.ExportDialog.__init__
+    calls: list[int] = []
+
+    def broken(self: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the dialog could not be built")
+        real(self, *args, **kwargs)
+        QTimer.singleShot(0, self.reject)
+
+    monkeypatch.setattr(export_dialog.ExportDialog, "__init__", broken)
+    with qtbot.capture_exceptions() as raised:
+        made["export"].trigger()
+        qtbot.waitUntil(lambda: len(calls) == 1, timeout=20000)
+        qtbot.wait(50)
+    assert [str(e[1]) for e in raised] == ["the dialog could not be built"]
+    made["export"].trigger()
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=20000)
 
 
 def test_merge_in_the_window_on_its_threaded_runner_is_one_undo_step(

@@ -76,9 +76,7 @@ class UpcomingBanner(QDockWidget):
         top.addWidget(self.heading, 1)
         self.no_start = QCheckBox("Не показывать при запуске", frame)
         self.no_start.setObjectName("upcomingNoStart")
-        settings = getattr(window, "settings", None)
-        if settings is not None:
-            self.no_start.setChecked(not settings.get(S.UPCOMING_AT_START))
+        self.no_start.setChecked(not window.settings.get(S.UPCOMING_AT_START))
         self.no_start.toggled.connect(self._no_start)
         top.addWidget(self.no_start)
         self.close_button = QPushButton("Скрыть", frame)
@@ -163,9 +161,7 @@ class UpcomingBanner(QDockWidget):
             B.go_to_item(self.window_, *target)
 
     def _no_start(self, checked: bool) -> None:
-        settings = getattr(self.window_, "settings", None)
-        if settings is not None:
-            settings.set(S.UPCOMING_AT_START, not checked)
+        self.window_.settings.set(S.UPCOMING_AT_START, not checked)
 
 
 def banner(window: MainWindow) -> UpcomingBanner:

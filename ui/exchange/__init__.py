@@ -18,13 +18,18 @@ and, for a file given on the command line (``cxdesk FILE.cxplan``)::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtWidgets import QWidget
+
+from ui.exchange.common import window_of
 from ui.exchange.install import install_exchange_actions
 
 if TYPE_CHECKING:
+    from cxdesk.storage.db import Store
+
     from ui.mainwindow.window import MainWindow
 
 #: A flow's continuation: called once at its end, with its result (None when nothing was done).
@@ -44,18 +49,22 @@ __all__ = [
 ]
 
 
-def _target(parent: Any, store: Any, plan_id: int | None) -> tuple[Any, int | None]:
+def _target(parent: QWidget, store: Store | None, plan_id: int | None) -> tuple[Store, int | None]:
     """The store and plan: given, else the window's (after saving a field being edited)."""
     if store is not None:
         return store, plan_id
-    panel = getattr(parent, "panel", None)
-    if panel is not None and hasattr(panel, "commit"):
-        panel.commit()
-    return parent.store, (plan_id if plan_id is not None else parent.current_plan_id)
+    host = window_of(parent)
+    if host is None:
+        raise LookupError("no store given, and no window above the parent")
+    host.commit_edits()
+    return host.store, (plan_id if plan_id is not None else host.current_plan_id)
 
 
 def export_plan(
-    parent: Any, store: Any = None, plan_id: int | None = None, then: Then | None = None
+    parent: QWidget,
+    store: Store | None = None,
+    plan_id: int | None = None,
+    then: Then | None = None,
 ) -> None:
     """«Файл → Экспорт…»: ``then`` gets the written file, or None."""
     store, plan_id = _target(parent, store, plan_id)
@@ -68,7 +77,10 @@ def export_plan(
 
 
 def print_plan(
-    parent: Any, store: Any = None, plan_id: int | None = None, then: Then | None = None
+    parent: QWidget,
+    store: Store | None = None,
+    plan_id: int | None = None,
+    then: Then | None = None,
 ) -> None:
     """«Файл → Печать…»: ``then(True)`` when the plan went to the printer."""
     store, plan_id = _target(parent, store, plan_id)
@@ -81,7 +93,10 @@ def print_plan(
 
 
 def preview_plan(
-    parent: Any, store: Any = None, plan_id: int | None = None, then: Then | None = None
+    parent: QWidget,
+    store: Store | None = None,
+    plan_id: int | None = None,
+    then: Then | None = None,
 ) -> None:
     """«Файл → Предварительный просмотр»: ``then(True)`` once the preview is closed."""
     store, plan_id = _target(parent, store, plan_id)
@@ -102,7 +117,7 @@ def open_file(window: MainWindow, path: Path | str | None = None, then: Then | N
 
 
 def open_dropped_files(
-    window_or_parent: Any, store: Any, paths: Any, then: Then | None = None
+    window_or_parent: QWidget, store: Store, paths: Iterable[Any], then: Then | None = None
 ) -> None:
     """Files dropped on the window; ``then`` gets the ids of the plans created or merged."""
     from ui.exchange import opening
@@ -111,7 +126,7 @@ def open_dropped_files(
 
 
 def handle_startup_file(
-    window: MainWindow, store: Any, path: Path | str, then: Then | None = None
+    window: MainWindow, store: Store, path: Path | str, then: Then | None = None
 ) -> None:
     """``cxdesk FILE.cxplan``: the preview offers to load it, or to merge it into its plan."""
     from ui.exchange import opening
@@ -120,8 +135,8 @@ def handle_startup_file(
 
 
 def merge_with_file(
-    parent: Any,
-    store: Any = None,
+    parent: QWidget,
+    store: Store | None = None,
     plan_id: int | None = None,
     path: Path | None = None,
     then: Then | None = None,
@@ -137,8 +152,8 @@ def merge_with_file(
 
 
 def save_package(
-    parent: Any,
-    store: Any = None,
+    parent: QWidget,
+    store: Store | None = None,
     plan_id: int | None = None,
     out: Path | None = None,
     then: Then | None = None,
@@ -154,7 +169,10 @@ def save_package(
 
 
 def send_by_mail(
-    parent: Any, store: Any = None, plan_id: int | None = None, then: Then | None = None
+    parent: QWidget,
+    store: Store | None = None,
+    plan_id: int | None = None,
+    then: Then | None = None,
 ) -> None:
     """«Файл → Отправить по почте…»: ``then`` gets the mail result, or None."""
     store, plan_id = _target(parent, store, plan_id)

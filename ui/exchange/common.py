@@ -16,7 +16,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, cast
 
 from PySide6.QtCore import QObject, QStandardPaths, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QPalette
@@ -28,6 +28,15 @@ from ui import msgbox
 from ui import settings as S
 from ui.settings import Settings
 from ui.tasks import Tasks
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStatusBar
+
+    from cxdesk.services.common import Changes
+    from cxdesk.storage.db import Store
+
+    from ui.mainwindow.window import MainWindow
+    from ui.undo import ServiceCommand
 
 #: Files a plan can be read from.
 OPEN_SUFFIXES = (".docx", ".xlsx", ".cxplan", ".odt", ".ods", ".csv", ".doc", ".xls", ".rtf")
@@ -53,10 +62,40 @@ def _ancestors(widget: QObject | None) -> list[QObject]:
     return out
 
 
-def window_of(parent: QObject | None) -> Any:
-    """The main window (or stand-in) above ``parent``: the first ancestor with ``tasks``."""
+class Host(Protocol):
+    """What the exchange asks of the window it runs in (the main window; the tests' stand-in
+    gives the same): its store, runner and settings; opening a plan; redrawing what a service
+    changed; the plans' undo stacks; the status bar. ``ui.exchange.install`` checks that the
+    main window is one."""
+
+    store: Store
+    tasks: Tasks
+    settings: Settings
+    current_plan_id: int | None
+
+    def reload_plans(self, select: int | None = None) -> None: ...
+
+    def apply_changes(self, changes: Changes | None) -> None: ...
+
+    def push_command(self, plan_id: int, command: ServiceCommand) -> None: ...
+
+    def run_undo_call(self, call: Any) -> None: ...
+
+    def commit_edits(self) -> None: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+
+def check_host(window: MainWindow) -> Host:
+    """The main window as the exchange sees it (mypy checks here that it is a :class:`Host`)."""
+    return window
+
+
+def window_of(parent: QObject | None) -> Host | None:
+    """The window above ``parent`` (None for a dialog on its own): the first ancestor with a
+    runner."""
     hosts = (w for w in _ancestors(parent) if isinstance(getattr(w, "tasks", None), Tasks))
-    return next(hosts, None)
+    return cast("Host | None", next(hosts, None))
 
 
 def settings_for(parent: QObject | None) -> Settings:

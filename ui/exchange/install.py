@@ -103,8 +103,10 @@ def _slot(window: MainWindow, key: str) -> Callable[[], Any]:
     }  # fmt: skip
     running = [False]
 
-    def ended(_result: Any) -> None:
+    def ended(_result: Any = None) -> None:
         running[0] = False
+
+    window.tasks.broken.connect(ended)  # the flow failed unexpectedly: its end will not come
 
     def run() -> None:
         if running[0]:
@@ -121,6 +123,7 @@ def _slot(window: MainWindow, key: str) -> Callable[[], Any]:
 
 def install_exchange_actions(window: MainWindow) -> dict[str, QAction]:
     """Adds the exchange entries to the window's «Файл» menu; returns them by key."""
+    C.check_host(window)
     made: dict[str, QAction] | None = getattr(window, "exchange_actions", None)
     if made is not None:
         return made

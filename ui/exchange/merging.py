@@ -171,20 +171,15 @@ def apply_choice(
         _preview, undo = got
         count = plural(len(accept), "изменение", "изменения", "изменений")
         host = C.window_of(parent)
-        if host is not None and hasattr(host, "stack_for") and hasattr(host, "run_undo_call"):
-            command = merge_command(plan_id, copy, accept, undo, host.run_undo_call)
-            if hasattr(host, "push_command"):
-                host.push_command(plan_id, command)
-            else:
-                host.stack_for(plan_id).push(command)
-        if host is not None and hasattr(host, "apply_changes"):
-            host.apply_changes(undo.changes)
-        if host is not None and hasattr(host, "statusBar"):
-            undoable = " Отменить: Правка → Отменить." if hasattr(host, "stack_for") else ""
-            text = f"Из файла «{copy.name}» перенесено {count}.{undoable}"
-            host.statusBar().showMessage(text, 15000)
-        else:
+        if host is None:  # a dialog on its own: nothing to redraw, no undo stack
             msgbox.information(parent, f"Из файла «{copy.name}» перенесено {count}.")
+        else:
+            host.push_command(
+                plan_id, merge_command(plan_id, copy, accept, undo, host.run_undo_call)
+            )
+            host.apply_changes(undo.changes)
+            text = f"Из файла «{copy.name}» перенесено {count}. Отменить: Правка → Отменить."
+            host.statusBar().showMessage(text, 15000)
         done(undo)
 
     def work(st: Store, progress: Any) -> Any:

@@ -61,7 +61,7 @@ def read_for_preview(store: Store, path: Path, progress: Any) -> tuple[Any, Any]
 def show_plan(parent: QWidget | None, plan_id: int) -> None:
     """Opens a plan in the main window (when there is one)."""
     host = C.window_of(parent)
-    if host is not None and hasattr(host, "reload_plans"):
+    if host is not None:
         host.reload_plans(select=plan_id)
 
 
@@ -139,7 +139,7 @@ def _act_on_preview(
             return
         show_plan(parent, outcome.plan_id)
         host = C.window_of(parent)
-        if host is not None and hasattr(host, "statusBar"):
+        if host is not None:
             items = plural(outcome.items, "пункт", "пункта", "пунктов")
             host.statusBar().showMessage(f"План загружен из «{path.name}»: {items}.", 15000)
         finish(int(outcome.plan_id))

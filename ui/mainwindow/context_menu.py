@@ -8,7 +8,7 @@ features that are not installed (attachments, guidance) are left out, as in the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
@@ -16,19 +16,31 @@ from PySide6.QtWidgets import QMenu
 
 from ui.mainwindow import status
 from ui.mainwindow.actions import Act
+from ui.mainwindow.item_panel import PanelSection
 from ui.mainwindow.plan_model import ROW_ROLE
 
 if TYPE_CHECKING:
+    from cxdesk.services.views import RowView
+
+    from ui.beyond.guidance_section import GuidanceSection
     from ui.mainwindow.window import MainWindow
+    from ui.tracking.attachments_section import AttachmentsSection
 
 
-def _section(window: MainWindow, method: str) -> Any:
-    """The item panel's section that can ``method`` (attachments, guidance), or None."""
-    return next((s for s in window.panel.sections if hasattr(s, method)), None)
+S = TypeVar("S", bound=PanelSection)
 
 
-def build_menu(window: MainWindow, row: Any) -> QMenu:
+def _section(window: MainWindow, kind: type[S]) -> S | None:
+    """The item panel's section of this kind (attachments, guidance), or None before the panel
+    has made its sections."""
+    return next((s for s in window.panel.sections if isinstance(s, kind)), None)
+
+
+def build_menu(window: MainWindow, row: RowView) -> QMenu:
     """The menu for ``row`` (already the current row)."""
+    from ui.beyond.guidance_section import GuidanceSection
+    from ui.tracking.attachments_section import AttachmentsSection
+
     menu = QMenu(window.tree)
     menu.setObjectName("treeContextMenu")
     if row.kind != "item":
@@ -50,7 +62,7 @@ def build_menu(window: MainWindow, row: Any) -> QMenu:
     exclude.setToolTip("Исключить по согласованию с Аналитическим центром: основание — в панели")
     exclude.setEnabled(row.status != "excluded")
     exclude.triggered.connect(lambda: window.panel.choose_status("excluded"))
-    files = _section(window, "choose_files")
+    files = _section(window, AttachmentsSection)
     if files is not None:
         menu.addSeparator()
         attach = menu.addAction("&Прикрепить файлы…", files.choose_files)
@@ -59,11 +71,9 @@ def build_menu(window: MainWindow, row: Any) -> QMenu:
         docs.setObjectName("ctx_open")
         docs.setEnabled(bool(row.attachments))
         for name in row.attachments:
-            docs.addAction(
-                name, lambda name=name: files.select_name(name) and files.open_selected()
-            )
-    guidance = _section(window, "set_open")
-    if guidance is not None and getattr(guidance, "guidance", None):
+            docs.addAction(name, lambda name=name: _open(files, name))
+    guidance = _section(window, GuidanceSection)
+    if guidance is not None and guidance.guidance:
         show = menu.addAction(
             "&Рекомендации Аналитического центра", lambda: _show(window, guidance)
         )
@@ -75,12 +85,12 @@ def build_menu(window: MainWindow, row: Any) -> QMenu:
     return menu
 
 
-def _open(files: Any, name: str) -> None:
+def _open(files: AttachmentsSection, name: str) -> None:
     if files.select_name(name):
         files.open_selected()
 
 
-def _show(window: MainWindow, guidance: Any) -> None:
+def _show(window: MainWindow, guidance: GuidanceSection) -> None:
     guidance.set_open(True)
     window.panel.scroll_area.ensureWidgetVisible(guidance)
 

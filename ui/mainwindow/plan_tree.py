@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.mainwindow.plan_model import COLUMN, COLUMNS, ROW_ROLE
+from ui.mainwindow.plan_model import COLUMN, COLUMNS, ROW_ROLE, PlanModel
 from ui.mainwindow.status import BLOCK_BACKGROUND, SECTION_BACKGROUND
 from ui.mainwindow.wrap import WrapDelegate
 
@@ -75,13 +75,10 @@ class PlanTree(QTreeView):
         """Opens every block and section: like expandAll, but asks the model only about the
         headings, not about each of thousands of items (expandAll took 0.1 s on 5,000)."""
         model = self.model()
-        if model is None:
-            return
-        headings = model.heading_indexes() if hasattr(model, "heading_indexes") else None
-        if headings is None:
+        if not isinstance(model, PlanModel):
             self.expandAll()
             return
-        for index in headings:
+        for index in model.heading_indexes():
             self.setExpanded(index, True)
 
     def go_to(self, index: QModelIndex) -> None:
@@ -138,7 +135,7 @@ class PlanTree(QTreeView):
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         model = self.model()
-        if model is None or model.rowCount() > 0 or not getattr(model, "rows", None):
+        if not isinstance(model, PlanModel) or model.rowCount() > 0 or not model.rows:
             return
         painter = QPainter(self.viewport())
         painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))

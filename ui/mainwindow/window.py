@@ -445,6 +445,10 @@ class MainWindow(QMainWindow):
             item_edit(plan_id, row_id, number, before, after, self.run_undo_call)
         )
 
+    def commit_edits(self) -> None:
+        """Saves the field being edited in the item panel (before a command reads the plan)."""
+        self.panel.commit()
+
     def push_command(self, plan_id: int, command: ServiceCommand) -> None:
         """Puts an already made change onto the plan's undo stack."""
         self.stack_for(plan_id).push(command)

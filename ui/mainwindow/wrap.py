@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QTreeView,
 )
 
+from ui.mainwindow.plan_model import PlanModel
+
 Index = QModelIndex | QPersistentModelIndex
 _LINE_SEPARATOR = "\u2028"
 
@@ -200,9 +202,9 @@ class WrapDelegate(QStyledItemDelegate):
         return self._text_margin
 
     def _depth(self, index: Index) -> int:
-        level = getattr(self.view.model(), "level", None)
-        if level is not None:
-            return int(level(index))
+        model = self.view.model()
+        if isinstance(model, PlanModel):  # knows each row's depth without walking up
+            return model.level(index)
         depth = 0
         parent = index.parent()
         while parent.isValid():

@@ -27,6 +27,8 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from cxdesk.services.watching import watch
 
 if TYPE_CHECKING:
+    from cxdesk.services.common import Changes
+
     from ui.mainwindow.window import MainWindow
 
 POLL_MS = 2000
@@ -65,8 +67,8 @@ class ExternalChanges(QObject):
     def _own_writes(self) -> int:
         return self.watch.own_writes
 
-    def _on_changes(self, changes: Any) -> None:
-        self._touched.update(getattr(changes, "plan_ids", ()) or ())
+    def _on_changes(self, changes: Changes) -> None:
+        self._touched.update(changes.plan_ids)
 
     # --- checking --------------------------------------------------------------------------
     def mark_seen(self, *_args: Any) -> None:
@@ -92,7 +94,7 @@ class ExternalChanges(QObject):
 
     def poll(self) -> bool:
         """Checks once; True when a change from outside was found and shown."""
-        if getattr(self.window.tasks, "pending", 0):
+        if self.window.tasks.pending:
             return False  # the window's own work may be committing: look next time
         changed = self.changed_plans()
         if changed is None:

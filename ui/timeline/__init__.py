@@ -39,7 +39,7 @@ def install_timeline(window: MainWindow) -> TimelinePage:
     window.views.currentChanged.connect(
         lambda _i: act.setChecked(window.views.currentWidget() is page)
     )
-    menu = getattr(window, "menus", {}).get("Вид")
+    menu = window.menus.get("Вид")
     if menu is not None:
         menu.addSeparator()
         menu.addAction(act)

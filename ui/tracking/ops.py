@@ -7,12 +7,13 @@ undone by removing them, a removal by restoring the file. The views redraw from 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QWidget
 
 from cxdesk.errors import NotFound
 from cxdesk.progress import Progress
@@ -93,7 +94,7 @@ def _restore(store: Store, ids: list[int]) -> Changes:
 
 
 def remove(
-    window: MainWindow, parent: Any, plan_id: int, number: str, file: AttachmentView
+    window: MainWindow, parent: QWidget, plan_id: int, number: str, file: AttachmentView
 ) -> bool:
     """Asks, then unlinks a file from the item (kept in the history, one undo step)."""
     asked = msgbox.question(
@@ -120,7 +121,7 @@ def remove(
     return True
 
 
-def _missing(parent: Any, file: AttachmentView) -> Any:
+def _missing(parent: QWidget, file: AttachmentView) -> Callable[[BaseException], bool]:
     def failed(exc: BaseException) -> bool:
         if isinstance(exc, NotFound):
             msgbox.warning(
@@ -134,7 +135,12 @@ def _missing(parent: Any, file: AttachmentView) -> Any:
     return failed
 
 
-def open_file(window: MainWindow, parent: Any, file: AttachmentView, then: Any = None) -> None:
+def open_file(
+    window: MainWindow,
+    parent: QWidget,
+    file: AttachmentView,
+    then: Callable[[Path], object] | None = None,
+) -> None:
     """Opens a read-only copy of the file with the system's program (never the stored file).
 
     ``then(path)`` receives the copy (tests and the screenshots use it).
@@ -162,7 +168,11 @@ def open_file(window: MainWindow, parent: Any, file: AttachmentView, then: Any =
 
 
 def save_as(
-    window: MainWindow, parent: Any, file: AttachmentView, dest: Path, then: Any = None
+    window: MainWindow,
+    parent: QWidget,
+    file: AttachmentView,
+    dest: Path,
+    then: Callable[[Path], object] | None = None,
 ) -> None:
     """Writes a copy of the file to ``dest``."""
 

@@ -19,6 +19,8 @@ from ui.tracking import ops
 from ui.tracking.files import has_local_files, local_paths
 
 if TYPE_CHECKING:
+    from cxdesk.services.views import RowView
+
     from ui.mainwindow.window import MainWindow
 
 ON_HEADING = (
@@ -60,17 +62,18 @@ class TreeDropFilter(QObject):
         return self.drop(event, row)
 
     @staticmethod
-    def _where(row: Any) -> str:
+    def _where(row: RowView | None) -> str:
         if row is None:
             return NOWHERE
         if row.kind != "item":
             return "Сюда нельзя: перетащите файлы на строку пункта"
         return f"Отпустите, чтобы прикрепить файлы к пункту {row.number.rstrip('.')}"
 
-    def drop(self, event: QDropEvent, row: Any) -> bool:
+    def drop(self, event: QDropEvent, row: RowView | None) -> bool:
         """Attaches the dropped files to the item under the cursor (or says why not)."""
         window = self.main_window
         if row is None:
+            # plan files dropped off the items open as plans (when the exchange is installed)
             others = getattr(window, "exchange_drops", None)
             if others is not None and others.eventFilter(window, event):
                 return True
