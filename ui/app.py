@@ -28,9 +28,12 @@ from PySide6.QtWidgets import QApplication
 from cxdesk.paths import default_data_dir
 
 from ui import msgbox
+from ui import settings as S
 from ui.settings import Settings, set_application_names
 
 if TYPE_CHECKING:
+    from cxdesk.services.first_view import FirstView
+
     from ui.mainwindow.window import MainWindow
 
 #: The day's backup starts this long after the window shows (never before the first paint).
@@ -249,18 +252,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ui.connection.dialog import apply_saved
 
     apply_saved(Settings())  # a shared database chosen in the window, unless --db/CXDESK_DB
-    store = open_or_recover(data_dir)
-    if store is None:
-        guard.release()
-        return 2
+    settings = Settings()
+    first = _first_view(data_dir, settings)
+    store = None
+    if first is None:  # the normal start: the store first (it migrates, recovers, explains)
+        store = open_or_recover(data_dir)
+        if store is None:
+            guard.release()
+            return 2
 
     from ui.mainwindow import MainWindow
     from ui.mainwindow.plan_ops import open_path
 
-    window = MainWindow(store, Settings())
+    window = MainWindow(store, settings, first=first)
     window.show()
     guard.message.connect(lambda text: bring_to_front(window, text))
     after_first_paint(window, guard.listen)  # QtNetwork and the socket: not before the paint
+    if store is None:
+        after_first_paint(window, lambda: _open_behind(app, window, data_dir))
     if path is not None:
         QTimer.singleShot(0, lambda: open_path(window, path))
     backups: list[Any] = []
@@ -279,9 +288,55 @@ def main(argv: Sequence[str] | None = None) -> int:
             thread.join(BACKUP_JOIN_S)  # a backup under way is finished, not cut off
         from ui.safety.exit_backup import backup_on_exit
 
-        backup_on_exit(data_dir, window.settings)  # the day's work kept in the newest copy
-        store.close()
+        if window.store is not None:
+            backup_on_exit(data_dir, window.settings)  # the day's work kept in the newest copy
+            window.store.close()
         guard.release()
+
+
+def _first_view(data_dir: Path, settings: Settings) -> FirstView | None:
+    """What the window paints before the store is open: the data folder's own SQLite file read
+    without SQLAlchemy (:mod:`cxdesk.services.first_view`); None when that does not apply (a
+    shared database, a file to migrate or damaged, no file yet): the store opens first then."""
+    if os.environ.get("CXDESK_DB", "").strip():
+        return None
+    from cxdesk.paths import DB_NAME
+    from cxdesk.services.first_view import first_view
+
+    try:
+        return first_view(data_dir / DB_NAME, settings.get(S.LAST_PLAN))
+    except Exception:  # noqa: BLE001 - the normal start then reads, and explains what is wrong
+        return None
+
+
+def _open_behind(app: QApplication, window: MainWindow, data_dir: Path) -> None:
+    """Opens the store behind the painted window: the store's modules (SQLAlchemy, 0.3–0.5 s)
+    are imported on a thread while the window stays responsive; then the store is opened (a
+    damaged database offers its backup, as at a normal start) and given to the window."""
+    import threading
+
+    def load() -> None:
+        import cxdesk.services.items  # noqa: F401 - what the store and the window's work import
+        import cxdesk.services.plans  # noqa: F401
+        import cxdesk.services.views  # noqa: F401
+        import cxdesk.storage.db  # noqa: F401
+
+    loader = threading.Thread(target=load, name="cxdesk-load", daemon=True)
+    loader.start()
+
+    def ready() -> None:
+        if loader.is_alive():
+            QTimer.singleShot(10, ready)
+            return
+        from ui.safety.recovery import open_or_recover
+
+        store = open_or_recover(data_dir, window)
+        if store is None:
+            app.exit(2)
+            return
+        window.attach(store)
+
+    QTimer.singleShot(10, ready)
 
 
 def _file_text(path: Path | None) -> str:

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from cxdesk.progress import Cancelled, Progress
-from cxdesk.storage.db import Store
 
 from ui import msgbox
+
+if TYPE_CHECKING:
+    from cxdesk.storage.db import Store
 
 #: Work that ends sooner than this shows no progress dialog.
 PROGRESS_DELAY_MS = 600
@@ -125,12 +127,15 @@ class Tasks(QObject):
     _delivered = Signal(object)
 
     def __init__(
-        self, store: Store, synchronous: bool = False, parent: QObject | None = None
+        self, store: Store | None, synchronous: bool = False, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
+        #: None while the store is still being opened (the window's start): work asked for
+        #: meanwhile waits, in order, and starts when :meth:`attach` gives the store.
         self.store = store
         self.synchronous = synchronous
         self.pending = 0
+        self._waiting: list[tuple[Callable[..., Any], _Job]] = []
         self._executor: ThreadPoolExecutor | None = None
         if not synchronous:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cxdesk-db")
@@ -156,10 +161,9 @@ class Tasks(QObject):
         """
         reporter = UiProgress() if progress else None
         job = _Job(parent, success, failure, label, reporter)
-        args: tuple[Any, ...] = (self.store, reporter) if reporter else (self.store,)
         if self._executor is None:
             try:
-                result = fn(*args)
+                result = fn(*self._args(job))
             except BaseException as exc:  # noqa: BLE001 - delivered like the threaded case
                 self._finish(job, None, exc)
             else:
@@ -170,7 +174,24 @@ class Tasks(QObject):
             self.busy_changed.emit(True)
         if label:
             QTimer.singleShot(PROGRESS_DELAY_MS, job.show_dialog)
-        future = self._executor.submit(fn, *args)
+        if self.store is None:
+            self._waiting.append((fn, job))
+            return
+        self._submit(fn, job)
+
+    def attach(self, store: Store) -> None:
+        """Gives the store opened after the runner was made; the work waiting for it starts."""
+        self.store = store
+        waiting, self._waiting = self._waiting, []
+        for fn, job in waiting:
+            self._submit(fn, job)
+
+    def _args(self, job: _Job) -> tuple[Any, ...]:
+        return (self.store, job.progress) if job.progress is not None else (self.store,)
+
+    def _submit(self, fn: Callable[..., Any], job: _Job) -> None:
+        assert self._executor is not None
+        future = self._executor.submit(fn, *self._args(job))
         future.add_done_callback(lambda f: self._delivered.emit((job, f)))
 
     def _deliver(self, payload: tuple[_Job, Future[Any]]) -> None:
@@ -198,7 +219,8 @@ class Tasks(QObject):
             return
         if job.failure is not None and job.failure(exc):
             return
-        msgbox.error(job.parent, exc, self.store.data_dir, context=_describe(job))
+        data_dir = self.store.data_dir if self.store is not None else None
+        msgbox.error(job.parent, exc, data_dir, context=_describe(job))
 
     def shutdown(self) -> None:
         """Waits for queued work to end (the window calls this when it closes)."""

@@ -13,17 +13,18 @@ one item become one undo step); a merged command that leads back to where it beg
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
 from cxdesk.domain.item_fields import FIELDS
-from cxdesk.services.common import Changes
-from cxdesk.services.items import update_item
-from cxdesk.services.plans import change_answers, edit_plan
-from cxdesk.storage.db import Store
+from cxdesk.services.shapes import Changes
 
-Call = Callable[[Store], Changes]
+if TYPE_CHECKING:
+    from cxdesk.storage.db import Store
+
+# the services themselves are imported where a step is made: the window's first paint needs none
+Call = Callable[["Store"], Changes]
 Runner = Callable[[Call], None]
 
 #: The note written into the history by an undo and by a redo.
@@ -99,6 +100,8 @@ def item_edit(
     runner: Runner,
 ) -> ServiceCommand:
     """The command for an edit of an item's fields already made (``before`` → ``after``)."""
+    from cxdesk.services.items import update_item
+
     token = f"#{row_id}"
 
     def do(store: Store) -> Changes:
@@ -127,6 +130,7 @@ def plan_edit(
     plan_id: int, before: dict[str, str], after: dict[str, str], runner: Runner
 ) -> ServiceCommand:
     """The command for an edit of the plan's own fields already made."""
+    from cxdesk.services.plans import edit_plan
 
     def do(store: Store) -> Changes:
         return edit_plan(store, plan_id, **after)
@@ -148,6 +152,7 @@ def answers_change(
     brings every item back as it was (:func:`~cxdesk.services.plans.change_answers` keeps
     the data of every item it takes out). ``structure=False``: answers only (an imported
     plan's first answers, read from its contents)."""
+    from cxdesk.services.plans import change_answers
 
     def do(store: Store) -> Changes:
         return change_answers(store, plan_id, after, structure=structure).changes

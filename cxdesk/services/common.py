@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import getpass
 import uuid
-from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,42 +12,21 @@ from sqlalchemy.orm import Session
 from cxdesk import clock
 from cxdesk.domain.item_fields import STATUSES as STATUSES  # the services' name of it
 from cxdesk.errors import NotFound
+from cxdesk.services.shapes import (  # re-exported: every service reports and dates with them
+    UPCOMING_DAYS as UPCOMING_DAYS,
+)
+from cxdesk.services.shapes import (
+    Changes as Changes,
+)
+from cxdesk.services.shapes import (
+    today as today,
+)
 from cxdesk.storage.models import History, Plan, Row
-
-UPCOMING_DAYS = 14
-
-
-@dataclass
-class Changes:
-    """What a service changed, so that each view redraws only what it must.
-
-    ``structure`` means rows were added, removed or reordered (the tree must be rebuilt);
-    ``row_ids`` are rows whose fields changed; ``history`` means new history entries.
-    """
-
-    plan_ids: set[int] = field(default_factory=set)
-    row_ids: set[int] = field(default_factory=set)
-    structure: bool = False
-    history: bool = False
-    plans_list: bool = False
-
-    def merge(self, other: Changes) -> Changes:
-        self.plan_ids |= other.plan_ids
-        self.row_ids |= other.row_ids
-        self.structure |= other.structure
-        self.history |= other.history
-        self.plans_list |= other.plans_list
-        return self
 
 
 def now() -> str:
     """The current local moment, ISO, to the millisecond (history order and merge bases)."""
     return clock.now().isoformat(timespec="milliseconds")
-
-
-def today() -> date:
-    """Today's date, from the one clock (:mod:`cxdesk.clock`)."""
-    return clock.today()
 
 
 def os_user() -> str:

@@ -2,47 +2,23 @@
 
 from __future__ import annotations
 
-import re
-
-from cxdesk.domain.deadlines import PERIOD, UNREADABLE, format_date, parse_deadline, parse_user_date
-from cxdesk.domain.item_fields import BY_NAME, ITEM_FIELDS
+from cxdesk.domain.deadlines import format_date
+from cxdesk.domain.item_fields import ITEM_FIELDS
 from cxdesk.errors import UserError
-from cxdesk.services.common import STATUSES, Changes, find_plan, find_row, now, record, today
+from cxdesk.services.common import Changes, find_plan, find_row, now, record, today
 from cxdesk.services.plans import due_iso
+from cxdesk.services.shapes import (  # re-exported: the checks belong to the item's services
+    STATUS_HINT as STATUS_HINT,
+)
+from cxdesk.services.shapes import (
+    deadline_hint as deadline_hint,
+)
+from cxdesk.services.shapes import (
+    validate as validate,
+)
 from cxdesk.services.views import HistoryEntry, RowView, row_history, row_view
 from cxdesk.storage.db import Store
 from cxdesk.storage.versions import expect_version
-
-#: Control characters (pasted from other programs): no document can carry them.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-STATUS_HINT = ", ".join(STATUSES)
-
-
-def validate(field_name: str, value: str) -> str:
-    """Checks one field's new value; returns it cleaned or raises a clear UserError."""
-    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\t", " ")).strip()
-    kind = BY_NAME[field_name].kind if field_name in BY_NAME else "text"
-    if kind == "status":
-        if value not in STATUSES:
-            raise UserError(f"Неизвестный статус «{value}». Допустимо: {STATUS_HINT}.")
-    elif kind == "date" and value:
-        d = parse_user_date(value)
-        if d is None:
-            raise UserError(
-                f"«{value}» — не дата. Введите дату в виде ДД.ММ.ГГГГ, например 31.12.2024."
-            )
-        value = format_date(d)
-    elif kind == "deadline" and value:
-        parsed = parse_deadline(value)
-        if parsed.state == UNREADABLE:
-            raise UserError(
-                f"Срок «{value}» не распознан. Введите дату (ДД.ММ.ГГГГ) или срок вида "
-                "«I квартал 2024 года», «до 01.07.2024», «на протяжении всего периода»."
-            )
-    elif field_name == "title" and not value:
-        raise UserError("Название мероприятия не может быть пустым.")
-    return value
 
 
 def update_item(
@@ -119,13 +95,3 @@ def item_history(store: Store, plan_token: str | int, item_token: str | int) -> 
         plan = find_plan(s, plan_token)
         row = find_row(s, plan, item_token)
         return row_history(s, row.id)
-
-
-def deadline_hint(text: str) -> str:
-    """A short Russian reading of a deadline text, for the item panel."""
-    d = parse_deadline(text)
-    if d.state == UNREADABLE:
-        return "срок не распознан — исправьте"
-    if d.state == PERIOD:
-        return "период без даты"
-    return f"до {format_date(d.due)}" if d.due else ""

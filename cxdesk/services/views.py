@@ -6,132 +6,46 @@ excluded reads ``overdue``; one due within the next 14 days is ``upcoming``.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cxdesk.domain.item_fields import ITEM_FIELDS, values_of
-from cxdesk.services.common import UPCOMING_DAYS, find_plan, today
+from cxdesk.services.common import find_plan, today
+from cxdesk.services.shapes import (  # the shapes, re-exported: where the services' callers look
+    ROW_COLUMNS,
+    plan_summary,
+    plan_view,
+)
+from cxdesk.services.shapes import (
+    HistoryEntry as HistoryEntry,
+)
+from cxdesk.services.shapes import (
+    PlanSummary as PlanSummary,
+)
+from cxdesk.services.shapes import (
+    PlanView as PlanView,
+)
+from cxdesk.services.shapes import (
+    RowView as RowView,
+)
+from cxdesk.services.shapes import (
+    counted_items as counted_items,
+)
+from cxdesk.services.shapes import (
+    is_overdue as is_overdue,
+)
+from cxdesk.services.shapes import (
+    is_upcoming as is_upcoming,
+)
+from cxdesk.services.shapes import (
+    people as people,
+)
+from cxdesk.services.shapes import (
+    row_view as row_view,
+)
 from cxdesk.storage.db import Store
 from cxdesk.storage.models import Attachment, History, Plan, Row
-
-
-@dataclass
-class RowView:
-    """One row as the views show it."""
-
-    id: int
-    uid: str
-    kind: str
-    depth: int
-    number: str
-    ref: str
-    title: str
-    start: str
-    deadline: str
-    due_date: date | None
-    responsible: str
-    result: str
-    document: str
-    materials: str
-    note: str
-    status: str
-    basis: str
-    done_date: str
-    attachments: list[str] = field(default_factory=list)
-    overdue: bool = False
-    upcoming: bool = False
-    version: int = 1  # the stored row's version: passed back by a save (conflict check)
-
-    @property
-    def shown_status(self) -> str:
-        """The stored status, except that an overdue item reads ``overdue``."""
-        return "overdue" if self.overdue else self.status
-
-
-@dataclass
-class PlanView:
-    """A plan with its rows in document order."""
-
-    id: int
-    uid: str
-    template_id: str
-    template_version: str
-    org: str
-    title: str
-    approver_position: str
-    approver_name: str
-    approval_date: str
-    answers: dict[str, bool]
-    done_refs: list[str]
-    numbering: str
-    rows: list[RowView]
-    signature: str = ""  # the signature block below the table, one line per line
-    executor: str = ""  # the «Исп.: …» line(s)
-
-    def items(self) -> list[RowView]:
-        return [r for r in self.rows if r.kind == "item"]
-
-
-@dataclass
-class PlanSummary:
-    """A line of the plans list."""
-
-    id: int
-    org: str
-    title: str
-    template_id: str
-    items: int
-    done: int
-    in_progress: int
-    overdue: int
-    excluded: int
-
-
-def counted_items(items: int, excluded: int) -> int:
-    """The one definition of «пунктов» in every count the user sees (the window's header and
-    status bar, the plans list, the summary): the plan's items to carry out, excluded ones
-    apart (they are shown, and named separately)."""
-    return max(items - excluded, 0)
-
-
-def is_overdue(status: str, due: date | None, on: date) -> bool:
-    return due is not None and status not in ("done", "excluded") and due < on
-
-
-def is_upcoming(status: str, due: date | None, on: date) -> bool:
-    return (
-        due is not None
-        and status not in ("done", "excluded")
-        and on <= due <= on + timedelta(days=UPCOMING_DAYS)
-    )
-
-
-_ROW_COLUMNS = ("id", "uid", "kind", "depth", "number", "ref", "due_date", *ITEM_FIELDS)
-
-
-def row_view(row: Any, attachments: list[str], on: date) -> RowView:
-    """A view of a stored row (an ORM object or a plain result row with the same names)."""
-    due = date.fromisoformat(row.due_date) if row.due_date else None
-    item = row.kind == "item"
-    return RowView(
-        id=row.id,
-        uid=row.uid,
-        kind=row.kind,
-        depth=row.depth,
-        number=row.number,
-        ref=row.ref,
-        due_date=due,
-        **values_of(row),
-        attachments=attachments,
-        overdue=item and is_overdue(row.status, due, on),
-        upcoming=item and is_upcoming(row.status, due, on),
-        version=getattr(row, "version", 1) or 1,
-    )
 
 
 def plan_view_in(s: Session, plan: Plan, on: date | None = None) -> PlanView:
@@ -146,25 +60,9 @@ def plan_view_in(s: Session, plan: Plan, on: date | None = None) -> PlanView:
     )
     for row_id, name in s.execute(q):
         names.setdefault(row_id, []).append(name)
-    columns = [getattr(Row, c) for c in _ROW_COLUMNS]
+    columns = [getattr(Row, c) for c in ROW_COLUMNS]
     rows = s.execute(select(*columns).where(Row.plan_id == plan.id).order_by(Row.position)).all()
-    return PlanView(
-        id=plan.id,
-        uid=plan.uid,
-        template_id=plan.template_id,
-        template_version=plan.template_version,
-        org=plan.org,
-        title=plan.title,
-        approver_position=plan.approver_position,
-        approver_name=plan.approver_name,
-        approval_date=plan.approval_date,
-        answers=json.loads(plan.answers or "{}"),
-        done_refs=json.loads(plan.done_refs or "[]"),
-        numbering=plan.numbering,
-        rows=[row_view(r, names.get(r.id, []), on) for r in rows],
-        signature=plan.signature or "",
-        executor=plan.executor or "",
-    )
+    return plan_view(plan, rows, names, on)
 
 
 def get_plan(store: Store, token: str | int, on: date | None = None) -> PlanView:
@@ -179,40 +77,9 @@ def list_plans(store: Store, on: date | None = None) -> list[PlanSummary]:
     out = []
     with store.session() as s:
         for plan in s.scalars(select(Plan).order_by(Plan.id)):
-            items = done = progress = overdue = excluded = 0
             q = select(Row.status, Row.due_date).where(Row.plan_id == plan.id, Row.kind == "item")
-            for status, due in s.execute(q):
-                items += 1
-                done += status == "done"
-                progress += status == "in_progress"
-                excluded += status == "excluded"
-                overdue += is_overdue(status, date.fromisoformat(due) if due else None, on)
-            out.append(
-                PlanSummary(
-                    plan.id,
-                    plan.org,
-                    plan.title,
-                    plan.template_id,
-                    items,
-                    done,
-                    progress,
-                    overdue,
-                    excluded,
-                )  # fmt: skip
-            )
+            out.append(plan_summary(plan, s.execute(q).all(), on))
     return out
-
-
-@dataclass
-class HistoryEntry:
-    """One entry of an item's history."""
-
-    at: str
-    user: str
-    field: str
-    old: str
-    new: str
-    note: str
 
 
 def load_rows(store: Store, plan_id: int, row_ids: set[int]) -> list[RowView]:
@@ -260,14 +127,6 @@ TRACKING_VIEWS = {
     "upcoming": "Ближайшие сроки",
     "no_proof": "Выполнено без документа",
 }
-
-
-def people(plan: PlanView) -> list[str]:
-    """Everyone named responsible in the plan (one person per line of the cell), sorted."""
-    names = {
-        line.strip() for r in plan.items() for line in r.responsible.splitlines() if line.strip()
-    }
-    return sorted(names, key=str.casefold)
 
 
 def tracking_rows(plan: PlanView, view: str = "all", responsible: str = "") -> list[RowView]:

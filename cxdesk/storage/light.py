@@ -73,6 +73,18 @@ class LightReader:
             found = self._records("plans", _select("plans") + " WHERE uid = ?", (text,))
         return found[0] if found else None
 
+    def plans(self) -> list[Any]:
+        """Every plan, in the order they were made."""
+        return self._records("plans", _select("plans") + " ORDER BY id", ())
+
+    def item_states(self) -> dict[int, list[tuple[str, str | None]]]:
+        """Each plan's items as (status, due date) pairs, by plan id."""
+        out: dict[int, list[tuple[str, str | None]]] = {}
+        sql = "SELECT plan_id, status, due_date FROM rows WHERE kind = 'item' ORDER BY position"
+        for plan_id, status, due in self._conn.execute(sql):
+            out.setdefault(plan_id, []).append((status, due))
+        return out
+
     def rows(self, plan_id: int) -> list[Any]:
         """The plan's rows in document order."""
         sql = _select("rows") + " WHERE plan_id = ? ORDER BY position"

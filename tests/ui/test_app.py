@@ -83,3 +83,94 @@ def test_the_excepthook_logs_and_explains(
             sys.excepthook(type(exc), exc, exc.__traceback__)
     assert shown[0].kind == "bug" and str(tmp_path / "logs" / "cxdesk.log") in shown[0].text
     assert "проверка журнала" in (tmp_path / "logs" / "cxdesk.log").read_text("utf-8")
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_window_paints_its_plan_before_the_store_and_then_takes_it(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the data folder's own SQLite file, the plans list and the last plan are painted from
+    the light read; the commands that write wait, disabled, until the store opens behind the
+    window; then the features come in and an edit is saved in the database."""
+    from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cxdesk.services.items import item_view
+
+    from ui.mainwindow import MainWindow
+    from ui.mainwindow.actions import Act
+
+    data = tmp_path / "data"
+    store = Store(data)
+    plan_id = agency_plan(store)
+    store.close()
+    monkeypatch.setenv("CXDESK_DATA_DIR", str(data))
+    monkeypatch.delenv("CXDESK_DB", raising=False)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    user = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    ini, scope = QSettings.Format.IniFormat, QSettings.Scope.UserScope
+    QSettings.setPath(ini, scope, str(tmp_path / "config"))
+    seen: dict[str, object] = {}
+
+    def window() -> MainWindow | None:
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        return found[0] if found else None
+
+    def first() -> None:
+        w = window()
+        if w is None or not w.isVisible():
+            QTimer.singleShot(1, first)
+            return
+        seen["before"] = (
+            w.store is None,
+            w.model.plan is not None and w.model.plan.id,
+            w.acts[Act.NEW_PLAN].isEnabled(),
+            w.acts[Act.DELETE_PLAN].isEnabled(),
+        )
+        QTimer.singleShot(1, attached)
+
+    def attached() -> None:
+        w = window()
+        assert w is not None
+        if w.store is None or not w.plans_loaded:
+            QTimer.singleShot(10, attached)
+            return
+        seen["after"] = (
+            w.current_plan_id,
+            w.acts[Act.NEW_PLAN].isEnabled(),
+            w.acts[Act.DELETE_PLAN].isEnabled(),
+            "обмен файлами" in w.features and "Экспорт…" in str(menu_texts(w)),
+        )
+        row = w.panel.row
+        assert row is not None
+        seen["row"] = f"#{row.id}"
+        w.panel.editors["result"].setText("Сделано при открытии")  # typed in the panel
+        w.panel.commit()
+        QTimer.singleShot(10, saved)
+
+    def saved() -> None:
+        w = window()
+        assert w is not None
+        if w.tasks.pending:
+            QTimer.singleShot(10, saved)
+            return
+        w.close()
+
+    QTimer.singleShot(0, first)
+    try:
+        with msgbox.capture() as shown:
+            assert app.main([]) == 0
+    finally:
+        QSettings.setPath(ini, scope, user)
+    assert shown == []
+    assert seen["before"] == (True, plan_id, False, False)
+    assert seen["after"] == (plan_id, True, True, True)
+    store = Store(data)
+    try:
+        assert item_view(store, plan_id, str(seen["row"])).result == "Сделано при открытии"
+    finally:
+        store.close()
+
+
+def menu_texts(window: object) -> dict[str, list[str]]:
+    return app.menu_entries(window)  # type: ignore[arg-type]

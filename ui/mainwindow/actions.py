@@ -51,6 +51,12 @@ PLAN_ACTIONS = {
     Act.VIEW_ALL, Act.VIEW_OVERDUE, Act.VIEW_UPCOMING, Act.FIND,
 }  # fmt: skip
 
+#: Actions that need the store (disabled at the start until it is open behind the first paint).
+STORE_ACTIONS = {
+    Act.NEW_PLAN, Act.OPEN_FILE, Act.CHANGE_ANSWERS, Act.PLAN_PROPERTIES, Act.PLAN_FORM,
+    Act.DELETE_PLAN, Act.ABOUT,
+}  # fmt: skip
+
 #: The menus: title and entries; None is a separator.
 MENUS: tuple[tuple[str, tuple[Act | None, ...]], ...] = (
     ("&Файл", (Act.NEW_PLAN, Act.OPEN_FILE, None, Act.QUIT)),

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxdesk.services.views import RowView, counted_items
+from cxdesk.services.shapes import RowView, counted_items
 
 from ui.mainwindow import status
 

@@ -36,8 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from cxdesk.domain.deadlines import parse_user_date
-from cxdesk.services.items import deadline_hint
-from cxdesk.services.views import HistoryEntry
+from cxdesk.services.shapes import HistoryEntry, deadline_hint
 
 from ui.mainwindow import status
 from ui.undo import FIELD_TITLES

@@ -35,8 +35,7 @@ from cxdesk.domain.deadlines import UNREADABLE, format_date, parse_deadline
 from cxdesk.domain.item_fields import BY_NAME, PANEL_LEFT, PANEL_RIGHT
 from cxdesk.domain.item_fields import FIELDS as ALL_FIELDS
 from cxdesk.errors import UserError
-from cxdesk.services.items import validate
-from cxdesk.services.views import HistoryEntry, PlanView, RowView
+from cxdesk.services.shapes import HistoryEntry, PlanView, RowView, validate
 
 from ui.mainwindow import status
 from ui.mainwindow.item_fields import AutoText, DateField, HistoryModel
@@ -307,6 +306,9 @@ class ItemPanel(QWidget):
         return self._sections
 
     def _make_sections(self) -> None:
+        if self._window is not None and self._window.store is None:  # the start: wait for it
+            QTimer.singleShot(SECTIONS_DELAY_MS, self, self._make_sections)
+            return
         self.sections  # noqa: B018 - made by being asked for
 
     def show_history(self, row_id: int, entries: list[HistoryEntry]) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxdesk.services.views import PlanView
+from cxdesk.services.shapes import PlanView
 
 from ui.mainwindow.item_fields import AutoText
 

@@ -25,8 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from cxdesk.domain.deadlines import UNREADABLE, format_date, parse_deadline
-from cxdesk.services.common import today
-from cxdesk.services.views import PlanView, RowView
+from cxdesk.services.shapes import PlanView, RowView, today
 
 from ui.mainwindow import status
 from ui.mainwindow.filter_bar import Criteria, RowIndex, narrows

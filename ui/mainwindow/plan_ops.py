@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QDialog
 
 from cxdesk import __version__
 from cxdesk.logs import log_path
-from cxdesk.services.plans import AnswerChange, Created, edit_plan
-from cxdesk.services.views import PlanView, get_plan
+from cxdesk.services.shapes import PlanView
 from cxdesk.text import items as items_text
 
 from ui import msgbox
@@ -19,6 +18,8 @@ from ui.mainwindow.plan_dialog import PlanPropertiesDialog
 from ui.undo import answers_change, plan_edit
 
 if TYPE_CHECKING:
+    from cxdesk.services.plans import AnswerChange, Created
+
     from ui.mainwindow.window import MainWindow
 
 
@@ -70,12 +71,16 @@ def plan_properties(w: MainWindow) -> None:
     plan_id = w.current_plan_id
     if plan_id is None:
         return
+    from cxdesk.services.views import get_plan
+
     w.tasks.run(
         lambda st: get_plan(st, plan_id), parent=w, success=lambda p: _edit_properties(w, p)
     )
 
 
 def _edit_properties(w: MainWindow, plan: PlanView) -> None:
+    from cxdesk.services.plans import edit_plan
+
     dialog = PlanPropertiesDialog(plan, w)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from cxdesk.domain.templates import get_template
 from cxdesk.errors import UserError
-from cxdesk.services.views import PlanSummary, counted_items
+from cxdesk.services.shapes import PlanSummary, counted_items
 
 from ui.mainwindow import status
 from ui.mainwindow.wrap import fit_text

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QP
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from cxdesk.domain.item_fields import STATUS_TITLES, STATUSES
-from cxdesk.services.views import counted_items
+from cxdesk.services.shapes import counted_items
 
 #: Text colours, readable on white (contrast 4.5:1 or better).
 COLORS = {

@@ -10,7 +10,7 @@ Every edit of an item goes onto the plan's QUndoStack (one stack per plan, in a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QUndoGroup, QUndoStack
@@ -24,16 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from cxdesk.errors import NotFound, UserError
-from cxdesk.services.common import Changes
-from cxdesk.services.items import item_history, item_view, update_item
-from cxdesk.services.plans import delete_plan
-from cxdesk.services.views import PlanSummary, PlanView, get_plan, list_plans, load_rows, people
-from cxdesk.storage.versions import Conflict
+from cxdesk.services.shapes import Changes, PlanSummary, PlanView, people
 
 from ui import settings as S
 from ui.mainwindow import context_menu, plan_ops
 from ui.mainwindow.actions import (
     PLAN_ACTIONS,
+    STORE_ACTIONS,
     Act,
     build_menus,
     create_actions,
@@ -53,6 +50,10 @@ from ui.undo import ServiceCommand, item_edit
 if TYPE_CHECKING:  # the features' parts the window holds, once installed
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMenu
+
+    from cxdesk.services.first_view import FirstView
+    from cxdesk.storage.db import Store
+    from cxdesk.storage.versions import Conflict
 
     from ui.beyond.audit_dock import AuditDock
     from ui.beyond.summary_window import SummaryWindow
@@ -78,6 +79,21 @@ def changes_of(result: Any) -> Changes | None:
     if isinstance(result, tuple):
         return next(filter(None, map(changes_of, result)), None)
     return None
+
+
+# The services the window reads with, imported on the database thread when first used: at the
+# start the store's modules load behind the painted window (ui.app), and the main thread must
+# not import them at the same time.
+def _list_plans(store: Store) -> list[PlanSummary]:
+    from cxdesk.services.views import list_plans
+
+    return list_plans(store)
+
+
+def _get_plan(store: Store, plan_id: int) -> PlanView:
+    from cxdesk.services.views import get_plan
+
+    return get_plan(store, plan_id)
 
 
 class MainWindow(QMainWindow):
@@ -113,12 +129,20 @@ class MainWindow(QMainWindow):
     plan_opened = Signal(int)
 
     def __init__(
-        self, store: Any, settings: Settings | None = None, tasks: Tasks | None = None
+        self,
+        store: Store | None,
+        settings: Settings | None = None,
+        tasks: Tasks | None = None,
+        first: FirstView | None = None,
     ) -> None:
+        """The window on ``store``; or, at the start (``store`` None), the window showing
+        ``first`` (read without the store) until :meth:`attach` gives the store: work asked
+        for meanwhile waits for it, and the commands that need it are disabled."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("cxdesk")
-        self.store = store
+        # None only before attach(), while nothing that reads it can run (see STORE_ACTIONS)
+        self.store: Store = cast("Store", store)
         self.settings = settings or Settings()
         self.tasks = tasks or Tasks(store, parent=self)
         self.current_plan_id: int | None = None
@@ -195,13 +219,37 @@ class MainWindow(QMainWindow):
         context_menu.install(self)
         self._enable_plan_actions(False)
         self.restore_settings()
+        self.features: list[str] = []
+        if store is None:
+            if first is not None:
+                self._show_first(first)
+            return
         self.features = install_features(self)
+        self.reload_plans()
+
+    def _show_first(self, first: FirstView) -> None:
+        """What the start read without the store: the plans list and the plan to open."""
+        self.plans = first.plans
+        if not first.plans or first.plan is None:
+            return  # the welcome view: nothing to show before the store
+        self.pages.setCurrentWidget(self.main_splitter)
+        self._first_load = False
+        self.plans_list.set_plans(first.plans, first.plan.id)
+        self._show_plan(first.plan)
+
+    def attach(self, store: Store) -> None:
+        """Gives the store opened behind the first paint: the features come in, the work that
+        waited runs, and the plans are read again (the open plan stays as it is shown)."""
+        self.store = store
+        self.tasks.attach(store)
+        self.features = install_features(self)
+        self._enable_plan_actions(self.model.plan is not None)
         self.reload_plans()
 
     # --- plans -----------------------------------------------------------------------------
     def reload_plans(self, select: int | None = None) -> None:
         """Reads the plans' summaries again; opens ``select`` (or keeps the open one)."""
-        self.tasks.run(list_plans, parent=self, success=lambda p: self._plans_loaded(p, select))
+        self.tasks.run(_list_plans, parent=self, success=lambda p: self._plans_loaded(p, select))
 
     def _plans_loaded(self, plans: list[PlanSummary], select: int | None) -> None:
         self.plans = plans
@@ -236,7 +284,7 @@ class MainWindow(QMainWindow):
             return False
 
         self.tasks.run(
-            lambda st: get_plan(st, plan_id),
+            lambda st: _get_plan(st, plan_id),
             parent=self,
             success=self._show_plan,
             failure=failed,
@@ -354,8 +402,14 @@ class MainWindow(QMainWindow):
         plan_id = self.current_plan_id
         if plan_id is None:
             return
+
+        def work(st: Store) -> Any:
+            from cxdesk.services.items import item_history
+
+            return item_history(st, plan_id, f"#{row_id}")
+
         self.tasks.run(
-            lambda st: item_history(st, plan_id, f"#{row_id}"),
+            work,
             parent=self,
             success=lambda entries: self.panel.show_history(row_id, entries),
             failure=lambda exc: isinstance(exc, NotFound),
@@ -387,6 +441,9 @@ class MainWindow(QMainWindow):
         )
         version = over.version if over else (shown.version if shown else None)
         base = None if over else conflict_ui.values_seen(self.panel, values)
+
+        from cxdesk.services.items import item_view, update_item
+        from cxdesk.storage.versions import Conflict
 
         def work(store: Any) -> tuple[Changes, Any, Any]:
             before = item_view(store, plan_id, token)
@@ -499,6 +556,8 @@ class MainWindow(QMainWindow):
                 self.reload_plan()
             elif changes.row_ids:
                 ids = set(changes.row_ids)
+                from cxdesk.services.views import load_rows
+
                 self.tasks.run(
                     lambda st: load_rows(st, plan_id, ids),
                     parent=self,
@@ -567,9 +626,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{org} — cxdesk" if org else "cxdesk")
 
     def _enable_plan_actions(self, enabled: bool) -> None:
+        ready = self.store is not None  # the commands that write wait for the store
         for key in PLAN_ACTIONS:
             if key in self.acts:
-                self.acts[key].setEnabled(enabled)
+                self.acts[key].setEnabled(enabled and (ready or key not in STORE_ACTIONS))
+        for key in STORE_ACTIONS - PLAN_ACTIONS:
+            self.acts[key].setEnabled(ready)
         self.filter_bar.setEnabled(enabled)
 
     # --- menu commands (in plan_ops, to keep this file short) ------------------------------
@@ -583,6 +645,8 @@ class MainWindow(QMainWindow):
         plan_ops.plan_properties(self)
 
     def delete_plan(self) -> None:
+        from cxdesk.services.plans import delete_plan
+
         plan_ops.confirm_delete(self, delete_plan)
 
     def show_about(self) -> None:
