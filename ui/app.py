@@ -199,7 +199,9 @@ def _describe_and_exit(app: QApplication, window: MainWindow, out: Path) -> None
         pages = [wizard.page(i).title() for i in wizard.pageIds()]
         wizard.reject()
         state = {"menus": menu_entries(window), "wizard_pages": pages,
-                 "welcome": window.pages.currentWidget() is window.welcome}  # fmt: skip
+                 "welcome": window.pages.currentWidget() is window.welcome,
+                 "plan_shown": window.model.plan is not None,
+                 "painted_before_store": window.painted_before_store}  # fmt: skip
         out.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
         app.exit(0)
 

@@ -221,7 +221,17 @@ def test_bundled_window_holds_what_the_installed_window_holds(
     assert bundled == installed
     assert len(bundled["menus"]["Файл"]) >= 12 and "Экспорт…" in bundled["menus"]["Файл"]
     assert len(bundled["wizard_pages"]) == 8
-    assert bundled["welcome"] is True
+    assert bundled["welcome"] is True and bundled["painted_before_store"] is False
+    # a folder with a plan: painted from the light read, then the store opens behind the window
+    for name in ("bundled", "installed"):
+        env = {**product.env, "CXDESK_DATA_DIR": str(tmp_path / name / "data")}
+        subprocess.run([str(product.exe), "new", "szn_pilot", "--org", "ЦЗН"], env=env,
+                       check=True, capture_output=True, timeout=120)  # fmt: skip
+    bundled = _describe([str(product.gui)], product.env, tmp_path / "bundled")
+    installed = _describe([sys.executable, "-m", "ui"], installed_env, tmp_path / "installed")
+    assert bundled == installed
+    assert bundled["plan_shown"] is True and bundled["painted_before_store"] is True
+    assert "Экспорт…" in bundled["menus"]["Файл"]  # the features came in with the store
 
 
 def _glibc_needed(folder: Path) -> tuple[str, str]:

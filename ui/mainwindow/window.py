@@ -220,6 +220,8 @@ class MainWindow(QMainWindow):
         self._enable_plan_actions(False)
         self.restore_settings()
         self.features: list[str] = []
+        #: The window was painted from the light read, the store opened behind it.
+        self.painted_before_store = store is None
         if store is None:
             if first is not None:
                 self._show_first(first)
