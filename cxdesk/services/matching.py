@@ -39,6 +39,12 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", t)).strip()
 
 
+def _sorted_words(text: str) -> str:
+    """The words in order: ``fuzz.ratio`` of two such texts is their ``token_sort_ratio``,
+    with each template wording sorted once instead of once per compared row."""
+    return " ".join(sorted(text.split()))
+
+
 def _number(text: str) -> str:
     return text.strip().rstrip(".")
 
@@ -69,6 +75,7 @@ def _score_template(doc: PlanDoc, template: Template, only: list[int] | None = N
         pools[want_item] = (idx, [normalize(nodes[j].title) for j in idx])
         for j, name in zip(*pools[want_item], strict=True):
             exact.setdefault((want_item, name), []).append(j)
+    words = {kind: [_sorted_words(name) for name in names] for kind, (_i, names) in pools.items()}
     candidates: list[tuple[float, int, int]] = []
     similar: dict[tuple[bool, str], list[tuple[str, float, int]]] = {}  # per distinct wording
     for i in range(len(doc.rows)) if only is None else only:
@@ -83,11 +90,11 @@ def _score_template(doc: PlanDoc, template: Template, only: list[int] | None = N
                 bonus = NUMBER_BONUS if _number(row.number) == _number(nodes[j].number) else 0.0
                 candidates.append((100.0 + bonus, i, j))
             continue
-        idx, names = pools[key[0]]
+        idx = pools[key[0]][0]
         found = similar.get(key)
-        if found is None:
+        if found is None:  # token_sort_ratio against the template's wordings
             found = similar[key] = process.extract(
-                mine, names, scorer=fuzz.token_sort_ratio,
+                _sorted_words(mine), words[key[0]], scorer=fuzz.ratio,
                 score_cutoff=THRESHOLD - NUMBER_BONUS, limit=6,
             )  # fmt: skip
         for _name, score, k in found:
