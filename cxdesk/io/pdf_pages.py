@@ -310,16 +310,16 @@ class Pages:
 def setup_device(device: Any, paper: str = "A4", landscape: bool = True) -> None:
     """Sets a PDF writer or a printer to ``paper`` (A4, A3), drawn from the paper's corner."""
     from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
     size = QPageSize.PageSizeId.A3 if paper == "A3" else QPageSize.PageSizeId.A4
     device.setPageSize(QPageSize(size))
     orientation = QPageLayout.Orientation
     device.setPageOrientation(orientation.Landscape if landscape else orientation.Portrait)
-    if hasattr(device, "setFullPage"):  # a QPrinter: margins are ours, not the driver's
-        device.setFullPage(True)
-    else:
+    if isinstance(device, QPdfWriter):
         device.setPageMargins(QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
+    else:  # a QPrinter: margins are ours, not the driver's
+        device.setFullPage(True)
 
 
 def pdf_writer(

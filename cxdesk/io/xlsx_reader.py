@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.cell.read_only import EmptyCell
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from cxdesk.errors import BadFile
@@ -203,7 +204,7 @@ def _rows(
                     f"На листе «{ws.title}» больше {MAX_ROWS} заполненных строк; планы "
                     "мероприятий не бывают такими. Проверьте, тот ли это файл."
                 )
-        elif filler is None and not any(hasattr(c, "column") for c in row):
+        elif filler is None and all(isinstance(c, EmptyCell) for c in row):
             filler = row
     return out
 
