@@ -318,10 +318,13 @@ def _open_behind(app: QApplication, window: MainWindow, data_dir: Path) -> None:
     import threading
 
     def load() -> None:
-        import cxdesk.services.items  # noqa: F401 - what the store and the window's work import
-        import cxdesk.services.plans  # noqa: F401
-        import cxdesk.services.views  # noqa: F401
-        import cxdesk.storage.db  # noqa: F401
+        try:
+            import cxdesk.services.items  # noqa: F401 - what the store and the window's work use
+            import cxdesk.services.plans  # noqa: F401
+            import cxdesk.services.views  # noqa: F401
+            import cxdesk.storage.db  # noqa: F401
+        except BaseException:  # noqa: BLE001 - opening the store below imports them again and
+            return  # explains the failure in a dialog, with the log; nothing goes to a terminal
 
     loader = threading.Thread(target=load, name="cxdesk-load", daemon=True)
     loader.start()

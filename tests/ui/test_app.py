@@ -174,3 +174,34 @@ def test_the_window_paints_its_plan_before_the_store_and_then_takes_it(
 
 def menu_texts(window: object) -> dict[str, list[str]]:
     return app.menu_entries(window)  # type: ignore[arg-type]
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_a_store_that_cannot_open_behind_the_painted_window_ends_the_start(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan was painted from the light read, but the store does not open (the recovery
+    dialog was left, say): the start ends with status 2, as it does before a window shows."""
+    from ui.safety import recovery
+
+    data = tmp_path / "data"
+    store = Store(data)
+    agency_plan(store)
+    store.close()
+    monkeypatch.setenv("CXDESK_DATA_DIR", str(data))
+    monkeypatch.delenv("CXDESK_DB", raising=False)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(recovery, "open_or_recover", lambda _folder, _parent=None: None)
+    from PySide6.QtWidgets import QApplication
+
+    from ui.mainwindow import MainWindow
+
+    try:
+        assert app.main([]) == 2
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        assert any(w.painted_before_store and w.store is None for w in windows)
+    finally:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow):
+                widget.close()
+                widget.deleteLater()
