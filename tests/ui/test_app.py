@@ -205,3 +205,54 @@ def test_a_store_that_cannot_open_behind_the_painted_window_ends_the_start(
             if isinstance(widget, MainWindow):
                 widget.close()
                 widget.deleteLater()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_closed_before_the_store_opens_the_window_saves_what_was_typed_first(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A result typed and the window closed at once, while the store still opens behind it:
+    the window closes once the store is there, and the result is saved."""
+    from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cxdesk.services.items import item_view
+
+    from ui.mainwindow import MainWindow
+
+    data = tmp_path / "data"
+    store = Store(data)
+    plan_id = agency_plan(store)
+    store.close()
+    monkeypatch.setenv("CXDESK_DATA_DIR", str(data))
+    monkeypatch.delenv("CXDESK_DB", raising=False)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    user = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    ini, scope = QSettings.Format.IniFormat, QSettings.Scope.UserScope
+    QSettings.setPath(ini, scope, str(tmp_path / "config"))
+    typed: dict[str, object] = {}
+
+    def first() -> None:
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        w = next((x for x in found if x.isVisible() and x.painted_before_store), None)
+        if w is None:
+            QTimer.singleShot(1, first)
+            return
+        assert w.store is None and w.panel.row is not None
+        typed["row"] = f"#{w.panel.row.id}"
+        w.panel.editors["result"].setText("Набрано до открытия базы")
+        w.close()
+        typed["open_after_close"] = w.isVisible()
+
+    QTimer.singleShot(0, first)
+    try:
+        with msgbox.capture() as shown:
+            assert app.main([]) == 0
+    finally:
+        QSettings.setPath(ini, scope, user)
+    assert shown == [] and typed["open_after_close"] is True
+    store = Store(data)
+    try:
+        assert item_view(store, plan_id, str(typed["row"])).result == "Набрано до открытия базы"
+    finally:
+        store.close()

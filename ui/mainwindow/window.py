@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
         self.features: list[str] = []
         #: The window was painted from the light read, the store opened behind it.
         self.painted_before_store = store is None
+        self._close_when_attached = False
         if store is None:
             if first is not None:
                 self._show_first(first)
@@ -247,6 +248,8 @@ class MainWindow(QMainWindow):
         self.features = install_features(self)
         self._enable_plan_actions(self.model.plan is not None)
         self.reload_plans()
+        if self._close_when_attached:  # closed before the store was open: close now
+            QTimer.singleShot(0, self.close)
 
     # --- plans -----------------------------------------------------------------------------
     def reload_plans(self, select: int | None = None) -> None:
@@ -690,6 +693,11 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.store is None:  # the start: what was typed meanwhile waits for the store
+            self.panel.commit()
+            self._close_when_attached = True
+            event.ignore()
+            return
         self.panel.commit()
         self.save_settings()
         self.tasks.shutdown()
