@@ -44,8 +44,6 @@ def clean_value(value: T) -> T:
     return _clean(value)  # type: ignore[no-any-return]
 
 
-#: Values with no text inside.
-_PLAIN = (str, int, float, type(None))
 #: The field names of each dataclass met (read once per class, not once per row).
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
@@ -58,11 +56,6 @@ def _clean(value: Any) -> Any:
         names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
     if names is not None:
         search = _UNSAFE.search
-        fields = getattr(value, "__dict__", None)
-        if fields is not None:  # one search over all its texts: nearly every row is clean
-            texts = [v for v in fields.values() if isinstance(v, str)]
-            if not search("\n".join(texts)):
-                names = tuple(n for n, v in fields.items() if not isinstance(v, _PLAIN))
         for name in names:
             field_value = getattr(value, name)
             if isinstance(field_value, str):
