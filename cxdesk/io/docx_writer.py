@@ -455,9 +455,5 @@ def write_docx(
 ) -> int:
     """Writes ``plan`` to ``path`` as docx and returns the number of table rows written."""
     return write_built(
-        plan,
-        path,
-        progress,
-        "Формирование документа Word…",
-        lambda: build_document(plan, options, progress),
+        plan, path, options, progress, "Формирование документа Word…", build_document
     )

@@ -525,15 +525,16 @@ def tick(progress: Progress | None, done: int, total: int, every: int = 250) -> 
 def write_built(
     plan: PlanDoc,
     path: str | os.PathLike[str],
+    options: ExportOptions,
     progress: Progress | None,
     status: str,
-    build: Callable[[], Any],
+    build: Callable[[PlanDoc, ExportOptions, Progress | None], Any],
 ) -> int:
     """The common path of the document writers: build (``status`` shown), save the result
     through a temporary file, report done; returns the number of table rows written."""
     if progress is not None:
         progress.set_status(status)
-    document = build()
+    document = build(plan, options, progress)
     if progress is not None:
         progress.set_status("Сохранение файла…")
     with atomic_target(path) as tmp:

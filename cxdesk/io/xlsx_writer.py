@@ -381,10 +381,4 @@ def write_xlsx(
     progress: Progress | None = None,
 ) -> int:
     """Writes ``plan`` to ``path`` as xlsx and returns the number of table rows written."""
-    return write_built(
-        plan,
-        path,
-        progress,
-        "Формирование таблицы Excel…",
-        lambda: build_workbook(plan, options, progress),
-    )
+    return write_built(plan, path, options, progress, "Формирование таблицы Excel…", build_workbook)

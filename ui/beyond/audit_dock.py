@@ -278,18 +278,13 @@ class AuditDock(QDockWidget):
             done(None)
             return
         org = C.flat(plan.org or plan.title)
-        if path is None:
-            name = f"Проверка — {B.file_base(org)} — {B.today_text()}.docx"
-            chosen = B.ask_save_path(
-                self, "Сохранить замечания", B.proposed_path(self, name), ("docx", "xlsx")
-            )
-            if chosen is None:
-                done(None)
-                return
-            path, fmt = chosen
-        else:
-            fmt = path.suffix.lower().lstrip(".")
-        findings, target = list(self.findings), path
+        name = f"Проверка — {B.file_base(org)} — {B.today_text()}.docx"
+        chosen = B.export_target(self, path, "Сохранить замечания", name, ("docx", "xlsx"))
+        if chosen is None:
+            done(None)
+            return
+        target, fmt = chosen
+        findings = list(self.findings)
 
         def written(_result: object) -> None:
             B.remember(self, target)

@@ -65,6 +65,17 @@ def ask_save_path(
     return path, fmt
 
 
+def export_target(
+    owner: QWidget, path: Path | None, title: str, name: str, formats: tuple[str, ...]
+) -> tuple[Path, str] | None:
+    """The file an export writes and its format: ``path`` when given (the format from its
+    extension), else the file chosen in the save dialog, proposed as ``name``; None when the
+    dialog was cancelled."""
+    if path is not None:
+        return path, path.suffix.lower().lstrip(".")
+    return ask_save_path(owner, title, proposed_path(owner, name), formats)
+
+
 def remember(parent: QWidget | None, path: Path) -> None:
     C.remember_folder(parent, S.REPORTS_FOLDER, path)
 

@@ -306,18 +306,12 @@ class SummaryWindow(QDialog):
         if summary is None or not summary.plans:
             done(None)
             return
-        if path is None:
-            name = f"Сводка по планам — {B.today_text()}.xlsx"
-            chosen = B.ask_save_path(
-                self, "Сохранить сводку", B.proposed_path(self, name), ("xlsx", "docx")
-            )
-            if chosen is None:
-                done(None)
-                return
-            path, fmt = chosen
-        else:
-            fmt = path.suffix.lower().lstrip(".")
-        target = path
+        name = f"Сводка по планам — {B.today_text()}.xlsx"
+        chosen = B.export_target(self, path, "Сохранить сводку", name, ("xlsx", "docx"))
+        if chosen is None:
+            done(None)
+            return
+        target, fmt = chosen
 
         def written(_result: object) -> None:
             B.remember(self, target)

@@ -60,6 +60,17 @@ def _target(parent: QWidget, store: Store | None, plan_id: int | None) -> tuple[
     return host.store, (plan_id if plan_id is not None else host.current_plan_id)
 
 
+def _plan_of(
+    parent: QWidget, store: Store | None, plan_id: int | None, then: Then | None, nothing: Any
+) -> tuple[Store, int] | None:
+    """The store and the plan a command works on; None (and ``then(nothing)``) without a plan."""
+    store, plan_id = _target(parent, store, plan_id)
+    if plan_id is None:
+        _end(then, nothing)
+        return None
+    return store, plan_id
+
+
 def export_plan(
     parent: QWidget,
     store: Store | None = None,
@@ -67,13 +78,12 @@ def export_plan(
     then: Then | None = None,
 ) -> None:
     """«Файл → Экспорт…»: ``then`` gets the written file, or None."""
-    store, plan_id = _target(parent, store, plan_id)
-    if plan_id is None:
-        _end(then, None)
+    target = _plan_of(parent, store, plan_id, then, None)
+    if target is None:
         return
     from ui.exchange.export_dialog import run_export
 
-    run_export(parent, store, plan_id, then)
+    run_export(parent, *target, then)
 
 
 def print_plan(
@@ -83,13 +93,7 @@ def print_plan(
     then: Then | None = None,
 ) -> None:
     """«Файл → Печать…»: ``then(True)`` when the plan went to the printer."""
-    store, plan_id = _target(parent, store, plan_id)
-    if plan_id is None:
-        _end(then, False)
-        return
-    from ui.exchange import printing
-
-    printing.print_plan(parent, store, plan_id, then)
+    _print(parent, store, plan_id, then, preview=False)
 
 
 def preview_plan(
@@ -99,13 +103,18 @@ def preview_plan(
     then: Then | None = None,
 ) -> None:
     """«Файл → Предварительный просмотр»: ``then(True)`` once the preview is closed."""
-    store, plan_id = _target(parent, store, plan_id)
-    if plan_id is None:
-        _end(then, False)
+    _print(parent, store, plan_id, then, preview=True)
+
+
+def _print(
+    parent: QWidget, store: Store | None, plan_id: int | None, then: Then | None, preview: bool
+) -> None:
+    target = _plan_of(parent, store, plan_id, then, False)
+    if target is None:
         return
     from ui.exchange import printing
 
-    printing.preview_plan(parent, store, plan_id, then)
+    (printing.preview_plan if preview else printing.print_plan)(parent, *target, then)
 
 
 def open_file(window: MainWindow, path: Path | str | None = None, then: Then | None = None) -> None:
@@ -142,13 +151,12 @@ def merge_with_file(
     then: Then | None = None,
 ) -> None:
     """«Файл → Объединить с файлом коллеги…»: ``then`` gets the MergeUndo, or None."""
-    store, plan_id = _target(parent, store, plan_id)
-    if plan_id is None:
-        _end(then, None)
+    target = _plan_of(parent, store, plan_id, then, None)
+    if target is None:
         return
     from ui.exchange.merging import run_merge
 
-    run_merge(parent, store, plan_id, path, then=then)
+    run_merge(parent, *target, path, then=then)
 
 
 def save_package(
@@ -159,13 +167,12 @@ def save_package(
     then: Then | None = None,
 ) -> None:
     """«Файл → Сохранить пакет…»: ``then`` gets the written .cxplan, or None."""
-    store, plan_id = _target(parent, store, plan_id)
-    if plan_id is None:
-        _end(then, None)
+    target = _plan_of(parent, store, plan_id, then, None)
+    if target is None:
         return
     from ui.exchange.saving import save_package as save
 
-    save(parent, store, plan_id, out, then)
+    save(parent, *target, out, then)
 
 
 def send_by_mail(
@@ -175,13 +182,12 @@ def send_by_mail(
     then: Then | None = None,
 ) -> None:
     """«Файл → Отправить по почте…»: ``then`` gets the mail result, or None."""
-    store, plan_id = _target(parent, store, plan_id)
-    if plan_id is None:
-        _end(then, None)
+    target = _plan_of(parent, store, plan_id, then, None)
+    if target is None:
         return
     from ui.exchange.mail_dialog import send_by_mail as send
 
-    send(parent, store, plan_id, then=then)
+    send(parent, *target, then=then)
 
 
 def _end(then: Then | None, value: Any) -> None:
