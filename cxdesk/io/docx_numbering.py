@@ -54,8 +54,14 @@ def _val(el: Any, child: str) -> str | None:
     return str(value) if value is not None else None
 
 
+def _child(el: Any, tag: str) -> Any:
+    """The first child with ``tag``, or None (lxml's ``find`` goes through ElementPath, several
+    times slower for this, and it runs for every paragraph)."""
+    return next(el.iterchildren(tag), None)
+
+
 def _attr(el: Any, tag: str) -> str | None:
-    found = el.find(tag) if el is not None else None
+    found = _child(el, tag) if el is not None else None
     return None if found is None else found.get(_W_VAL)
 
 
@@ -204,10 +210,12 @@ class Numbering:
 
     def label(self, paragraph: Any) -> str:
         """Advances the counters for one paragraph and returns the number it shows («1.2.»)."""
-        ppr = paragraph.find(_PPR)
-        if ppr is None:
-            return ""
-        numpr = ppr.find(_NUMPR)
+        ppr = _child(paragraph, _PPR)
+        return "" if ppr is None else self.label_of(ppr)
+
+    def label_of(self, ppr: Any) -> str:
+        """:meth:`label` for a paragraph whose properties (``w:pPr``) are at hand."""
+        numpr = _child(ppr, _NUMPR)
         if numpr is None and not self._styles:
             return ""
         num_id = _attr(numpr, _NUMID)

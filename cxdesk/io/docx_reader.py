@@ -1,7 +1,8 @@
 """Reading a plan from a Word document (.docx).
 
-The document XML is walked directly with lxml (``w:tbl/w:tr/w:tc``), which is many times faster
-than python-docx's cell objects on long tables. Horizontal spans (``w:gridSpan``, ``w:gridBefore``)
+The document XML is walked once with lxml, which hands over only the elements that matter
+(tables, rows, cells, paragraphs, text and the few properties read), many times faster than
+python-docx's cell objects on long tables. Horizontal spans (``w:gridSpan``, ``w:gridBefore``)
 and vertical merges (``w:vMerge`` restart/continue) become the :class:`~cxdesk.io.grid.Grid`
 shape; every paragraph of a cell is one line (a ``w:br`` inside a paragraph also starts one);
 numbers made by Word's automatic numbering are computed by :mod:`cxdesk.io.docx_numbering`.
@@ -11,7 +12,6 @@ Deleted revisions, field codes, hidden text and drawings are left out, as Word d
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -69,183 +69,266 @@ _SKIP = frozenset(
 _WRAPPERS = frozenset({_SDT, _SDTCONTENT, _CUSTOMXML, w("ins"), w("moveTo")})
 
 
-def _children(parent: Any, wanted: str) -> Iterator[Any]:
-    """Children with tag ``wanted``, looking through content controls and custom XML."""
-    for child in parent:
-        tag = child.tag
-        if tag == wanted:
-            yield child
-        elif tag in _WRAPPERS:
-            inner = child.find(_SDTCONTENT) if tag == _SDT else child
-            if inner is not None:
-                yield from _children(inner, wanted)
+_TABS, _PPR = w("tabs"), w("pPr")
+#: What the walk looks at; everything else (runs, properties, wrappers) it passes over in C.
+_WALKED = (
+    _P, _TBL, _TR, _TC, _T, _TAB, _PTAB, _BR, _CR, _NBHYPHEN, _PPR, _GRIDSPAN, _VMERGE,
+    _GRIDBEFORE, _DEL,
+)  # fmt: skip
+_TEXT_OF = {_PTAB: " ", _CR: "\n", _NBHYPHEN: "-"}
+_RUN_MARKS = frozenset({_TAB, _BR, *_TEXT_OF})
+#: Which open element owns each structural one: a paragraph or a table sits in a cell or the body.
+_OWNER = {_P: _TC, _TBL: _TC, _TC: _TR, _TR: _TBL}
 
 
-def _blocks(parent: Any) -> Iterator[Any]:
-    """Paragraphs and tables of a body or a cell, in order."""
-    for child in parent:
-        tag = child.tag
-        if tag in (_P, _TBL):
-            yield child
-        elif tag in _WRAPPERS:
-            inner = child.find(_SDTCONTENT) if tag == _SDT else child
-            if inner is not None:
-                yield from _blocks(inner)
+def _depth_of(owner: Any, elements: list[Any]) -> int:
+    """Where on the stack of open elements ``owner`` is, or the element that holds it through
+    content controls and custom XML; -1 if it is not open."""
+    for _ in range(2):
+        depth = len(elements) - 1
+        while depth >= 0:
+            if elements[depth] is owner:
+                return depth
+            depth -= 1
+        while owner is not None and owner.tag in _WRAPPERS:
+            owner = owner.getparent()
+    return -1
 
 
-def _run_text(run: Any, out: list[str]) -> bool:
-    """The text of a plain run (``w:rPr`` and ``w:t`` only, the common case) in one step; False
-    when the run holds anything else and must be walked in full."""
-    texts: list[str] = []
-    for child in run:
-        tag = child.tag
-        if tag == _T:
-            texts.append(child.text or "")
-        elif tag == _RPR:
-            if child.find(_VANISH) is not None:
-                return True
-        else:
-            return False
-    out.extend(texts)
-    return True
+def _drop_unshown(body: Any) -> None:
+    """Removes from the (private) tree what Word does not show as text: deleted and moved-away
+    revisions, drawings and text boxes, and hidden runs. Markers inside properties (a deleted
+    row's ``w:trPr/w:del``) stay: the walk reads them."""
+    gone = []
+    for el in body.iter(*_SKIP, _VANISH):
+        parent = el.getparent()
+        if el.tag == _VANISH:
+            run = parent.getparent() if parent.tag == _RPR else None
+            if run is not None and run.tag == _R:
+                gone.append(run)
+        elif not parent.tag.endswith("Pr"):
+            gone.append(el)
+    for el in gone:
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
 
 
-def _collect(el: Any, out: list[str]) -> None:
-    for child in el:
-        if child.tag == _R and _run_text(child, out):
-            continue
-        tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP or tag.endswith("Pr"):
-            continue
-        if tag == _T:
-            out.append(child.text or "")
-        elif tag in (_TAB, _PTAB):
-            out.append(" ")
-        elif tag == _BR:
-            if child.get(_TYPE) in (None, "textWrapping"):
-                out.append("\n")
-        elif tag == _CR:
-            out.append("\n")
-        elif tag == _NBHYPHEN:
-            out.append("-")
-        elif tag == _R:
-            rpr = child.find(_RPR)
-            if rpr is not None and rpr.find(_VANISH) is not None:
-                continue
-            _collect(child, out)
-        else:
-            _collect(child, out)
+class _Table:
+    """An open table: its finished rows, and the row being read."""
+
+    __slots__ = ("cells", "col", "dead", "merges", "number", "rows")
+
+    def __init__(self) -> None:
+        self.rows: list[GridRow] = []
+        self.merges: dict[int, list[str]] = {}  # grid column → lines of the merge's first cell
+        self.number = 0  # rows so far, deleted ones included (messages name rows by it)
+        self.cells: list[Cell] = []
+        self.col = 0
+        self.dead = False  # the row is a deleted revision
+
+
+class _Cell:
+    __slots__ = ("lines", "span", "vmerge")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.span = 1
+        self.vmerge: str | None = None
+
+
+class _Paragraph:
+    __slots__ = ("label", "parts")
+
+    def __init__(self) -> None:
+        self.label = ""
+        self.parts: list[str] = []
 
 
 class _Walker:
-    """Walks the body once, in order, so that list counters advance as Word's do."""
+    """Walks the body once, in document order, so that list counters advance as Word's do.
+
+    lxml's ``iter`` hands over only the elements named in ``_WALKED``, in C; each paragraph,
+    cell, row and table finds its owner (through content controls and custom XML) on a stack of
+    the open ones, and what it closes on the way is finished. An element whose owner is not open
+    (a row outside a table, the cells of a deleted row) is left out with all it holds.
+    """
 
     def __init__(self, numbering: Numbering, progress: Progress) -> None:
         self.numbering = numbering
         self.progress = progress
         self.rows_seen = 0
-
-    def paragraph(self, p: Any) -> str:
-        label = self.numbering.label(p)
-        parts: list[str] = []
-        _collect(p, parts)
-        text = "".join(parts)
-        return f"{label} {text}" if label and text.strip() else (label or text)
-
-    def block(self, block: Any, out: list[str]) -> None:
-        """Appends the lines of one paragraph, or of a table nested in a cell, to ``out``."""
-        if block.tag == _P:
-            out.append(self.paragraph(block))
-        else:
-            for row in self.table_rows(block):
-                out.extend(" ".join(cell.lines) for cell in row.cells if cell.lines)
-
-    def cell(self, tc: Any) -> tuple[list[str], Any]:
-        """A cell's paragraphs and its ``w:tcPr``, in one pass over its children."""
-        out: list[str] = []
-        tcpr = None
-        for child in tc:
-            tag = child.tag
-            if tag == _P:
-                out.append(self.paragraph(child))
-            elif tag == _TCPR:
-                tcpr = child if tcpr is None else tcpr
-            elif tag == _TBL:
-                self.block(child, out)
-            elif tag in _WRAPPERS:
-                inner = child.find(_SDTCONTENT) if tag == _SDT else child
-                if inner is not None:
-                    for block in _blocks(inner):
-                        self.block(block, out)
-        return out, tcpr
-
-    def table_rows(self, tbl: Any) -> list[GridRow]:
-        rows: list[GridRow] = []
-        merges: dict[int, list[str]] = {}
-        for number, tr in enumerate(_children(tbl, _TR), start=1):
-            self.rows_seen += 1
-            if self.rows_seen % 500 == 0:
-                self.progress.check()
-            trpr = tr.find(_TRPR)
-            if trpr is not None and trpr.find(_DEL) is not None:
-                continue
-            col = 0
-            if trpr is not None:
-                before = trpr.find(_GRIDBEFORE)
-                if before is not None:
-                    col = min(max(0, _to_int(before.get(_VAL), 0)), MAX_SPAN)
-            cells: list[Cell] = []
-            for tc in _children(tr, _TC):
-                paragraphs, tcpr = self.cell(tc)
-                span, vmerge = 1, None
-                if tcpr is not None:
-                    grid_span = tcpr.find(_GRIDSPAN)
-                    if grid_span is not None:
-                        span = min(max(1, _to_int(grid_span.get(_VAL), 1)), MAX_SPAN)
-                    merge = tcpr.find(_VMERGE)
-                    if merge is not None:
-                        vmerge = merge.get(_VAL) or "continue"
-                lines = clean_lines(paragraphs)
-                copied = False
-                if vmerge == "continue":
-                    lines, copied = list(merges.get(col, [])), True
-                elif vmerge == "restart":
-                    merges[col] = lines
-                else:
-                    merges.pop(col, None)
-                cells.append(Cell(lines=lines, col=col, span=span, copied=copied))
-                col += span
-            rows.append(GridRow(cells=cells, line=number))
-        return rows
+        self.grids: list[Grid] = []
+        self.text: list[str] = []  # the body's text so far, where the approval block is looked for
+        self.after_table = False
+        self.text_before = 0  # how much of it there was before the last table
 
     def body(self, body: Any) -> list[Grid]:
-        grids: list[Grid] = []
-        text: list[str] = []
-        after_table = False
-        text_before = 0  # how much preamble text there was before the last table
-        for block in _blocks(body):
-            if block.tag == _P:
-                lines = clean_lines([self.paragraph(block)])
-                text.extend(lines)
-                if grids:
-                    grids[-1].after.extend(lines)
-                after_table = after_table and not lines  # an empty paragraph keeps it
+        _drop_unshown(body)
+        elements: list[Any] = [body]  # the open elements, the body at the bottom
+        tags: list[str] = [_TC]  # their tags (the body holds what a cell holds)
+        states: list[Any] = [None]  # what each gathers: _Table, _Cell, _Paragraph
+        parts: list[str] | None = None  # the open paragraph's pieces; None: text goes nowhere
+        for el in body.iter(*_WALKED):
+            tag = el.tag
+            if tag == _T:
+                if parts is not None:
+                    parts.append(el.text or "")
                 continue
-            rows = self.table_rows(block)
-            if after_table and _continues(grids[-1], rows):
-                # the headings in a table of their own, the rows (from the number row that
-                # repeats on every page) right under it, at most empty paragraphs between
-                grids[-1].rows.extend(rows)
-                del text[text_before:]
+            wanted = _OWNER.get(tag)
+            if wanted is None:
+                self._mark(el, tag, elements, states, parts)
                 continue
-            after_table, text_before = True, len(text)
-            grids.append(Grid(rows=rows, label=f"таблица {len(grids) + 1}", before=list(text)))
-            if len(rows) <= PREAMBLE_TABLE_ROWS:
-                for row in rows:
-                    for cell in row.cells:
-                        if not cell.copied:
-                            text.extend(cell.lines)
-        return grids
+            parts = None
+            owner = el.getparent()
+            top = len(elements) - 1
+            # the owner is nearly always one of the top three (a cell under its last paragraph,
+            # a row under its last cell's paragraph)
+            if elements[top] is owner:
+                depth = top
+            elif top and elements[top - 1] is owner:
+                depth = top - 1
+            elif top > 1 and elements[top - 2] is owner:
+                depth = top - 2
+            else:
+                depth = _depth_of(owner, elements)
+            if depth < 0 or tags[depth] != wanted:
+                continue  # the owner is not open, or is not what holds such an element
+            while top > depth:
+                elements.pop()
+                closed, done = tags.pop(), states.pop()
+                if closed == _P and states[-1] is not None:  # a cell's paragraph: one line
+                    label, text = done.label, "".join(done.parts)
+                    states[-1].lines.append(
+                        f"{label} {text}" if label and text.strip() else (label or text)
+                    )
+                else:
+                    self._close(closed, done, states[-1])
+                top -= 1
+            if tag == _P:
+                paragraph = _Paragraph()
+                parts = paragraph.parts
+                state: Any = paragraph
+            elif tag == _TC:
+                if states[-1].dead:
+                    continue
+                state = _Cell()
+            elif tag == _TR:
+                state = states[-1]  # a row gathers into its table
+                self._open_row(state)
+            else:
+                state = _Table()
+            elements.append(el)
+            tags.append(tag)
+            states.append(state)
+        while len(elements) > 1:
+            elements.pop()
+            self._close(tags.pop(), states.pop(), states[-1])
+        return self.grids
+
+    def _mark(
+        self, el: Any, tag: str, elements: list[Any], states: list[Any], parts: list[str] | None
+    ) -> None:
+        """A tab, a break or a hyphen in the open paragraph; the properties the walk reads."""
+        if tag in _RUN_MARKS:
+            if parts is None:
+                return
+            if tag == _TAB:
+                if el.getparent().tag != _TABS:  # not a tab stop of the paragraph's properties
+                    parts.append(" ")
+            elif tag == _BR:
+                if el.get(_TYPE) in (None, "textWrapping"):
+                    parts.append("\n")
+            else:
+                parts.append(_TEXT_OF[tag])
+            return
+        holder = el.getparent()
+        if tag == _PPR:  # a paragraph's properties: its list number
+            if holder is elements[-1]:
+                states[-1].label = self.numbering.label_of(el)
+            return
+        owner = holder.getparent()
+        if owner is elements[-1]:
+            state = states[-1]
+        elif len(elements) > 1 and owner is elements[-2]:  # the properties after a paragraph
+            state = states[-2]
+        else:
+            return
+        if tag == _GRIDSPAN and holder.tag == _TCPR:
+            state.span = min(max(1, _to_int(el.get(_VAL), 1)), MAX_SPAN)
+        elif tag == _VMERGE and holder.tag == _TCPR:
+            state.vmerge = el.get(_VAL) or "continue"
+        elif tag == _GRIDBEFORE and holder.tag == _TRPR:
+            state.col = min(max(0, _to_int(el.get(_VAL), 0)), MAX_SPAN)
+        elif tag == _DEL and holder.tag == _TRPR:
+            state.dead = True
+
+    def _open_row(self, table: _Table) -> None:
+        self.rows_seen += 1
+        if self.rows_seen % 500 == 0:
+            self.progress.check()
+        table.number += 1
+        table.cells, table.col, table.dead = [], 0, False
+
+    def _close(self, tag: str, state: Any, owner: Any) -> None:
+        """Finishes an element and hands what it made to the ``owner`` under it (None: the
+        body)."""
+        if tag == _P:
+            label, text = state.label, "".join(state.parts)
+            line = f"{label} {text}" if label and text.strip() else (label or text)
+            if owner is None:
+                self._body_paragraph(line)
+            else:
+                owner.lines.append(line)
+        elif tag == _TC:
+            self._close_cell(state, owner)
+        elif tag == _TR:
+            if not owner.dead:
+                owner.rows.append(GridRow(cells=owner.cells, line=owner.number))
+            owner.cells, owner.dead = [], False
+        elif owner is None:
+            self._body_table(state.rows)
+        else:  # a table inside a cell: its rows become the cell's lines
+            owner.lines.extend(
+                " ".join(cell.lines) for row in state.rows for cell in row.cells if cell.lines
+            )
+
+    @staticmethod
+    def _close_cell(cell: _Cell, table: _Table) -> None:
+        lines = clean_lines(cell.lines)
+        copied = False
+        col = table.col
+        if cell.vmerge == "continue":
+            lines, copied = list(table.merges.get(col, [])), True
+        elif cell.vmerge == "restart":
+            table.merges[col] = lines
+        else:
+            table.merges.pop(col, None)
+        table.cells.append(Cell(lines=lines, col=col, span=cell.span, copied=copied))
+        table.col = col + cell.span
+
+    def _body_paragraph(self, line: str) -> None:
+        lines = clean_lines([line])
+        self.text.extend(lines)
+        if self.grids:
+            self.grids[-1].after.extend(lines)
+        self.after_table = self.after_table and not lines  # an empty paragraph keeps it
+
+    def _body_table(self, rows: list[GridRow]) -> None:
+        grids, text = self.grids, self.text
+        if self.after_table and _continues(grids[-1], rows):
+            # the headings in a table of their own, the rows (from the number row that repeats
+            # on every page) right under it, at most empty paragraphs between
+            grids[-1].rows.extend(rows)
+            del text[self.text_before :]
+            return
+        self.after_table, self.text_before = True, len(text)
+        grids.append(Grid(rows=rows, label=f"таблица {len(grids) + 1}", before=list(text)))
+        if len(rows) <= PREAMBLE_TABLE_ROWS:
+            for row in rows:
+                for cell in row.cells:
+                    if not cell.copied:
+                        text.extend(cell.lines)
 
 
 def _continues(grid: Grid, rows: list[GridRow]) -> bool:

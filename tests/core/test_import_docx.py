@@ -191,6 +191,60 @@ def test_word_structures(tmp_path: Path) -> None:
     assert any("пункт без номера" in w for w in result.warnings)
 
 
+def test_word_structures_left_out_or_nested(tmp_path: Path) -> None:
+    """What Word does not show stays out; a table inside a cell and wrapped rows are read."""
+    textbox = (
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        "<mc:Choice><w:drawing><w:txbxContent><w:p><w:r><w:t>надпись</w:t></w:r></w:p>"
+        "</w:txbxContent></w:drawing></mc:Choice></mc:AlternateContent>"
+    )
+    nested = "<w:tbl>" + tr(tc("Отдел А"), tc("Отдел Б")) + tr(tc("Отдел В"), tc("")) + "</w:tbl>"
+    rows = "".join(
+        [
+            HEADER,
+            tr(tc("1."), tc("Блок", '<w:gridSpan w:val="3"/>')),
+            # tab stops of the paragraph's properties are no text; a page break neither
+            "<w:tr>"
+            + tc("1.1.")
+            + (
+                '<w:tc><w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>'
+                '<w:r><w:t>Первый</w:t></w:r><w:r><w:br w:type="page"/></w:r>'
+                "<w:hyperlink><w:r><w:rPr><w:vanish/></w:rPr><w:t> скрытый</w:t></w:r>"
+                f"<w:r><w:t> пункт</w:t></w:r></w:hyperlink><w:r>{textbox}</w:r></w:p></w:tc>"
+            )
+            + tc("2025")
+            + f"<w:tc><w:p><w:r><w:t>Сводно:</w:t></w:r></w:p>{nested}<w:p/></w:tc>"
+            + "</w:tr>",
+            # a deleted row, whose cells hold a table too
+            tr(
+                tc("1.9."),
+                tc("Удалённый"),
+                tc("2025"),
+                f"<w:tc>{nested}<w:p/></w:tc>",
+                props='<w:del w:id="1" w:author="a"/>',
+            ),
+            # a row inside custom XML
+            "<w:customXml>"
+            + tr(tc("1.2."), tc("Второй"), tc("2026"), tc("Отдел Г"))
+            + "</w:customXml>",
+        ]
+    )
+    path = make_docx(
+        tmp_path / "left-out.docx",
+        f"<w:p><w:r><w:t>УТВЕРЖДАЮ</w:t></w:r></w:p><w:tbl>{rows}</w:tbl>"
+        "<w:p><w:r><w:t>Исполнитель: Иванов</w:t></w:r></w:p>",
+    )
+    result = read_docx(path)
+    plan = result.plan
+    assert [(r.kind, r.number, r.title) for r in plan.rows] == [
+        ("block", "1.", "Блок"),
+        ("item", "1.1.", "Первый пункт"),
+        ("item", "1.2.", "Второй"),
+    ]
+    assert plan.rows[1].responsible.split("\n") == ["Сводно:", "Отдел А", "Отдел Б", "Отдел В"]
+    assert plan.rows[2].responsible == "Отдел Г"
+
+
 def test_headings_worded_and_split_differently(tmp_path: Path) -> None:
     rows = "".join(
         [
