@@ -54,6 +54,7 @@ def build_plan(grids: Sequence[Grid], source: str, progress: Progress | None = N
     Raises :class:`BadFile` when no table names the activity in its header.
     """
     progress = progress or NO_PROGRESS
+    parse_number.cache_clear()  # numbers are parsed once per file; nothing is kept between files
     found = None
     for index, grid in enumerate(grids):
         layout = find_layout(grid)

@@ -83,24 +83,40 @@ class _Raw:
     unmapped: bool
 
 
-def _extract(row: GridRow, layout: Layout, notes: list[str]) -> _Raw:
+def _cell_key(layout: Layout, col: int, span: int) -> tuple[str, bool] | None:
+    """The field a cell over grid columns ``col``…``col + span - 1`` fills, and whether, alone in
+    its row, it is a heading run across the number and the title; None: no mapped column."""
+    covered = [layout.keys[c] for c in range(col, col + span) if c in layout.keys]
+    if not covered:
+        return None
+    if "title" in covered:
+        key = "title"
+    elif {"start", "deadline"} <= set(covered):
+        key = "deadline"
+    else:
+        key = covered[0]
+    return key, len(covered) >= 2 and bool({"number", "title"} & set(covered))
+
+
+def _extract(
+    row: GridRow,
+    layout: Layout,
+    notes: list[str],
+    keys: dict[tuple[int, int], tuple[str, bool] | None],
+) -> _Raw:
+    """One row's fields; ``keys`` remembers :func:`_cell_key` for the table's cell shapes."""
     fields: dict[str, str] = {}
     copied: set[str] = set()
     merged = unmapped = False
     filled = [cell for cell in row.cells if cell.text]
     for cell in filled:
-        span = range(cell.col, cell.col + cell.span)
-        covered = [layout.keys[c] for c in span if c in layout.keys]
-        if not covered:
+        shape = (cell.col, cell.span)
+        found = keys[shape] if shape in keys else keys.setdefault(shape, _cell_key(layout, *shape))
+        if found is None:
             unmapped = True
             continue
-        if "title" in covered:
-            key = "title"
-        elif {"start", "deadline"} <= set(covered):
-            key = "deadline"
-        else:
-            key = covered[0]
-        if len(filled) == 1 and len(covered) >= 2 and {"number", "title"} & set(covered):
+        key, spans_number_and_title = found
+        if len(filled) == 1 and spans_number_and_title:
             merged, key = True, "title"
         fields[key] = _join(fields[key], cell.text) if key in fields else cell.text
         if cell.copied:
@@ -157,6 +173,7 @@ def read_rows(
     warnings: list[str] = []
     raws: list[_Raw] = []
     unmapped: list[int] = []
+    cell_keys: dict[tuple[int, int], tuple[str, bool] | None] = {}
     after_header = False
     for index, grid_row in enumerate(rows):
         if index % 500 == 0:
@@ -172,7 +189,7 @@ def read_rows(
             after_header = False
             continue
         after_header = False
-        raw = _extract(grid_row, layout, warnings)
+        raw = _extract(grid_row, layout, warnings, cell_keys)
         if not raw.fields and not raw.number_text:
             if raw.unmapped:
                 unmapped.append(raw.line)
@@ -319,7 +336,11 @@ def _decide_kinds(entries: list[_Entry], warnings: list[str]) -> None:
         following[index] = ahead
         if parse_number(entries[index].row.number):
             ahead = entries[index].row.number
+    inside = False  # a numbered block came before: an unnumbered heading is a section in it
     for index, entry in enumerate(entries):
+        if index:
+            above = entries[index - 1].row
+            inside = inside or (above.kind == "block" and bool(above.number))
         row = entry.row
         if not entry.heading and not entry.merged:
             row.kind = "item"
@@ -339,7 +360,7 @@ def _decide_kinds(entries: list[_Entry], warnings: list[str]) -> None:
         if row.number:
             row.kind = "item"
             continue
-        _unnumbered_heading(entries, index, following[index], warnings)
+        _unnumbered_heading(entry, following[index], inside, warnings)
 
 
 def _has_children(entries: list[_Entry], index: int) -> bool:
@@ -354,15 +375,11 @@ def _has_children(entries: list[_Entry], index: int) -> bool:
     return False
 
 
-def _unnumbered_heading(
-    entries: list[_Entry], index: int, following: str, warnings: list[str]
-) -> None:
-    entry = entries[index]
+def _unnumbered_heading(entry: _Entry, following: str, inside: bool, warnings: list[str]) -> None:
     row = entry.row
     depth = number_depth(following)
     if depth < 2:
         # inside a numbered block («I.», «3.») an unnumbered heading over flat items is a section
-        inside = any(e.row.kind == "block" and e.row.number for e in entries[:index])
         row.kind = "section" if inside else "block"
         return
     parts = number_parts(following)[: min(depth - 1, 2)]

@@ -88,6 +88,10 @@ def clean_lines(paragraphs: Iterable[str]) -> list[str]:
     """A cell's paragraphs as clean, non-empty lines."""
     out: list[str] = []
     for para in paragraphs:
+        if _NEEDS_WORK_RE.search(para) is None:  # most cells: one line, clean but for the ends
+            if stripped := para.strip():
+                out.append(stripped)
+            continue
         cleaned = clean_text(para)
         if cleaned:
             out.extend(cleaned.split("\n"))
@@ -108,6 +112,7 @@ _ROMAN_RE = re.compile(r"^[IVXLC]{1,6}\.?$")
 _DASHES = frozenset({"-", "–", "—", "−", "―", "‑", "--"})
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_number(text: str) -> str | None:
     """The item number a cell holds («1», «1.1.», «3.1.4», «II.»), spaces removed; else None."""
     match = _NUMBER_RE.match(text.strip())
