@@ -26,6 +26,7 @@ The readers never trust the file: anything unexpected gives ``None``.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import re
 import uuid
@@ -81,6 +82,7 @@ _PLAN_FIELDS = (
 #: cell that still reads the same gets them back whole (a document cannot keep everything:
 #: «<b>» typed in a result, runs of spaces).
 _ROW_FIELDS = (*ROW_KEYS, *ITEM_FIELDS)
+_row_values = operator.attrgetter(*_ROW_FIELDS)
 
 Source = str | os.PathLike[str] | zipfile.ZipFile | IO[bytes]
 
@@ -111,7 +113,7 @@ def build_payload(
         "columns": [{"key": c.key, "heading": c.heading} for c in columns],
         "rows": [
             {
-                **{name: str(getattr(row, name)) for name in _ROW_FIELDS},
+                **dict(zip(_ROW_FIELDS, map(str, _row_values(row)), strict=True)),
                 # as printed: the reader matches rows by it; a row the form left out is kept
                 # here whole, so that importing the file gives the plan back
                 "number": numbers.get(id(row), row.number),
@@ -134,7 +136,19 @@ def _dumps(payload: dict[str, Any]) -> str:
     six as an escape), control characters escaped by JSON, and the few characters XML cannot
     hold (lone surrogates, U+FFFE, U+FFFF) escaped too."""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return _NOT_IN_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    if "\ufffe" in text or "\uffff" in text or not _encodes(text):
+        text = _NOT_IN_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return text
+
+
+def _encodes(text: str) -> bool:
+    """Whether ``text`` has no lone surrogates (UTF-8 takes it): on a long payload several
+    times faster than looking for them with a pattern."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- docx -------------------------------------------------------------------------------------

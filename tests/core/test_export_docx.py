@@ -273,6 +273,19 @@ def test_identity_round_trips(tmp_path: Path) -> None:
     assert "docProps/thumbnail.jpeg" not in names
 
 
+def test_identity_keeps_what_xml_cannot_hold(tmp_path: Path) -> None:
+    """A lone surrogate or U+FFFE in a field is escaped in the payload, and read back as is."""
+    plan = agency_plan()
+    plan.rows[1].note = "до\ud800после\ufffe"
+    plan.rows[2].note = "обычный текст"
+    path, _ = _write(tmp_path, plan)
+    payload = identity.read_docx(path)
+    assert payload is not None
+    notes = {r["uid"]: r["note"] for r in payload["rows"]}
+    assert notes[plan.rows[1].uid] == "до\ud800после\ufffe"
+    assert notes[plan.rows[2].uid] == "обычный текст"
+
+
 def test_identity_reader_is_defensive(tmp_path: Path) -> None:
     path, _ = _write(tmp_path, pilot_plan())
     broken = tmp_path / "сломанный.docx"
