@@ -218,10 +218,14 @@ class Numbering:
         numpr = _child(ppr, _NUMPR)
         if numpr is None and not self._styles:
             return ""
+        return self.label_for(numpr, _attr(ppr, _PSTYLE))
+
+    def label_for(self, numpr: Any, style_id: str | None) -> str:
+        """:meth:`label` for a paragraph whose ``w:numPr`` (or None) and style are at hand."""
         num_id = _attr(numpr, _NUMID)
         ilvl_text = _attr(numpr, _ILVL)
         if num_id is None or ilvl_text is None:
-            style = self._styles.get(_attr(ppr, _PSTYLE) or "")
+            style = self._styles.get(style_id or "")
             if style is not None:
                 num_id = num_id if num_id is not None else style[0]
                 ilvl_text = ilvl_text if ilvl_text is not None else style[1]

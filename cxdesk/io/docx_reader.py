@@ -69,11 +69,11 @@ _SKIP = frozenset(
 _WRAPPERS = frozenset({_SDT, _SDTCONTENT, _CUSTOMXML, w("ins"), w("moveTo")})
 
 
-_TABS, _PPR = w("tabs"), w("pPr")
+_TABS, _PPR, _NUMPR, _PSTYLE = w("tabs"), w("pPr"), w("numPr"), w("pStyle")
 #: What the walk looks at; everything else (runs, properties, wrappers) it passes over in C.
 _WALKED = (
-    _P, _TBL, _TR, _TC, _T, _TAB, _PTAB, _BR, _CR, _NBHYPHEN, _PPR, _GRIDSPAN, _VMERGE,
-    _GRIDBEFORE, _DEL,
+    _P, _TBL, _TR, _TC, _T, _TAB, _PTAB, _BR, _CR, _NBHYPHEN, _NUMPR, _PSTYLE, _GRIDSPAN,
+    _VMERGE, _GRIDBEFORE, _DEL,
 )  # fmt: skip
 _TEXT_OF = {_PTAB: " ", _CR: "\n", _NBHYPHEN: "-"}
 _RUN_MARKS = frozenset({_TAB, _BR, *_TEXT_OF})
@@ -138,11 +138,12 @@ class _Cell:
 
 
 class _Paragraph:
-    __slots__ = ("label", "parts")
+    __slots__ = ("numpr", "parts", "style")
 
     def __init__(self) -> None:
-        self.label = ""
         self.parts: list[str] = []
+        self.numpr: Any = None  # its w:numPr, if it has one
+        self.style: str | None = None
 
 
 class _Walker:
@@ -198,10 +199,7 @@ class _Walker:
                 elements.pop()
                 closed, done = tags.pop(), states.pop()
                 if closed == _P and states[-1] is not None:  # a cell's paragraph: one line
-                    label, text = done.label, "".join(done.parts)
-                    states[-1].lines.append(
-                        f"{label} {text}" if label and text.strip() else (label or text)
-                    )
+                    states[-1].lines.append(self._line(done))
                 else:
                     self._close(closed, done, states[-1])
                 top -= 1
@@ -243,10 +241,6 @@ class _Walker:
                 parts.append(_TEXT_OF[tag])
             return
         holder = el.getparent()
-        if tag == _PPR:  # a paragraph's properties: its list number
-            if holder is elements[-1]:
-                states[-1].label = self.numbering.label_of(el)
-            return
         owner = holder.getparent()
         if owner is elements[-1]:
             state = states[-1]
@@ -262,6 +256,10 @@ class _Walker:
             state.col = min(max(0, _to_int(el.get(_VAL), 0)), MAX_SPAN)
         elif tag == _DEL and holder.tag == _TRPR:
             state.dead = True
+        elif tag == _NUMPR and holder.tag == _PPR:  # a paragraph's list, and its style
+            state.numpr = el
+        elif tag == _PSTYLE and holder.tag == _PPR:
+            state.style = el.get(_VAL)
 
     def _open_row(self, table: _Table) -> None:
         self.rows_seen += 1
@@ -274,8 +272,7 @@ class _Walker:
         """Finishes an element and hands what it made to the ``owner`` under it (None: the
         body)."""
         if tag == _P:
-            label, text = state.label, "".join(state.parts)
-            line = f"{label} {text}" if label and text.strip() else (label or text)
+            line = self._line(state)
             if owner is None:
                 self._body_paragraph(line)
             else:
@@ -292,6 +289,15 @@ class _Walker:
             owner.lines.extend(
                 " ".join(cell.lines) for row in state.rows for cell in row.cells if cell.lines
             )
+
+    def _line(self, paragraph: _Paragraph) -> str:
+        """A paragraph's text after the number its list shows (counted here, in document
+        order: a paragraph is finished before the next one starts)."""
+        text = "".join(paragraph.parts)
+        if paragraph.numpr is None and paragraph.style is None:
+            return text
+        label = self.numbering.label_for(paragraph.numpr, paragraph.style)
+        return f"{label} {text}" if label and text.strip() else (label or text)
 
     @staticmethod
     def _close_cell(cell: _Cell, table: _Table) -> None:
