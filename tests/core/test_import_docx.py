@@ -139,13 +139,13 @@ def tr(*cells: str, props: str = "") -> str:
 
 
 HEADER = tr(tc("№ п/п"), tc("Наименование мероприятия"), tc("Срок"), tc("Ответственные"))
+#: The header and a block «1.» across the other columns.
+BLOCK_ONE = HEADER + tr(tc("1."), tc("Блок", '<w:gridSpan w:val="3"/>'))
 
 
 def test_word_structures(tmp_path: Path) -> None:
-    rows = "".join(
+    rows = BLOCK_ONE + "".join(
         [
-            HEADER,
-            tr(tc("1."), tc("Блок", '<w:gridSpan w:val="3"/>')),
             # a deleted revision, an insertion, a field code, hidden text, a line break, a tab
             "<w:tr>"
             + tc("1.1.")
@@ -199,10 +199,8 @@ def test_word_structures_left_out_or_nested(tmp_path: Path) -> None:
         "</w:txbxContent></w:drawing></mc:Choice></mc:AlternateContent>"
     )
     nested = "<w:tbl>" + tr(tc("Отдел А"), tc("Отдел Б")) + tr(tc("Отдел В"), tc("")) + "</w:tbl>"
-    rows = "".join(
+    rows = BLOCK_ONE + "".join(
         [
-            HEADER,
-            tr(tc("1."), tc("Блок", '<w:gridSpan w:val="3"/>')),
             # tab stops of the paragraph's properties are no text; a page break neither
             "<w:tr>"
             + tc("1.1.")
