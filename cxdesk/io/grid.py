@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One cell as a reader saw it.
 
@@ -28,7 +28,7 @@ class Cell:
         self.text = "\n".join(self.lines)
 
 
-@dataclass
+@dataclass(slots=True)
 class GridRow:
     """One row of a table: its cells left to right and its number in the source (1-based)."""
 
