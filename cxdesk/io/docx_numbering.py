@@ -211,12 +211,8 @@ class Numbering:
     def label(self, paragraph: Any) -> str:
         """Advances the counters for one paragraph and returns the number it shows («1.2.»)."""
         ppr = _child(paragraph, _PPR)
-        return "" if ppr is None else self.label_of(ppr)
-
-    def label_of(self, ppr: Any) -> str:
-        """:meth:`label` for a paragraph whose properties (``w:pPr``) are at hand."""
-        numpr = _child(ppr, _NUMPR)
-        if numpr is None and not self._styles:
+        numpr = _child(ppr, _NUMPR) if ppr is not None else None
+        if numpr is None and (ppr is None or not self._styles):
             return ""
         return self.label_for(numpr, _attr(ppr, _PSTYLE))
 

@@ -84,14 +84,13 @@ _OWNER = {_P: _TC, _TBL: _TC, _TC: _TR, _TR: _TBL}
 def _depth_of(owner: Any, elements: list[Any]) -> int:
     """Where on the stack of open elements ``owner`` is, or the element that holds it through
     content controls and custom XML; -1 if it is not open."""
-    for _ in range(2):
-        depth = len(elements) - 1
-        while depth >= 0:
+    while owner is not None:
+        for depth in range(len(elements) - 1, -1, -1):
             if elements[depth] is owner:
                 return depth
-            depth -= 1
-        while owner is not None and owner.tag in _WRAPPERS:
-            owner = owner.getparent()
+        if owner.tag not in _WRAPPERS:
+            return -1
+        owner = owner.getparent()
     return -1
 
 

@@ -88,10 +88,6 @@ def clean_lines(paragraphs: Iterable[str]) -> list[str]:
     """A cell's paragraphs as clean, non-empty lines."""
     out: list[str] = []
     for para in paragraphs:
-        if _NEEDS_WORK_RE.search(para) is None:  # most cells: one line, clean but for the ends
-            if stripped := para.strip():
-                out.append(stripped)
-            continue
         cleaned = clean_text(para)
         if cleaned:
             out.extend(cleaned.split("\n"))
