@@ -161,7 +161,9 @@ def test_imports_of_each_export_and_of_a_package(product: Product) -> None:
     plans = product.json("plans")
     assert len(plans) == 5
     fixtures = REPO / "tests" / "fixtures"
+    # foreign files in every format: a Word plan typed by hand and one with Word's own numbering
     for name, items in (("stavropol_agency.ods", 69), ("stavropol_agency.csv", 69),
+                        ("stavropol_agency.docx", 69), ("agency_autonum.docx", 20),
                         ("agency_typed.odt", None), ("tula_numbers.xlsx", None)):  # fmt: skip
         copy = product.home / name
         shutil.copyfile(fixtures / name, copy)
