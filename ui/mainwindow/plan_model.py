@@ -5,6 +5,12 @@ store per row, and finds parents from the rows' depths in document order. After 
 window hands it the changed rows only (:meth:`PlanModel.update_rows`, read by the service
 :func:`cxdesk.services.views.load_rows`); the tree is rebuilt only when rows were added, removed
 or moved.
+
+The shape of the tree lives on the C++ side: a ``QStandardItemModel`` holds one item per shown
+block or section, and an item row is an empty cell in its heading's table. The model is an
+identity proxy over it that answers only :meth:`~PlanModel.data` in Python. So when the tree
+lays itself out after a filter (every shown row is asked its index and whether it has rows under
+it), Qt does not call into Python once per row.
 """
 
 from __future__ import annotations
@@ -14,15 +20,17 @@ from datetime import date
 from itertools import compress
 from operator import and_
 
+import shiboken6
 from PySide6.QtCore import (
-    QAbstractItemModel,
+    QIdentityProxyModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
 from cxdesk.domain.deadlines import UNREADABLE, format_date, parse_deadline
 from cxdesk.services.shapes import PlanView, RowView, today
@@ -31,7 +39,6 @@ from ui.mainwindow import status
 from ui.mainwindow.filter_bar import Criteria, RowIndex, narrows
 
 Index = QModelIndex | QPersistentModelIndex
-ROOT = QModelIndex()  # the invisible root: the default parent
 
 #: Column keys and headings, in order.
 COLUMNS = (
@@ -75,8 +82,8 @@ def marks_of(row: RowView) -> Marks:
     return Marks(unreadable, text.casefold().replace("ё", "е"))
 
 
-class PlanModel(QAbstractItemModel):
-    """Rows of one plan as a tree; the internal id of an index is the row's position.
+class PlanModel(QIdentityProxyModel):
+    """Rows of one plan as a tree; :meth:`position` gives an index's row in :attr:`rows`.
 
     Signals:
         rows_changed(list): positions of rows about to be redrawn with new values.
@@ -102,6 +109,14 @@ class PlanModel(QAbstractItemModel):
         self._children: list[list[int]] = []
         self._roots: list[int] = []
         self._place: list[int] = []  # position of each shown row among its parent's children
+        # the shape on the C++ side; an index's internal id is the address of its parent's item
+        self._shape = QStandardItemModel(self)
+        self._shape.setColumnCount(_COLUMN_COUNT)
+        self._root = shiboken6.getCppPointer(self._shape.invisibleRootItem())[0]
+        self._address: dict[int, int] = {-1: self._root}  # a heading's position → its item
+        self._kids_at: dict[int, list[int]] = {self._root: self._roots}  # address → children
+        self._retired: list[QStandardItem] = []
+        self.setSourceModel(self._shape)
         self._by_id: dict[int, int] = {}
         self._keep: list[bool] = []  # rows the filter lets through
         self._search = RowIndex([], [], [])
@@ -137,6 +152,7 @@ class PlanModel(QAbstractItemModel):
             self.last_column = "materials"
         self._build()
         self.endResetModel()
+        self._let_go()
 
     def set_criteria(self, criteria: Criteria) -> bool:
         """Shows only the items that pass, with their blocks and sections.
@@ -154,6 +170,7 @@ class PlanModel(QAbstractItemModel):
         self.beginResetModel()
         self._build(keep)
         self.endResetModel()
+        self._let_go()
         return True
 
     def _build(self, keep: list[bool] | None = None) -> None:
@@ -176,6 +193,50 @@ class PlanModel(QAbstractItemModel):
         self._roots = roots
         self._place = place
         self.shown_items = sum(compress(self._search.is_item, keep))
+        self._shape_tree()
+
+    def _shape_tree(self) -> None:
+        """Gives the C++ tree the shape of the shown rows (inside a reset of this model).
+
+        Only blocks and sections get items of their own; an item's row is an empty cell, which
+        Qt's model answers for in C++. The old items are taken out, not deleted: views may still
+        hold indexes into them until the reset ends (:meth:`_let_go` deletes them then).
+        """
+        shape = self._shape
+        root = shape.invisibleRootItem()
+        place, children, up = self._place, self._children, self._up
+        shape.blockSignals(True)  # this model's own reset tells the views
+        try:
+            self._retired += [item for item in root.takeColumn(0) if item is not None]
+            shape.setRowCount(0)
+            shape.setColumnCount(_COLUMN_COUNT)
+            shape.setRowCount(len(self._roots))
+            address = {-1: self._root}
+            kids_at = {self._root: self._roots}
+            items: dict[int, QStandardItem] = {}
+            for h in self._search.headings:  # in document order: a parent comes first
+                if place[h] < 0:
+                    continue
+                p = up[h]
+                item = QStandardItem()
+                (items[p] if p >= 0 else root).setChild(place[h], 0, item)
+                kids = children[h]
+                if kids:
+                    item.setColumnCount(_COLUMN_COUNT)
+                    item.setRowCount(len(kids))
+                items[h] = item
+                address[h] = shiboken6.getCppPointer(item)[0]
+                kids_at[address[h]] = kids
+        finally:
+            shape.blockSignals(False)
+        self._address = address
+        self._kids_at = kids_at
+
+    def _let_go(self) -> None:
+        """Deletes the items of the tree's old shape, once the reset has ended."""
+        retired, self._retired = self._retired, []
+        for item in retired:
+            shiboken6.delete(item)
 
     def first_shown_item(self) -> int | None:
         """The id of the first item the filter lets through, or None."""
@@ -204,17 +265,19 @@ class PlanModel(QAbstractItemModel):
                 self.plan.rows[i] = view
             known.append(view.id)
             if self._place[i] >= 0:
-                left = self.createIndex(self._place[i], 0, i)
-                right = self.createIndex(self._place[i], len(COLUMNS) - 1, i)
-                self.dataChanged.emit(left, right)
+                self.dataChanged.emit(self._index(i), self._index(i, len(COLUMNS) - 1))
         return known
 
     # --- lookups ---------------------------------------------------------------------------
     def position(self, index: Index) -> int:
-        return index.internalId() if index.isValid() else -1
+        """The row's place in :attr:`rows`; -1 for the root or an index from another shape."""
+        kids = self._kids_at.get(index.internalId())
+        row = index.row()
+        return kids[row] if kids is not None and 0 <= row < len(kids) else -1
 
     def row_at(self, index: Index) -> RowView | None:
-        return self.rows[index.internalId()] if index.isValid() else None
+        i = self.position(index)
+        return self.rows[i] if i >= 0 else None
 
     def row_by_id(self, row_id: int) -> RowView | None:
         i = self._by_id.get(row_id)
@@ -223,7 +286,8 @@ class PlanModel(QAbstractItemModel):
     def level(self, index: Index) -> int:
         """How deep a row sits in the tree (0: top level), without asking Qt."""
         depth = 0
-        up = self._up[index.internalId()] if index.isValid() else -1
+        i = self.position(index)
+        up = self._up[i] if i >= 0 else -1
         while up >= 0:
             depth += 1
             up = self._up[up]
@@ -234,7 +298,11 @@ class PlanModel(QAbstractItemModel):
         i = self._by_id.get(row_id)
         if i is None or self._place[i] < 0:
             return QModelIndex()
-        return self.createIndex(self._place[i], column, i)
+        return self._index(i, column)
+
+    def _index(self, i: int, column: int = 0) -> QModelIndex:
+        """The index of the shown row at position ``i``."""
+        return self.createIndex(self._place[i], column, self._address[self._up[i]])
 
     def total_items(self) -> int:
         return sum(self._search.is_item)
@@ -254,46 +322,28 @@ class PlanModel(QAbstractItemModel):
     def heading_indexes(self) -> list[QModelIndex]:
         """The shown rows that have rows under them (blocks and sections), parents first."""
         return [
-            self.createIndex(self._place[i], 0, i)
-            for i, kids in enumerate(self._children)
-            if kids and self._place[i] >= 0
+            self._index(i) for i, kids in enumerate(self._children) if kids and self._place[i] >= 0
         ]
 
-    def index(self, row: int, column: int, parent: Index = ROOT) -> QModelIndex:
-        # called once per shown row whenever the tree lays itself out: kept lean
-        if parent.isValid():
-            if parent.column():
-                return QModelIndex()
-            kids = self._children[parent.internalId()]
-        else:
-            kids = self._roots
-        if 0 <= row < len(kids) and 0 <= column < _COLUMN_COUNT:
-            return self.createIndex(row, column, kids[row])
-        return QModelIndex()
+    # index(), parent(), rowCount(), columnCount(), hasChildren() and flags() are the identity
+    # proxy's, answered in C++ from the shape: the tree asks them for every row it lays out.
 
-    def parent(self, index: Index = ROOT) -> QModelIndex:  # type: ignore[override]
-        if not index.isValid():
-            return QModelIndex()
-        p = self._up[index.internalId()]
-        return QModelIndex() if p < 0 else self.createIndex(self._place[p], 0, p)
+    # nothing is edited or dropped in the tree itself: the shape's cells stay empty
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        return False
 
-    def rowCount(self, parent: Index = ROOT) -> int:
-        if not parent.isValid():
-            return len(self._roots)
-        if parent.column() != 0:
-            return 0
-        return len(self._children[parent.internalId()])
+    def mimeTypes(self) -> list[str]:
+        return []
 
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return len(COLUMNS)
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        return False
 
-    # flags(): QAbstractItemModel's own (enabled and selectable), asked in C++ for every row
-
-    def hasChildren(self, parent: Index = ROOT) -> bool:
-        # asked for every row when the tree lays itself out: items answer at once
-        if not parent.isValid():
-            return bool(self._roots)
-        return bool(self._children[parent.internalId()]) and not parent.column()
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
+    ) -> bool:
+        return False
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -307,9 +357,9 @@ class PlanModel(QAbstractItemModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
+        i = self.position(index)
+        if i < 0:
             return None
-        i = index.internalId()
         row = self.rows[i]
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:

@@ -49,6 +49,7 @@ class PlanTree(QTreeView):
             self, WRAPPED, MAX_LINES, LIMITS, lambda: self.wrap, row_cache=True
         )
         self.setItemDelegate(self.delegate)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # edits: in the panel
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setAlternatingRowColors(False)

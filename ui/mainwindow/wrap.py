@@ -75,8 +75,9 @@ def fit_text(text: str, font: QFont, width: int, height: int) -> str:
 class WrapDelegate(QStyledItemDelegate):
     """Wraps the text of ``columns`` (at most ``max_lines`` lines, or per column ``limits``).
 
-    With ``row_cache`` the height of a whole row is measured once and kept (keyed by the
-    index's internal id and the column widths); call :meth:`forget` when rows change.
+    With ``row_cache`` the height of a whole row is measured once and kept (keyed by the row's
+    position in a plan's model, or the index's internal id, and the column widths); call
+    :meth:`forget` when rows change.
     """
 
     def __init__(
@@ -94,7 +95,7 @@ class WrapDelegate(QStyledItemDelegate):
         self.max_lines = max_lines
         self.limits = limits or {}
         self.enabled = enabled
-        self.row_cache = row_cache  # rows keyed by internal id (a tree model's stable ids)
+        self.row_cache = row_cache  # rows keyed by a stable id of each row
         self._rows: dict[int, tuple[tuple[tuple[int, ...], bool], QSize]] = {}
         self._widths: tuple[int, ...] | None = None
         view.header().sectionResized.connect(self._widths_changed)
@@ -130,7 +131,7 @@ class WrapDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
 
     def forget(self, keys: object = None) -> None:
-        """Drops cached row heights: of some rows (their internal ids), or all."""
+        """Drops cached row heights: of some rows (their keys), or all."""
         if keys is None:
             self._rows.clear()
         else:
@@ -151,7 +152,8 @@ class WrapDelegate(QStyledItemDelegate):
             return self._cell(option, index)
         # a tree asks every column of a row in turn: measure the row once, answer from memory
         stamp = self._stamp()
-        key = index.internalId()
+        model = index.model()
+        key = model.position(index) if isinstance(model, PlanModel) else index.internalId()
         cached = self._rows.get(key)
         if cached is not None and cached[0] == stamp:
             return cached[1]
