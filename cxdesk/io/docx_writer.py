@@ -173,10 +173,13 @@ class _TableBuilder:
         """An item row as WordprocessingML text: the prepared cells with the texts filled in."""
         parts = ["<w:tr>"]
         for (head, para, tail), text in zip(self.item_cells, texts, strict=True):
-            parts.append(head)
-            for line in text.split("\n"):
-                parts += (para, escape(line), tail)
-            parts.append("</w:tc>")
+            if "\n" in text:
+                parts.append(head)
+                for line in text.split("\n"):
+                    parts += (para, escape(line), tail)
+                parts.append("</w:tc>")
+            else:  # most cells: one line
+                parts += (head, para, escape(text), tail, "</w:tc>")
         parts.append("</w:tr>")
         return "".join(parts)
 
