@@ -280,7 +280,7 @@ class _Walker:
             self._close_cell(state, owner)
         elif tag == _TR:
             if not owner.dead:
-                owner.rows.append(GridRow(cells=owner.cells, line=owner.number))
+                owner.rows.append(GridRow(owner.cells, owner.number))
             owner.cells, owner.dead = [], False
         elif owner is None:
             self._body_table(state.rows)
@@ -309,7 +309,7 @@ class _Walker:
             table.merges[col] = lines
         else:
             table.merges.pop(col, None)
-        table.cells.append(Cell(lines=lines, col=col, span=cell.span, copied=copied))
+        table.cells.append(Cell(lines, col, cell.span, copied))
         table.col = col + cell.span
 
     def _body_paragraph(self, line: str) -> None:

@@ -251,7 +251,7 @@ def sheet_grid(rows: Rows, merges: list[tuple[int, int, int, int]], label: str) 
             cell_lines = clean_lines([text])
             if (r, c) in sources:
                 lines[(r, c)] = cell_lines
-            out.append(Cell(lines=cell_lines, col=c - 1, span=spans.get((r, c), 1) if spans else 1))
+            out.append(Cell(cell_lines, c - 1, spans.get((r, c), 1) if spans else 1))
         for c, source in below.items():
             out.append(Cell(lines=list(lines.get(source, [])), col=c - 1,
                             span=spans.get(source, 1), copied=True))  # fmt: skip
