@@ -151,7 +151,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if not values:
         raise UserError("Нечего менять: укажите хотя бы одно поле (--org, --title, --approver-…).")
     edit_plan(open_store(args), args.plan, **values)
-    emit(args, {"id": int(args.plan) if str(args.plan).isdigit() else args.plan}, "Сохранено.")
+    emit(args, {"id": int(args.plan) if str(args.plan).isdecimal() else args.plan}, "Сохранено.")
     return 0
 
 

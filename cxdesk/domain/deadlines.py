@@ -93,7 +93,7 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
 
 def _number(token: str) -> int | None:
     t = token.lower()
-    if t.isdigit():
+    if t.isdecimal():
         return int(t)
     return _ROMAN.get(t)
 

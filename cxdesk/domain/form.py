@@ -363,7 +363,7 @@ def _numbering_of(rows: list[Any]) -> tuple[str, str, bool]:
     sections = [r for r in rows if r.kind == "section"]
     numbered = not sections or any(r.number.strip() for r in sections)
     items = [r.number.strip().rstrip(".") for r in rows if r.kind == "item" and r.number.strip()]
-    flat = bool(items) and all(n.isdigit() for n in items)
+    flat = bool(items) and all(n.isdecimal() for n in items)
     return ("flat" if flat else "hierarchical"), style, numbered
 
 

@@ -133,10 +133,15 @@ def _layout(texts: dict[int, str], first_data: int) -> Layout:
 
 def is_number_row(row: GridRow) -> bool:
     """Whether the row holds only column numbers: 1 2 3 4 5 6."""
-    values = [cell.text.strip() for cell in _cells(row)]
-    if len(values) < 3 or not all(v.isdigit() for v in values):
+    numbers = []
+    for cell in row.cells:
+        if cell.text and not cell.copied:
+            value = cell.text.strip()
+            if not value.isdecimal():  # «¹» is a digit to Python, but no number (int refuses it)
+                return False
+            numbers.append(int(value))
+    if len(numbers) < 3:
         return False
-    numbers = [int(v) for v in values]
     return numbers[0] in (0, 1) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 

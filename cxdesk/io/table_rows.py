@@ -244,7 +244,7 @@ def _restore_trailing_zeros(entries: list[_Entry], warnings: list[str]) -> None:
         if not parse_number(number) or is_roman(number):
             continue
         parts = number_parts(number)
-        if len(parts) < 2 or not all(p.isdigit() for p in parts):
+        if len(parts) < 2 or not all(p.isdecimal() for p in parts):
             continue
         parent, tail = tuple(parts[:-1]), parts[-1]
         before = last.get(parent)

@@ -69,7 +69,7 @@ def find_plan(s: Session, token: str | int) -> Plan:
     """A plan by its id (as shown by ``plans``) or its uid."""
     text = str(token).strip()
     plan = None
-    if text.isdigit():
+    if text.isdecimal():
         plan = s.get(Plan, int(text))
     if plan is None and text:
         plan = s.scalars(select(Plan).where(Plan.uid == text)).first()
@@ -102,7 +102,7 @@ def find_row(s: Session, plan: Plan, token: str | int) -> Row:
             raise NotFound(
                 f"В плане {plan.id} несколько строк с номером «{text}» (id: {ids}); укажите id."
             )
-    if text.lstrip("#").isdigit():
+    if text.lstrip("#").isdecimal():
         row = s.get(Row, int(text.lstrip("#")))
         if row is not None and row.plan_id == plan.id:
             return row

@@ -67,7 +67,7 @@ class LightReader:
         """A plan by its id or uid (as :func:`cxdesk.services.common.find_plan`), or None."""
         text = str(token).strip()
         found: list[Any] = []
-        if text.isdigit():
+        if text.isdecimal():
             found = self._records("plans", _select("plans") + " WHERE id = ?", (int(text),))
         if not found and text:
             found = self._records("plans", _select("plans") + " WHERE uid = ?", (text,))

@@ -220,7 +220,7 @@ class PostgresProbe:
         got: set[int] = set()
         for note in con.notifies(timeout=0):
             self._count += 1
-            if note.payload.isdigit():
+            if note.payload.isdecimal():
                 got.add(int(note.payload))
         return got
 

@@ -92,6 +92,8 @@ def test_answer_exclude_edit(capsys: pytest.CaptureFixture[str], data_dir: Path)
         (["new", "nosuch", "--org", "X"], "Нет типового плана"),
         (["new", "agency", "--org", "X"], "has_subordinates"),
         (["show", "42"], "Нет плана"),
+        (["show", "²"], "Нет плана"),  # a digit to Python, but no number
+        (["set", "1", "#²", "--status", "done"], "нет пункта"),
         (["set", "1", "9.9.9", "--status", "done"], "нет пункта"),
         (["set", "1", "1", "--status", "finished"], "Неизвестный статус"),
         (["set", "1", "1", "--start", "31.02.2024"], "не дата"),

@@ -191,6 +191,16 @@ def test_word_structures(tmp_path: Path) -> None:
     assert any("пункт без номера" in w for w in result.warnings)
 
 
+def test_a_row_of_footnote_marks_is_no_row_of_column_numbers(tmp_path: Path) -> None:
+    """«¹ ² ³» are digits to Python but no numbers: the row is read as text, not refused."""
+    rows = BLOCK_ONE + tr(tc("1.1."), tc("Назначен ответственный"), tc("2025"), tc("Иванов"))
+    rows += tr(tc("¹"), tc("²"), tc("³"), tc("⁴"))
+    path = make_docx(tmp_path / "marks.docx", f"<w:tbl>{rows}</w:tbl>")
+    plan = read_docx(path).plan
+    assert [r.number for r in plan.rows][:2] == ["1.", "1.1."]
+    assert "²" in "".join(r.title + r.number for r in plan.rows[2:])
+
+
 def test_word_structures_left_out_or_nested(tmp_path: Path) -> None:
     """What Word does not show stays out; a table inside a cell and wrapped rows are read."""
     textbox = (
