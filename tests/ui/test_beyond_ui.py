@@ -30,7 +30,7 @@ from ui import settings as S
 from ui.beyond.audit_dock import AuditDock
 from ui.beyond.charts import SEGMENTS, segment_widths
 from ui.beyond.files import ReportDialog, report_dialog, save_calendar
-from ui.beyond.summary_models import VALUE_ROLE
+from ui.beyond.summary_models import VALUE_ROLE, number_key
 from ui.beyond.summary_window import SummaryWindow
 from ui.mainwindow import MainWindow
 from ui.settings import Settings
@@ -243,6 +243,15 @@ def test_summary_over_three_plans(
     summary.export(tmp_path / "Сводка.xlsx", got.append)
     assert got == [tmp_path / "Сводка.xlsx"] and got[0] is not None and got[0].exists()
     assert boxes[-1].text == "Сводка сохранена в файл «Сводка.xlsx»."
+
+
+def test_summary_orders_numbers_as_numbers() -> None:
+    assert sorted(["3.10.2", "3.9.1", "3.²", "1."], key=number_key) == [
+        "1.",
+        "3.²",
+        "3.9.1",
+        "3.10.2",
+    ]
 
 
 def test_a_segment_is_wide_enough_for_its_number() -> None:

@@ -107,7 +107,7 @@ def template_of(line: ItemLine) -> str:
 
 def number_key(number: str) -> tuple[int, ...]:
     """«3.10.2» after «3.9.1»."""
-    return tuple(int(p) for p in number.replace(" ", "").strip(".").split(".") if p.isdigit())
+    return tuple(int(p) for p in number.replace(" ", "").strip(".").split(".") if p.isdecimal())
 
 
 class LinesModel(QAbstractTableModel):

@@ -175,7 +175,7 @@ def _order(p: Problem, plans: dict[int, str]) -> tuple[Any, ...]:
     """Database problems first, then by plan and by item number (1.2 before 1.10)."""
     if p.plan is None:
         return (0, "", ())
-    number = tuple(int(x) if x.isdigit() else 0 for x in p.item.rstrip(".").split("."))
+    number = tuple(int(x) if x.isdecimal() else 0 for x in p.item.rstrip(".").split("."))
     return (1, plans.get(p.plan, "").casefold(), p.plan, number, p.name)
 
 
