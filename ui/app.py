@@ -201,11 +201,34 @@ def _describe_and_exit(app: QApplication, window: MainWindow, out: Path) -> None
         state = {"menus": menu_entries(window), "wizard_pages": pages,
                  "welcome": window.pages.currentWidget() is window.welcome,
                  "plan_shown": window.model.plan is not None,
-                 "painted_before_store": window.painted_before_store}  # fmt: skip
+                 "painted_before_store": window.painted_before_store,
+                 "tree": _tree_figures(window)}  # fmt: skip
         out.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
         app.exit(0)
 
     QTimer.singleShot(0, describe)
+
+
+def _tree_figures(window: MainWindow) -> list[int]:
+    """Rows of the plan's tree as Qt walks it, then after a search for the last item's first
+    word, and the items shown then (the filter cleared again after)."""
+    from PySide6.QtCore import QModelIndex
+
+    model = window.model
+
+    def walked(parent: QModelIndex) -> int:
+        return sum(1 + walked(model.index(r, 0, parent)) for r in range(model.rowCount(parent)))
+
+    items = [row for row in model.rows if row.kind == "item"]
+    if not items:
+        return []
+    everything = walked(QModelIndex())
+    window.filter_bar.search.setText(items[-1].title.split()[0])
+    window.filter_bar.flush()
+    found = [walked(QModelIndex()), model.shown_items]
+    window.filter_bar.clear()
+    window.filter_bar.flush()
+    return [everything, *found]
 
 
 def _daily_backup(data_dir: Path, started: list[Any]) -> None:

@@ -233,6 +233,8 @@ def test_bundled_window_holds_what_the_installed_window_holds(
     installed = _describe([sys.executable, "-m", "ui"], installed_env, tmp_path / "installed")
     assert bundled == installed
     assert bundled["plan_shown"] is True and bundled["painted_before_store"] is True
+    everything, found, items = bundled["tree"]  # the tree, walked as Qt walks it, and filtered
+    assert everything > found > 0 and 0 < items <= found
     assert "Экспорт…" in bundled["menus"]["Файл"]  # the features came in with the store
 
 
