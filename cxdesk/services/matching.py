@@ -141,10 +141,16 @@ def match_template(doc: PlanDoc, templates: list[Template] | None = None) -> Mat
         matched_items = sum(1 for i in m.refs if doc.rows[i].kind == "item")
         if matched_items > best_items:
             best, best_items, chosen = m, matched_items, template
+    need = max(2, len(items) // 5)
     if chosen is not None and sample is not None:
-        best = _score_template(doc, chosen)
-        best_items = sum(1 for i in best.refs if doc.rows[i].kind == "item")
-    if chosen is None or best_items < max(2, len(items) // 5):
+        # each template item is matched once at most: a plan with more than five times the
+        # template's items can never reach ``need``, and all its rows are not compared in vain
+        if sum(1 for node in chosen.walk() if node.kind == "item") >= need:
+            best = _score_template(doc, chosen)
+            best_items = sum(1 for i in best.refs if doc.rows[i].kind == "item")
+        else:
+            best_items = 0
+    if chosen is None or best_items < need:
         best = Match()
     else:
         _fill_gaps(doc, chosen, best)

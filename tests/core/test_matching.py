@@ -41,3 +41,17 @@ def test_a_reworded_foreign_plan_finds_its_template_and_items() -> None:
         f"{template.id}:{n.ref}" for n in items
     ]
     assert match.unmatched == [len(items)]
+
+
+def test_a_plan_of_its_template_told_apart_from_one_many_times_larger() -> None:
+    """A large plan in the template's wording matches when a fifth of its items can be the
+    template's (each template item is taken once); one six times the template matches none."""
+    template = next(t for t in all_templates() if t.id == "agency")
+    items = [n for n in template.walk() if n.kind == "item"]
+    once = [Row(kind="item", number=n.number, title=n.title) for n in items]
+    filler = [Row(kind="item", number=f"{900 + i}.", title=f"Работа {i}") for i in range(250)]
+    matched = match_template(PlanDoc(title="План", rows=once + filler))
+    assert matched.template_id == "agency" and len(matched.refs) == len(items)
+    six = [Row(kind="item", number=r.number, title=r.title) for r in once * 6]
+    none = match_template(PlanDoc(title="План", rows=six))
+    assert none.template_id == "" and not none.refs and len(none.unmatched) == len(six)
