@@ -197,10 +197,16 @@ class _Walker:
             while top > depth:
                 elements.pop()
                 closed, done = tags.pop(), states.pop()
-                if closed == _P and states[-1] is not None:  # a cell's paragraph: one line
-                    states[-1].lines.append(self._line(done))
+                into = states[-1]
+                if closed == _P and into is not None:  # a cell's paragraph: one line
+                    if done.numpr is None and done.style is None:  # no list: the text alone
+                        into.lines.append("".join(done.parts))
+                    else:
+                        into.lines.append(self._line(done))
+                elif closed == _TC:
+                    self._close_cell(done, into)
                 else:
-                    self._close(closed, done, states[-1])
+                    self._close(closed, done, into)
                 top -= 1
             if tag == _P:
                 paragraph = _Paragraph()
