@@ -37,6 +37,7 @@ from cxdesk.progress import Progress
 
 #: Cells read as they stand: the printed fields but the status, and the report's «факт».
 TEXT_FIELDS = (*(k for k in PRINTED_FIELDS if k != "status"), "fact")
+_TEXT_SET = frozenset(TEXT_FIELDS)
 _STATUS_WORDS = {title.lower(): key for key, title in STATUS_TITLES.items() if key != "overdue"}
 _STATUS_WORDS.update(
     {
@@ -276,8 +277,9 @@ def _new_entry(raw: _Raw, number: str) -> _Entry:
 
 def _fill(entry: _Entry) -> None:
     row, fields = entry.row, entry.fields
-    for key in TEXT_FIELDS:
-        setattr(row, key, fields.get(key, ""))
+    for key, text in fields.items():  # the others keep "" (an entry's fields only grow)
+        if key in _TEXT_SET:
+            setattr(row, key, text)
     status = fields.get("status", "")
     row.status = _STATUS_WORDS.get(status.lower().strip(" ."), "")
     done = _DONE_RE.search(row.fact)
