@@ -270,6 +270,7 @@ class ItemPanel(QWidget):
             self._failed = None
             self.comment.clear()
             self.set_error("")
+            self.history_model.set_entries([])  # the row's own history comes when it is read
         old = self._loaded if same else {}
         self.plan, self.row = plan, row
         values = self._values_of(row) if row else {}

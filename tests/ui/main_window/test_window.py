@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
+from cxdesk.services.items import item_history
 from cxdesk.services.views import get_plan, list_plans
 from cxdesk.storage.db import Store
 from tests.ui.helpers import (
@@ -60,6 +61,25 @@ def test_a_plan_shows_as_a_tree(make_window: Make, store: Store) -> None:
     assert window.windowTitle() == f"{AGENCY_ORG} — cxdesk"
     assert window.panel.row is not None and window.panel.row.number == "1.1."
     assert window.panel.history_model.rowCount() > 0
+
+
+def test_another_item_never_shows_the_history_of_the_one_before(
+    make_window: Make, store: Store
+) -> None:
+    plan_id = agency_plan(store)
+    window = make_window()
+    first = window.panel.row
+    assert first is not None and window.panel.history_model.rowCount() == 7
+    window.select_row(row_id(store, plan_id, "1.4"))
+    other = window.panel.row
+    assert other is not None and other.number == "1.4."
+    history = [window.panel.history_model.index(i, 1).data() for i in range(3)]
+    assert window.panel.history_model.rowCount() == 3 and "Сидорова" in " ".join(history)
+    window.panel.show_row(window.model.plan, first)  # the history of 1.1 not read again yet
+    assert window.panel.history_model.rowCount() == 0
+    late = item_history(store, plan_id, f"#{other.id}")
+    window.panel.show_history(other.id, late)  # a late answer for the item before is dropped
+    assert window.panel.history_model.rowCount() == 0
 
 
 def test_plans_list_switches_plans_and_keeps_undo_apart(
