@@ -270,8 +270,19 @@ def docx_memory(work: Path) -> None:
         "store = Store(Path(sys.argv[1])); doc = plan_doc(store, int(sys.argv[2])); "
         "import cxdesk.io.docx_writer as w; "
         "w.write_docx(doc, Path(sys.argv[1]) / 'p.docx', ExportOptions()) if sys.argv[3] == '1' "
-        "else None; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "else None; print(peak())"
     )
+    # VmHWM is this process's own peak; ru_maxrss would also count the benchmark process
+    # that forked it (Linux keeps the larger of the two across exec)
+    code = (
+        "def peak():\n"
+        "    import os, resource\n"
+        "    if os.path.exists('/proc/self/status'):\n"
+        "        for line in open('/proc/self/status'):\n"
+        "            if line.startswith('VmHWM'):\n"
+        "                return int(line.split()[1])\n"
+        "    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    ) + code
     figures = []
     for export in ("0", "1"):
         out = subprocess.run(
