@@ -22,7 +22,7 @@ from cxdesk.io.model import ReadResult
 from cxdesk.io.plan_header import load_identity
 from cxdesk.io.safezip import SafeZip
 from cxdesk.io.table_model import build_plan
-from cxdesk.io.table_text import clean_lines
+from cxdesk.io.table_text import NEEDS_WORK_RE, clean_lines
 from cxdesk.progress import NO_PROGRESS, Progress
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -79,6 +79,7 @@ _TEXT_OF = {_PTAB: " ", _CR: "\n", _NBHYPHEN: "-"}
 _RUN_MARKS = frozenset({_TAB, _BR, *_TEXT_OF})
 #: Which open element owns each structural one: a paragraph or a table sits in a cell or the body.
 _OWNER = {_P: _TC, _TBL: _TC, _TC: _TR, _TR: _TBL}
+_NEEDS_WORK = NEEDS_WORK_RE.search
 
 
 def _depth_of(owner: Any, elements: list[Any]) -> int:
@@ -128,6 +129,8 @@ class _Table:
 
 
 class _Cell:
+    """An open cell: its paragraphs' lines so far, and what its properties say."""
+
     __slots__ = ("lines", "span", "vmerge")
 
     def __init__(self) -> None:
@@ -136,22 +139,17 @@ class _Cell:
         self.vmerge: str | None = None
 
 
-class _Paragraph:
-    __slots__ = ("numpr", "parts", "style")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.numpr: Any = None  # its w:numPr, if it has one
-        self.style: str | None = None
-
-
 class _Walker:
     """Walks the body once, in document order, so that list counters advance as Word's do.
 
     lxml's ``iter`` hands over only the elements named in ``_WALKED``, in C; each paragraph,
     cell, row and table finds its owner (through content controls and custom XML) on a stack of
     the open ones, and what it closes on the way is finished. An element whose owner is not open
-    (a row outside a table, the cells of a deleted row) is left out with all it holds.
+    (a row outside a table, the cells of a deleted row) is left out with all it holds. At most
+    one paragraph is open at a time (one inside another is left out), held by the top of the
+    stack, so it is kept beside the stack, in the walk's own variables. Properties count only
+    where they belong: a cell's in its ``w:tcPr``, a row's in its ``w:trPr``, a paragraph's list
+    and style in its ``w:pPr``; anywhere else (a damaged or hostile file) they change nothing.
     """
 
     def __init__(self, numbering: Numbering, progress: Progress) -> None:
@@ -163,12 +161,17 @@ class _Walker:
         self.after_table = False
         self.text_before = 0  # how much of it there was before the last table
 
-    def body(self, body: Any) -> list[Grid]:
+    def body(self, body: Any) -> list[Grid]:  # noqa: C901 - one loop, kept whole for speed
         _drop_unshown(body)
         elements: list[Any] = [body]  # the open elements, the body at the bottom
         tags: list[str] = [_TC]  # their tags (the body holds what a cell holds)
-        states: list[Any] = [None]  # what each gathers: _Table, _Cell, _Paragraph
-        parts: list[str] | None = None  # the open paragraph's pieces; None: text goes nowhere
+        states: list[Any] = [None]  # what each gathers: _Table (a row's too), _Cell; None: body
+        para: Any = None  # the open paragraph, held by the top of the stack; None: none open
+        pieces: list[str] = []  # its text, piece by piece
+        numpr: Any = None  # its list (its w:numPr) and style
+        style: str | None = None
+        parts: list[str] | None = None  # where text goes: ``pieces``, or None (nowhere)
+        needs_work = _NEEDS_WORK
         for el in body.iter(*_WALKED):
             tag = el.tag
             if tag == _T:
@@ -177,45 +180,98 @@ class _Walker:
                 continue
             wanted = _OWNER.get(tag)
             if wanted is None:
-                self._mark(el, tag, elements, states, parts)
+                if tag in _RUN_MARKS:
+                    if parts is not None:
+                        _run_mark(el, tag, parts)
+                    continue
+                holder = el.getparent()
+                owner = holder.getparent()
+                if para is not None and owner is para:
+                    if holder.tag == _PPR:
+                        if tag == _NUMPR:
+                            numpr = el
+                        elif tag == _PSTYLE:
+                            style = el.get(_VAL)
+                    continue
+                if owner is elements[-1]:
+                    at = -1
+                elif para is None and len(elements) > 1 and owner is elements[-2]:
+                    at = -2  # a cell's or a row's properties after a table inside it
+                else:
+                    continue
+                held_by = tags[at]
+                if held_by == _TC:
+                    if holder.tag == _TCPR and states[at] is not None:
+                        if tag == _GRIDSPAN:
+                            states[at].span = min(max(1, _to_int(el.get(_VAL), 1)), MAX_SPAN)
+                        elif tag == _VMERGE:
+                            states[at].vmerge = el.get(_VAL) or "continue"
+                elif held_by == _TR and holder.tag == _TRPR:
+                    if tag == _GRIDBEFORE:
+                        states[at].col = min(max(0, _to_int(el.get(_VAL), 0)), MAX_SPAN)
+                    elif tag == _DEL:
+                        states[at].dead = True
                 continue
             parts = None
             owner = el.getparent()
+            if owner is para:
+                continue  # a table, row or cell inside a paragraph: left out
             top = len(elements) - 1
-            # the owner is nearly always one of the top three (a cell under its last paragraph,
-            # a row under its last cell's paragraph)
+            # the owner is nearly always one of the top two (a cell under its last paragraph,
+            # a row under its last cell)
             if elements[top] is owner:
                 depth = top
             elif top and elements[top - 1] is owner:
                 depth = top - 1
-            elif top > 1 and elements[top - 2] is owner:
-                depth = top - 2
             else:
                 depth = _depth_of(owner, elements)
             if depth < 0 or tags[depth] != wanted:
                 continue  # the owner is not open, or is not what holds such an element
+            if para is not None:  # the paragraph is finished: one line of its cell or the body
+                line = "".join(pieces)
+                if numpr is not None or style is not None:
+                    line = self._numbered(line, numpr, style)
+                if states[top] is None:
+                    self._body_paragraph(line)
+                else:
+                    states[top].lines.append(line)
+                para = None
             while top > depth:
                 elements.pop()
                 closed, done = tags.pop(), states.pop()
                 into = states[-1]
-                if closed == _P and into is not None:  # a cell's paragraph: one line
-                    if done.numpr is None and done.style is None:  # no list: the text alone
-                        into.lines.append("".join(done.parts))
+                if closed == _TC:  # a cell: clean lines (one paragraph, plain text: stripped)
+                    lines = done.lines
+                    if len(lines) == 1 and needs_work(lines[0]) is None:
+                        text = lines[0].strip()
+                        lines = [text] if text else []
                     else:
-                        into.lines.append(self._line(done))
-                elif closed == _TC:
-                    self._close_cell(done, into)
+                        lines = clean_lines(lines)
+                    col, copied = into.col, False
+                    vmerge = done.vmerge
+                    if vmerge is None:
+                        if into.merges:
+                            into.merges.pop(col, None)
+                    elif vmerge == "continue":
+                        lines, copied = list(into.merges.get(col, ())), True
+                    elif vmerge == "restart":
+                        into.merges[col] = lines
+                    else:
+                        into.merges.pop(col, None)
+                    into.cells.append(Cell(lines, col, done.span, copied))
+                    into.col = col + done.span
                 else:
                     self._close(closed, done, into)
                 top -= 1
             if tag == _P:
-                paragraph = _Paragraph()
-                parts = paragraph.parts
-                state: Any = paragraph
-            elif tag == _TC:
+                para = el
+                pieces = parts = []
+                numpr = style = None
+                continue
+            if tag == _TC:
                 if states[-1].dead:
                     continue
-                state = _Cell()
+                state: Any = _Cell()
             elif tag == _TR:
                 state = states[-1]  # a row gathers into its table
                 self._open_row(state)
@@ -224,47 +280,22 @@ class _Walker:
             elements.append(el)
             tags.append(tag)
             states.append(state)
+        if para is not None:
+            line = "".join(pieces)
+            if numpr is not None or style is not None:
+                line = self._numbered(line, numpr, style)
+            if states[-1] is None:
+                self._body_paragraph(line)
+            else:
+                states[-1].lines.append(line)
         while len(elements) > 1:
             elements.pop()
-            self._close(tags.pop(), states.pop(), states[-1])
-        return self.grids
-
-    def _mark(
-        self, el: Any, tag: str, elements: list[Any], states: list[Any], parts: list[str] | None
-    ) -> None:
-        """A tab, a break or a hyphen in the open paragraph; the properties the walk reads."""
-        if tag in _RUN_MARKS:
-            if parts is None:
-                return
-            if tag == _TAB:
-                if el.getparent().tag != _TABS:  # not a tab stop of the paragraph's properties
-                    parts.append(" ")
-            elif tag == _BR:
-                if el.get(_TYPE) in (None, "textWrapping"):
-                    parts.append("\n")
+            closed, done = tags.pop(), states.pop()
+            if closed == _TC:
+                self._close_cell(done, states[-1])
             else:
-                parts.append(_TEXT_OF[tag])
-            return
-        holder = el.getparent()
-        owner = holder.getparent()
-        if owner is elements[-1]:
-            state = states[-1]
-        elif len(elements) > 1 and owner is elements[-2]:  # the properties after a paragraph
-            state = states[-2]
-        else:
-            return
-        if tag == _GRIDSPAN and holder.tag == _TCPR:
-            state.span = min(max(1, _to_int(el.get(_VAL), 1)), MAX_SPAN)
-        elif tag == _VMERGE and holder.tag == _TCPR:
-            state.vmerge = el.get(_VAL) or "continue"
-        elif tag == _GRIDBEFORE and holder.tag == _TRPR:
-            state.col = min(max(0, _to_int(el.get(_VAL), 0)), MAX_SPAN)
-        elif tag == _DEL and holder.tag == _TRPR:
-            state.dead = True
-        elif tag == _NUMPR and holder.tag == _PPR:  # a paragraph's list, and its style
-            state.numpr = el
-        elif tag == _PSTYLE and holder.tag == _PPR:
-            state.style = el.get(_VAL)
+                self._close(closed, done, states[-1])
+        return self.grids
 
     def _open_row(self, table: _Table) -> None:
         self.rows_seen += 1
@@ -274,17 +305,9 @@ class _Walker:
         table.cells, table.col, table.dead = [], 0, False
 
     def _close(self, tag: str, state: Any, owner: Any) -> None:
-        """Finishes an element and hands what it made to the ``owner`` under it (None: the
-        body)."""
-        if tag == _P:
-            line = self._line(state)
-            if owner is None:
-                self._body_paragraph(line)
-            else:
-                owner.lines.append(line)
-        elif tag == _TC:
-            self._close_cell(state, owner)
-        elif tag == _TR:
+        """Finishes a row or a table and hands what it made to the ``owner`` under it (None:
+        the body)."""
+        if tag == _TR:
             if not owner.dead:
                 owner.rows.append(GridRow(owner.cells, owner.number))
             owner.cells, owner.dead = [], False
@@ -295,13 +318,10 @@ class _Walker:
                 " ".join(cell.lines) for row in state.rows for cell in row.cells if cell.lines
             )
 
-    def _line(self, paragraph: _Paragraph) -> str:
+    def _numbered(self, text: str, numpr: Any, style: str | None) -> str:
         """A paragraph's text after the number its list shows (counted here, in document
         order: a paragraph is finished before the next one starts)."""
-        text = "".join(paragraph.parts)
-        if paragraph.numpr is None and paragraph.style is None:
-            return text
-        label = self.numbering.label_for(paragraph.numpr, paragraph.style)
+        label = self.numbering.label_for(numpr, style)
         return f"{label} {text}" if label and text.strip() else (label or text)
 
     @staticmethod
@@ -340,6 +360,18 @@ class _Walker:
                 for cell in row.cells:
                     if not cell.copied:
                         text.extend(cell.lines)
+
+
+def _run_mark(el: Any, tag: str, parts: list[str]) -> None:
+    """A tab, a break or a hyphen in the open paragraph."""
+    if tag == _TAB:
+        if el.getparent().tag != _TABS:  # not a tab stop of the paragraph's properties
+            parts.append(" ")
+    elif tag == _BR:
+        if el.get(_TYPE) in (None, "textWrapping"):
+            parts.append("\n")
+    else:
+        parts.append(_TEXT_OF[tag])
 
 
 def _continues(grid: Grid, rows: list[GridRow]) -> bool:

@@ -6,6 +6,10 @@ are written by hand in tests/fixtures/expected/*.json.
 
 from __future__ import annotations
 
+import functools
+import io
+import shutil
+import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -251,6 +255,80 @@ def test_word_structures_left_out_or_nested(tmp_path: Path) -> None:
     ]
     assert plan.rows[1].responsible.split("\n") == ["Сводно:", "Отдел А", "Отдел Б", "Отдел В"]
     assert plan.rows[2].responsible == "Отдел Г"
+
+
+def test_properties_out_of_place_are_ignored(tmp_path: Path) -> None:
+    """A cell's, a row's or a list's properties where they do not belong (a damaged or hostile
+    file) change nothing: the text around them is read as it stands."""
+    odd_cell = (
+        '<w:tc><w:p><w:tcPr><w:gridSpan w:val="2"/><w:vMerge w:val="restart"/></w:tcPr>'
+        "<w:r><w:t>Первый</w:t></w:r></w:p></w:tc>"
+    )
+    odd_row = (
+        '<w:tc><w:tcPr><w:gridBefore w:val="3"/></w:tcPr><w:p><w:trPr><w:del w:id="1"/></w:trPr>'
+        '<w:r><w:t>Второй</w:t></w:r></w:p><w:pPr><w:pStyle w:val="ListNumber"/></w:pPr></w:tc>'
+    )
+    rows = BLOCK_ONE + tr(tc("1.1."), odd_cell, tc("2025"), tc("Отдел А"))
+    rows += tr(tc("1.2."), odd_row, tc("2026"), tc("Отдел Б"))
+    plan = read_docx(make_docx(tmp_path / "odd-props.docx", f"<w:tbl>{rows}</w:tbl>")).plan
+    assert [(r.number, r.title, r.deadline, r.responsible) for r in plan.rows[1:]] == [
+        ("1.1.", "Первый", "2025", "Отдел А"),
+        ("1.2.", "Второй", "2026", "Отдел Б"),
+    ]
+
+
+_LEAVES = st.sampled_from(
+    [
+        "<w:t>текст</w:t>", "<w:t xml:space='preserve'> и </w:t>", "<w:tab/>", "<w:br/>",
+        "<w:br w:type='page'/>", "<w:cr/>", "<w:noBreakHyphen/>", "<w:gridSpan w:val='2'/>",
+        "<w:gridSpan w:val='x'/>", "<w:vMerge/>", "<w:vMerge w:val='restart'/>",
+        "<w:gridBefore w:val='1'/>", "<w:del w:id='1'/>", "<w:pStyle w:val='ListNumber'/>",
+        "<w:numPr><w:ilvl w:val='0'/><w:numId w:val='1'/></w:numPr>", "<w:p/>", "<w:tc/>",
+    ]
+)  # fmt: skip
+_HOLDERS = ["p", "r", "tbl", "tr", "tc", "pPr", "tcPr", "trPr", "tabs", "sdt", "sdtContent",
+            "customXml", "ins", "hyperlink", "body"]  # fmt: skip
+_TREES = st.recursive(
+    _LEAVES,
+    lambda inner: st.tuples(st.sampled_from(_HOLDERS), st.lists(inner, max_size=4)).map(
+        lambda made: f"<w:{made[0]}>{''.join(made[1])}</w:{made[0]}>"
+    ),
+    max_leaves=30,
+)
+
+
+@given(inside=_TREES, after=_TREES)
+def test_any_nesting_of_word_elements_reads_or_is_refused(inside: str, after: str) -> None:
+    """Word's elements nested in any order, inside a cell of a plan and after its table (a
+    damaged or hostile file): the plan above is read, and nothing fails but a clear refusal."""
+    rows = BLOCK_ONE + tr(tc("1.1."), f"<w:tc>{inside}</w:tc>", tc("2025"), tc("Отдел"))
+    body = f"<w:tbl>{rows}</w:tbl>{after}"
+    xml = _BASE_DOCUMENT.replace("<w:body>", f"<w:body>{body}", 1)
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as zout:
+        for name, part in _base_parts().items():
+            zout.writestr(name, xml if name == "word/document.xml" else part)
+    path = Path(tempfile.mkdtemp()) / "nested.docx"
+    path.write_bytes(data.getvalue())
+    try:
+        plan = read_docx(path).plan
+    except BadFile:
+        return
+    finally:
+        shutil.rmtree(path.parent)
+    assert (plan.rows[0].kind, plan.rows[0].number, plan.rows[0].title) == ("block", "1.", "Блок")
+
+
+_BASE_DOCUMENT = f'<w:document xmlns:w="{W_NS}"><w:body><w:sectPr/></w:body></w:document>'
+
+
+@functools.cache
+def _base_parts() -> dict[str, bytes]:
+    """The parts of an empty document as python-docx writes it."""
+    data = io.BytesIO()
+    docx.Document().save(data)
+    with zipfile.ZipFile(data) as zin:
+        return {info.filename: zin.read(info) for info in zin.infolist()}
 
 
 def test_headings_worded_and_split_differently(tmp_path: Path) -> None:
