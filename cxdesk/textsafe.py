@@ -58,10 +58,12 @@ def _clean(value: Any) -> Any:
         search = _UNSAFE.search
         for name in names:
             field_value = getattr(value, name)
+            if not field_value:
+                continue  # "", None, an empty list: nothing to clean (most fields of a row)
             if isinstance(field_value, str):
                 if search(field_value):
                     setattr(value, name, clean_text(field_value))
-            elif field_value is not None and not isinstance(field_value, (int, float)):
+            elif not isinstance(field_value, (int, float)):
                 setattr(value, name, _clean(field_value))
         return value
     if isinstance(value, list):

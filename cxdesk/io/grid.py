@@ -54,4 +54,4 @@ class Grid:
     @property
     def width(self) -> int:
         """How many grid columns the table's cells cover."""
-        return max((cell.col + cell.span for row in self.rows for cell in row.cells), default=0)
+        return max([cell.col + cell.span for row in self.rows for cell in row.cells], default=0)
