@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from cxdesk.domain.item_fields import PRINTED_FIELDS
-from cxdesk.io.grid import GridRow
+from cxdesk.io.grid import Cell, GridRow
 from cxdesk.io.model import STATUS_TITLES, Row
 from cxdesk.io.table_layout import Layout, is_header_tail, is_number_row, is_repeat_header
 from cxdesk.io.table_text import (
@@ -59,6 +60,8 @@ _DATE_NUMBER_RE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
 _DONE_RE = re.compile(r"(?:^|\n)Выполнено\s+(\d{2}\.\d{2}\.\d{4})")
 _TERMINAL = (".", ";", ":", "!", "?")
 _LIST_MARKS = ("-", "–", "—", "•", "·")
+#: The copied fields of a row that has no cell continuing a vertical merge (most rows).
+_NOTHING_COPIED: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -79,7 +82,7 @@ class _Raw:
     line: int
     number_text: str
     fields: dict[str, str]
-    copied: set[str]
+    copied: AbstractSet[str]
     merged: bool
     unmapped: bool
 
@@ -104,12 +107,14 @@ def _extract(
     layout: Layout,
     notes: list[str],
     keys: dict[tuple[int, int], tuple[str, bool] | None],
+    filled: list[Cell],
 ) -> _Raw:
-    """One row's fields; ``keys`` remembers :func:`_cell_key` for the table's cell shapes."""
+    """One row's fields from its ``filled`` cells (those with text); ``keys`` remembers
+    :func:`_cell_key` for the table's cell shapes."""
     fields: dict[str, str] = {}
-    copied: set[str] = set()
+    copied: set[str] | None = None  # made for the first copied cell (most rows have none)
     merged = unmapped = False
-    filled = [cell for cell in row.cells if cell.text]
+    alone = len(filled) == 1
     for cell in filled:
         shape = (cell.col, cell.span)
         found = keys[shape] if shape in keys else keys.setdefault(shape, _cell_key(layout, *shape))
@@ -117,11 +122,14 @@ def _extract(
             unmapped = True
             continue
         key, spans_number_and_title = found
-        if len(filled) == 1 and spans_number_and_title:
+        if alone and spans_number_and_title:
             merged, key = True, "title"
         fields[key] = _join(fields[key], cell.text) if key in fields else cell.text
         if cell.copied:
+            if copied is None:
+                copied = set()
             copied.add(key)
+    copied_keys = copied if copied is not None else _NOTHING_COPIED
     number_text = fields.pop("number", "")
     as_date = _DATE_NUMBER_RE.match(number_text)
     if as_date is not None:
@@ -133,7 +141,7 @@ def _extract(
         )
     if (
         number_text
-        and "number" not in copied
+        and "number" not in copied_keys
         and parse_number(number_text) is None
         and not is_dash(number_text)
         and not fields.get("title")
@@ -142,11 +150,11 @@ def _extract(
         fields["title"] = number_text
         number_text = ""
         merged = merged or len(fields) == 1
-    if merged or ("number" not in layout.keys.values() and "title" in fields):
+    if merged or ("title" in fields and "number" not in layout.keys.values()):
         head_number, title = split_heading_number(fields.get("title", ""))
         if head_number:
             number_text, fields["title"] = head_number, title
-    return _Raw(row.line, number_text, fields, copied, merged, unmapped)
+    return _Raw(row.line, number_text, fields, copied_keys, merged, unmapped)
 
 
 def _join(before: str, after: str) -> str:
@@ -180,7 +188,8 @@ def read_rows(
         if index % 500 == 0:
             progress.check()
             progress.set_value(0.5 + 0.4 * index / max(len(rows), 1))
-        if not any(cell.text for cell in grid_row.cells) or is_number_row(grid_row):
+        filled = [cell for cell in grid_row.cells if cell.text]
+        if not filled or is_number_row(grid_row):
             after_header = False
             continue
         if is_repeat_header(grid_row, layout):
@@ -190,7 +199,7 @@ def read_rows(
             after_header = False
             continue
         after_header = False
-        raw = _extract(grid_row, layout, warnings, cell_keys)
+        raw = _extract(grid_row, layout, warnings, cell_keys, filled)
         if not raw.fields and not raw.number_text:
             if raw.unmapped:
                 unmapped.append(raw.line)
@@ -267,10 +276,13 @@ def _restore_trailing_zeros(entries: list[_Entry], warnings: list[str]) -> None:
 
 
 def _new_entry(raw: _Raw, number: str) -> _Entry:
-    fields = {k: v for k, v in raw.fields.items() if v}
-    heading = bool(fields.get("title")) and set(fields) == {"title"}
-    row = Row(kind="item" if not heading else "", number=number, title=fields.get("title", ""))
-    entry = _Entry(row=row, line=raw.line, heading=heading, merged=raw.merged, fields=fields)
+    fields = raw.fields
+    if not all(fields.values()):
+        fields = {k: v for k, v in fields.items() if v}
+    title = fields.get("title", "")
+    heading = bool(title) and len(fields) == 1
+    row = Row("item" if not heading else "", number, title)
+    entry = _Entry(row, raw.line, heading, raw.merged, fields)
     _fill(entry)
     return entry
 
@@ -280,12 +292,13 @@ def _fill(entry: _Entry) -> None:
     for key, text in fields.items():  # the others keep "" (an entry's fields only grow)
         if key in _TEXT_SET:
             setattr(row, key, text)
-    status = fields.get("status", "")
-    row.status = _STATUS_WORDS.get(status.lower().strip(" ."), "")
-    done = _DONE_RE.search(row.fact)
-    if done is not None:
-        row.done_date = done.group(1)
-        row.status = row.status or "done"
+    status = fields.get("status")
+    row.status = _STATUS_WORDS.get(status.lower().strip(" ."), "") if status else ""
+    if row.fact:
+        done = _DONE_RE.search(row.fact)
+        if done is not None:
+            row.done_date = done.group(1)
+            row.status = row.status or "done"
 
 
 def _assemble(raws: list[_Raw], numbered: bool, warnings: list[str]) -> list[_Entry]:
