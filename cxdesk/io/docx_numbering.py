@@ -13,6 +13,7 @@ used unless its ``w:lvlRestart`` says otherwise.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,18 +141,34 @@ class _Num:
 class Numbering:
     """The lists of one document and their running counters, fed paragraphs in document order."""
 
-    def __init__(self, numbering: Any | None = None, styles: Any | None = None) -> None:
+    def __init__(
+        self, numbering: Any | None = None, styles: Any | Callable[[], Any] | None = None
+    ) -> None:
+        """``numbering`` and ``styles`` are the roots of numbering.xml and styles.xml (None: the
+        document has none); ``styles`` may also be a function that reads it, called only when
+        a paragraph's style is asked about (most tables' paragraphs have none, and a template's
+        styles.xml is often larger than the document)."""
         self._abstracts: dict[str, dict[int, Level]] = {}
         self._links: dict[str, str] = {}
         self._nums: dict[str, _Num] = {}
-        self._styles: dict[str, tuple[str | None, str | None]] = {}
+        self._styles_source = styles
+        self._styles_read: dict[str, tuple[str | None, str | None]] | None = None
         self._counters: dict[str, list[int]] = {}
         self._started: dict[str, list[bool]] = {}
         self._seen: set[str] = set()
-        if styles is not None:
-            self._load_styles(styles)
         if numbering is not None:
             self._load(numbering)
+
+    @property
+    def _styles(self) -> dict[str, tuple[str | None, str | None]]:
+        """The list (numId, ilvl) each paragraph style gives, its own or one it is based on."""
+        if self._styles_read is None:
+            self._styles_read = {}
+            source, self._styles_source = self._styles_source, None
+            root = source() if callable(source) else source
+            if root is not None:
+                self._load_styles(root)
+        return self._styles_read
 
     def _load(self, root: Any) -> None:
         for abstract in root.iter(w("abstractNum")):

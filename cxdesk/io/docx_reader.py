@@ -12,6 +12,7 @@ Deleted revisions, field codes, hidden text and drawings are left out, as Word d
 from __future__ import annotations
 
 import gc
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -406,7 +407,7 @@ def read_docx(path: str | Path, progress: Progress | None = None) -> ReadResult:
         styles_part = rels.get("styles", "word/styles.xml")
         numbering = Numbering(
             zf.parse_xml(numbering_part) if zf.has(numbering_part) else None,
-            zf.parse_xml(styles_part) if zf.has(styles_part) else None,
+            partial(zf.parse_xml, styles_part) if zf.has(styles_part) else None,
         )
         progress.set_status("Чтение документа…")
         progress.set_value(0.1)

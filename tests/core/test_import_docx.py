@@ -257,6 +257,21 @@ def test_word_structures_left_out_or_nested(tmp_path: Path) -> None:
     assert plan.rows[2].responsible == "Отдел Г"
 
 
+def test_numbers_from_a_paragraph_style(tmp_path: Path) -> None:
+    """The № column numbered by Word through a list style («Нумерованный список»: the style
+    carries the list, the paragraphs only name the style): the styles are read when asked."""
+    numbered = '<w:tc><w:p><w:pPr><w:pStyle w:val="ListNumber"/></w:pPr></w:p></w:tc>'
+    rows = HEADER + "".join(
+        tr(numbered, tc(f"Мероприятие {i}"), tc("2025"), tc("Отдел")) for i in (1, 2, 3)
+    )
+    plan = read_docx(make_docx(tmp_path / "styled.docx", f"<w:tbl>{rows}</w:tbl>")).plan
+    assert [(r.number, r.title) for r in plan.rows] == [
+        ("1.", "Мероприятие 1"),
+        ("2.", "Мероприятие 2"),
+        ("3.", "Мероприятие 3"),
+    ]
+
+
 def test_properties_out_of_place_are_ignored(tmp_path: Path) -> None:
     """A cell's, a row's or a list's properties where they do not belong (a damaged or hostile
     file) change nothing: the text around them is read as it stands."""
