@@ -23,7 +23,7 @@ from cxdesk.io.model import ReadResult
 from cxdesk.io.plan_header import load_identity
 from cxdesk.io.safezip import SafeZip
 from cxdesk.io.table_model import build_plan
-from cxdesk.io.table_text import NEEDS_WORK_RE, clean_lines
+from cxdesk.io.table_text import clean_lines
 from cxdesk.progress import NO_PROGRESS, Progress
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -80,7 +80,6 @@ _TEXT_OF = {_PTAB: " ", _CR: "\n", _NBHYPHEN: "-"}
 _RUN_MARKS = frozenset({_TAB, _BR, *_TEXT_OF})
 #: Which open element owns each structural one: a paragraph or a table sits in a cell or the body.
 _OWNER = {_P: _TC, _TBL: _TC, _TC: _TR, _TR: _TBL}
-_NEEDS_WORK = NEEDS_WORK_RE.search
 
 
 def _depth_of(owner: Any, elements: list[Any]) -> int:
@@ -172,7 +171,9 @@ class _Walker:
         numpr: Any = None  # its list (its w:numPr) and style
         style: str | None = None
         parts: list[str] | None = None  # where text goes: ``pieces``, or None (nowhere)
-        needs_work = _NEEDS_WORK
+        # An empty paragraph after all the body holds: met last, it finishes whatever is still
+        # open, and is left open itself (it has nothing to give).
+        body.append(body.makeelement(_P))
         for el in body.iter(*_WALKED):
             tag = el.tag
             if tag == _T:
@@ -241,13 +242,8 @@ class _Walker:
                 elements.pop()
                 closed, done = tags.pop(), states.pop()
                 into = states[-1]
-                if closed == _TC:  # a cell: clean lines (one paragraph, plain text: stripped)
-                    lines = done.lines
-                    if len(lines) == 1 and needs_work(lines[0]) is None:
-                        text = lines[0].strip()
-                        lines = [text] if text else []
-                    else:
-                        lines = clean_lines(lines)
+                if closed == _TC:  # a cell: its lines cleaned, its place in the row
+                    lines = clean_lines(done.lines)
                     col, copied = into.col, False
                     vmerge = done.vmerge
                     if vmerge is None:
@@ -281,21 +277,6 @@ class _Walker:
             elements.append(el)
             tags.append(tag)
             states.append(state)
-        if para is not None:
-            line = "".join(pieces)
-            if numpr is not None or style is not None:
-                line = self._numbered(line, numpr, style)
-            if states[-1] is None:
-                self._body_paragraph(line)
-            else:
-                states[-1].lines.append(line)
-        while len(elements) > 1:
-            elements.pop()
-            closed, done = tags.pop(), states.pop()
-            if closed == _TC:
-                self._close_cell(done, states[-1])
-            else:
-                self._close(closed, done, states[-1])
         return self.grids
 
     def _open_row(self, table: _Table) -> None:
@@ -324,20 +305,6 @@ class _Walker:
         order: a paragraph is finished before the next one starts)."""
         label = self.numbering.label_for(numpr, style)
         return f"{label} {text}" if label and text.strip() else (label or text)
-
-    @staticmethod
-    def _close_cell(cell: _Cell, table: _Table) -> None:
-        lines = clean_lines(cell.lines)
-        copied = False
-        col = table.col
-        if cell.vmerge == "continue":
-            lines, copied = list(table.merges.get(col, [])), True
-        elif cell.vmerge == "restart":
-            table.merges[col] = lines
-        else:
-            table.merges.pop(col, None)
-        table.cells.append(Cell(lines, col, cell.span, copied))
-        table.col = col + cell.span
 
     def _body_paragraph(self, line: str) -> None:
         lines = clean_lines([line])

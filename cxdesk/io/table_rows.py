@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from cxdesk.domain.item_fields import PRINTED_FIELDS
@@ -60,8 +59,6 @@ _DATE_NUMBER_RE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
 _DONE_RE = re.compile(r"(?:^|\n)Выполнено\s+(\d{2}\.\d{2}\.\d{4})")
 _TERMINAL = (".", ";", ":", "!", "?")
 _LIST_MARKS = ("-", "–", "—", "•", "·")
-#: The copied fields of a row that has no cell continuing a vertical merge (most rows).
-_NOTHING_COPIED: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -82,7 +79,7 @@ class _Raw:
     line: int
     number_text: str
     fields: dict[str, str]
-    copied: AbstractSet[str]
+    copied: set[str]
     merged: bool
     unmapped: bool
 
@@ -112,7 +109,7 @@ def _extract(
     """One row's fields from its ``filled`` cells (those with text); ``keys`` remembers
     :func:`_cell_key` for the table's cell shapes."""
     fields: dict[str, str] = {}
-    copied: set[str] | None = None  # made for the first copied cell (most rows have none)
+    copied: set[str] = set()
     merged = unmapped = False
     alone = len(filled) == 1
     for cell in filled:
@@ -126,10 +123,7 @@ def _extract(
             merged, key = True, "title"
         fields[key] = _join(fields[key], cell.text) if key in fields else cell.text
         if cell.copied:
-            if copied is None:
-                copied = set()
             copied.add(key)
-    copied_keys = copied if copied is not None else _NOTHING_COPIED
     number_text = fields.pop("number", "")
     as_date = _DATE_NUMBER_RE.match(number_text)
     if as_date is not None:
@@ -141,7 +135,7 @@ def _extract(
         )
     if (
         number_text
-        and "number" not in copied_keys
+        and "number" not in copied
         and parse_number(number_text) is None
         and not is_dash(number_text)
         and not fields.get("title")
@@ -154,7 +148,7 @@ def _extract(
         head_number, title = split_heading_number(fields.get("title", ""))
         if head_number:
             number_text, fields["title"] = head_number, title
-    return _Raw(row.line, number_text, fields, copied_keys, merged, unmapped)
+    return _Raw(row.line, number_text, fields, copied, merged, unmapped)
 
 
 def _join(before: str, after: str) -> str:

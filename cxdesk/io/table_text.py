@@ -54,7 +54,7 @@ _CONTROL_RE = re.compile(
 )
 _SPACES_RE = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 #: Anything that needs more than stripping the ends (most cells need nothing).
-NEEDS_WORK_RE = re.compile(
+_NEEDS_WORK_RE = re.compile(
     "[<&\x00-\x1f\x7f-\x9f\u00a0\u00ad\u2000-\u200d\u2028\u2029\u202f\u205f\u2060"
     "\u3000\ufeff\ufffe\uffff\ud800-\udfff]|  "
 )
@@ -70,7 +70,7 @@ def _strip_tags(text: str) -> str:
 def clean_text(text: str) -> str:
     """One piece of cell text cleaned: tags, entities and control characters gone, spaces
     collapsed, empty lines dropped; the lines that remain are joined with ``\\n``."""
-    if NEEDS_WORK_RE.search(text) is None:
+    if _NEEDS_WORK_RE.search(text) is None:
         return text.strip()
     text = _NEWLINES_RE.sub("\n", text)
     if "<" in text:
